@@ -1,0 +1,146 @@
+//! Emulator settings.
+
+use std::fmt;
+use std::net::{IpAddr, Ipv4Addr};
+use std::str::FromStr;
+
+use crate::DEV_API_KEY;
+
+/// How timestamps are written in status bodies, to exercise client parsers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TimeFormat {
+    /// `2025-01-15T10:30:00.412512Z`; the 6-digit fraction only when non-zero.
+    #[default]
+    Z,
+    /// `2025-01-15T10:30:00.412512`: no zone at all.
+    Naive,
+    /// `2025-01-15T10:30:00.412512+00:00`.
+    Offset,
+    /// `2025-01-15T10:30:00.412Z`: always 3 fraction digits.
+    Millis,
+    /// `2025-01-15T10:30:00.412512345+00:00`: always 9 fraction digits.
+    Nanos,
+}
+
+impl TimeFormat {
+    /// The name used on the command line and by the control endpoint.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TimeFormat::Z => "z",
+            TimeFormat::Naive => "naive",
+            TimeFormat::Offset => "offset",
+            TimeFormat::Millis => "millis",
+            TimeFormat::Nanos => "nanos",
+        }
+    }
+
+    pub(crate) const ALL: [TimeFormat; 5] =
+        [TimeFormat::Z, TimeFormat::Naive, TimeFormat::Offset, TimeFormat::Millis, TimeFormat::Nanos];
+}
+
+impl fmt::Display for TimeFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Error for an unknown time format name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownTimeFormat(pub String);
+
+impl fmt::Display for UnknownTimeFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "unknown time format {:?} (expected z, naive, offset, millis or nanos)", self.0)
+    }
+}
+
+impl std::error::Error for UnknownTimeFormat {}
+
+impl FromStr for TimeFormat {
+    type Err = UnknownTimeFormat;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        TimeFormat::ALL
+            .into_iter()
+            .find(|f| f.as_str().eq_ignore_ascii_case(s))
+            .ok_or_else(|| UnknownTimeFormat(s.to_owned()))
+    }
+}
+
+/// Settings for [`crate::Emulator::start`]. Build with struct update syntax
+/// (`Config { control: true, ..Config::default() }`) so new fields don't break
+/// callers. `Debug` shows how many API keys there are, never the keys.
+#[derive(Clone)]
+pub struct Config {
+    /// Address to bind; loopback by default.
+    pub host: IpAddr,
+    /// Port to bind; 0 picks a free one.
+    pub port: u16,
+    /// Keys accepted in `Authorization: Bearer <key>`.
+    pub api_keys: Vec<String>,
+    /// Serve the test-only `/_emulator/...` control endpoint.
+    pub control: bool,
+    /// Timestamp format in status bodies (changeable at run time via control).
+    pub time_format: TimeFormat,
+    /// Seed the three demo jobs at start.
+    pub seed_demo: bool,
+    /// `client_id` reported by whoami.
+    pub client_id: String,
+    /// `instance_id` reported by whoami.
+    pub instance_id: String,
+    /// `user_context_isolation` reported by whoami (`Some("equals_customer")` = B2C).
+    pub user_context_isolation: Option<String>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            host: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            port: 0,
+            api_keys: vec![DEV_API_KEY.to_owned()],
+            control: false,
+            time_format: TimeFormat::Z,
+            seed_demo: true,
+            client_id: "cli_9b2f4d6a8c0e1357".to_owned(),
+            instance_id: "inst_4e7a19c03b5d82f1".to_owned(),
+            user_context_isolation: None,
+        }
+    }
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("api_keys", &format_args!("[{} redacted]", self.api_keys.len()))
+            .field("control", &self.control)
+            .field("time_format", &self.time_format)
+            .field("seed_demo", &self.seed_demo)
+            .field("client_id", &self.client_id)
+            .field("instance_id", &self.instance_id)
+            .field("user_context_isolation", &self.user_context_isolation)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_hides_keys() {
+        let text = format!("{:?}", Config::default());
+        assert!(!text.contains(DEV_API_KEY), "{text}");
+        assert!(text.contains("[1 redacted]"), "{text}");
+    }
+
+    #[test]
+    fn time_format_names_round_trip() {
+        for f in TimeFormat::ALL {
+            assert_eq!(f.as_str().parse::<TimeFormat>(), Ok(f));
+        }
+        assert_eq!("MILLIS".parse::<TimeFormat>(), Ok(TimeFormat::Millis));
+        assert!("iso".parse::<TimeFormat>().is_err());
+    }
+}

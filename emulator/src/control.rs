@@ -1,0 +1,167 @@
+//! The test-only control endpoint under `/_emulator/`: scripts jobs and
+//! faults, shows the request log. No auth; served only when enabled.
+
+use std::time::Duration;
+
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::json;
+use serde_json::value::RawValue;
+use uuid::Uuid;
+
+use crate::config::TimeFormat;
+use crate::faults::{ANY_PATH, Fault};
+use crate::http::{Request, Response, percent_decode};
+use crate::jobs::{FinalState, JobSpec, MAX_MEMORIES};
+use crate::reqlog::LoggedRequest;
+use crate::state::{State, lock};
+
+pub(crate) const PREFIX: &str = "/_emulator/";
+
+pub(crate) fn is_control_path(path: &str) -> bool {
+    path.starts_with(PREFIX) || path == "/_emulator"
+}
+
+pub(crate) fn handle(state: &State, req: &Request) -> Response {
+    let name = req.path.strip_prefix(PREFIX).unwrap_or("");
+    let method = match name {
+        "jobs" | "faults" | "reset" | "config" => "POST",
+        "requests" => "GET",
+        _ => return Response::detail(404, "Not Found"),
+    };
+    if req.method != method {
+        let mut resp = Response::detail(405, "Method Not Allowed");
+        resp.set_header("Allow", method);
+        return resp;
+    }
+    let result = match name {
+        "jobs" => add_job(state, req),
+        "faults" => add_fault(state, req),
+        "reset" => Ok(reset(state)),
+        "config" => set_config(state, req),
+        _ => Ok(requests(state, req)),
+    };
+    result.unwrap_or_else(|msg| Response::detail(400, &msg))
+}
+
+/// Parses a JSON body; an empty body counts as `{}`.
+fn body<T: DeserializeOwned>(req: &Request) -> Result<T, String> {
+    let text: &[u8] = if req.body.iter().all(u8::is_ascii_whitespace) { b"{}" } else { &req.body };
+    serde_json::from_slice(text).map_err(|e| format!("invalid request body: {e}"))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewJob {
+    ingestion_id: Option<String>,
+    document_id: Option<String>,
+    #[serde(default)]
+    final_status: FinalState,
+    #[serde(default)]
+    processing_after_ms: u64,
+    #[serde(default)]
+    done_after_ms: u64,
+    #[serde(default = "one")]
+    memories: u64,
+    error_message: Option<String>,
+    raw_body: Option<Box<RawValue>>,
+}
+
+fn one() -> u64 {
+    1
+}
+
+fn add_job(state: &State, req: &Request) -> Result<Response, String> {
+    let job: NewJob = body(req)?;
+    let id = match &job.ingestion_id {
+        Some(s) => Uuid::parse_str(s).map_err(|e| format!("ingestion_id {s:?}: {e}"))?,
+        None => Uuid::new_v4(),
+    };
+    let mut jobs = lock(&state.jobs);
+    if let Some(raw) = job.raw_body {
+        jobs.insert_raw(id, raw);
+    } else {
+        if job.memories > MAX_MEMORIES {
+            return Err(format!("memories must be at most {MAX_MEMORIES}"));
+        }
+        let spec = JobSpec {
+            document_id: job.document_id.unwrap_or_else(|| format!("doc-{}", &id.simple().to_string()[..8])),
+            final_state: job.final_status,
+            processing_after: Duration::from_millis(job.processing_after_ms),
+            done_after: Duration::from_millis(job.done_after_ms),
+            memories: job.memories,
+            error_message: job.error_message,
+            backdate: Duration::ZERO,
+        };
+        jobs.insert(id, spec);
+    }
+    Ok(Response::json(200, &json!({ "ingestion_id": id.hyphenated().to_string() })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewFault {
+    path: String,
+    #[serde(default = "one_u32")]
+    count: u32,
+    fault: Fault,
+}
+
+fn one_u32() -> u32 {
+    1
+}
+
+fn add_fault(state: &State, req: &Request) -> Result<Response, String> {
+    let f: NewFault = body(req)?;
+    if f.count == 0 {
+        return Err("count must be at least 1".to_owned());
+    }
+    if f.path != ANY_PATH && !f.path.starts_with('/') {
+        return Err(format!("path {:?} must start with / or be \"*\"", f.path));
+    }
+    if f.path.contains('?') {
+        return Err("path is matched without the query; leave the query out".to_owned());
+    }
+    if is_control_path(&f.path) {
+        return Err("faults never apply to control paths".to_owned());
+    }
+    f.fault.validate()?;
+    let mut faults = lock(&state.faults);
+    faults.push(f.path.clone(), f.count, f.fault);
+    Ok(Response::json(200, &json!({ "path": f.path, "count": f.count, "pending": faults.pending() })))
+}
+
+fn reset(state: &State) -> Response {
+    lock(&state.faults).clear();
+    lock(&state.log).clear();
+    Response::new(200, "{}")
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewConfig {
+    time_format: Option<String>,
+}
+
+fn set_config(state: &State, req: &Request) -> Result<Response, String> {
+    let c: NewConfig = body(req)?;
+    if let Some(name) = c.time_format {
+        let fmt: TimeFormat = name.parse().map_err(|e| format!("{e}"))?;
+        state.set_time_format(fmt);
+    }
+    Ok(Response::json(200, &json!({ "time_format": state.time_format().as_str() })))
+}
+
+fn requests(state: &State, req: &Request) -> Response {
+    let filter = req.query.as_deref().and_then(|q| {
+        q.split('&')
+            .find_map(|pair| pair.strip_prefix("path="))
+            .map(|p| percent_decode(&p.replace('+', " ")).unwrap_or_else(|| p.to_owned()))
+    });
+    #[derive(serde::Serialize)]
+    struct List<'a> {
+        requests: Vec<&'a LoggedRequest>,
+    }
+    let log = lock(&state.log);
+    Response::json(200, &List { requests: log.list(filter.as_deref()) })
+}

@@ -1,0 +1,212 @@
+//! Scripted wire faults: what they are, the queue that holds them, and how
+//! each one misbehaves on the socket.
+//!
+//! To add a kind: a `Fault` variant (its JSON shape), a `Plan` for it in
+//! [`Fault::plan`], and, if it needs raw socket control, a `RawWrite` variant
+//! with its writer in [`write_raw`].
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::net::{Shutdown, TcpStream};
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::http::Response;
+use crate::state::StopSignal;
+
+/// Path value that matches every non-control request.
+pub(crate) const ANY_PATH: &str = "*";
+/// Longest delay a fault may ask for (keeps a typo from wedging a test run).
+const MAX_DELAY_MS: u64 = 600_000;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub(crate) enum Fault {
+    /// Answer with this status, headers and verbatim body.
+    Respond {
+        status: u16,
+        #[serde(default)]
+        headers: BTreeMap<String, serde_json::Value>,
+        #[serde(default)]
+        body: String,
+    },
+    /// Sleep, then handle the request normally.
+    Delay { ms: u64 },
+    /// 200 with a body that is not JSON.
+    Garbage,
+    /// 200 announcing the full body length, half the body sent, then close.
+    Truncate,
+    /// Close the connection without sending a byte.
+    Drop,
+}
+
+/// What the server does with a request that met a fault.
+pub(crate) enum Plan {
+    /// Handle normally.
+    Normal,
+    /// Send this response instead of the normal one.
+    Replace(Response),
+    /// Handle normally, then write the response through a faulty writer.
+    Raw(RawWrite),
+    /// Close the connection at once (also used when shutting down mid-delay).
+    Close,
+}
+
+/// Writers that break HTTP framing; the connection is closed afterwards.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum RawWrite {
+    Truncate,
+}
+
+impl Fault {
+    /// Checks values that serde cannot; the message goes back to the caller.
+    pub fn validate(&self) -> Result<(), String> {
+        match self {
+            Fault::Respond { status, headers, .. } => {
+                // 1xx would be an interim response with no final one after it.
+                if !(200..=999).contains(status) {
+                    return Err(format!("status {status} must be a 3-digit status of at least 200"));
+                }
+                for (name, value) in headers {
+                    header_value(value)
+                        .filter(|v| !v.contains(['\r', '\n']))
+                        .ok_or_else(|| format!("header {name:?} needs a one-line string or number"))?;
+                    let token = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
+                    if name.is_empty() || !name.bytes().all(token) {
+                        return Err(format!("{name:?} is not a header name"));
+                    }
+                }
+                Ok(())
+            }
+            Fault::Delay { ms } if *ms > MAX_DELAY_MS => Err(format!("delay ms must be at most {MAX_DELAY_MS}")),
+            _ => Ok(()),
+        }
+    }
+
+    /// Turns the fault into a plan; a delay sleeps here.
+    pub fn plan(self, stop: &StopSignal) -> Plan {
+        match self {
+            Fault::Respond { status, headers, body } => {
+                let mut resp = Response::new(status, body);
+                for (name, value) in &headers {
+                    if let Some(v) = header_value(value) {
+                        resp.set_header(name, v);
+                    }
+                }
+                Plan::Replace(resp)
+            }
+            Fault::Delay { ms } => {
+                if stop.sleep(Duration::from_millis(ms)) {
+                    Plan::Normal
+                } else {
+                    Plan::Close
+                }
+            }
+            Fault::Garbage => Plan::Replace(Response::new(200, "<html>this is not json")),
+            Fault::Truncate => Plan::Raw(RawWrite::Truncate),
+            Fault::Drop => Plan::Close,
+        }
+    }
+}
+
+fn header_value(value: &serde_json::Value) -> Option<String> {
+    match value {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// Writes `resp` the broken way `kind` asks for, then closes the socket.
+pub(crate) fn write_raw(kind: RawWrite, mut stream: &TcpStream, resp: Response) {
+    match kind {
+        RawWrite::Truncate => {
+            let mut resp = resp;
+            resp.status = 200;
+            let full = resp.body.len();
+            let mut bytes = resp.head_bytes(Some(full), false);
+            bytes.extend_from_slice(&resp.body[..full / 2]);
+            let _ = stream.write_all(&bytes);
+            let _ = stream.flush();
+        }
+    }
+    let _ = stream.shutdown(Shutdown::Both);
+}
+
+/// Pending faults, applied in the order they were added.
+#[derive(Debug, Default)]
+pub(crate) struct FaultQueue {
+    entries: Vec<Entry>,
+}
+
+#[derive(Debug)]
+struct Entry {
+    path: String,
+    remaining: u32,
+    fault: Fault,
+}
+
+impl FaultQueue {
+    pub fn push(&mut self, path: String, count: u32, fault: Fault) {
+        self.entries.push(Entry { path, remaining: count, fault });
+    }
+
+    /// The fault for a request to `path`, if one is pending; uses it up.
+    pub fn take(&mut self, path: &str) -> Option<Fault> {
+        let idx = self.entries.iter().position(|e| e.path == ANY_PATH || e.path == path)?;
+        let entry = &mut self.entries[idx];
+        entry.remaining -= 1;
+        let fault = entry.fault.clone();
+        if entry.remaining == 0 {
+            self.entries.remove(idx);
+        }
+        Some(fault)
+    }
+
+    pub fn pending(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn clear(&mut self) {
+        self.entries.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fault(json: &str) -> Result<Fault, serde_json::Error> {
+        serde_json::from_str(json)
+    }
+
+    #[test]
+    fn shapes() {
+        assert!(matches!(
+            fault(r#"{"kind":"respond","status":503,"headers":{"Retry-After":2}}"#).unwrap(),
+            Fault::Respond { status: 503, .. }
+        ));
+        assert!(matches!(fault(r#"{"kind":"delay","ms":5}"#).unwrap(), Fault::Delay { ms: 5 }));
+        assert!(matches!(fault(r#"{"kind":"drop"}"#).unwrap(), Fault::Drop));
+        assert!(fault(r#"{"kind":"explode"}"#).is_err());
+        assert!(fault(r#"{"kind":"delay","ms":5,"extra":1}"#).is_err());
+        let bad = fault(r#"{"kind":"respond","status":503,"headers":{"A":"x\r\nB: y"}}"#).unwrap();
+        assert!(bad.validate().is_err());
+        assert!(fault(r#"{"kind":"respond","status":42}"#).unwrap().validate().is_err());
+    }
+
+    #[test]
+    fn queue_order_counts_and_wildcard() {
+        let mut q = FaultQueue::default();
+        q.push("/a".into(), 2, Fault::Garbage);
+        q.push("/a".into(), 1, Fault::Drop);
+        q.push(ANY_PATH.into(), 1, Fault::Truncate);
+        assert!(matches!(q.take("/a"), Some(Fault::Garbage)));
+        assert!(matches!(q.take("/b"), Some(Fault::Truncate)));
+        assert!(matches!(q.take("/a"), Some(Fault::Garbage)));
+        assert!(matches!(q.take("/a"), Some(Fault::Drop)));
+        assert!(q.take("/a").is_none());
+        assert_eq!(q.pending(), 0);
+    }
+}

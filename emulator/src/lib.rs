@@ -1,0 +1,37 @@
+//! A Synap-compatible HTTP/1.1 server for loopback tests and demos.
+//!
+//! It speaks the subset of the Synap REST contract that libsynap uses
+//! (`memories.status`, `whoami`, `/health`, telemetry), with ingestion jobs
+//! that move from `queued` to a terminal state over time, and an optional
+//! control endpoint (`/_emulator/...`) that scripts jobs and wire faults.
+//!
+//! Every [`Emulator`] owns its own state, so many can run in one process.
+
+mod config;
+mod control;
+mod faults;
+mod http;
+mod jobs;
+mod reqlog;
+mod routes;
+mod server;
+mod state;
+mod timefmt;
+
+pub use config::{Config, TimeFormat, UnknownTimeFormat};
+pub use server::Emulator;
+
+/// The API key accepted by a default [`Config`].
+pub const DEV_API_KEY: &str = "synap_dev_emulator";
+/// Demo job: `queued` for 1.5 s after start, `processing` until 4 s, then
+/// `completed` with 2 memories.
+pub const DEMO_PROGRESSING_ID: &str = "6f1c9e2a-3b7d-4a58-9c0e-2d4b6a8f1e37";
+/// Demo job: already `failed`, with an `error_message`.
+pub const DEMO_FAILED_ID: &str = "2c5d8e1f-4a7b-4c9d-8e0f-1a2b3c4d5e6f";
+/// Demo job: already `partial_success` with 1 memory and an `error_message`.
+pub const DEMO_PARTIAL_ID: &str = "1b4e7a90-5c3d-4f28-b6e1-7a9c0d2e4f81";
+
+/// One line per demo job, describing how it behaves (for the binary's banner).
+pub fn demo_job_lines() -> Vec<String> {
+    jobs::demo_jobs().iter().map(|(id, spec)| jobs::describe(id, spec)).collect()
+}

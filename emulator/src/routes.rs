@@ -1,0 +1,128 @@
+//! The Synap API itself: routing, auth and the route handlers.
+
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::http::{Request, Response, percent_decode};
+use crate::state::{State, lock};
+
+const STATUS_PREFIX: &str = "/api/v1/memories/status/";
+
+enum Route<'a> {
+    Health,
+    Telemetry,
+    Whoami,
+    Status(&'a str),
+}
+
+impl Route<'_> {
+    fn method(&self) -> &'static str {
+        match self {
+            Route::Telemetry => "POST",
+            _ => "GET",
+        }
+    }
+}
+
+/// Matches on the decoded path, as Starlette does.
+fn route(path: &str) -> Option<Route<'_>> {
+    match path {
+        "/health" => Some(Route::Health),
+        "/v1/telemetry/batch" => Some(Route::Telemetry),
+        "/api/v1/auth/whoami" => Some(Route::Whoami),
+        _ => {
+            let id = path.strip_prefix(STATUS_PREFIX)?;
+            (!id.is_empty() && !id.contains('/')).then_some(Route::Status(id))
+        }
+    }
+}
+
+pub(crate) fn handle(state: &State, req: &Request) -> Response {
+    let Some(path) = percent_decode(&req.path) else {
+        return Response::detail(404, "Not Found");
+    };
+    let Some(route) = route(&path) else {
+        return Response::detail(404, "Not Found");
+    };
+    if req.method != route.method() {
+        let mut resp = Response::detail(405, "Method Not Allowed");
+        resp.set_header("Allow", route.method());
+        return resp;
+    }
+    match route {
+        Route::Health => Response::json(200, &serde_json::json!({ "status": "ok" })),
+        Route::Telemetry => Response::new(202, "{}"),
+        Route::Whoami => authorized(state, req).unwrap_or_else(|| whoami(state)),
+        Route::Status(id) => authorized(state, req).unwrap_or_else(|| status(state, id)),
+    }
+}
+
+/// `Some(401 response)` unless the request carries an accepted key.
+fn authorized(state: &State, req: &Request) -> Option<Response> {
+    let header = req.header("authorization").unwrap_or("").trim();
+    if header.is_empty() {
+        return Some(Response::detail(401, "Missing API key"));
+    }
+    let key = header.split_once(' ').filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer")).map(|(_, key)| key);
+    match key {
+        Some(key) if state.config.api_keys.iter().any(|k| k == key) => None,
+        _ => Some(Response::detail(401, "Invalid API key")),
+    }
+}
+
+fn whoami(state: &State) -> Response {
+    #[derive(Serialize)]
+    struct Whoami<'a> {
+        client_id: &'a str,
+        instance_id: &'a str,
+        user_context_isolation: Option<&'a str>,
+    }
+    let c = &state.config;
+    Response::json(
+        200,
+        &Whoami {
+            client_id: &c.client_id,
+            instance_id: &c.instance_id,
+            user_context_isolation: c.user_context_isolation.as_deref(),
+        },
+    )
+}
+
+fn status(state: &State, raw_id: &str) -> Response {
+    let id = match Uuid::parse_str(raw_id) {
+        Ok(id) => id,
+        Err(e) => return uuid_error(raw_id, &e.to_string()),
+    };
+    let body = lock(&state.jobs).status_body(&id, state.time_format());
+    match body {
+        Some(body) => Response::new(200, body),
+        None => Response::detail(404, "Ingestion job not found"),
+    }
+}
+
+/// FastAPI's (pydantic 2) 422 for a path parameter that is not a UUID.
+fn uuid_error(input: &str, reason: &str) -> Response {
+    #[derive(Serialize)]
+    struct Item<'a> {
+        #[serde(rename = "type")]
+        kind: &'static str,
+        loc: [&'static str; 2],
+        msg: String,
+        input: &'a str,
+    }
+    #[derive(Serialize)]
+    struct Body<'a> {
+        detail: [Item<'a>; 1],
+    }
+    Response::json(
+        422,
+        &Body {
+            detail: [Item {
+                kind: "uuid_parsing",
+                loc: ["path", "ingestion_id"],
+                msg: format!("Input should be a valid UUID, {reason}"),
+                input,
+            }],
+        },
+    )
+}

@@ -1,0 +1,115 @@
+//! Everything one emulator shares between its threads.
+
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::{Condvar, Mutex, MutexGuard};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use crate::config::{Config, TimeFormat};
+use crate::faults::FaultQueue;
+use crate::jobs::JobStore;
+use crate::reqlog::RequestLog;
+
+/// The advertised per-minute limit (Pro tier, contract section 18).
+pub(crate) const RATE_LIMIT: u32 = 600;
+
+pub(crate) struct State {
+    pub config: Config,
+    time_format: AtomicU8,
+    pub jobs: Mutex<JobStore>,
+    pub faults: Mutex<FaultQueue>,
+    pub log: Mutex<RequestLog>,
+    rate: Mutex<RateWindow>,
+    pub started: Instant,
+    pub stop: StopSignal,
+}
+
+impl State {
+    pub fn new(config: Config) -> State {
+        let mut jobs = JobStore::default();
+        if config.seed_demo {
+            jobs.seed_demo();
+        }
+        State {
+            time_format: AtomicU8::new(format_index(config.time_format)),
+            config,
+            jobs: Mutex::new(jobs),
+            faults: Mutex::new(FaultQueue::default()),
+            log: Mutex::new(RequestLog::default()),
+            rate: Mutex::new(RateWindow::default()),
+            started: Instant::now(),
+            stop: StopSignal::default(),
+        }
+    }
+
+    pub fn time_format(&self) -> TimeFormat {
+        TimeFormat::ALL[self.time_format.load(Ordering::Relaxed) as usize]
+    }
+
+    pub fn set_time_format(&self, fmt: TimeFormat) {
+        self.time_format.store(format_index(fmt), Ordering::Relaxed);
+    }
+
+    /// Counts a request in the current minute; returns (remaining, reset as
+    /// Unix seconds). Informational only: the emulator never answers 429 on
+    /// its own (script one with a fault).
+    pub fn count_request(&self) -> (u32, u64) {
+        let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_secs();
+        let minute = now / 60;
+        let mut rate = lock(&self.rate);
+        if rate.minute != minute {
+            *rate = RateWindow { minute, count: 0 };
+        }
+        rate.count = rate.count.saturating_add(1);
+        (RATE_LIMIT.saturating_sub(rate.count), (minute + 1) * 60)
+    }
+}
+
+fn format_index(fmt: TimeFormat) -> u8 {
+    TimeFormat::ALL.iter().position(|f| *f == fmt).expect("every format is listed") as u8
+}
+
+#[derive(Default)]
+struct RateWindow {
+    minute: u64,
+    count: u32,
+}
+
+/// Locks a mutex, ignoring poisoning: a panicked handler thread must not take
+/// the whole emulator down with it.
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Set once at shutdown; wakes sleeping delay faults early.
+#[derive(Default)]
+pub(crate) struct StopSignal {
+    stopped: Mutex<bool>,
+    cv: Condvar,
+}
+
+impl StopSignal {
+    pub fn trigger(&self) {
+        *lock(&self.stopped) = true;
+        self.cv.notify_all();
+    }
+
+    pub fn is_stopped(&self) -> bool {
+        *lock(&self.stopped)
+    }
+
+    /// Sleeps for `dur`; `false` if the emulator began shutting down first.
+    pub fn sleep(&self, dur: Duration) -> bool {
+        let deadline = Instant::now() + dur;
+        let mut stopped = lock(&self.stopped);
+        loop {
+            if *stopped {
+                return false;
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                return true;
+            }
+            stopped = self.cv.wait_timeout(stopped, deadline - now).unwrap_or_else(|e| e.into_inner()).0;
+        }
+    }
+}

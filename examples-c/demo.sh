@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Starts the local Synap emulator on a free loopback port and runs
+# synap-status on its demo jobs: one that moves queued -> processing ->
+# completed over a few seconds, one failed, one partial_success.
+#   demo.sh SYNAP_STATUS_BINARY EMULATOR_BINARY
+set -euo pipefail
+
+status_bin=${1:?usage: demo.sh SYNAP_STATUS_BINARY EMULATOR_BINARY}
+emulator_bin=${2:?usage: demo.sh SYNAP_STATUS_BINARY EMULATOR_BINARY}
+
+# The demo jobs the emulator seeds at start, and its development key.
+progressing=6f1c9e2a-3b7d-4a58-9c0e-2d4b6a8f1e37
+failed=2c5d8e1f-4a7b-4c9d-8e0f-1a2b3c4d5e6f
+partial=1b4e7a90-5c3d-4f28-b6e1-7a9c0d2e4f81
+
+tmp=$(mktemp -d)
+"$emulator_bin" --port 0 >"$tmp/emulator.out" 2>"$tmp/emulator.err" &
+emulator_pid=$!
+trap 'kill "$emulator_pid" 2>/dev/null || true; rm -rf "$tmp"' EXIT
+
+# The emulator prints its base URL as its first line once it listens.
+for _ in $(seq 100); do
+    [ -s "$tmp/emulator.out" ] && break
+    kill -0 "$emulator_pid" 2>/dev/null || { cat "$tmp/emulator.err" >&2; exit 1; }
+    sleep 0.1
+done
+base_url=$(head -n 1 "$tmp/emulator.out")
+[ -n "$base_url" ] || { echo "demo: the emulator did not start" >&2; exit 1; }
+echo "== emulator listening at $base_url"
+
+export SYNAP_API_KEY=synap_dev_emulator
+run() {
+    echo "\$ synap-status $*"
+    "$status_bin" --base-url "$base_url" "$@"
+}
+
+echo "== the three demo jobs, just after the emulator started"
+run "$progressing" "$failed" "$partial"
+sleep 2
+echo "== 2 s later: the first job is processing"
+run "$progressing"
+sleep 3
+echo "== 5 s later: it has completed (one JSON object per line this time)"
+run --json "$progressing" "$failed" "$partial"
+
+echo "== an unknown job and a malformed id: errors on stderr, exit status = first error code"
+set +e
+run 00000000-0000-4000-8000-000000000000 ../../x
+code=$?
+set -e
+echo "exit status $code"
+[ "$code" -eq 3 ] || { echo "demo: expected exit status 3 (SYNAP_NOT_FOUND)" >&2; exit 1; }
+echo "== demo done"

@@ -1,0 +1,494 @@
+/*
+ * synap.h: the C API of libsynap, a client for the Synap memory service.
+ *
+ * Conventions (see README.md, "API conventions"):
+ *  - Fallible calls return a SynapCode; SYNAP_OK is 0. Details of a failure
+ *    are read with the synap_last_error_* functions on the same thread.
+ *  - Handles are opaque: make them with synap_*_new or a call, free each
+ *    exactly once with its synap_*_free (every _free accepts NULL).
+ *  - Out-parameters are set to NULL on entry and filled only on SYNAP_OK.
+ *  - Strings passed in are NUL-terminated UTF-8 and are copied; strings
+ *    returned are owned by the handle (or by libsynap) and never freed by
+ *    the caller. Absent values are NULL, never "".
+ *  - No call aborts or unwinds into the caller, whatever it is passed.
+ */
+
+#ifndef SYNAP_H
+#define SYNAP_H
+
+/* Generated from src/ffi by cbindgen. Edit the Rust doc comments, not this file. */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/** Version of this header: major, minor, patch, and as a string. Compare
+ *  SYNAP_VERSION with synap_version() to check the linked library. */
+#define SYNAP_VERSION_MAJOR 0
+#define SYNAP_VERSION_MINOR 1
+#define SYNAP_VERSION_PATCH 0
+#define SYNAP_VERSION "0.1.0"
+
+/**
+ * The result of every fallible libsynap call. `SYNAP_OK` is 0; any other
+ * value is a failure whose details `synap_last_error_message()` and the
+ * other `synap_last_error_*` functions give.
+ *
+ * Codes are stable: new ones are only added at the end, and a number is
+ * never reused. Treat an unknown value like `SYNAP_INTERNAL`.
+ */
+typedef enum SynapCode {
+  /**
+   * Success.
+   */
+  SYNAP_OK = 0,
+  /**
+   * An argument or option was refused before any request was made: a
+   * NULL pointer where one is required, a string that is not UTF-8, an
+   * ingestion id that is not a UUID, a malformed URL, a zero timeout.
+   */
+  SYNAP_INVALID_ARGUMENT = 1,
+  /**
+   * HTTP 401 or 403 (a missing, malformed or unknown API key), or no API
+   * key was given and `SYNAP_API_KEY` is unset.
+   */
+  SYNAP_AUTH = 2,
+  /**
+   * HTTP 404: the ingestion id is unknown, or outside the key's scope.
+   */
+  SYNAP_NOT_FOUND = 3,
+  /**
+   * HTTP 400, 422 or another 4xx refusing the request as invalid.
+   */
+  SYNAP_INVALID_REQUEST = 4,
+  /**
+   * HTTP 402, or a 429 whose body says credits or the trial ran out
+   * (waiting will not help, so it is not `SYNAP_RATE_LIMITED`).
+   */
+  SYNAP_INSUFFICIENT_CREDITS = 5,
+  /**
+   * HTTP 409.
+   */
+  SYNAP_CONFLICT = 6,
+  /**
+   * HTTP 429, a plain rate limit. `synap_last_error_retry_after_ms()`
+   * says how long the server asked to wait, if it did.
+   */
+  SYNAP_RATE_LIMITED = 7,
+  /**
+   * HTTP 5xx.
+   */
+  SYNAP_SERVER = 8,
+  /**
+   * The connect or request timeout passed, or HTTP 408.
+   */
+  SYNAP_TIMEOUT = 9,
+  /**
+   * The host could not be resolved or reached, the connection was refused
+   * or reset, or the server closed it before the response was complete.
+   */
+  SYNAP_NETWORK = 10,
+  /**
+   * The TLS handshake failed or the server's certificate was refused.
+   */
+  SYNAP_TLS = 11,
+  /**
+   * The server's answer was not valid: malformed HTTP or JSON, a missing
+   * or ill-typed field (the message names it), a body over the size cap,
+   * a redirect (never followed), or another unexpected status.
+   */
+  SYNAP_PROTOCOL = 12,
+  /**
+   * The caller cancelled the operation.
+   */
+  SYNAP_CANCELLED = 13,
+  /**
+   * A bug in libsynap was caught at the API boundary. The message says
+   * what; please report it.
+   */
+  SYNAP_INTERNAL = 14,
+} SynapCode;
+
+/**
+ * An ingestion job's state. `SYNAP_INGEST_UNKNOWN` is a state this version
+ * of libsynap does not know; `synap_status_state_name()` gives it as sent.
+ *
+ * New states are only added at the end.
+ */
+typedef enum SynapIngestState {
+  /**
+   * A state this version does not know (or a NULL status handle).
+   */
+  SYNAP_INGEST_UNKNOWN = 0,
+  /**
+   * `"queued"`: accepted, not yet picked up.
+   */
+  SYNAP_INGEST_QUEUED = 1,
+  /**
+   * `"processing"`: in the pipeline.
+   */
+  SYNAP_INGEST_PROCESSING = 2,
+  /**
+   * `"completed"`: every stage succeeded. Terminal.
+   */
+  SYNAP_INGEST_COMPLETED = 3,
+  /**
+   * `"failed"`: processing failed; see `synap_status_error_message()`.
+   * Terminal.
+   */
+  SYNAP_INGEST_FAILED = 4,
+  /**
+   * `"partial_success"`: some extractions failed; see
+   * `synap_status_error_message()`. Terminal.
+   */
+  SYNAP_INGEST_PARTIAL_SUCCESS = 5,
+} SynapIngestState;
+
+/**
+ * A connection to the Synap service: API key, base URL, timeouts and a
+ * pool of kept-alive connections.
+ *
+ * Made by `synap_client_new()`, freed by `synap_client_free()`. Immutable
+ * once made: one client may be used by any number of threads at once, and
+ * sharing one is how connections get reused.
+ */
+typedef struct SynapClient SynapClient;
+
+/**
+ * One ingestion job's status, as `memories.status` returned it.
+ *
+ * Made by `synap_memories_status()`, freed by `synap_status_free()`.
+ * Immutable: any thread may read it. Every string an accessor returns is
+ * NUL-terminated UTF-8 owned by the handle: valid until the handle is
+ * freed, never freed by the caller. Absent values are NULL, never `""`.
+ */
+typedef struct SynapMemoryStatus SynapMemoryStatus;
+
+/**
+ * Settings for `synap_client_new()`: base URL, timeouts, body cap.
+ *
+ * Made by `synap_options_new()`, freed by `synap_options_free()`. Setters
+ * check their value and leave the options unchanged when they refuse it.
+ * Use from one thread at a time. `synap_client_new()` copies what it needs,
+ * so the options may be freed, or reused for another client, right after.
+ */
+typedef struct SynapOptions SynapOptions;
+
+#ifdef __cplusplus
+extern "C" {
+#endif // __cplusplus
+
+/**
+ * The library's version, `"MAJOR.MINOR.PATCH"`, e.g. `"0.1.0"`.
+ *
+ * The string is static: never free it. Compare with `SYNAP_VERSION` to
+ * check that the header and the linked library agree.
+ */
+const char *synap_version(void);
+
+/**
+ * The name of a result code, e.g. `"SYNAP_NOT_FOUND"` for
+ * `SYNAP_NOT_FOUND`; `"SYNAP_UNKNOWN_CODE"` for a value that is not a code.
+ *
+ * Takes a plain `int` so any value is safe to pass. The string is static:
+ * never free it.
+ */
+const char *synap_code_name(int code);
+
+/**
+ * The message of the calling thread's last failed call: one line of UTF-8
+ * that names the problem (and never contains the API key). NULL if the
+ * last fallible call on this thread succeeded, or none was made.
+ *
+ * The string belongs to libsynap: do not free it. It stays valid until the
+ * next fallible `synap_*` call on the same thread. Each thread has its own
+ * last error.
+ */
+const char *synap_last_error_message(void);
+
+/**
+ * The HTTP status of the server's answer to the calling thread's last
+ * failed call, or 0 if the failure came before or without an answer
+ * (invalid argument, network error, timeout).
+ */
+uint16_t synap_last_error_http_status(void);
+
+/**
+ * The `X-Correlation-ID` libsynap sent with the calling thread's last
+ * failed request, e.g. `"syn__1736937000412_9c41e7"`; quote it when
+ * reporting a problem to the service. NULL if no request was made.
+ *
+ * Owned and valid as for `synap_last_error_message()`.
+ */
+const char *synap_last_error_correlation_id(void);
+
+/**
+ * How long, in milliseconds, the server asked the caller to wait before
+ * trying again (its `Retry-After` header, in seconds, decimal seconds or
+ * an HTTP date), for the calling thread's last failed call; -1 if the
+ * server gave none.
+ */
+int64_t synap_last_error_retry_after_ms(void);
+
+/**
+ * Makes options with the defaults: base URL from `SYNAP_BASE_URL`, else
+ * the production service; 5000 ms to connect; 30000 ms per request;
+ * 16 MiB response bodies.
+ *
+ * Returns NULL only if memory runs out. Free with `synap_options_free()`.
+ */
+struct SynapOptions *synap_options_new(void);
+
+/**
+ * Frees options made by `synap_options_new()`. NULL is ignored.
+ *
+ * # Safety
+ * `options` is NULL or a live handle from `synap_options_new()`, freed
+ * exactly once and not used afterwards.
+ */
+void synap_options_free(struct SynapOptions *options);
+
+/**
+ * Sets the service's base URL: `http://` or `https://`, a host, an
+ * optional port and path prefix, no query or credentials, e.g.
+ * `"http://127.0.0.1:8787"`. A trailing slash is ignored. NULL restores
+ * the default (`SYNAP_BASE_URL`, else the production service).
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `options` is NULL or
+ * the URL is malformed or not UTF-8. The string is copied.
+ *
+ * # Safety
+ * `options` is NULL or a live handle; `url` is NULL or a NUL-terminated
+ * string.
+ */
+enum SynapCode synap_options_set_base_url(struct SynapOptions *options, const char *url);
+
+/**
+ * Sets how long opening a connection (TCP and TLS handshake) may take, in
+ * milliseconds; must be greater than 0. Default 5000.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `options` is NULL or
+ * `ms` is 0.
+ *
+ * # Safety
+ * `options` is NULL or a live handle.
+ */
+enum SynapCode synap_options_set_connect_timeout_ms(struct SynapOptions *options, uint32_t ms);
+
+/**
+ * Sets how long one whole request may take, from connecting to the last
+ * byte of the response, in milliseconds; must be greater than 0. Default
+ * 30000. A server that answers slowly or not at all fails with
+ * `SYNAP_TIMEOUT` once this has passed.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `options` is NULL or
+ * `ms` is 0.
+ *
+ * # Safety
+ * `options` is NULL or a live handle.
+ */
+enum SynapCode synap_options_set_request_timeout_ms(struct SynapOptions *options, uint32_t ms);
+
+/**
+ * Sets the largest response body accepted, in bytes; must be greater than
+ * 0. Default 16 MiB. A longer body fails the call with `SYNAP_PROTOCOL`
+ * after reading no more than this, so a broken server cannot exhaust memory.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `options` is NULL or
+ * `bytes` is 0.
+ *
+ * # Safety
+ * `options` is NULL or a live handle.
+ */
+enum SynapCode synap_options_set_max_body_bytes(struct SynapOptions *options, uint64_t bytes);
+
+/**
+ * Makes a client. Makes no network request, so a wrong key or URL shows up
+ * on the first call.
+ *
+ * - `api_key`: the API key (`"synap_..."`), or NULL or `""` to read
+ *   `SYNAP_API_KEY` from the environment. Copied.
+ * - `options`: NULL for the defaults, else options from
+ *   `synap_options_new()`; copied, so they may be freed right after.
+ * - `out_client`: receives the new client on `SYNAP_OK`; set to NULL on
+ *   entry, so it is NULL after any failure.
+ *
+ * Returns `SYNAP_OK`; `SYNAP_AUTH` if there is no key at all;
+ * `SYNAP_INVALID_ARGUMENT` if `out_client` is NULL, the key is not UTF-8 or
+ * has spaces or control characters, or `SYNAP_BASE_URL` is malformed.
+ * Free the client with `synap_client_free()`.
+ *
+ * # Safety
+ * `api_key` is NULL or a NUL-terminated string; `options` is NULL or a live
+ * options handle; `out_client` is NULL or valid for writing a pointer.
+ */
+enum SynapCode synap_client_new(const char *api_key,
+                                const struct SynapOptions *options,
+                                struct SynapClient **out_client);
+
+/**
+ * Frees a client and closes its connections. NULL is ignored. No call may
+ * be using the client, on any thread, when it is freed; status handles it
+ * returned stay valid.
+ *
+ * # Safety
+ * `client` is NULL or a live handle from `synap_client_new()`, freed
+ * exactly once and not used afterwards.
+ */
+void synap_client_free(struct SynapClient *client);
+
+/**
+ * Asks the service how far the ingestion job `ingestion_id` has come
+ * (`GET /api/v1/memories/status/{ingestion_id}`).
+ *
+ * - `client`: from `synap_client_new()`; may be shared with other threads.
+ * - `ingestion_id`: the job's UUID as returned when it was created, in any
+ *   case, with or without hyphens. Anything else is refused before a
+ *   request is made. Sent in canonical lowercase form.
+ * - `out_status`: receives the status on `SYNAP_OK`; set to NULL on entry.
+ *   Free it with `synap_status_free()`.
+ *
+ * A failed job is a status (`SYNAP_INGEST_FAILED`), not an error. Returns
+ * `SYNAP_OK` or any failure code: `SYNAP_INVALID_ARGUMENT` (NULL or bad
+ * argument), `SYNAP_AUTH`, `SYNAP_NOT_FOUND` (unknown id), `SYNAP_TIMEOUT`,
+ * `SYNAP_NETWORK`, `SYNAP_PROTOCOL` and the other HTTP codes; the
+ * `synap_last_error_*` functions give the details. Blocks the calling
+ * thread for at most the request timeout.
+ *
+ * # Safety
+ * `client` is NULL or a live client; `ingestion_id` is NULL or a
+ * NUL-terminated string; `out_status` is NULL or valid for writing a pointer.
+ */
+enum SynapCode synap_memories_status(const struct SynapClient *client,
+                                     const char *ingestion_id,
+                                     struct SynapMemoryStatus **out_status);
+
+/**
+ * Frees a status. NULL is ignored. Every string its accessors returned
+ * becomes invalid.
+ *
+ * # Safety
+ * `status` is NULL or a live handle, freed exactly once and not used after.
+ */
+void synap_status_free(struct SynapMemoryStatus *status);
+
+/**
+ * The job's ingestion id, canonical lowercase UUID
+ * (`"6f1c9e2a-3b7d-4a58-9c0e-2d4b6a8f1e37"`). NULL if `status` is NULL.
+ * Owned by `status`.
+ *
+ * # Safety
+ * `status` is NULL or a live status handle.
+ */
+const char *synap_status_ingestion_id(const struct SynapMemoryStatus *status);
+
+/**
+ * The id of the document the job ingests: the caller's own id, or one the
+ * server assigned. NULL if `status` is NULL. Owned by `status`.
+ *
+ * # Safety
+ * `status` is NULL or a live status handle.
+ */
+const char *synap_status_document_id(const struct SynapMemoryStatus *status);
+
+/**
+ * The job's state; `SYNAP_INGEST_UNKNOWN` for a state this version does
+ * not know, or if `status` is NULL.
+ *
+ * # Safety
+ * `status` is NULL or a live status handle.
+ */
+enum SynapIngestState synap_status_state(const struct SynapMemoryStatus *status);
+
+/**
+ * The state exactly as the server sent it, e.g. `"partial_success"`; the
+ * way to see a state reported as `SYNAP_INGEST_UNKNOWN`. NULL if `status`
+ * is NULL. Owned by `status`.
+ *
+ * # Safety
+ * `status` is NULL or a live status handle.
+ */
+const char *synap_status_state_name(const struct SynapMemoryStatus *status);
+
+/**
+ * True if the job will not change any more: completed, failed or
+ * partial_success. False for queued, processing, an unknown state, or a
+ * NULL `status`.
+ *
+ * # Safety
+ * `status` is NULL or a live status handle.
+ */
+bool synap_status_is_terminal(const struct SynapMemoryStatus *status);
+
+/**
+ * When the job was queued, in microseconds since the Unix epoch, UTC (a
+ * time the server sent without an offset is read as UTC). 0 if `status`
+ * is NULL.
+ *
+ * # Safety
+ * `status` is NULL or a live status handle.
+ */
+int64_t synap_status_queued_at_us(const struct SynapMemoryStatus *status);
+
+/**
+ * When processing started, in Unix microseconds, UTC. Returns true and
+ * writes `*out_us` if the job has started; returns false and leaves
+ * `*out_us` alone if it is still queued, or if either pointer is NULL.
+ *
+ * # Safety
+ * `status` is NULL or a live status handle; `out_us` is NULL or writable.
+ */
+bool synap_status_started_at_us(const struct SynapMemoryStatus *status, int64_t *out_us);
+
+/**
+ * When processing finished, in Unix microseconds, UTC. Returns true and
+ * writes `*out_us` if the job has finished; returns false and leaves
+ * `*out_us` alone if it is still in progress, or if either pointer is NULL.
+ *
+ * # Safety
+ * `status` is NULL or a live status handle; `out_us` is NULL or writable.
+ */
+bool synap_status_completed_at_us(const struct SynapMemoryStatus *status, int64_t *out_us);
+
+/**
+ * How many memories the job has produced so far, as the server counts
+ * them. 0 if `status` is NULL.
+ *
+ * # Safety
+ * `status` is NULL or a live status handle.
+ */
+uint64_t synap_status_memories_created(const struct SynapMemoryStatus *status);
+
+/**
+ * How many memory ids the status lists (see `synap_status_memory_id()`).
+ * 0 if `status` is NULL.
+ *
+ * # Safety
+ * `status` is NULL or a live status handle.
+ */
+size_t synap_status_memory_id_count(const struct SynapMemoryStatus *status);
+
+/**
+ * The memory id at `index`, from 0 to `synap_status_memory_id_count() - 1`,
+ * in the server's order; NULL past the end or if `status` is NULL. Owned
+ * by `status`.
+ *
+ * # Safety
+ * `status` is NULL or a live status handle.
+ */
+const char *synap_status_memory_id(const struct SynapMemoryStatus *status, size_t index);
+
+/**
+ * What went wrong, for a failed or partially successful job; NULL when the
+ * server gave no message, or if `status` is NULL. Owned by `status`.
+ *
+ * # Safety
+ * `status` is NULL or a live status handle.
+ */
+const char *synap_status_error_message(const struct SynapMemoryStatus *status);
+
+#ifdef __cplusplus
+}  // extern "C"
+#endif  // __cplusplus
+
+#endif  /* SYNAP_H */

@@ -1,0 +1,146 @@
+//! `Client`: resolves credentials and the base URL once, then makes calls.
+
+use std::fmt;
+
+use uuid::Uuid;
+
+use crate::correlation::new_correlation_id;
+use crate::error::{Error, ErrorKind, one_line};
+use crate::options::{
+    API_KEY_ENV, BASE_URL_ENV, ClientOptions, DEFAULT_BASE_URL, check_api_key, check_max_body_bytes, check_timeout,
+    env_value, normalize_base_url,
+};
+use crate::status::MemoryStatus;
+use crate::transport::Transport;
+use crate::wire::status::parse_status;
+
+/// A Synap client. Cheap to share: every method takes `&self`, and one
+/// client used from many threads reuses its pooled connections.
+pub struct Client {
+    transport: Transport,
+    api_key: String,
+    authorization: String,
+    base_url: String,
+    status_prefix: String,
+}
+
+impl Client {
+    /// Builds a client. The API key comes from the options, else from
+    /// `SYNAP_API_KEY`; the base URL from the options, else `SYNAP_BASE_URL`,
+    /// else the production service. Makes no network request.
+    ///
+    /// Fails with `Auth` when no key is found and `InvalidArgument` when a
+    /// value is malformed.
+    pub fn new(options: ClientOptions) -> Result<Client, Error> {
+        let api_key = match options.api_key.filter(|k| !k.is_empty()).or_else(|| env_value(API_KEY_ENV)) {
+            Some(key) => key,
+            None => {
+                return Err(Error::new(ErrorKind::Auth, format!("no API key: pass one or set {API_KEY_ENV}")));
+            }
+        };
+        check_api_key(&api_key)?;
+        let base_url = match options.base_url {
+            Some(url) => normalize_base_url(&url)?,
+            None => match env_value(BASE_URL_ENV) {
+                Some(url) => normalize_base_url(&url)
+                    .map_err(|e| Error::invalid_argument(format!("{BASE_URL_ENV}: {}", e.message())))?,
+                None => DEFAULT_BASE_URL.to_owned(),
+            },
+        };
+        check_timeout("connect timeout", options.connect_timeout)?;
+        check_timeout("request timeout", options.request_timeout)?;
+        check_max_body_bytes(options.max_body_bytes)?;
+        Ok(Client {
+            transport: Transport::new(options.connect_timeout, options.request_timeout, options.max_body_bytes),
+            authorization: format!("Bearer {api_key}"),
+            status_prefix: format!("{base_url}/api/v1/memories/status/"),
+            api_key,
+            base_url,
+        })
+    }
+
+    /// The base URL in use, normalised (no trailing slash).
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// `memories.status`: how far the ingestion job `ingestion_id` has come.
+    ///
+    /// `ingestion_id` must be a UUID (any case, hyphenated or not); it is
+    /// checked before any request and sent in canonical lowercase form.
+    pub fn memories_status(&self, ingestion_id: &str) -> Result<MemoryStatus, Error> {
+        let id = parse_ingestion_id(ingestion_id)?;
+        self.memories_status_by_uuid(id)
+    }
+
+    /// `memories.status` for an id already held as a [`Uuid`].
+    pub fn memories_status_by_uuid(&self, ingestion_id: Uuid) -> Result<MemoryStatus, Error> {
+        let mut url = String::with_capacity(self.status_prefix.len() + 36);
+        url.push_str(&self.status_prefix);
+        url.push_str(ingestion_id.hyphenated().encode_lower(&mut Uuid::encode_buffer()));
+        let correlation_id = new_correlation_id("");
+        self.transport
+            .get(&url, &self.authorization, &correlation_id)
+            .and_then(|body| parse_status(&body).map_err(|e| e.with_http_status(200)))
+            .map_err(|e| e.with_correlation_id(&correlation_id).redact(&self.api_key))
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client").field("base_url", &self.base_url).finish_non_exhaustive()
+    }
+}
+
+/// Checks an ingestion id before it goes into a URL path.
+pub(crate) fn parse_ingestion_id(text: &str) -> Result<Uuid, Error> {
+    Uuid::try_parse(text)
+        .map_err(|_| Error::invalid_argument(format!("ingestion_id is not a UUID: \"{}\"", one_line(text, 64))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ingestion_ids_are_checked_and_canonical() {
+        let id = parse_ingestion_id("6F1C9E2A-3B7D-4A58-9C0E-2D4B6A8F1E37").unwrap();
+        assert_eq!(id.to_string(), "6f1c9e2a-3b7d-4a58-9c0e-2d4b6a8f1e37");
+        for bad in [
+            "",
+            "../../x",
+            "6f1c9e2a-3b7d-4a58-9c0e-2d4b6a8f1e3",
+            "6f1c9e2a-3b7d-4a58-9c0e-2d4b6a8f1e37/..",
+            " 6f1c9e2a-3b7d-4a58-9c0e-2d4b6a8f1e37",
+        ] {
+            let e = parse_ingestion_id(bad).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::InvalidArgument);
+            assert!(e.message().starts_with("ingestion_id is not a UUID"), "{}", e.message());
+        }
+    }
+
+    #[test]
+    fn missing_key_is_an_auth_error() {
+        // An explicit empty key falls back to the environment, as in the
+        // reference SDK; the environment is only read, so this stays valid
+        // whatever the test process has set.
+        if std::env::var_os(API_KEY_ENV).is_none() {
+            let e = Client::new(ClientOptions::new().api_key("")).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::Auth);
+            assert_eq!(e.message(), "no API key: pass one or set SYNAP_API_KEY");
+        }
+    }
+
+    #[test]
+    fn zero_values_are_refused() {
+        let base = || ClientOptions::new().api_key("k").base_url("http://127.0.0.1:1");
+        let e = Client::new(base().connect_timeout(std::time::Duration::ZERO)).unwrap_err();
+        assert_eq!(e.message(), "connect timeout must be greater than zero");
+        let e = Client::new(base().request_timeout(std::time::Duration::ZERO)).unwrap_err();
+        assert_eq!(e.message(), "request timeout must be greater than zero");
+        let e = Client::new(base().max_body_bytes(0)).unwrap_err();
+        assert_eq!(e.message(), "max_body_bytes must be greater than zero");
+        let c = Client::new(base().base_url("http://127.0.0.1:1/pfx/")).unwrap();
+        assert_eq!(c.base_url(), "http://127.0.0.1:1/pfx");
+    }
+}

@@ -1,0 +1,37 @@
+//! libsynap: a client for the Synap memory service.
+//!
+//! Used from Rust through [`Client`], and from C, C++, Go and Swift through
+//! the C API in [`ffi`] (header `include/synap.h`).
+//!
+//! ```no_run
+//! let client = synap::Client::new(synap::ClientOptions::new().api_key("synap_..."))?;
+//! let status = client.memories_status("6f1c9e2a-3b7d-4a58-9c0e-2d4b6a8f1e37")?;
+//! println!("{} ({} memories)", status.state(), status.memories_created());
+//! # Ok::<(), synap::Error>(())
+//! ```
+#![deny(missing_docs)]
+#![warn(clippy::missing_safety_doc, clippy::undocumented_unsafe_blocks)]
+
+mod client;
+mod correlation;
+mod error;
+pub mod ffi;
+mod options;
+mod response_error;
+mod retry_after;
+mod status;
+mod timestamp;
+mod transport;
+mod wire;
+
+pub use client::Client;
+pub use error::{Error, ErrorKind};
+pub use options::{
+    API_KEY_ENV, BASE_URL_ENV, ClientOptions, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES,
+    DEFAULT_REQUEST_TIMEOUT,
+};
+pub use status::{IngestState, MemoryIds, MemoryStatus};
+pub use timestamp::parse_unix_micros;
+
+/// This library's version, as in `Cargo.toml` and `synap_version()`.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

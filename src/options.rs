@@ -1,0 +1,213 @@
+//! `ClientOptions`: what a `Client` is built from, and the checks each value
+//! must pass. The C setters call the same checks, so a bad value is refused
+//! where it is set.
+
+use std::fmt;
+use std::time::Duration;
+
+use ureq::http::Uri;
+
+use crate::error::{Error, one_line};
+
+/// The production service, used when neither the options nor
+/// `SYNAP_BASE_URL` name another.
+pub const DEFAULT_BASE_URL: &str = "https://synap-cloud-prod.maximem.ai";
+/// Environment variable read for the API key when none is given.
+pub const API_KEY_ENV: &str = "SYNAP_API_KEY";
+/// Environment variable read for the base URL when none is given.
+pub const BASE_URL_ENV: &str = "SYNAP_BASE_URL";
+
+/// Default time allowed to open a connection (TCP and TLS).
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// Default time allowed for one whole request, from connecting to the last
+/// byte of the body.
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default cap on a response body. A status with 100k memory ids is about
+/// 4 MB, so 16 MiB leaves room without letting a broken server exhaust memory.
+pub const DEFAULT_MAX_BODY_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Settings for a [`Client`](crate::Client). Values are checked when the
+/// client is built; the `Debug` output never shows the API key.
+#[derive(Clone)]
+pub struct ClientOptions {
+    pub(crate) api_key: Option<String>,
+    pub(crate) base_url: Option<String>,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) request_timeout: Duration,
+    pub(crate) max_body_bytes: u64,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        ClientOptions {
+            api_key: None,
+            base_url: None,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            request_timeout: DEFAULT_REQUEST_TIMEOUT,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+        }
+    }
+}
+
+impl ClientOptions {
+    /// Defaults: key from `SYNAP_API_KEY`, base URL from `SYNAP_BASE_URL` or
+    /// the production service, 5 s to connect, 30 s per request, 16 MiB bodies.
+    pub fn new() -> ClientOptions {
+        ClientOptions::default()
+    }
+
+    /// The API key; an empty key means "read `SYNAP_API_KEY`".
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.api_key = Some(key.into());
+        self
+    }
+
+    /// The service's base URL (`http` or `https`, optionally with a path
+    /// prefix); overrides `SYNAP_BASE_URL`.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// Time allowed to open a connection, TCP and TLS handshake included.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Time allowed for one whole request, connection to last body byte.
+    pub fn request_timeout(mut self, timeout: Duration) -> Self {
+        self.request_timeout = timeout;
+        self
+    }
+
+    /// Largest response body accepted; a longer one is a protocol error.
+    pub fn max_body_bytes(mut self, bytes: u64) -> Self {
+        self.max_body_bytes = bytes;
+        self
+    }
+}
+
+impl fmt::Debug for ClientOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientOptions")
+            .field("api_key", &self.api_key.as_ref().map(|_| "[redacted]"))
+            .field("base_url", &self.base_url)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("request_timeout", &self.request_timeout)
+            .field("max_body_bytes", &self.max_body_bytes)
+            .finish()
+    }
+}
+
+/// Checks an API key: visible ASCII only, since it goes into a header.
+/// The message never repeats the key.
+pub(crate) fn check_api_key(key: &str) -> Result<(), Error> {
+    match key.bytes().position(|b| !b.is_ascii_graphic()) {
+        None => Ok(()),
+        Some(at) => {
+            Err(Error::invalid_argument(format!("api_key has a space, control or non-ASCII character at byte {at}")))
+        }
+    }
+}
+
+/// Checks a base URL and returns it normalised: lowercase scheme, no
+/// trailing slash, so endpoint paths can be appended directly.
+pub(crate) fn normalize_base_url(url: &str) -> Result<String, Error> {
+    let bad = |why: &str| Error::invalid_argument(format!("base_url {why}: \"{}\"", one_line(url, 200)));
+    if url.bytes().any(|b| b.is_ascii_control() || b == b' ') {
+        return Err(bad("contains a space or control character"));
+    }
+    let uri: Uri = url.parse().map_err(|_| bad("is not a valid URL"))?;
+    let scheme = match uri.scheme_str().map(str::to_ascii_lowercase).as_deref() {
+        Some("http") => "http",
+        Some("https") => "https",
+        _ => return Err(bad("must start with http:// or https://")),
+    };
+    let authority = uri.authority().ok_or_else(|| bad("has no host"))?;
+    if authority.host().is_empty() {
+        return Err(bad("has no host"));
+    }
+    if authority.as_str().contains('@') {
+        return Err(bad("must not contain credentials"));
+    }
+    if uri.query().is_some() || url.contains('#') {
+        return Err(bad("must not have a query or fragment"));
+    }
+    let path = uri.path().trim_end_matches('/');
+    Ok(format!("{scheme}://{authority}{path}"))
+}
+
+/// Timeouts must be positive: zero would fail every request.
+pub(crate) fn check_timeout(name: &str, timeout: Duration) -> Result<(), Error> {
+    if timeout.is_zero() {
+        return Err(Error::invalid_argument(format!("{name} must be greater than zero")));
+    }
+    Ok(())
+}
+
+pub(crate) fn check_max_body_bytes(bytes: u64) -> Result<(), Error> {
+    if bytes == 0 {
+        return Err(Error::invalid_argument("max_body_bytes must be greater than zero"));
+    }
+    Ok(())
+}
+
+/// An environment variable's value, trimmed; empty counts as unset.
+pub(crate) fn env_value(name: &str) -> Option<String> {
+    let value = std::env::var(name).ok()?;
+    let value = value.trim();
+    (!value.is_empty()).then(|| value.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls_are_normalised() {
+        for (given, expected) in [
+            ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),
+            ("http://127.0.0.1:8080/", "http://127.0.0.1:8080"),
+            ("HTTPS://api.example.com/pfx/", "https://api.example.com/pfx"),
+            ("https://[::1]:9/a/b", "https://[::1]:9/a/b"),
+        ] {
+            assert_eq!(normalize_base_url(given).unwrap(), expected);
+        }
+    }
+
+    #[test]
+    fn bad_base_urls_are_refused() {
+        for bad in [
+            "",
+            "127.0.0.1:8080",
+            "ftp://x",
+            "http://",
+            "http://a b",
+            "http://x/\n",
+            "http://user:pw@host",
+            "http://host/?q=1",
+            "http://host/#f",
+            "/relative",
+        ] {
+            let e = normalize_base_url(bad).expect_err(bad);
+            assert_eq!(e.kind(), crate::ErrorKind::InvalidArgument);
+            assert!(e.message().starts_with("base_url "), "{}", e.message());
+        }
+    }
+
+    #[test]
+    fn api_keys_must_be_header_safe() {
+        assert!(check_api_key("synap_abc123").is_ok());
+        for bad in ["synap key", "synap\r\nX: y", "synap_é", "synap\t"] {
+            let e = check_api_key(bad).unwrap_err();
+            assert!(!e.message().contains("synap"), "key leaked: {}", e.message());
+        }
+    }
+
+    #[test]
+    fn debug_hides_the_key() {
+        let dump = format!("{:?}", ClientOptions::new().api_key("synap_secret"));
+        assert!(!dump.contains("synap_secret"), "{dump}");
+    }
+}

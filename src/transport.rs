@@ -1,0 +1,132 @@
+//! HTTP through one ureq `Agent`: keep-alive pool, rustls, no redirects.
+//! Turns every transport failure into an `Error` with the right kind.
+
+use std::io;
+use std::time::{Duration, SystemTime};
+
+use ureq::Agent;
+use ureq::http::Response;
+
+use crate::error::{Error, ErrorKind};
+use crate::response_error::error_for_response;
+use crate::retry_after::parse_retry_after;
+
+/// The `User-Agent` every request carries.
+pub(crate) const USER_AGENT: &str = concat!("libsynap/", env!("CARGO_PKG_VERSION"));
+
+/// Error bodies are only read for their message; more is not worth holding.
+const ERROR_BODY_CAP: u64 = 64 * 1024;
+
+/// Idle connections kept per host, so that many threads sharing one client
+/// each find a warm connection.
+const IDLE_PER_HOST: usize = 32;
+
+pub(crate) struct Transport {
+    agent: Agent,
+    max_body_bytes: u64,
+    request_timeout: Duration,
+    connect_timeout: Duration,
+}
+
+impl Transport {
+    pub(crate) fn new(connect_timeout: Duration, request_timeout: Duration, max_body_bytes: u64) -> Transport {
+        let agent: Agent = Agent::config_builder()
+            .http_status_as_error(false)
+            // Never follow: a redirect could carry the bearer key elsewhere.
+            .max_redirects(0)
+            .user_agent(USER_AGENT)
+            .timeout_connect(Some(connect_timeout))
+            .timeout_global(Some(request_timeout))
+            .max_idle_connections(IDLE_PER_HOST)
+            .max_idle_connections_per_host(IDLE_PER_HOST)
+            .build()
+            .into();
+        Transport { agent, max_body_bytes, request_timeout, connect_timeout }
+    }
+
+    /// GETs `url` and returns the body of a 200 answer; any other answer or
+    /// failure is an `Error` (not yet tagged with the correlation id).
+    pub(crate) fn get(&self, url: &str, authorization: &str, correlation_id: &str) -> Result<Vec<u8>, Error> {
+        let response = self
+            .agent
+            .get(url)
+            .header("Authorization", authorization)
+            .header("X-Correlation-ID", correlation_id)
+            .call()
+            .map_err(|e| self.transport_error(e))?;
+        self.read_answer(response)
+    }
+
+    fn read_answer(&self, mut response: Response<ureq::Body>) -> Result<Vec<u8>, Error> {
+        let status = response.status().as_u16();
+        if status == 200 {
+            return response
+                .body_mut()
+                .with_config()
+                .limit(self.max_body_bytes)
+                .read_to_vec()
+                .map_err(|e| self.transport_error(e).with_http_status(status));
+        }
+        let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let retry_after = header("retry-after").and_then(|v| parse_retry_after(&v, SystemTime::now()));
+        let location = header("location");
+        // The body only supplies a message: if it cannot be read, the status
+        // alone still says what happened.
+        let body = response.body_mut().with_config().limit(ERROR_BODY_CAP).read_to_vec().unwrap_or_default();
+        Err(error_for_response(status, &body, retry_after, location.as_deref()))
+    }
+
+    fn transport_error(&self, error: ureq::Error) -> Error {
+        use ureq::Error as U;
+        let (kind, message) = match error {
+            U::Timeout(which) => (ErrorKind::Timeout, self.timeout_message(which)),
+            U::HostNotFound => (ErrorKind::Network, "could not resolve the host name".to_owned()),
+            U::ConnectionFailed => (ErrorKind::Network, "could not connect to the server".to_owned()),
+            U::Io(e) => return self.io_error(e),
+            U::BodyExceedsLimit(limit) => {
+                (ErrorKind::Protocol, format!("response body is larger than the {limit}-byte cap"))
+            }
+            U::LargeResponseHeader(size, limit) => {
+                (ErrorKind::Protocol, format!("response headers of {size} bytes exceed the {limit}-byte limit"))
+            }
+            U::Protocol(e) => (ErrorKind::Protocol, format!("malformed HTTP response: {e}")),
+            U::Decompress(codec, e) => (ErrorKind::Protocol, format!("could not decode the {codec} body: {e}")),
+            U::Tls(e) => (ErrorKind::Tls, format!("TLS failed: {e}")),
+            U::Pem(e) => (ErrorKind::Tls, format!("bad PEM data: {e}")),
+            U::Rustls(e) => (ErrorKind::Tls, format!("TLS failed: {e}")),
+            U::ConnectProxyFailed(e) => (ErrorKind::Network, format!("the proxy refused the connection: {e}")),
+            U::InvalidProxyUrl => {
+                (ErrorKind::InvalidArgument, "the proxy URL in the environment is invalid".to_owned())
+            }
+            U::BadUri(e) => (ErrorKind::InvalidArgument, format!("bad request URL: {e}")),
+            U::Http(e) => (ErrorKind::InvalidArgument, format!("bad request: {e}")),
+            other => (ErrorKind::Network, format!("request failed: {other}")),
+        };
+        Error::new(kind, message)
+    }
+
+    fn io_error(&self, e: io::Error) -> Error {
+        if let Some(tls) = e.get_ref().and_then(|inner| inner.downcast_ref::<rustls::Error>()) {
+            return Error::new(ErrorKind::Tls, format!("TLS failed: {tls}"));
+        }
+        use io::ErrorKind as K;
+        let (kind, message) = match e.kind() {
+            K::ConnectionRefused => (ErrorKind::Network, "connection refused".to_owned()),
+            K::TimedOut | K::WouldBlock => (ErrorKind::Timeout, format!("request timed out: {e}")),
+            K::UnexpectedEof | K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe => {
+                (ErrorKind::Network, "the server closed the connection before the response was complete".to_owned())
+            }
+            _ => (ErrorKind::Network, format!("network error: {e}")),
+        };
+        Error::new(kind, message)
+    }
+
+    fn timeout_message(&self, which: ureq::Timeout) -> String {
+        match which {
+            ureq::Timeout::Connect | ureq::Timeout::Resolve => {
+                format!("could not connect within {} ms", self.connect_timeout.as_millis())
+            }
+            _ => format!("no complete response within {} ms", self.request_timeout.as_millis()),
+        }
+    }
+}

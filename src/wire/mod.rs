@@ -1,0 +1,5 @@
+//! Response bodies from the wire into typed values. Each call's body parser
+//! names the offending field in its error; no other module reads JSON bodies.
+
+mod loose;
+pub(crate) mod status;

@@ -1,0 +1,298 @@
+//! The C programs: the C tests and the examples are compiled with strict
+//! warnings against the committed header and the built library, then run
+//! against an in-process emulator, the C tests under valgrind memcheck.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use common::{Emu, refused_url};
+use serde_json::json;
+use synap_emulator::{DEMO_FAILED_ID, DEMO_PARTIAL_ID, DEMO_PROGRESSING_ID, DEV_API_KEY};
+
+const C_STRICT: [&str; 5] = ["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic"];
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The directory holding the libsynap.so that `cargo build` made for this
+/// profile (target/<profile>). Not target/<profile>/deps: `cargo build` and
+/// `cargo test` build the library with different feature sets (dev
+/// dependencies), and both write their copy there under the same name.
+/// `make test` runs `cargo build` first; a library older than its sources
+/// fails here rather than testing stale code.
+fn lib_dir() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let dir = exe.parent().and_then(Path::parent).unwrap().to_path_buf();
+    let lib = dir.join("libsynap.so");
+    let built = std::fs::metadata(&lib)
+        .and_then(|m| m.modified())
+        .unwrap_or_else(|_| panic!("{} is missing: run `cargo build` first (`make test` does)", lib.display()));
+    let mut sources = vec![root().join("build.rs"), root().join("Cargo.toml")];
+    let mut dirs = vec![root().join("src")];
+    while let Some(d) = dirs.pop() {
+        for entry in std::fs::read_dir(&d).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() { dirs.push(path) } else { sources.push(path) }
+        }
+    }
+    for source in sources {
+        let changed = std::fs::metadata(&source).and_then(|m| m.modified()).unwrap();
+        assert!(
+            changed <= built,
+            "{} is newer than {}: run `cargo build` first (`make test` does)",
+            source.display(),
+            lib.display()
+        );
+    }
+    dir
+}
+
+fn cc() -> String {
+    std::env::var("CC").unwrap_or_else(|_| "cc".to_owned())
+}
+
+fn run(cmd: &mut Command) -> Output {
+    cmd.output().unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"))
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Compiles one C program against the header and the shared library.
+fn compile(source: &str, name: &str) -> PathBuf {
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let lib = lib_dir();
+    let result = run(Command::new(cc())
+        .args(C_STRICT)
+        .args(["-g", "-pthread", "-I"])
+        .arg(root().join("include"))
+        .arg("-I")
+        .arg(root().join("tests/c"))
+        .arg(root().join(source))
+        .arg("-o")
+        .arg(&out)
+        .arg("-L")
+        .arg(&lib)
+        .arg("-lsynap")
+        .arg(format!("-Wl,-rpath,{}", lib.display())));
+    assert!(result.status.success(), "compiling {source} failed:\n{}", text(&result.stderr));
+    out
+}
+
+fn valgrind() -> Command {
+    let mut cmd = Command::new("valgrind");
+    cmd.args([
+        "--quiet",
+        "--leak-check=full",
+        "--show-leak-kinds=definite,indirect,possible",
+        "--errors-for-leak-kinds=definite,indirect,possible",
+        "--error-exitcode=99",
+    ]);
+    cmd.arg(format!("--suppressions={}", root().join("tests/valgrind.supp").display()));
+    cmd
+}
+
+#[test]
+fn c_status_tests_pass_under_valgrind() {
+    let binary = compile("tests/c/test_status.c", "test_status");
+    let emu = Emu::start();
+    let fixed = |fault: serde_json::Value| {
+        let id = uuid::Uuid::new_v4().to_string();
+        emu.fault(&id, 5, fault);
+        id
+    };
+    let respond = |status: u16, body: &str| json!({"kind": "respond", "status": status, "body": body});
+    let fixtures = [
+        ("BASE_URL", emu.base_url.clone()),
+        ("REFUSED_URL", refused_url()),
+        ("COMPLETED", emu.job(json!({"document_id": "c-doc", "memories": 3}))),
+        ("QUEUED", emu.job(json!({"processing_after_ms": 3_600_000, "done_after_ms": 7_200_000}))),
+        ("FAILED", emu.job(json!({"final_status": "failed", "memories": 0, "error_message": "boom"}))),
+        ("PARTIAL", emu.job(json!({"final_status": "partial_success", "error_message": "half"}))),
+        (
+            "UNKNOWN_STATE",
+            emu.raw_job(json!({"ingestion_id": DEMO_FAILED_ID, "document_id": "d", "status": "archived",
+                               "queued_at": "2025-01-15T10:30:00Z"})),
+        ),
+        ("MISSING_FIELD", emu.raw_job(json!({"ingestion_id": DEMO_FAILED_ID, "document_id": "d", "status": "queued"}))),
+        ("F400", fixed(respond(400, r#"{"detail":"bad request body"}"#))),
+        ("F422", fixed(respond(422, r#"{"detail":[{"loc":["path","ingestion_id"],"msg":"bad"}]}"#))),
+        (
+            "F402",
+            fixed(respond(
+                402,
+                r#"{"detail":{"reason":"overages_disabled","message":"Credit balance is exhausted."}}"#,
+            )),
+        ),
+        ("F409", fixed(respond(409, r#"{"detail":"conflict"}"#))),
+        (
+            "F429",
+            fixed(json!({"kind": "respond", "status": 429, "headers": {"Retry-After": "7"},
+                         "body": r#"{"detail":"Rate limit exceeded"}"#})),
+        ),
+        ("F500", fixed(respond(500, r#"{"detail":"Internal Server Error"}"#))),
+        ("F302", fixed(json!({"kind": "respond", "status": 302, "headers": {"Location": "http://127.0.0.2:9/x"}}))),
+        ("GARBAGE", fixed(json!({"kind": "garbage"}))),
+        ("TRUNCATE", fixed(json!({"kind": "truncate"}))),
+        ("DROP", fixed(json!({"kind": "drop"}))),
+        ("DELAY", fixed(json!({"kind": "delay", "ms": 3000}))),
+        ("ECHO_KEY", fixed(respond(401, &format!(r#"{{"detail":"key {DEV_API_KEY} revoked"}}"#)))),
+    ];
+    let mut cmd = valgrind();
+    cmd.arg(&binary).env_remove("SYNAP_API_KEY").env_remove("SYNAP_BASE_URL");
+    for (name, value) in &fixtures {
+        cmd.env(format!("SYNAP_FIX_{name}"), value);
+    }
+    let out = run(&mut cmd);
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert!(out.status.success(), "C tests failed ({:?}):\n{stdout}\n{stderr}", out.status);
+    assert!(stdout.trim_end().ends_with(" passed, 0 failed"), "{stdout}");
+    assert!(!stderr.contains(DEV_API_KEY), "the key reached stderr:\n{stderr}");
+
+    // Every request that reached the server was for a canonical status path:
+    // malformed ids never left the process.
+    for request in emu.requests(None) {
+        let path = request["path"].as_str().unwrap();
+        let id = path.strip_prefix(common::STATUS_PATH).unwrap_or_else(|| panic!("unexpected path {path}"));
+        assert_eq!(uuid::Uuid::parse_str(id).unwrap().to_string(), id, "non-canonical path {path}");
+    }
+}
+
+#[test]
+fn header_compiles_as_c_and_cpp_standalone_and_twice() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let include = root().join("include");
+    let once = dir.join("header_once.c");
+    std::fs::write(&once, "#include \"synap.h\"\nint main(void) { return synap_version() == 0; }\n").unwrap();
+    let twice = dir.join("header_twice.c");
+    std::fs::write(&twice, "#include \"synap.h\"\n#include \"synap.h\"\nint main(void) { return SYNAP_OK; }\n")
+        .unwrap();
+    let compilers: [(&str, &[&str]); 4] = [
+        ("cc", &["-std=c99"]),
+        ("cc", &["-std=c11"]),
+        ("c++", &["-std=c++11", "-x", "c++"]),
+        ("c++", &["-std=c++17", "-x", "c++"]),
+    ];
+    for (compiler, flags) in compilers {
+        for source in [&once, &twice] {
+            let result = run(Command::new(compiler)
+                .args(flags)
+                .args(["-Wall", "-Wextra", "-Werror", "-pedantic", "-fsyntax-only", "-I"])
+                .arg(&include)
+                .arg(source));
+            assert!(result.status.success(), "{compiler} {flags:?} {}:\n{}", source.display(), text(&result.stderr));
+        }
+    }
+}
+
+fn example(emu: &Emu, binary: &Path, args: &[&str]) -> Output {
+    run(Command::new(binary)
+        .args(["--base-url", &emu.base_url])
+        .args(args)
+        .env("SYNAP_API_KEY", DEV_API_KEY)
+        .env_remove("SYNAP_BASE_URL"))
+}
+
+#[test]
+fn synap_status_example_prints_the_demo_jobs() {
+    let binary = compile("examples-c/synap-status.c", "synap-status");
+    let emu = Emu::start();
+
+    let out = example(&emu, &binary, &[DEMO_PROGRESSING_ID, DEMO_FAILED_ID, DEMO_PARTIAL_ID]);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", text(&out.stderr));
+    for expected in [
+        DEMO_PROGRESSING_ID,
+        DEMO_FAILED_ID,
+        DEMO_PARTIAL_ID,
+        "document:     chat-2025-01-15-user-789",
+        "status:       failed (final)",
+        "status:       partial_success (final)",
+        "error:        entity resolution timed out for 2 of 3 extractions",
+    ] {
+        assert!(stdout.contains(expected), "missing {expected:?} in:\n{stdout}");
+    }
+
+    let out = example(&emu, &binary, &["--json", DEMO_FAILED_ID, DEMO_PARTIAL_ID]);
+    assert!(out.status.success());
+    let lines: Vec<serde_json::Value> =
+        text(&out.stdout).lines().map(|l| serde_json::from_str(l).expect("one JSON object per line")).collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["ingestion_id"], DEMO_FAILED_ID);
+    assert_eq!(lines[0]["status"], "failed");
+    assert_eq!(lines[1]["status"], "partial_success");
+    assert_eq!(lines[1]["memories_created"], 1);
+    assert_eq!(lines[1]["memory_ids"].as_array().unwrap().len(), 1);
+    assert!(lines[1]["queued_at"].as_str().unwrap().ends_with('Z'));
+    for field in ["document_id", "started_at", "completed_at", "error_message"] {
+        assert!(lines[1].get(field).is_some(), "{field}");
+    }
+}
+
+#[test]
+fn synap_status_example_reports_failures() {
+    let binary = compile("examples-c/synap-status.c", "synap-status-failures");
+    let emu = Emu::start();
+    let unknown = "00000000-0000-4000-8000-000000000000";
+
+    // Exit status is the first failure's code; later ids are still printed.
+    let out = example(&emu, &binary, &[unknown, "../../x", DEMO_FAILED_ID]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "synap-status: {unknown}: SYNAP_NOT_FOUND: HTTP 404: Ingestion job not found (correlation id syn__"
+        )),
+        "{stderr}"
+    );
+    assert!(stderr.contains("synap-status: ../../x: SYNAP_INVALID_ARGUMENT: ingestion_id is not a UUID"), "{stderr}");
+    assert!(text(&out.stdout).contains(DEMO_FAILED_ID));
+
+    let out =
+        run(Command::new(&binary).arg(DEMO_FAILED_ID).env_remove("SYNAP_API_KEY").env("SYNAP_BASE_URL", &emu.base_url));
+    assert_eq!(out.status.code(), Some(2), "no key is SYNAP_AUTH");
+    assert!(text(&out.stderr).contains("no API key"));
+
+    let out = run(Command::new(&binary).arg("--bogus"));
+    assert_eq!(out.status.code(), Some(64));
+    let out = run(&mut Command::new(&binary));
+    assert_eq!(out.status.code(), Some(64));
+}
+
+#[test]
+fn synap_status_example_is_clean_under_valgrind() {
+    let binary = compile("examples-c/synap-status.c", "synap-status-valgrind");
+    let emu = Emu::start();
+    let out = run(valgrind()
+        .arg(&binary)
+        .args(["--base-url", &emu.base_url, DEMO_PARTIAL_ID, "00000000-0000-4000-8000-000000000000"])
+        .env("SYNAP_API_KEY", DEV_API_KEY));
+    assert_eq!(out.status.code(), Some(3), "valgrind or the program failed:\n{}", text(&out.stderr));
+}
+
+#[test]
+fn shared_library_exports_only_synap_functions() {
+    let out = run(Command::new("nm").args(["-D", "--defined-only"]).arg(lib_dir().join("libsynap.so")));
+    assert!(out.status.success(), "nm failed: {}", text(&out.stderr));
+    let names: Vec<String> =
+        text(&out.stdout).lines().filter_map(|l| l.split_whitespace().nth(2)).map(str::to_owned).collect();
+    let foreign: Vec<&String> = names.iter().filter(|n| !n.starts_with("synap_")).collect();
+    assert!(foreign.is_empty(), "exported outside the namespace: {foreign:?}");
+    // Every function the header declares is exported, and nothing more.
+    let header = std::fs::read_to_string(root().join("include/synap.h")).unwrap();
+    let declared: Vec<&str> = header
+        .lines()
+        .filter(|l| !l.starts_with(' ') && !l.starts_with('*') && !l.starts_with('#') && !l.starts_with("/"))
+        .filter_map(|l| l.split('(').next()?.rsplit([' ', '*']).next())
+        .filter(|n| n.starts_with("synap_"))
+        .collect();
+    let mut exported: Vec<&str> = names.iter().map(String::as_str).collect();
+    let mut declared_sorted = declared.clone();
+    exported.sort_unstable();
+    declared_sorted.sort_unstable();
+    assert_eq!(exported, declared_sorted);
+}

@@ -1,0 +1,84 @@
+//! An in-process emulator with its control endpoint, for integration tests.
+#![allow(dead_code)]
+
+use std::net::TcpListener;
+
+use serde_json::{Value, json};
+use synap::{Client, ClientOptions};
+use synap_emulator::{Config, DEV_API_KEY, Emulator};
+
+pub const STATUS_PATH: &str = "/api/v1/memories/status/";
+
+pub struct Emu {
+    pub emulator: Emulator,
+    pub base_url: String,
+    control: ureq::Agent,
+}
+
+impl Emu {
+    pub fn start() -> Emu {
+        let emulator = Emulator::start(Config { control: true, ..Config::default() }).expect("emulator starts");
+        let base_url = emulator.base_url();
+        let control = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+        Emu { emulator, base_url, control }
+    }
+
+    fn post(&self, path: &str, body: Value) -> Value {
+        let mut response = self
+            .control
+            .post(&format!("{}{path}", self.base_url))
+            .content_type("application/json")
+            .send(body.to_string())
+            .expect("control endpoint answers");
+        let status = response.status();
+        let text = response.body_mut().read_to_string().expect("control body");
+        assert_eq!(status, 200, "control {path} refused: {text}");
+        serde_json::from_str(&text).unwrap_or(Value::Null)
+    }
+
+    /// Creates a job from a control spec and returns its ingestion id.
+    pub fn job(&self, spec: Value) -> String {
+        self.post("/_emulator/jobs", spec)["ingestion_id"].as_str().expect("ingestion_id").to_owned()
+    }
+
+    /// A job whose status route answers exactly `body`.
+    pub fn raw_job(&self, body: Value) -> String {
+        self.job(json!({ "raw_body": body }))
+    }
+
+    /// Scripts `fault` for the next `count` requests to the status of `id`.
+    pub fn fault(&self, id: &str, count: u32, fault: Value) {
+        self.post("/_emulator/faults", json!({ "path": format!("{STATUS_PATH}{id}"), "count": count, "fault": fault }));
+    }
+
+    /// Every request the emulator saw on `path` (all when `None`).
+    pub fn requests(&self, path: Option<&str>) -> Vec<Value> {
+        let mut url = format!("{}/_emulator/requests", self.base_url);
+        if let Some(path) = path {
+            url = format!("{url}?path={path}");
+        }
+        let text = self.control.get(&url).call().expect("request log").body_mut().read_to_string().unwrap();
+        let log: Value = serde_json::from_str(&text).unwrap();
+        log["requests"].as_array().cloned().unwrap_or_default()
+    }
+
+    pub fn set_time_format(&self, format: &str) {
+        self.post("/_emulator/config", json!({ "time_format": format }));
+    }
+
+    pub fn options(&self) -> ClientOptions {
+        ClientOptions::new().api_key(DEV_API_KEY).base_url(&self.base_url)
+    }
+
+    pub fn client(&self) -> Client {
+        Client::new(self.options()).expect("client")
+    }
+}
+
+/// A loopback URL where nothing listens: bind a port, then free it.
+pub fn refused_url() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    format!("http://127.0.0.1:{port}")
+}
