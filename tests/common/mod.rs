@@ -1,6 +1,8 @@
 //! An in-process emulator with its control endpoint, for integration tests.
 #![allow(dead_code)]
 
+pub mod cprog;
+
 use std::net::TcpListener;
 
 use serde_json::{Value, json};
