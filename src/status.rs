@@ -125,6 +125,13 @@ pub struct MemoryStatus {
 }
 
 impl MemoryStatus {
+    /// Parses a `memories.status` response body, as the client does: unknown
+    /// fields are ignored, a missing or ill-typed required field is an
+    /// [`ErrorKind::Protocol`](crate::ErrorKind::Protocol) error naming it.
+    pub fn from_json(body: &[u8]) -> Result<MemoryStatus, crate::Error> {
+        crate::wire::parse_status(body)
+    }
+
     /// The ingestion job's id.
     pub fn ingestion_id(&self) -> Uuid {
         self.ingestion_id

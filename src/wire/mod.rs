@@ -3,3 +3,4 @@
 
 mod loose;
 pub(crate) mod status;
+pub(crate) use status::parse_status;
