@@ -145,6 +145,39 @@ typedef enum SynapIngestState {
 } SynapIngestState;
 
 /**
+ * How much the log callback hears; each level includes the ones before it.
+ */
+typedef enum SynapLogLevel {
+  /**
+   * Failures the caller may not see otherwise.
+   */
+  SYNAP_LOG_ERROR = 1,
+  /**
+   * Things to know: plain http to a remote host, a `Retry-After` longer
+   * than the backoff cap, a retry a deadline did not leave time for.
+   */
+  SYNAP_LOG_WARN = 2,
+  /**
+   * Retries and the backoff waited, the proxy in use.
+   */
+  SYNAP_LOG_INFO = 3,
+  /**
+   * Every request with its outcome and time, every poll of a wait.
+   */
+  SYNAP_LOG_DEBUG = 4,
+} SynapLogLevel;
+
+/**
+ * A flag that stops a `synap_memories_wait()` from another thread.
+ *
+ * Made by `synap_cancel_new()`, freed by `synap_cancel_free()`. Any
+ * number of threads may trigger it and waits may watch it at once; it must
+ * outlive every wait it is passed to. Once triggered it stays triggered:
+ * use a new one for the next wait.
+ */
+typedef struct SynapCancel SynapCancel;
+
+/**
  * A connection to the Synap service: API key, base URL, timeouts and a
  * pool of kept-alive connections.
  *
@@ -165,7 +198,8 @@ typedef struct SynapClient SynapClient;
 typedef struct SynapMemoryStatus SynapMemoryStatus;
 
 /**
- * Settings for `synap_client_new()`: base URL, timeouts, body cap.
+ * Settings for `synap_client_new()`: base URL, timeouts and deadline,
+ * retries, body cap, proxy, trust roots.
  *
  * Made by `synap_options_new()`, freed by `synap_options_free()`. Setters
  * check their value and leave the options unchanged when they refuse it.
@@ -173,6 +207,28 @@ typedef struct SynapMemoryStatus SynapMemoryStatus;
  * so the options may be freed, or reused for another client, right after.
  */
 typedef struct SynapOptions SynapOptions;
+
+/**
+ * Called by `synap_memories_wait()` after every poll with the status just
+ * read, the last one included. `status` is borrowed for the duration of the
+ * call only: copy what you need, do not free it. Return true to go on
+ * waiting, false to stop the wait with `SYNAP_CANCELLED`. Runs on the
+ * thread that called `synap_memories_wait()`.
+ */
+typedef bool (*SynapProgressFn)(const struct SynapMemoryStatus *status, void *user_data);
+
+/**
+ * Receives one log line: `message` is NUL-terminated UTF-8, one line, no
+ * trailing newline, borrowed for the duration of the call only. It never
+ * contains the API key or proxy credentials; it ends with the request's
+ * correlation id in brackets when there is one.
+ *
+ * Called on the thread whose libsynap call logs, so possibly from several
+ * threads at once: the callback must be thread-safe. It may call libsynap
+ * functions, but their own log lines are dropped, and it must not call
+ * `synap_set_log_callback()`.
+ */
+typedef void (*SynapLogFn)(enum SynapLogLevel level, const char *message, void *user_data);
 
 #ifdef __cplusplus
 extern "C" {
@@ -232,8 +288,10 @@ int64_t synap_last_error_retry_after_ms(void);
 
 /**
  * Makes options with the defaults: base URL from `SYNAP_BASE_URL`, else
- * the production service; 5000 ms to connect; 30000 ms per request;
- * 16 MiB response bodies.
+ * the production service; 5000 ms to connect; 30000 ms per attempt; no
+ * overall deadline; 3 attempts with backoff from 1000 ms up to 10000 ms;
+ * 16 MiB response bodies; the proxy from the environment; the bundled
+ * Mozilla roots; plain http to loopback hosts only.
  *
  * Returns NULL only if memory runs out. Free with `synap_options_free()`.
  */
@@ -276,10 +334,12 @@ enum SynapCode synap_options_set_base_url(struct SynapOptions *options, const ch
 enum SynapCode synap_options_set_connect_timeout_ms(struct SynapOptions *options, uint32_t ms);
 
 /**
- * Sets how long one whole request may take, from connecting to the last
- * byte of the response, in milliseconds; must be greater than 0. Default
- * 30000. A server that answers slowly or not at all fails with
- * `SYNAP_TIMEOUT` once this has passed.
+ * Sets how long one attempt of a request may take, from connecting to the
+ * last byte of the response, in milliseconds; must be greater than 0.
+ * Default 30000. A server that answers slowly, trickles, or does not answer
+ * at all fails the attempt with `SYNAP_TIMEOUT` once this has passed; a
+ * retry gets the same again (see `synap_options_set_deadline_ms()` for a
+ * bound on the whole call).
  *
  * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `options` is NULL or
  * `ms` is 0.
@@ -301,6 +361,123 @@ enum SynapCode synap_options_set_request_timeout_ms(struct SynapOptions *options
  * `options` is NULL or a live handle.
  */
 enum SynapCode synap_options_set_max_body_bytes(struct SynapOptions *options, uint64_t bytes);
+
+/**
+ * Sets the most one call may take, in milliseconds, every attempt and
+ * every backoff wait included; 0 (the default) means no overall deadline,
+ * so each attempt is bounded by the request timeout only. An attempt gets
+ * no more than what is left; a retry whose backoff would end past the
+ * deadline is not made, and the call returns the last attempt's error.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `options` is NULL.
+ *
+ * # Safety
+ * `options` is NULL or a live handle.
+ */
+enum SynapCode synap_options_set_deadline_ms(struct SynapOptions *options, uint32_t ms);
+
+/**
+ * Sets how many attempts a call makes at most, the first included: 1
+ * means no retries; at most 100. Default 3.
+ *
+ * Only transient failures are retried: HTTP 429 (not a credit stop), 5xx,
+ * timeouts, and connections refused, reset or closed before the answer was
+ * complete. Every attempt of a call carries the same `X-Correlation-ID`.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `options` is NULL or
+ * `attempts` is out of range.
+ *
+ * # Safety
+ * `options` is NULL or a live handle.
+ */
+enum SynapCode synap_options_set_max_attempts(struct SynapOptions *options, uint32_t attempts);
+
+/**
+ * Sets the backoff between attempts, in milliseconds. After failed attempt
+ * `n` a call waits `min(base_ms * 2^(n-1), cap_ms)` plus up to 25 % jitter,
+ * at most `cap_ms`. A `Retry-After` from the server (seconds, decimal
+ * seconds or an HTTP date) replaces that wait, still at most `cap_ms`.
+ * Defaults 1000 and 10000; `cap_ms` must be at least `base_ms`.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `options` is NULL or
+ * `cap_ms` is less than `base_ms`.
+ *
+ * # Safety
+ * `options` is NULL or a live handle.
+ */
+enum SynapCode synap_options_set_retry_backoff_ms(struct SynapOptions *options,
+                                                  uint32_t base_ms,
+                                                  uint32_t cap_ms);
+
+/**
+ * Sets the proxy, as curl's `CURLOPT_PROXY` does:
+ *
+ * - NULL (the default): from the environment, as curl reads it. For an
+ *   `https` base URL `https_proxy`, else `HTTPS_PROXY`; for `http`,
+ *   `http_proxy`, else `HTTP_PROXY`; then `all_proxy`, else `ALL_PROXY`.
+ *   `no_proxy` (else `NO_PROXY`) lists hosts reached directly: `*`,
+ *   domains (`example.com` also matches its subdomains), IP addresses and
+ *   CIDR ranges.
+ * - `""`: no proxy, whatever the environment says.
+ * - a URL, `http://[user:password@]host:port` (or `https://` for TLS to the
+ *   proxy): this proxy, whatever the environment says.
+ *
+ * Requests go through the proxy as a `CONNECT` tunnel, so TLS runs end to
+ * end and the proxy never sees the API key. The string is copied; the
+ * proxy URL is checked when the client is made.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `options` is NULL or
+ * `url` is not UTF-8.
+ *
+ * # Safety
+ * `options` is NULL or a live handle; `url` is NULL or a NUL-terminated
+ * string.
+ */
+enum SynapCode synap_options_set_proxy(struct SynapOptions *options, const char *url);
+
+/**
+ * Trusts the certificate authorities in the PEM file at `path` instead of
+ * the bundled Mozilla roots, as curl's `--cacert` does (with
+ * `synap_options_set_system_roots()` on as well, both are trusted). NULL
+ * restores the bundled roots. The path is copied; the file is read by
+ * `synap_client_new()`, which fails with `SYNAP_INVALID_ARGUMENT` if it
+ * cannot be read or holds no certificate.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `options` is NULL or
+ * `path` is not UTF-8.
+ *
+ * # Safety
+ * `options` is NULL or a live handle; `path` is NULL or a NUL-terminated
+ * string.
+ */
+enum SynapCode synap_options_set_ca_file(struct SynapOptions *options, const char *path);
+
+/**
+ * Trusts the operating system's root certificates instead of the bundled
+ * Mozilla roots when `on` is true (default false). They are read by
+ * `synap_client_new()`, from the usual places or `SSL_CERT_FILE` and
+ * `SSL_CERT_DIR`; finding none fails it with `SYNAP_TLS`.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `options` is NULL.
+ *
+ * # Safety
+ * `options` is NULL or a live handle.
+ */
+enum SynapCode synap_options_set_system_roots(struct SynapOptions *options, bool on);
+
+/**
+ * Allows a plain `http://` base URL to a host that is not loopback when
+ * `allow` is true (default false). Without it `synap_client_new()` refuses
+ * such a URL with `SYNAP_INVALID_ARGUMENT`, because the API key would cross
+ * the network unencrypted. Loopback hosts (`127.0.0.0/8`, `::1`,
+ * `localhost`) are always allowed.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `options` is NULL.
+ *
+ * # Safety
+ * `options` is NULL or a live handle.
+ */
+enum SynapCode synap_options_set_allow_insecure_http(struct SynapOptions *options, bool allow);
 
 /**
  * Makes a client. Makes no network request, so a wrong key or URL shows up
@@ -486,6 +663,94 @@ const char *synap_status_memory_id(const struct SynapMemoryStatus *status, size_
  * `status` is NULL or a live status handle.
  */
 const char *synap_status_error_message(const struct SynapMemoryStatus *status);
+
+/**
+ * Makes a cancel handle, not triggered. Returns NULL only if memory runs
+ * out. Free with `synap_cancel_free()`.
+ */
+struct SynapCancel *synap_cancel_new(void);
+
+/**
+ * Triggers `cancel`: every wait watching it returns `SYNAP_CANCELLED`
+ * within milliseconds if it is sleeping between polls, or as soon as the
+ * status request in flight ends (bounded by the request timeout). Safe to
+ * call from any thread, any number of times; not from a signal handler.
+ * NULL is ignored.
+ *
+ * # Safety
+ * `cancel` is NULL or a live handle.
+ */
+void synap_cancel_trigger(const struct SynapCancel *cancel);
+
+/**
+ * Whether `cancel` has been triggered; false for NULL.
+ *
+ * # Safety
+ * `cancel` is NULL or a live handle.
+ */
+bool synap_cancel_is_triggered(const struct SynapCancel *cancel);
+
+/**
+ * Frees a cancel handle. NULL is ignored. No wait may still be using it.
+ *
+ * # Safety
+ * `cancel` is NULL or a live handle, freed exactly once and not used after.
+ */
+void synap_cancel_free(struct SynapCancel *cancel);
+
+/**
+ * Waits for the ingestion job `ingestion_id` to finish: polls
+ * `memories.status` until the job is completed, failed or partial_success,
+ * and returns that status. A failed job is a status, not an error.
+ *
+ * - `client`, `ingestion_id`: as for `synap_memories_status()`.
+ * - `timeout_ms`: the most the whole wait may take, status requests
+ *   included; must be greater than 0. Measured on a monotonic clock. When it
+ *   passes the wait returns `SYNAP_TIMEOUT`: the last pause is cut short to
+ *   end on time, and a status request gets no more time than is left.
+ * - `poll_interval_ms`: the pause between one poll's answer and the next
+ *   poll; 0 means the default, 2000.
+ * - `progress`: NULL, or called after every poll (see `SynapProgressFn`);
+ *   returning false stops the wait with `SYNAP_CANCELLED`.
+ * - `user_data`: passed to `progress` untouched.
+ * - `cancel`: NULL, or a handle another thread may trigger to stop the wait
+ *   with `SYNAP_CANCELLED`.
+ * - `out_status`: receives the terminal status on `SYNAP_OK`; set to NULL
+ *   on entry. Free it with `synap_status_free()`.
+ *
+ * Each poll is a status call with its own retries. A status error (after
+ * those retries) ends the wait with that error; the `synap_last_error_*`
+ * functions give its details. Blocks the calling thread.
+ *
+ * # Safety
+ * `client`, `ingestion_id` and `out_status` as for
+ * `synap_memories_status()`; `progress` is NULL or a function that may be
+ * called as documented; `cancel` is NULL or a live handle.
+ */
+enum SynapCode synap_memories_wait(const struct SynapClient *client,
+                                   const char *ingestion_id,
+                                   uint32_t timeout_ms,
+                                   uint32_t poll_interval_ms,
+                                   SynapProgressFn progress,
+                                   void *user_data,
+                                   const struct SynapCancel *cancel,
+                                   struct SynapMemoryStatus **out_status);
+
+/**
+ * Installs the process-wide log callback: `callback` hears every message
+ * at `level` or more severe, with `user_data` passed back untouched.
+ * NULL `callback` turns logging off (the default). Replaces any callback
+ * installed before; when this returns, the old one is not running and will
+ * not be called again, so its `user_data` may be freed.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `level` is not a
+ * `SynapLogLevel` or this is called from inside a log callback.
+ *
+ * # Safety
+ * `callback` is NULL or a function that may be called as `SynapLogFn`
+ * documents, with `user_data`, from any thread, until it is replaced.
+ */
+enum SynapCode synap_set_log_callback(int32_t level, SynapLogFn callback, void *user_data);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -1,17 +1,23 @@
 //! `Client`: resolves credentials and the base URL once, then makes calls.
 
 use std::fmt;
+use std::time::{Duration, Instant};
 
 use uuid::Uuid;
 
+use crate::call::{Limits, with_retries};
 use crate::correlation::new_correlation_id;
 use crate::error::{Error, ErrorKind, one_line};
+use crate::log::{LogLevel, log};
 use crate::options::{
     API_KEY_ENV, BASE_URL_ENV, ClientOptions, DEFAULT_BASE_URL, check_api_key, check_max_body_bytes, check_timeout,
-    env_value, normalize_base_url,
+    check_transport_security, env_value, normalize_base_url, url_host,
 };
+use crate::proxy;
+use crate::retry::RetryPolicy;
 use crate::status::MemoryStatus;
-use crate::transport::Transport;
+use crate::tls::root_certs;
+use crate::transport::{Settings, Transport};
 use crate::wire::status::parse_status;
 
 /// A Synap client. Cheap to share: every method takes `&self`, and one
@@ -22,6 +28,8 @@ pub struct Client {
     authorization: String,
     base_url: String,
     status_prefix: String,
+    retry: RetryPolicy,
+    deadline: Option<Duration>,
 }
 
 impl Client {
@@ -47,15 +55,38 @@ impl Client {
                 None => DEFAULT_BASE_URL.to_owned(),
             },
         };
+        check_transport_security(&base_url, options.allow_insecure_http)?;
         check_timeout("connect timeout", options.connect_timeout)?;
         check_timeout("request timeout", options.request_timeout)?;
+        if let Some(deadline) = options.deadline {
+            check_timeout("deadline", deadline)?;
+        }
         check_max_body_bytes(options.max_body_bytes)?;
+        options.retry.check()?;
+        let (scheme, rest) = base_url.split_once("://").unwrap_or(("https", &base_url));
+        let chosen = proxy::choose(&options.proxy, scheme, url_host(rest), |name| std::env::var(name).ok())?;
+        if let Some(chosen) = &chosen {
+            log(LogLevel::Info, || format!("using proxy {} (from {}) for {base_url}", chosen.shown, chosen.source));
+        }
+        if scheme == "http" && options.allow_insecure_http {
+            log(LogLevel::Warn, || format!("plain http to {base_url}: the API key is sent unencrypted"));
+        }
+        let roots = root_certs(options.ca_file.as_deref(), options.system_roots)?;
+        let transport = Transport::new(Settings {
+            connect_timeout: options.connect_timeout,
+            request_timeout: options.request_timeout,
+            max_body_bytes: options.max_body_bytes,
+            proxy: chosen.map(|c| c.proxy),
+            roots,
+        });
         Ok(Client {
-            transport: Transport::new(options.connect_timeout, options.request_timeout, options.max_body_bytes),
+            transport,
             authorization: format!("Bearer {api_key}"),
             status_prefix: format!("{base_url}/api/v1/memories/status/"),
             api_key,
             base_url,
+            retry: options.retry,
+            deadline: options.deadline,
         })
     }
 
@@ -75,14 +106,45 @@ impl Client {
 
     /// `memories.status` for an id already held as a [`Uuid`].
     pub fn memories_status_by_uuid(&self, ingestion_id: Uuid) -> Result<MemoryStatus, Error> {
+        self.status_within(ingestion_id, &self.limits(None, None))
+    }
+
+    /// The limits of one call: the client's deadline from now, cut to
+    /// `outer` (a wait's deadline) when that comes first.
+    pub(crate) fn limits<'a>(&self, outer: Option<Instant>, cancel: Option<&'a crate::CancelToken>) -> Limits<'a> {
+        let own = self.deadline.map(|d| Instant::now() + d);
+        let deadline = match (own, outer) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        Limits { deadline, cancel }
+    }
+
+    /// One `memories.status` call, retried as the policy says, within `limits`.
+    pub(crate) fn status_within(&self, ingestion_id: Uuid, limits: &Limits<'_>) -> Result<MemoryStatus, Error> {
         let mut url = String::with_capacity(self.status_prefix.len() + 36);
         url.push_str(&self.status_prefix);
         url.push_str(ingestion_id.hyphenated().encode_lower(&mut Uuid::encode_buffer()));
         let correlation_id = new_correlation_id("");
-        self.transport
-            .get(&url, &self.authorization, &correlation_id)
-            .and_then(|body| parse_status(&body).map_err(|e| e.with_http_status(200)))
-            .map_err(|e| e.with_correlation_id(&correlation_id).redact(&self.api_key))
+        let path = &url[self.base_url.len()..];
+        let what = format!("GET {path}");
+        with_retries(&self.retry, limits, &what, &correlation_id, |time_left| {
+            let started = Instant::now();
+            let result = self
+                .transport
+                .get(&url, &self.authorization, &correlation_id, time_left)
+                .and_then(|body| parse_status(&body).map_err(|e| e.with_http_status(200)))
+                .map_err(|e| e.with_correlation_id(&correlation_id).redact(&self.api_key));
+            log(LogLevel::Debug, || {
+                let outcome = match &result {
+                    Ok(status) => format!("200 {}", status.state()),
+                    Err(e) => crate::retry::describe(e),
+                };
+                format!("{what}: {outcome} in {} us [{correlation_id}]", started.elapsed().as_micros())
+            });
+            result
+        })
+        .map_err(|e| e.with_correlation_id(&correlation_id))
     }
 }
 
@@ -140,6 +202,13 @@ mod tests {
         assert_eq!(e.message(), "request timeout must be greater than zero");
         let e = Client::new(base().max_body_bytes(0)).unwrap_err();
         assert_eq!(e.message(), "max_body_bytes must be greater than zero");
+        let e = Client::new(base().deadline(Some(std::time::Duration::ZERO))).unwrap_err();
+        assert_eq!(e.message(), "deadline must be greater than zero");
+        let e = Client::new(base().retry(RetryPolicy::new(0, Duration::ZERO, Duration::ZERO))).unwrap_err();
+        assert!(e.message().starts_with("max_attempts must be between 1 and 100"));
+        let e = Client::new(base().base_url("http://synap.example.com")).unwrap_err();
+        assert!(e.message().contains("plain http"), "{}", e.message());
+        assert!(Client::new(base().base_url("http://synap.example.com").allow_insecure_http(true)).is_ok());
         let c = Client::new(base().base_url("http://127.0.0.1:1/pfx/")).unwrap();
         assert_eq!(c.base_url(), "http://127.0.0.1:1/pfx");
     }

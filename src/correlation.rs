@@ -1,38 +1,16 @@
 //! `X-Correlation-ID` values, in the service's format
 //! `syn_{instance prefix}_{unix ms}_{6 hex}`, one per call.
 
-use std::cell::Cell;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-thread_local! {
-    // Tracing ids need to be unlikely to collide, not unpredictable: a
-    // per-thread generator seeded once from the OS avoids a syscall per call.
-    static STATE: Cell<u64> = Cell::new(seed());
-}
-
-fn seed() -> u64 {
-    let bytes = uuid::Uuid::new_v4().into_bytes();
-    u64::from_le_bytes(bytes[..8].try_into().unwrap_or([1; 8])) | 1
-}
-
-/// SplitMix64: small, fast and well mixed.
-fn next_random() -> u64 {
-    STATE.with(|state| {
-        let s = state.get().wrapping_add(0x9E37_79B9_7F4A_7C15);
-        state.set(s);
-        let mut z = s;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    })
-}
+use crate::rng::next_u64;
 
 /// A fresh correlation id. `instance_id` contributes its first six
 /// characters; before the instance is known the prefix is empty (`syn__…`).
 pub(crate) fn new_correlation_id(instance_id: &str) -> String {
     let prefix: String = instance_id.chars().take(6).collect();
     let ms = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis());
-    format!("syn_{prefix}_{ms}_{:06x}", next_random() & 0xFF_FFFF)
+    format!("syn_{prefix}_{ms}_{:06x}", next_u64() & 0xFF_FFFF)
 }
 
 #[cfg(test)]

@@ -72,12 +72,34 @@ pub struct Error {
     http_status: Option<u16>,
     correlation_id: Option<String>,
     retry_after: Option<Duration>,
+    transient: bool,
 }
 
 impl Error {
     /// An error of `kind` with a message and no server details.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
-        Error { kind, message: message.into(), http_status: None, correlation_id: None, retry_after: None }
+        let transient =
+            matches!(kind, ErrorKind::RateLimited | ErrorKind::Server | ErrorKind::Timeout | ErrorKind::Network);
+        Error { kind, message: message.into(), http_status: None, correlation_id: None, retry_after: None, transient }
+    }
+
+    /// Marks a failure that another attempt cannot fix, though its kind is
+    /// usually transient (a host name that does not resolve).
+    pub(crate) fn permanent(mut self) -> Error {
+        self.transient = false;
+        self
+    }
+
+    /// Whether another attempt of an idempotent request may succeed: 429
+    /// (not a credit stop, which has its own kind), 5xx, timeouts and
+    /// connections refused, reset or closed early.
+    pub(crate) fn is_transient(&self) -> bool {
+        self.transient
+    }
+
+    pub(crate) fn with_message(mut self, message: impl Into<String>) -> Error {
+        self.message = message.into();
+        self
     }
 
     pub(crate) fn invalid_argument(message: impl Into<String>) -> Error {

@@ -12,26 +12,39 @@
 #![deny(missing_docs)]
 #![warn(clippy::missing_safety_doc, clippy::undocumented_unsafe_blocks)]
 
+mod call;
+mod cancel;
 mod client;
 mod correlation;
 mod error;
 pub mod ffi;
+mod log;
 mod options;
+mod proxy;
 mod response_error;
+mod retry;
 mod retry_after;
+mod rng;
 mod status;
 mod timestamp;
+mod tls;
 mod transport;
+mod wait;
 mod wire;
 
+pub use cancel::CancelToken;
 pub use client::Client;
 pub use error::{Error, ErrorKind};
+pub use log::{LogFn, LogLevel, set_log_callback};
 pub use options::{
     API_KEY_ENV, BASE_URL_ENV, ClientOptions, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES,
     DEFAULT_REQUEST_TIMEOUT,
 };
+pub use proxy::ProxySetting;
+pub use retry::{DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_BASE, DEFAULT_RETRY_CAP, RetryPolicy};
 pub use status::{IngestState, MemoryIds, MemoryStatus};
 pub use timestamp::parse_unix_micros;
+pub use wait::{DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT, WaitOptions};
 
 /// This library's version, as in `Cargo.toml` and `synap_version()`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

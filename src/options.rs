@@ -3,11 +3,15 @@
 //! where it is set.
 
 use std::fmt;
+use std::net::IpAddr;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use ureq::http::Uri;
 
 use crate::error::{Error, one_line};
+use crate::proxy::ProxySetting;
+use crate::retry::RetryPolicy;
 
 /// The production service, used when neither the options nor
 /// `SYNAP_BASE_URL` name another.
@@ -35,6 +39,12 @@ pub struct ClientOptions {
     pub(crate) connect_timeout: Duration,
     pub(crate) request_timeout: Duration,
     pub(crate) max_body_bytes: u64,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) deadline: Option<Duration>,
+    pub(crate) proxy: ProxySetting,
+    pub(crate) ca_file: Option<PathBuf>,
+    pub(crate) system_roots: bool,
+    pub(crate) allow_insecure_http: bool,
 }
 
 impl Default for ClientOptions {
@@ -45,13 +55,21 @@ impl Default for ClientOptions {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            retry: RetryPolicy::default(),
+            deadline: None,
+            proxy: ProxySetting::FromEnv,
+            ca_file: None,
+            system_roots: false,
+            allow_insecure_http: false,
         }
     }
 }
 
 impl ClientOptions {
     /// Defaults: key from `SYNAP_API_KEY`, base URL from `SYNAP_BASE_URL` or
-    /// the production service, 5 s to connect, 30 s per request, 16 MiB bodies.
+    /// the production service, 5 s to connect, 30 s per attempt, no overall
+    /// deadline, 3 attempts with backoff from 1 s up to 10 s, 16 MiB bodies,
+    /// the bundled Mozilla roots, the proxy from the environment.
     pub fn new() -> ClientOptions {
         ClientOptions::default()
     }
@@ -75,7 +93,8 @@ impl ClientOptions {
         self
     }
 
-    /// Time allowed for one whole request, connection to last body byte.
+    /// Time allowed for one attempt of a request, connection to last body
+    /// byte. Each retry gets this again, within the overall deadline.
     pub fn request_timeout(mut self, timeout: Duration) -> Self {
         self.request_timeout = timeout;
         self
@@ -84,6 +103,48 @@ impl ClientOptions {
     /// Largest response body accepted; a longer one is a protocol error.
     pub fn max_body_bytes(mut self, bytes: u64) -> Self {
         self.max_body_bytes = bytes;
+        self
+    }
+
+    /// How transient failures are retried.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// The most one call may take, every attempt and backoff included;
+    /// `None` (the default) leaves each attempt bounded by the request
+    /// timeout only.
+    pub fn deadline(mut self, deadline: Option<Duration>) -> Self {
+        self.deadline = deadline;
+        self
+    }
+
+    /// Where the proxy comes from; the environment by default.
+    pub fn proxy(mut self, proxy: ProxySetting) -> Self {
+        self.proxy = proxy;
+        self
+    }
+
+    /// Trust the certificate authorities in this PEM file instead of the
+    /// bundled roots (together with the system's, if those are on too).
+    pub fn ca_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.ca_file = Some(path.into());
+        self
+    }
+
+    /// Trust the operating system's root store instead of the bundled
+    /// Mozilla roots (read when the client is built; honours
+    /// `SSL_CERT_FILE` and `SSL_CERT_DIR`).
+    pub fn system_roots(mut self, on: bool) -> Self {
+        self.system_roots = on;
+        self
+    }
+
+    /// Allow a plain `http://` base URL to a host that is not loopback. Off
+    /// by default: the API key would cross the network unencrypted.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
         self
     }
 }
@@ -96,6 +157,12 @@ impl fmt::Debug for ClientOptions {
             .field("connect_timeout", &self.connect_timeout)
             .field("request_timeout", &self.request_timeout)
             .field("max_body_bytes", &self.max_body_bytes)
+            .field("retry", &self.retry)
+            .field("deadline", &self.deadline)
+            .field("proxy", &self.proxy)
+            .field("ca_file", &self.ca_file)
+            .field("system_roots", &self.system_roots)
+            .field("allow_insecure_http", &self.allow_insecure_http)
             .finish()
     }
 }
@@ -136,6 +203,35 @@ pub(crate) fn normalize_base_url(url: &str) -> Result<String, Error> {
     }
     let path = uri.path().trim_end_matches('/');
     Ok(format!("{scheme}://{authority}{path}"))
+}
+
+/// Refuses plain http to anything but loopback unless allowed: the bearer
+/// key would otherwise cross a network in clear text. `base_url` is
+/// normalised.
+pub(crate) fn check_transport_security(base_url: &str, allow_insecure_http: bool) -> Result<(), Error> {
+    let Some(rest) = base_url.strip_prefix("http://") else { return Ok(()) };
+    if allow_insecure_http || is_loopback_host(url_host(rest)) {
+        return Ok(());
+    }
+    Err(Error::invalid_argument(format!(
+        "base_url \"{}\" is plain http to a host that is not loopback, so the API key would cross the network \
+         unencrypted: use https, or allow insecure http explicitly",
+        one_line(base_url, 200)
+    )))
+}
+
+/// The host of `authority[/path]`, without port or IPv6 brackets.
+pub(crate) fn url_host(rest: &str) -> &str {
+    let authority = rest.split('/').next().unwrap_or_default();
+    if let Some(v6) = authority.strip_prefix('[') {
+        return v6.split(']').next().unwrap_or_default();
+    }
+    authority.split(':').next().unwrap_or_default()
+}
+
+fn is_loopback_host(host: &str) -> bool {
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    host == "localhost" || host.ends_with(".localhost") || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 /// Timeouts must be positive: zero would fail every request.
@@ -206,8 +302,26 @@ mod tests {
     }
 
     #[test]
+    fn plain_http_only_to_loopback_unless_allowed() {
+        for ok in
+            ["http://127.0.0.1:8080", "http://127.3.4.5/p", "http://[::1]:9", "http://localhost:1", "https://x.example"]
+        {
+            assert!(check_transport_security(ok, false).is_ok(), "{ok}");
+        }
+        for remote in
+            ["http://api.example.com", "http://10.0.0.1:8080/p", "http://[fd00::1]:1", "http://localhost.example"]
+        {
+            let e = check_transport_security(remote, false).unwrap_err();
+            assert!(e.message().contains("plain http to a host that is not loopback"), "{}", e.message());
+            assert!(check_transport_security(remote, true).is_ok());
+        }
+    }
+
+    #[test]
     fn debug_hides_the_key() {
-        let dump = format!("{:?}", ClientOptions::new().api_key("synap_secret"));
-        assert!(!dump.contains("synap_secret"), "{dump}");
+        let options =
+            ClientOptions::new().api_key("synap_secret").proxy(ProxySetting::Url("http://user:proxysecret@p:1".into()));
+        let dump = format!("{options:?}");
+        assert!(!dump.contains("synap_secret") && !dump.contains("proxysecret"), "{dump}");
     }
 }

@@ -4,8 +4,9 @@
 use std::io;
 use std::time::{Duration, SystemTime};
 
-use ureq::Agent;
 use ureq::http::Response;
+use ureq::tls::{RootCerts, TlsConfig};
+use ureq::{Agent, Proxy};
 
 use crate::error::{Error, ErrorKind};
 use crate::response_error::error_for_response;
@@ -21,6 +22,15 @@ const ERROR_BODY_CAP: u64 = 64 * 1024;
 /// each find a warm connection.
 const IDLE_PER_HOST: usize = 32;
 
+/// What a transport is built from; the client has checked every value.
+pub(crate) struct Settings {
+    pub connect_timeout: Duration,
+    pub request_timeout: Duration,
+    pub max_body_bytes: u64,
+    pub proxy: Option<Proxy>,
+    pub roots: RootCerts,
+}
+
 pub(crate) struct Transport {
     agent: Agent,
     max_body_bytes: u64,
@@ -29,35 +39,54 @@ pub(crate) struct Transport {
 }
 
 impl Transport {
-    pub(crate) fn new(connect_timeout: Duration, request_timeout: Duration, max_body_bytes: u64) -> Transport {
+    pub(crate) fn new(settings: Settings) -> Transport {
         let agent: Agent = Agent::config_builder()
             .http_status_as_error(false)
             // Never follow: a redirect could carry the bearer key elsewhere.
             .max_redirects(0)
             .user_agent(USER_AGENT)
-            .timeout_connect(Some(connect_timeout))
-            .timeout_global(Some(request_timeout))
+            .timeout_connect(Some(settings.connect_timeout))
+            .timeout_global(Some(settings.request_timeout))
             .max_idle_connections(IDLE_PER_HOST)
             .max_idle_connections_per_host(IDLE_PER_HOST)
+            // The client chose the proxy (see proxy.rs); without this ureq
+            // would read the environment itself, by other rules.
+            .proxy(settings.proxy)
+            .tls_config(TlsConfig::builder().root_certs(settings.roots).build())
             .build()
             .into();
-        Transport { agent, max_body_bytes, request_timeout, connect_timeout }
+        Transport {
+            agent,
+            max_body_bytes: settings.max_body_bytes,
+            request_timeout: settings.request_timeout,
+            connect_timeout: settings.connect_timeout,
+        }
     }
 
     /// GETs `url` and returns the body of a 200 answer; any other answer or
     /// failure is an `Error` (not yet tagged with the correlation id).
-    pub(crate) fn get(&self, url: &str, authorization: &str, correlation_id: &str) -> Result<Vec<u8>, Error> {
-        let response = self
-            .agent
-            .get(url)
-            .header("Authorization", authorization)
-            .header("X-Correlation-ID", correlation_id)
-            .call()
-            .map_err(|e| self.transport_error(e))?;
-        self.read_answer(response)
+    /// `time_left` is what remains of the call's deadline: when it is
+    /// shorter than the request timeout, this attempt gets only that.
+    pub(crate) fn get(
+        &self,
+        url: &str,
+        authorization: &str,
+        correlation_id: &str,
+        time_left: Option<Duration>,
+    ) -> Result<Vec<u8>, Error> {
+        let request =
+            self.agent.get(url).header("Authorization", authorization).header("X-Correlation-ID", correlation_id);
+        let cut = time_left.filter(|left| *left < self.request_timeout);
+        let result = match cut {
+            // Per-request configuration costs an allocation: only when needed.
+            Some(left) => request.config().timeout_global(Some(left)).build().call(),
+            None => request.call(),
+        };
+        let response = result.map_err(|e| self.transport_error(e, cut))?;
+        self.read_answer(response, cut)
     }
 
-    fn read_answer(&self, mut response: Response<ureq::Body>) -> Result<Vec<u8>, Error> {
+    fn read_answer(&self, mut response: Response<ureq::Body>, cut: Option<Duration>) -> Result<Vec<u8>, Error> {
         let status = response.status().as_u16();
         if status == 200 {
             return response
@@ -65,7 +94,7 @@ impl Transport {
                 .with_config()
                 .limit(self.max_body_bytes)
                 .read_to_vec()
-                .map_err(|e| self.transport_error(e).with_http_status(status));
+                .map_err(|e| self.transport_error(e, cut).with_http_status(status));
         }
         let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
         let retry_after = header("retry-after").and_then(|v| parse_retry_after(&v, SystemTime::now()));
@@ -76,11 +105,13 @@ impl Transport {
         Err(error_for_response(status, &body, retry_after, location.as_deref()))
     }
 
-    fn transport_error(&self, error: ureq::Error) -> Error {
+    fn transport_error(&self, error: ureq::Error, cut: Option<Duration>) -> Error {
         use ureq::Error as U;
         let (kind, message) = match error {
-            U::Timeout(which) => (ErrorKind::Timeout, self.timeout_message(which)),
-            U::HostNotFound => (ErrorKind::Network, "could not resolve the host name".to_owned()),
+            U::Timeout(which) => (ErrorKind::Timeout, self.timeout_message(which, cut)),
+            U::HostNotFound => {
+                return Error::new(ErrorKind::Network, "could not resolve the host name").permanent();
+            }
             U::ConnectionFailed => (ErrorKind::Network, "could not connect to the server".to_owned()),
             U::Io(e) => return self.io_error(e),
             U::BodyExceedsLimit(limit) => {
@@ -121,11 +152,13 @@ impl Transport {
         Error::new(kind, message)
     }
 
-    fn timeout_message(&self, which: ureq::Timeout) -> String {
-        match which {
-            ureq::Timeout::Connect | ureq::Timeout::Resolve => {
-                format!("could not connect within {} ms", self.connect_timeout.as_millis())
+    fn timeout_message(&self, which: ureq::Timeout, cut: Option<Duration>) -> String {
+        let connecting = matches!(which, ureq::Timeout::Connect | ureq::Timeout::Resolve);
+        match cut {
+            Some(left) if !connecting || left < self.connect_timeout => {
+                format!("the call's deadline passed ({} ms were left for the last attempt)", left.as_millis())
             }
+            _ if connecting => format!("could not connect within {} ms", self.connect_timeout.as_millis()),
             _ => format!("no complete response within {} ms", self.request_timeout.as_millis()),
         }
     }

@@ -36,7 +36,11 @@ fn header_exports_only_synap_names() {
             }
         }
         if let Some(rest) = decl.strip_prefix("typedef ") {
-            let name = rest.trim_end_matches(';').rsplit(' ').next().unwrap_or("");
+            // A function pointer type is named inside `(*Name)`.
+            let name = match rest.split_once("(*") {
+                Some((_, after)) => after.split(')').next().unwrap_or(""),
+                None => rest.trim_end_matches(';').rsplit(' ').next().unwrap_or(""),
+            };
             assert!(name.starts_with("Synap") || name == "{", "type outside the namespace: {line}");
         }
     }

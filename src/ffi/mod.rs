@@ -8,6 +8,8 @@ mod error;
 mod options;
 mod client;
 mod status;
+mod wait;
+mod log;
 mod cstr;
 mod guard;
 
@@ -16,9 +18,13 @@ pub use error::{
     SynapCode, synap_code_name, synap_last_error_correlation_id, synap_last_error_http_status,
     synap_last_error_message, synap_last_error_retry_after_ms,
 };
+pub use log::{SynapLogFn, SynapLogLevel, synap_set_log_callback};
 pub use options::{
-    SynapOptions, synap_options_free, synap_options_new, synap_options_set_base_url,
-    synap_options_set_connect_timeout_ms, synap_options_set_max_body_bytes, synap_options_set_request_timeout_ms,
+    SynapOptions, synap_options_free, synap_options_new, synap_options_set_allow_insecure_http,
+    synap_options_set_base_url, synap_options_set_ca_file, synap_options_set_connect_timeout_ms,
+    synap_options_set_deadline_ms, synap_options_set_max_attempts, synap_options_set_max_body_bytes,
+    synap_options_set_proxy, synap_options_set_request_timeout_ms, synap_options_set_retry_backoff_ms,
+    synap_options_set_system_roots,
 };
 pub use status::{
     SynapIngestState, SynapMemoryStatus, synap_memories_status, synap_status_completed_at_us, synap_status_document_id,
@@ -27,3 +33,7 @@ pub use status::{
     synap_status_started_at_us, synap_status_state, synap_status_state_name,
 };
 pub use version::synap_version;
+pub use wait::{
+    SynapCancel, SynapProgressFn, synap_cancel_free, synap_cancel_is_triggered, synap_cancel_new, synap_cancel_trigger,
+    synap_memories_wait,
+};

@@ -17,6 +17,8 @@ static SynapClient *make_client(const char *key, const char *base_url, uint32_t 
     SynapClient *client = NULL;
     CHECK(options != NULL, "synap_options_new");
     CHECK(synap_options_set_base_url(options, base_url) == SYNAP_OK, "%s", synap_last_error_message());
+    /* Error mapping, one attempt each; test_resilience.c covers retries. */
+    CHECK(synap_options_set_max_attempts(options, 1) == SYNAP_OK, "one attempt");
     if (timeout_ms > 0) {
         CHECK(synap_options_set_request_timeout_ms(options, timeout_ms) == SYNAP_OK, "timeout");
     }

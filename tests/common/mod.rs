@@ -6,7 +6,7 @@ pub mod cprog;
 use std::net::TcpListener;
 
 use serde_json::{Value, json};
-use synap::{Client, ClientOptions};
+use synap::{Client, ClientOptions, RetryPolicy};
 use synap_emulator::{Config, DEV_API_KEY, Emulator};
 
 pub const STATUS_PATH: &str = "/api/v1/memories/status/";
@@ -68,8 +68,10 @@ impl Emu {
         self.post("/_emulator/config", json!({ "time_format": format }));
     }
 
+    /// Options for this emulator with one attempt per call, so a scripted
+    /// fault shows as the call's result; retry tests set their own policy.
     pub fn options(&self) -> ClientOptions {
-        ClientOptions::new().api_key(DEV_API_KEY).base_url(&self.base_url)
+        ClientOptions::new().api_key(DEV_API_KEY).base_url(&self.base_url).retry(RetryPolicy::none())
     }
 
     pub fn client(&self) -> Client {

@@ -1,0 +1,106 @@
+//! `memories.wait_for_completion` (contract section 6): poll a job's status
+//! on a monotonic clock until it reaches a terminal state.
+
+use std::time::{Duration, Instant};
+
+use crate::cancel::{CancelToken, sleep};
+use crate::client::{Client, parse_ingestion_id};
+use crate::error::{Error, ErrorKind};
+use crate::log::{LogLevel, log};
+use crate::retry::human;
+use crate::status::MemoryStatus;
+
+/// How long a wait may take by default, as in the reference SDK.
+pub const DEFAULT_WAIT_TIMEOUT: Duration = Duration::from_secs(300);
+/// The default pause between polls, as in the reference SDK.
+pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(2);
+
+/// How a wait polls.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WaitOptions {
+    /// The most the whole wait may take, status calls included.
+    pub timeout: Duration,
+    /// The pause between the end of one poll and the start of the next.
+    pub poll_interval: Duration,
+}
+
+impl Default for WaitOptions {
+    fn default() -> Self {
+        WaitOptions { timeout: DEFAULT_WAIT_TIMEOUT, poll_interval: DEFAULT_POLL_INTERVAL }
+    }
+}
+
+impl Client {
+    /// Polls `memories.status` until the job is `completed`, `failed` or
+    /// `partial_success`, and returns that status: a failed job is a status,
+    /// not an error.
+    ///
+    /// `progress` sees every polled status, the last one included; returning
+    /// `false` ends the wait with [`ErrorKind::Cancelled`]. So does `cancel`,
+    /// raised from another thread, at once if the wait is sleeping (a status
+    /// request in flight finishes first). A status error ends the wait with
+    /// that error. When `options.timeout` passes, the wait ends with
+    /// [`ErrorKind::Timeout`]: the last pause is cut to the deadline, and
+    /// status requests get no more time than is left.
+    pub fn memories_wait(
+        &self,
+        ingestion_id: &str,
+        options: &WaitOptions,
+        cancel: Option<&CancelToken>,
+        mut progress: impl FnMut(&MemoryStatus) -> bool,
+    ) -> Result<MemoryStatus, Error> {
+        let id = parse_ingestion_id(ingestion_id)?;
+        if options.timeout.is_zero() {
+            return Err(Error::invalid_argument("wait timeout must be greater than zero"));
+        }
+        let started = Instant::now();
+        let deadline = started + options.timeout;
+        let mut polls = 0u32;
+        loop {
+            if cancel.is_some_and(CancelToken::is_cancelled) {
+                return Err(cancelled(polls, "by the cancel handle"));
+            }
+            let status = self.status_within(id, &self.limits(Some(deadline), cancel)).map_err(|e| {
+                if e.kind() == ErrorKind::Timeout && Instant::now() >= deadline {
+                    let message = format!(
+                        "ingestion {id} did not complete within {} ms: {}",
+                        options.timeout.as_millis(),
+                        e.message()
+                    );
+                    e.with_message(message)
+                } else {
+                    e
+                }
+            })?;
+            polls += 1;
+            log(LogLevel::Debug, || {
+                format!("wait {id}: poll {polls}: {} after {}", status.state(), human(started.elapsed()))
+            });
+            if !progress(&status) {
+                return Err(cancelled(polls, "by the progress callback"));
+            }
+            if status.state().is_terminal() {
+                return Ok(status);
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            let pause = options.poll_interval.min(left);
+            if !sleep(pause, cancel) {
+                return Err(cancelled(polls, "by the cancel handle"));
+            }
+            if pause == left {
+                return Err(Error::new(
+                    ErrorKind::Timeout,
+                    format!(
+                        "ingestion {id} did not complete within {} ms: still {} after {polls} polls",
+                        options.timeout.as_millis(),
+                        status.state()
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+fn cancelled(polls: u32, how: &str) -> Error {
+    Error::new(ErrorKind::Cancelled, format!("wait cancelled {how} after {polls} polls"))
+}

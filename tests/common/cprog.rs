@@ -1,0 +1,150 @@
+//! Building and running the C programs: compiled with strict warnings
+//! against the committed header and the library `cargo build` made.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::json;
+use synap_emulator::{DEMO_FAILED_ID, DEV_API_KEY};
+
+use super::{Emu, refused_url};
+
+pub const C_STRICT: [&str; 5] = ["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic"];
+
+pub fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The directory holding the libsynap.so that `cargo build` made for this
+/// profile (target/<profile>). Not target/<profile>/deps: `cargo build` and
+/// `cargo test` build the library with different feature sets (dev
+/// dependencies), and both write their copy there under the same name.
+/// `make test` runs `cargo build` first; a library older than its sources
+/// fails here rather than testing stale code.
+pub fn lib_dir() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let dir = exe.parent().and_then(Path::parent).unwrap().to_path_buf();
+    let lib = dir.join("libsynap.so");
+    let built = std::fs::metadata(&lib)
+        .and_then(|m| m.modified())
+        .unwrap_or_else(|_| panic!("{} is missing: run `cargo build` first (`make test` does)", lib.display()));
+    let mut sources = vec![root().join("build.rs"), root().join("Cargo.toml")];
+    let mut dirs = vec![root().join("src")];
+    while let Some(d) = dirs.pop() {
+        for entry in std::fs::read_dir(&d).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() { dirs.push(path) } else { sources.push(path) }
+        }
+    }
+    for source in sources {
+        let changed = std::fs::metadata(&source).and_then(|m| m.modified()).unwrap();
+        assert!(
+            changed <= built,
+            "{} is newer than {}: run `cargo build` first (`make test` does)",
+            source.display(),
+            lib.display()
+        );
+    }
+    dir
+}
+
+pub fn cc() -> String {
+    std::env::var("CC").unwrap_or_else(|_| "cc".to_owned())
+}
+
+pub fn run(cmd: &mut Command) -> Output {
+    cmd.output().unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"))
+}
+
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Compiles one C program against the header and the shared library.
+pub fn compile(source: &str, name: &str) -> PathBuf {
+    compile_with(source, name, &[])
+}
+
+/// `compile` with extra compiler flags (sanitizers, optimisation).
+pub fn compile_with(source: &str, name: &str, flags: &[&str]) -> PathBuf {
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let lib = lib_dir();
+    let result = run(Command::new(cc())
+        .args(C_STRICT)
+        .args(["-g", "-pthread"])
+        .args(flags)
+        .arg("-I")
+        .arg(root().join("include"))
+        .arg("-I")
+        .arg(root().join("tests/c"))
+        .arg(root().join(source))
+        .arg("-o")
+        .arg(&out)
+        .arg("-L")
+        .arg(&lib)
+        .arg("-lsynap")
+        .arg(format!("-Wl,-rpath,{}", lib.display())));
+    assert!(result.status.success(), "compiling {source} failed:\n{}", text(&result.stderr));
+    out
+}
+
+pub fn valgrind() -> Command {
+    let mut cmd = Command::new("valgrind");
+    cmd.args([
+        "--quiet",
+        "--leak-check=full",
+        "--show-leak-kinds=definite,indirect,possible",
+        "--errors-for-leak-kinds=definite,indirect,possible",
+        "--error-exitcode=99",
+    ]);
+    cmd.arg(format!("--suppressions={}", root().join("tests/valgrind.supp").display()));
+    cmd
+}
+
+/// The fixtures tests/c/test_status.c reads from `SYNAP_FIX_<name>`: jobs and
+/// scripted faults on `emu`, one id per case.
+pub fn status_fixtures(emu: &Emu) -> Vec<(&'static str, String)> {
+    let fixed = |fault: serde_json::Value| {
+        let id = uuid::Uuid::new_v4().to_string();
+        emu.fault(&id, 5, fault);
+        id
+    };
+    let respond = |status: u16, body: &str| json!({"kind": "respond", "status": status, "body": body});
+    vec![
+        ("BASE_URL", emu.base_url.clone()),
+        ("REFUSED_URL", refused_url()),
+        ("COMPLETED", emu.job(json!({"document_id": "c-doc", "memories": 3}))),
+        ("QUEUED", emu.job(json!({"processing_after_ms": 3_600_000, "done_after_ms": 7_200_000}))),
+        ("FAILED", emu.job(json!({"final_status": "failed", "memories": 0, "error_message": "boom"}))),
+        ("PARTIAL", emu.job(json!({"final_status": "partial_success", "error_message": "half"}))),
+        (
+            "UNKNOWN_STATE",
+            emu.raw_job(json!({"ingestion_id": DEMO_FAILED_ID, "document_id": "d", "status": "archived",
+                               "queued_at": "2025-01-15T10:30:00Z"})),
+        ),
+        ("MISSING_FIELD", emu.raw_job(json!({"ingestion_id": DEMO_FAILED_ID, "document_id": "d", "status": "queued"}))),
+        ("F400", fixed(respond(400, r#"{"detail":"bad request body"}"#))),
+        ("F422", fixed(respond(422, r#"{"detail":[{"loc":["path","ingestion_id"],"msg":"bad"}]}"#))),
+        (
+            "F402",
+            fixed(respond(
+                402,
+                r#"{"detail":{"reason":"overages_disabled","message":"Credit balance is exhausted."}}"#,
+            )),
+        ),
+        ("F409", fixed(respond(409, r#"{"detail":"conflict"}"#))),
+        (
+            "F429",
+            fixed(json!({"kind": "respond", "status": 429, "headers": {"Retry-After": "7"},
+                         "body": r#"{"detail":"Rate limit exceeded"}"#})),
+        ),
+        ("F500", fixed(respond(500, r#"{"detail":"Internal Server Error"}"#))),
+        ("F302", fixed(json!({"kind": "respond", "status": 302, "headers": {"Location": "http://127.0.0.2:9/x"}}))),
+        ("GARBAGE", fixed(json!({"kind": "garbage"}))),
+        ("TRUNCATE", fixed(json!({"kind": "truncate"}))),
+        ("DROP", fixed(json!({"kind": "drop"}))),
+        ("DELAY", fixed(json!({"kind": "delay", "ms": 3000}))),
+        ("ECHO_KEY", fixed(respond(401, &format!(r#"{{"detail":"key {DEV_API_KEY} revoked"}}"#)))),
+    ]
+}
