@@ -8,6 +8,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use common::Emu;
+use serde_json::json;
 use common::cprog::{compile, lib_dir, root, run, status_fixtures, text, valgrind};
 use synap_emulator::{DEMO_FAILED_ID, DEMO_PARTIAL_ID, DEMO_PROGRESSING_ID, DEV_API_KEY};
 
@@ -34,6 +35,54 @@ fn c_status_tests_pass_under_valgrind() {
         let id = path.strip_prefix(common::STATUS_PATH).unwrap_or_else(|| panic!("unexpected path {path}"));
         assert_eq!(uuid::Uuid::parse_str(id).unwrap().to_string(), id, "non-canonical path {path}");
     }
+}
+
+#[test]
+fn c_resilience_tests_pass_under_valgrind() {
+    let binary = compile("tests/c/test_resilience.c", "test_resilience");
+    let emu = Emu::start();
+    let respond = |status: u16, headers: serde_json::Value, body: &str| json!({"kind": "respond", "status": status, "headers": headers, "body": body});
+    let faulted = |count: u32, fault: serde_json::Value| {
+        let id = emu.job(json!({"memories": 2}));
+        emu.fault(&id, count, fault);
+        id
+    };
+    let credit = r#"{"detail":{"reason":"overages_disabled","message":"Credit balance is exhausted."}}"#;
+    let fixtures = [
+        ("BASE_URL", emu.base_url.clone()),
+        ("COMPLETED", emu.job(json!({"memories": 2}))),
+        ("THREAD_CALLS", "500".to_owned()),
+        ("R503_TWICE", faulted(2, respond(503, json!({}), "{}"))),
+        ("R500_ALWAYS", faulted(10, respond(500, json!({}), r#"{"detail":"boom"}"#))),
+        ("R429_CREDIT", faulted(10, respond(429, json!({}), credit))),
+        ("R429_AFTER", faulted(1, respond(429, json!({"Retry-After": "0.2"}), "{}"))),
+        ("R_HANG", faulted(10, json!({"kind": "delay", "ms": 20_000}))),
+        ("R503_ONCE", faulted(1, respond(503, json!({}), "{}"))),
+        ("R503_ONCE_MORE", faulted(1, respond(503, json!({}), "{}"))),
+        ("W_PROGRESSING", emu.job(json!({"processing_after_ms": 2000, "done_after_ms": 4000}))),
+        ("W_FAILED", emu.job(json!({"final_status": "failed", "done_after_ms": 100, "error_message": "x"}))),
+        ("W_NEVER", emu.job(json!({"processing_after_ms": 0, "done_after_ms": 3_600_000}))),
+    ];
+    let mut cmd = valgrind();
+    cmd.arg(&binary).env_remove("SYNAP_API_KEY").env_remove("SYNAP_BASE_URL");
+    for (name, value) in &fixtures {
+        cmd.env(format!("SYNAP_FIX_{name}"), value);
+    }
+    let started = std::time::Instant::now();
+    let out = run(&mut cmd);
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert!(out.status.success(), "C tests failed ({:?}):\n{stdout}\n{stderr}", out.status);
+    assert!(stdout.trim_end().ends_with(" passed, 0 failed"), "{stdout}");
+    eprintln!("test_resilience under valgrind: {:?}", started.elapsed());
+
+    let fixture = |name: &str| fixtures.iter().find(|(n, _)| *n == name).map(|(_, v)| v.clone()).unwrap();
+    let attempts = |name: &str| emu.requests(Some(&format!("{}{}", common::STATUS_PATH, fixture(name)))).len();
+    for (name, expected) in
+        [("R503_TWICE", 3), ("R500_ALWAYS", 3), ("R429_CREDIT", 1), ("R429_AFTER", 2), ("R_HANG", 1), ("R503_ONCE", 2)]
+    {
+        assert_eq!(attempts(name), expected, "attempts the emulator saw for {name}");
+    }
+    assert!(attempts("COMPLETED") >= 8 * 500, "every threaded call reached the server");
 }
 
 #[test]

@@ -19,9 +19,14 @@ pub struct Emu {
 
 impl Emu {
     pub fn start() -> Emu {
-        let emulator = Emulator::start(Config { control: true, ..Config::default() }).expect("emulator starts");
+        Emu::attach(Emulator::start(Config { control: true, ..Config::default() }).expect("emulator starts"))
+    }
+
+    /// Drives an emulator started with its own config (control on).
+    pub fn attach(emulator: Emulator) -> Emu {
         let base_url = emulator.base_url();
-        let control = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+        // The control client never goes through a proxy from the environment.
+        let control = ureq::Agent::config_builder().http_status_as_error(false).proxy(None).build().into();
         Emu { emulator, base_url, control }
     }
 
@@ -50,7 +55,12 @@ impl Emu {
 
     /// Scripts `fault` for the next `count` requests to the status of `id`.
     pub fn fault(&self, id: &str, count: u32, fault: Value) {
-        self.post("/_emulator/faults", json!({ "path": format!("{STATUS_PATH}{id}"), "count": count, "fault": fault }));
+        self.post_fault(&format!("{STATUS_PATH}{id}"), count, fault);
+    }
+
+    /// Scripts `fault` for the next `count` requests to `path` (`*`: any).
+    pub fn post_fault(&self, path: &str, count: u32, fault: Value) {
+        self.post("/_emulator/faults", json!({ "path": path, "count": count, "fault": fault }));
     }
 
     /// Every request the emulator saw on `path` (all when `None`).
