@@ -3,12 +3,14 @@
 #   make demo       start the local emulator and show synap-status on its demo jobs
 #   make test       every test: Rust unit and integration tests, the C tests
 #                   under valgrind, header checks, the examples against the emulator
+#   make bench      benchmarks against nginx on loopback (BENCHMARKS.md)
+#   make bench-smoke  the same with tiny counts, for CI
 #   make clean
 
 CARGO ?= cargo
 CC ?= cc
 CFLAGS ?= -O2 -g
-C_STRICT = -std=c99 -Wall -Wextra -Werror -pedantic
+C_STRICT = -std=c99 -Wall -Wextra -Werror -pedantic -pthread
 LIBDIR := target/release
 # What libsynap.a needs from the system (rustc --print native-static-libs).
 STATIC_LIBS = -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
@@ -43,3 +45,13 @@ test:
 clean:
 	$(CARGO) clean
 	rm -rf build
+
+# Benchmarks against nginx on loopback (see BENCHMARKS.md); they install what
+# they need. bench-smoke runs every part with tiny counts: it checks that the
+# harness works, not how fast.
+.PHONY: bench bench-smoke
+bench:
+	benches/run.sh
+
+bench-smoke:
+	benches/run.sh --smoke

@@ -187,6 +187,28 @@ fn synap_status_example_reports_failures() {
 }
 
 #[test]
+fn synap_status_example_waits_with_progress_lines() {
+    let binary = compile("examples-c/synap-status.c", "synap-status-wait");
+    let emu = Emu::start();
+    let id = emu.job(json!({"processing_after_ms": 300, "done_after_ms": 900, "memories": 1}));
+    let out = example(&emu, &binary, &["--wait", "--interval", "0.1", &id]);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", text(&out.stderr));
+    let progress: Vec<&str> = stdout.lines().filter(|l| l.starts_with(&format!("{id}: "))).collect();
+    assert_eq!(progress.len(), 3, "a plain line per state when stdout is not a terminal: {stdout}");
+    assert!(progress[0].contains(": queued after ") && progress[1].contains(": processing after "), "{stdout}");
+    assert!(progress[2].contains(": completed after "), "{stdout}");
+    assert!(stdout.contains("status:       completed (final)"), "{stdout}");
+
+    let never = emu.job(json!({"done_after_ms": 3_600_000}));
+    let out = example(&emu, &binary, &["--wait", "--interval", "0.1", "--timeout", "0.5", &never]);
+    assert_eq!(out.status.code(), Some(9), "SYNAP_TIMEOUT");
+    assert!(text(&out.stderr).contains("did not complete within 500 ms"), "{}", text(&out.stderr));
+    let out = example(&emu, &binary, &["--wait", "--timeout", "-1", &never]);
+    assert_eq!(out.status.code(), Some(64));
+}
+
+#[test]
 fn synap_status_example_is_clean_under_valgrind() {
     let binary = compile("examples-c/synap-status.c", "synap-status-valgrind");
     let emu = Emu::start();
