@@ -82,7 +82,10 @@ fn c_resilience_tests_pass_under_valgrind() {
     {
         assert_eq!(attempts(name), expected, "attempts the emulator saw for {name}");
     }
-    assert!(attempts("COMPLETED") >= 8 * 500, "every threaded call reached the server");
+    let threaded = emu.requests(Some(&format!("{}{}", common::STATUS_PATH, fixture("COMPLETED"))));
+    assert!(threaded.len() >= 8 * 500, "every threaded call reached the server");
+    let connections: std::collections::HashSet<u64> = threaded.iter().map(|r| r["conn"].as_u64().unwrap()).collect();
+    assert!(connections.len() <= 16, "8 threads reuse pooled connections: {} were opened", connections.len());
 }
 
 #[test]
