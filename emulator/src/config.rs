@@ -5,6 +5,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::str::FromStr;
 
 use crate::DEV_API_KEY;
+use crate::tls::TlsIdentity;
 
 /// How timestamps are written in status bodies, to exercise client parsers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -69,7 +70,8 @@ impl FromStr for TimeFormat {
 
 /// Settings for [`crate::Emulator::start`]. Build with struct update syntax
 /// (`Config { control: true, ..Config::default() }`) so new fields don't break
-/// callers. `Debug` shows how many API keys there are, never the keys.
+/// callers. `Debug` shows how many API keys there are, never the keys (nor
+/// the TLS key).
 #[derive(Clone)]
 pub struct Config {
     /// Address to bind; loopback by default.
@@ -90,6 +92,15 @@ pub struct Config {
     pub instance_id: String,
     /// `user_context_isolation` reported by whoami (`Some("equals_customer")` = B2C).
     pub user_context_isolation: Option<String>,
+    /// Serve HTTPS with this identity: then every connection is TLS (see
+    /// [`crate::tls`]), except a proxy client's CONNECT before its tunnel.
+    pub tls: Option<TlsIdentity>,
+    /// Act as an HTTP proxy whose tunnels all lead back to this emulator:
+    /// `CONNECT host:port` gets `200 Connection established` and the same
+    /// connection then carries requests to the emulator itself (over TLS
+    /// when [`Config::tls`] is set), whatever the target. Off: CONNECT gets
+    /// 405 and a close.
+    pub proxy: bool,
 }
 
 impl Default for Config {
@@ -104,6 +115,8 @@ impl Default for Config {
             client_id: "cli_9b2f4d6a8c0e1357".to_owned(),
             instance_id: "inst_4e7a19c03b5d82f1".to_owned(),
             user_context_isolation: None,
+            tls: None,
+            proxy: false,
         }
     }
 }
@@ -120,6 +133,8 @@ impl fmt::Debug for Config {
             .field("client_id", &self.client_id)
             .field("instance_id", &self.instance_id)
             .field("user_context_isolation", &self.user_context_isolation)
+            .field("tls", &self.tls)
+            .field("proxy", &self.proxy)
             .finish()
     }
 }

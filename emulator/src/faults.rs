@@ -1,25 +1,30 @@
-//! Scripted wire faults: what they are, the queue that holds them, and how
-//! each one misbehaves on the socket.
+//! Scripted wire faults: what they are and the queue that holds them. The
+//! writers of those that shape the bytes on the wire are in `fault_writers`.
 //!
-//! To add a kind: a `Fault` variant (its JSON shape), a `Plan` for it in
-//! [`Fault::plan`], and, if it needs raw socket control, a `RawWrite` variant
-//! with its writer in [`write_raw`].
+//! To add a kind: a `Fault` variant (its JSON shape, checked in
+//! [`Fault::validate`]), a `Plan` for it in [`Fault::plan`], and, if it needs
+//! raw control of the connection, a `RawWrite` variant with its writer in
+//! `fault_writers::write`. Every kind works over TLS as over plain TCP.
 
 use std::collections::BTreeMap;
-use std::io::Write;
-use std::net::{Shutdown, TcpStream};
 use std::time::Duration;
 
 use serde::Deserialize;
 
-use crate::http::Response;
+use crate::http::{MAX_BODY_BYTES, Response};
 use crate::state::StopSignal;
 
 /// Path value that matches every non-control request.
 pub(crate) const ANY_PATH: &str = "*";
 /// Longest delay a fault may ask for (keeps a typo from wedging a test run).
 const MAX_DELAY_MS: u64 = 600_000;
+/// Small, so even a short body is cut into several chunks.
+const DEFAULT_CHUNK_BYTES: usize = 7;
+const DEFAULT_ENDLESS_CHUNK_BYTES: usize = 16 * 1024;
+const DEFAULT_TRICKLE_MS: u64 = 10;
 
+// Kinds without fields are empty structs: serde ignores unknown fields on
+// unit variants, and a typo must not pass unnoticed.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub(crate) enum Fault {
@@ -34,11 +39,46 @@ pub(crate) enum Fault {
     /// Sleep, then handle the request normally.
     Delay { ms: u64 },
     /// 200 with a body that is not JSON.
-    Garbage,
+    Garbage {},
     /// 200 announcing the full body length, half the body sent, then close.
-    Truncate,
+    Truncate {},
     /// Close the connection without sending a byte.
-    Drop,
+    Drop {},
+    /// The normal response with its body gzip-compressed
+    /// (`Content-Encoding: gzip`, the compressed length).
+    Gzip {},
+    /// The normal response, its body sent with `Transfer-Encoding: chunked`
+    /// in chunks of at most `chunk_bytes`.
+    Chunked {
+        #[serde(default = "default_chunk_bytes")]
+        chunk_bytes: usize,
+    },
+    /// 200 with a chunked JSON body that never ends: the start of the normal
+    /// body, then string filler in `chunk_bytes` chunks, `interval_ms` apart,
+    /// until the client closes or the emulator stops.
+    Endless {
+        #[serde(default = "default_endless_chunk_bytes")]
+        chunk_bytes: usize,
+        #[serde(default)]
+        interval_ms: u64,
+    },
+    /// The normal response, head and body, one byte every `interval_ms`.
+    Trickle {
+        #[serde(default = "default_trickle_ms")]
+        interval_ms: u64,
+    },
+}
+
+fn default_chunk_bytes() -> usize {
+    DEFAULT_CHUNK_BYTES
+}
+
+fn default_endless_chunk_bytes() -> usize {
+    DEFAULT_ENDLESS_CHUNK_BYTES
+}
+
+fn default_trickle_ms() -> u64 {
+    DEFAULT_TRICKLE_MS
 }
 
 /// What the server does with a request that met a fault.
@@ -47,16 +87,21 @@ pub(crate) enum Plan {
     Normal,
     /// Send this response instead of the normal one.
     Replace(Response),
+    /// Handle normally, then gzip the body.
+    Gzip,
     /// Handle normally, then write the response through a faulty writer.
     Raw(RawWrite),
     /// Close the connection at once (also used when shutting down mid-delay).
     Close,
 }
 
-/// Writers that break HTTP framing; the connection is closed afterwards.
+/// Writers that control the bytes on the wire themselves.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum RawWrite {
     Truncate,
+    Chunked { chunk_bytes: usize },
+    Endless { chunk_bytes: usize, interval: Duration },
+    Trickle { interval: Duration },
 }
 
 impl Fault {
@@ -80,6 +125,14 @@ impl Fault {
                 Ok(())
             }
             Fault::Delay { ms } if *ms > MAX_DELAY_MS => Err(format!("delay ms must be at most {MAX_DELAY_MS}")),
+            Fault::Chunked { chunk_bytes } | Fault::Endless { chunk_bytes, .. }
+                if !(1..=MAX_BODY_BYTES).contains(chunk_bytes) =>
+            {
+                Err(format!("chunk_bytes must be 1 to {MAX_BODY_BYTES}"))
+            }
+            Fault::Endless { interval_ms, .. } | Fault::Trickle { interval_ms } if *interval_ms > MAX_DELAY_MS => {
+                Err(format!("interval_ms must be at most {MAX_DELAY_MS}"))
+            }
             _ => Ok(()),
         }
     }
@@ -103,9 +156,17 @@ impl Fault {
                     Plan::Close
                 }
             }
-            Fault::Garbage => Plan::Replace(Response::new(200, "<html>this is not json")),
-            Fault::Truncate => Plan::Raw(RawWrite::Truncate),
-            Fault::Drop => Plan::Close,
+            Fault::Garbage {} => Plan::Replace(Response::new(200, "<html>this is not json")),
+            Fault::Truncate {} => Plan::Raw(RawWrite::Truncate),
+            Fault::Drop {} => Plan::Close,
+            Fault::Gzip {} => Plan::Gzip,
+            Fault::Chunked { chunk_bytes } => Plan::Raw(RawWrite::Chunked { chunk_bytes }),
+            Fault::Endless { chunk_bytes, interval_ms } => {
+                Plan::Raw(RawWrite::Endless { chunk_bytes, interval: Duration::from_millis(interval_ms) })
+            }
+            Fault::Trickle { interval_ms } => {
+                Plan::Raw(RawWrite::Trickle { interval: Duration::from_millis(interval_ms) })
+            }
         }
     }
 }
@@ -116,22 +177,6 @@ fn header_value(value: &serde_json::Value) -> Option<String> {
         serde_json::Value::Number(n) => Some(n.to_string()),
         _ => None,
     }
-}
-
-/// Writes `resp` the broken way `kind` asks for, then closes the socket.
-pub(crate) fn write_raw(kind: RawWrite, mut stream: &TcpStream, resp: Response) {
-    match kind {
-        RawWrite::Truncate => {
-            let mut resp = resp;
-            resp.status = 200;
-            let full = resp.body.len();
-            let mut bytes = resp.head_bytes(Some(full), false);
-            bytes.extend_from_slice(&resp.body[..full / 2]);
-            let _ = stream.write_all(&bytes);
-            let _ = stream.flush();
-        }
-    }
-    let _ = stream.shutdown(Shutdown::Both);
 }
 
 /// Pending faults, applied in the order they were added.
@@ -188,7 +233,7 @@ mod tests {
             Fault::Respond { status: 503, .. }
         ));
         assert!(matches!(fault(r#"{"kind":"delay","ms":5}"#).unwrap(), Fault::Delay { ms: 5 }));
-        assert!(matches!(fault(r#"{"kind":"drop"}"#).unwrap(), Fault::Drop));
+        assert!(matches!(fault(r#"{"kind":"drop"}"#).unwrap(), Fault::Drop {}));
         assert!(fault(r#"{"kind":"explode"}"#).is_err());
         assert!(fault(r#"{"kind":"delay","ms":5,"extra":1}"#).is_err());
         let bad = fault(r#"{"kind":"respond","status":503,"headers":{"A":"x\r\nB: y"}}"#).unwrap();
@@ -197,15 +242,40 @@ mod tests {
     }
 
     #[test]
+    fn body_shaping_shapes_and_defaults() {
+        assert!(matches!(fault(r#"{"kind":"gzip"}"#).unwrap(), Fault::Gzip {}));
+        assert!(matches!(fault(r#"{"kind":"chunked"}"#).unwrap(), Fault::Chunked { chunk_bytes: 7 }));
+        assert!(matches!(fault(r#"{"kind":"chunked","chunk_bytes":3}"#).unwrap(), Fault::Chunked { chunk_bytes: 3 }));
+        assert!(matches!(
+            fault(r#"{"kind":"endless"}"#).unwrap(),
+            Fault::Endless { chunk_bytes: 16384, interval_ms: 0 }
+        ));
+        assert!(matches!(fault(r#"{"kind":"trickle"}"#).unwrap(), Fault::Trickle { interval_ms: 10 }));
+        assert!(matches!(fault(r#"{"kind":"trickle","interval_ms":0}"#).unwrap(), Fault::Trickle { interval_ms: 0 }));
+        assert!(fault(r#"{"kind":"gzip","level":9}"#).is_err());
+        assert!(fault(r#"{"kind":"drop","after_ms":9}"#).is_err());
+        assert!(fault(r#"{"kind":"chunked","chunk_bytes":-1}"#).is_err());
+        for bad in [
+            r#"{"kind":"chunked","chunk_bytes":0}"#,
+            r#"{"kind":"endless","chunk_bytes":2000000}"#,
+            r#"{"kind":"endless","interval_ms":600001}"#,
+            r#"{"kind":"trickle","interval_ms":600001}"#,
+        ] {
+            assert!(fault(bad).unwrap().validate().is_err(), "{bad}");
+        }
+        assert!(fault(r#"{"kind":"endless","chunk_bytes":1,"interval_ms":600000}"#).unwrap().validate().is_ok());
+    }
+
+    #[test]
     fn queue_order_counts_and_wildcard() {
         let mut q = FaultQueue::default();
-        q.push("/a".into(), 2, Fault::Garbage);
-        q.push("/a".into(), 1, Fault::Drop);
-        q.push(ANY_PATH.into(), 1, Fault::Truncate);
-        assert!(matches!(q.take("/a"), Some(Fault::Garbage)));
-        assert!(matches!(q.take("/b"), Some(Fault::Truncate)));
-        assert!(matches!(q.take("/a"), Some(Fault::Garbage)));
-        assert!(matches!(q.take("/a"), Some(Fault::Drop)));
+        q.push("/a".into(), 2, Fault::Garbage {});
+        q.push("/a".into(), 1, Fault::Drop {});
+        q.push(ANY_PATH.into(), 1, Fault::Truncate {});
+        assert!(matches!(q.take("/a"), Some(Fault::Garbage {})));
+        assert!(matches!(q.take("/b"), Some(Fault::Truncate {})));
+        assert!(matches!(q.take("/a"), Some(Fault::Garbage {})));
+        assert!(matches!(q.take("/a"), Some(Fault::Drop {})));
         assert!(q.take("/a").is_none());
         assert_eq!(q.pending(), 0);
     }

@@ -7,8 +7,7 @@
 //! shutdown. Parsing the request head is httparse's; this module only frames
 //! it (limits, body, keep-alive).
 
-use std::io::{self, BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+use std::io::{self, BufRead, Read};
 use std::time::Duration;
 
 /// Request line plus headers.
@@ -16,13 +15,13 @@ const MAX_HEAD_BYTES: usize = 32 * 1024;
 const MAX_HEADERS: usize = 100;
 pub(crate) const MAX_BODY_BYTES: usize = 1024 * 1024;
 /// A slow client gets this long per read once a request has begun.
-const REQUEST_READ_TIMEOUT: Duration = Duration::from_secs(30);
+pub(crate) const REQUEST_READ_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// One parsed request. Header names are lowercased; order is kept.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Request {
     pub method: String,
-    /// The path as sent, without the query.
+    /// The path as sent, without the query; for CONNECT, the `host:port` target.
     pub path: String,
     pub query: Option<String>,
     /// 0 for HTTP/1.0, 1 for HTTP/1.1.
@@ -70,16 +69,6 @@ pub(crate) trait Source: BufRead {
 }
 
 impl Source for &[u8] {}
-
-impl Source for BufReader<TcpStream> {
-    fn request_started(&mut self) {
-        let _ = self.get_ref().set_read_timeout(Some(REQUEST_READ_TIMEOUT));
-    }
-
-    fn send_continue(&mut self) -> io::Result<()> {
-        self.get_mut().write_all(b"HTTP/1.1 100 Continue\r\n\r\n")
-    }
-}
 
 const BAD_LINE: ReadError = ReadError::Bad(400, "Malformed request line");
 
@@ -134,13 +123,25 @@ fn parse_head(head: &[u8]) -> Result<Option<Request>, ReadError> {
     let (Some(method), Some(target), Some(minor_version)) = (parsed.method, parsed.path, parsed.version) else {
         return Err(BAD_LINE);
     };
-    let (path, query) = split_target(target)?;
+    let (path, query) = if method == "CONNECT" { (authority(target)?, None) } else { split_target(target)? };
     let headers = parsed
         .headers
         .iter()
         .map(|h| (h.name.to_ascii_lowercase(), String::from_utf8_lossy(h.value).into_owned()))
         .collect();
     Ok(Some(Request { method: method.to_owned(), path, query, minor_version, headers, body: Vec::new() }))
+}
+
+/// CONNECT's authority-form target: `host:port`, the host possibly a
+/// bracketed IPv6 address.
+fn authority(target: &str) -> Result<String, ReadError> {
+    let port_ok = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+    match target.rsplit_once(':') {
+        Some((host, port)) if !host.is_empty() && port_ok(port) && !target.contains(['/', '?', '#', '@']) => {
+            Ok(target.to_owned())
+        }
+        _ => Err(ReadError::Bad(400, "Malformed request target")),
+    }
 }
 
 /// Accepts origin-form (`/p?q`), absolute-form (`http://h/p`) and `*`.
@@ -332,13 +333,12 @@ impl Response {
     }
 
     /// 1xx, 204 and 304 responses carry no body and no Content-Length.
-    fn bodiless(&self) -> bool {
+    pub fn bodiless(&self) -> bool {
         self.status < 200 || self.status == 204 || self.status == 304
     }
 
-    /// Status line and headers. `content_length` overrides the real body
-    /// length (for the truncate fault).
-    pub fn head_bytes(&self, content_length: Option<usize>, close: bool) -> Vec<u8> {
+    /// Status line and headers, with the body framed as `framing` says.
+    pub fn head_bytes(&self, framing: Framing, close: bool) -> Vec<u8> {
         let mut head = format!("HTTP/1.1 {} {}\r\n", self.status, reason(self.status));
         for (name, value) in &self.headers {
             let framing = ["content-length", "transfer-encoding", "connection"];
@@ -348,8 +348,11 @@ impl Response {
             head.push_str(&format!("{name}: {value}\r\n"));
         }
         if !self.bodiless() {
-            let len = content_length.unwrap_or(self.body.len());
-            head.push_str(&format!("Content-Length: {len}\r\n"));
+            match framing {
+                Framing::Exact => head.push_str(&format!("Content-Length: {}\r\n", self.body.len())),
+                Framing::Length(len) => head.push_str(&format!("Content-Length: {len}\r\n")),
+                Framing::Chunked => head.push_str("Transfer-Encoding: chunked\r\n"),
+            }
         }
         head.push_str(if close { "Connection: close\r\n" } else { "Connection: keep-alive\r\n" });
         head.push_str("\r\n");
@@ -358,12 +361,23 @@ impl Response {
 
     /// The whole response; `head_only` for replies to HEAD.
     pub fn to_bytes(&self, head_only: bool, close: bool) -> Vec<u8> {
-        let mut out = self.head_bytes(None, close);
+        let mut out = self.head_bytes(Framing::Exact, close);
         if !head_only && !self.bodiless() {
             out.extend_from_slice(&self.body);
         }
         out
     }
+}
+
+/// How a response head announces its body.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Framing {
+    /// `Content-Length` of the real body.
+    Exact,
+    /// `Content-Length` of this many bytes, whatever the body is (for faults).
+    Length(usize),
+    /// `Transfer-Encoding: chunked`; the body follows in chunks.
+    Chunked,
 }
 
 pub(crate) fn reason(status: u16) -> &'static str {
@@ -448,6 +462,24 @@ mod tests {
     fn absolute_form() {
         let r = parse("GET http://127.0.0.1:1/health?q HTTP/1.1\r\n\r\n").unwrap();
         assert_eq!(r.path, "/health");
+    }
+
+    #[test]
+    fn connect_authority_form() {
+        let r = parse("CONNECT 127.0.0.1:443 HTTP/1.1\r\nHost: 127.0.0.1:443\r\n\r\n").unwrap();
+        assert_eq!((r.method.as_str(), r.path.as_str(), r.query), ("CONNECT", "127.0.0.1:443", None));
+        assert_eq!(parse("CONNECT [::1]:8080 HTTP/1.1\r\n\r\n").unwrap().path, "[::1]:8080");
+        for bad in ["CONNECT /x HTTP/1.1\r\n\r\n", "CONNECT host HTTP/1.1\r\n\r\n", "CONNECT h:1/p HTTP/1.1\r\n\r\n"] {
+            assert!(matches!(parse(bad), Err(ReadError::Bad(400, _))), "{bad}");
+        }
+    }
+
+    #[test]
+    fn chunked_head() {
+        let mut r = Response::new(200, "abc");
+        r.set_header("Transfer-Encoding", "gzip");
+        let head = String::from_utf8(r.head_bytes(Framing::Chunked, false)).unwrap();
+        assert_eq!(head, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: keep-alive\r\n\r\n");
     }
 
     #[test]

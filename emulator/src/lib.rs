@@ -3,12 +3,21 @@
 //! It speaks the subset of the Synap REST contract that libsynap uses
 //! (`memories.status`, `whoami`, `/health`, telemetry), with ingestion jobs
 //! that move from `queued` to a terminal state over time, and an optional
-//! control endpoint (`/_emulator/...`) that scripts jobs and wire faults.
+//! control endpoint (`/_emulator/...`) that scripts jobs and wire faults:
+//! scripted answers, delays, garbage, truncated, gzip, chunked, endless and
+//! trickled bodies, dropped connections.
+//!
+//! It can serve HTTPS ([`Config::tls`], with [`tls::TestPki`] to make a CA
+//! and a certificate at test time) and act as an HTTP CONNECT proxy whose
+//! tunnels lead back to itself ([`Config::proxy`]), so a test can tell
+//! whether a client really went through its proxy.
 //!
 //! Every [`Emulator`] owns its own state, so many can run in one process.
 
 mod config;
+mod connection;
 mod control;
+mod fault_writers;
 mod faults;
 mod http;
 mod jobs;
@@ -17,9 +26,12 @@ mod routes;
 mod server;
 mod state;
 mod timefmt;
+pub mod tls;
+mod transport;
 
 pub use config::{Config, TimeFormat, UnknownTimeFormat};
 pub use server::Emulator;
+pub use tls::{TestPki, TlsIdentity};
 
 /// The API key accepted by a default [`Config`].
 pub const DEV_API_KEY: &str = "synap_dev_emulator";

@@ -2,9 +2,10 @@
 
 use std::io::Write;
 use std::net::IpAddr;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use synap_emulator::{Config, DEV_API_KEY, Emulator, TimeFormat};
+use synap_emulator::{Config, DEV_API_KEY, Emulator, TestPki, TimeFormat, TlsIdentity};
 
 const USAGE: &str = "\
 Usage: synap-emulator [OPTIONS]
@@ -20,26 +21,68 @@ Options:
   --time-format F       timestamp format: z, naive, offset, millis or nanos
                         (default z)
   --no-demo             do not seed the demo ingestion jobs
+  --tls-cert FILE       serve HTTPS with this PEM certificate chain (server
+                        certificate first); needs --tls-key
+  --tls-key FILE        the PEM private key of --tls-cert
+  --tls-generate DIR    serve HTTPS with a certificate for localhost,
+                        127.0.0.1 and ::1 made at start, signed by a new CA
+                        written to DIR/ca.pem (trust that file to connect)
+  --proxy               also be an HTTP proxy: CONNECT host:port gets
+                        \"200 Connection established\" and the tunnel leads to
+                        this emulator, whatever the target (TLS starts inside
+                        the tunnel when serving HTTPS)
   --help                print this help
+
+With --control, POST /_emulator/faults {\"path\": P, \"count\": N, \"fault\": F}
+scripts the next N answers on path P (\"*\": any path); F is one of
+(optional fields show their defaults):
+  {\"kind\":\"respond\",\"status\":S,\"headers\":{},\"body\":\"\"}  this answer
+  {\"kind\":\"delay\",\"ms\":M}                 wait, then answer normally
+  {\"kind\":\"garbage\"}                      200 with a body that is not JSON
+  {\"kind\":\"truncate\"}                     half the body, then close
+  {\"kind\":\"drop\"}                         close without a byte
+  {\"kind\":\"gzip\"}                         the body gzip-compressed
+  {\"kind\":\"chunked\",\"chunk_bytes\":7}      the body in chunks
+  {\"kind\":\"endless\",\"chunk_bytes\":16384,\"interval_ms\":0}
+                                          200, chunked JSON that never ends
+  {\"kind\":\"trickle\",\"interval_ms\":10}     one byte per interval
 
 The first line on stdout is the base URL. Runs until killed.";
 
 fn main() -> ExitCode {
-    let config = match parse_args(std::env::args().skip(1)) {
-        Ok(Some(config)) => config,
+    let args = match parse_args(std::env::args().skip(1)) {
+        Ok(Some(args)) => args,
         Ok(None) => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
         }
-        Err(msg) => {
-            eprintln!("synap-emulator: {msg}");
-            eprintln!("Try 'synap-emulator --help'.");
-            return ExitCode::from(2);
-        }
+        Err(msg) => return usage_error(&msg),
+    };
+    let mut config = args.config;
+    let tls_note = match args.tls {
+        None => None,
+        Some(Tls::Files { cert, key }) => match TlsIdentity::from_files(&cert, &key) {
+            Ok(identity) => {
+                config.tls = Some(identity);
+                Some(format!("TLS: serving {}", cert.display()))
+            }
+            Err(e) => return usage_error(&format!("--tls-cert/--tls-key: {e}")),
+        },
+        Some(Tls::Generate(dir)) => match generate_pki(&dir) {
+            Ok((identity, ca_file)) => {
+                config.tls = Some(identity);
+                Some(format!("TLS: trust the CA in {}", ca_file.display()))
+            }
+            Err(e) => {
+                eprintln!("synap-emulator: --tls-generate: {e}");
+                return ExitCode::from(1);
+            }
+        },
     };
     let default_keys = config.api_keys == [DEV_API_KEY];
     let key_count = config.api_keys.len();
     let control = config.control;
+    let proxy = config.proxy;
     let seed_demo = config.seed_demo;
     let time_format = config.time_format;
 
@@ -65,6 +108,12 @@ fn main() -> ExitCode {
         eprintln!("accepting {key_count} API key(s)");
     }
     eprintln!("timestamps: {time_format}");
+    if let Some(note) = tls_note {
+        eprintln!("{note}");
+    }
+    if proxy {
+        eprintln!("proxy: CONNECT tunnels lead to this emulator");
+    }
     if control {
         eprintln!("control endpoint: {}/_emulator/", emulator.base_url());
     }
@@ -73,10 +122,38 @@ fn main() -> ExitCode {
     }
 }
 
+fn usage_error(msg: &str) -> ExitCode {
+    eprintln!("synap-emulator: {msg}");
+    eprintln!("Try 'synap-emulator --help'.");
+    ExitCode::from(2)
+}
+
+struct Args {
+    config: Config,
+    tls: Option<Tls>,
+}
+
+/// Where the HTTPS identity comes from; files are read after parsing.
+enum Tls {
+    Files { cert: PathBuf, key: PathBuf },
+    Generate(PathBuf),
+}
+
+/// Makes a CA and a server certificate for the loopback names, and writes
+/// the CA to `dir/ca.pem`.
+fn generate_pki(dir: &std::path::Path) -> std::io::Result<(TlsIdentity, PathBuf)> {
+    let pki = TestPki::generate(&["localhost", "127.0.0.1", "::1"])?;
+    std::fs::create_dir_all(dir)?;
+    let ca_file = dir.join("ca.pem");
+    std::fs::write(&ca_file, &pki.ca_cert_pem)?;
+    Ok((pki.identity(), ca_file))
+}
+
 /// `Ok(None)` means `--help`.
-fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Config>, String> {
+fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
     let mut config = Config { port: 8787, ..Config::default() };
     let mut keys: Vec<String> = Vec::new();
+    let (mut cert, mut key, mut generate) = (None, None, None);
     let mut args = args;
     while let Some(arg) = args.next() {
         // Accept both `--flag value` and `--flag=value`.
@@ -107,14 +184,27 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Config>, Stri
                 let v = value("--time-format")?;
                 config.time_format = v.parse::<TimeFormat>().map_err(|e| format!("--time-format: {e}"))?;
             }
-            "--control" | "--no-demo" if inline.is_some() => return Err(format!("{flag} takes no value")),
+            "--tls-cert" => cert = Some(PathBuf::from(value("--tls-cert")?)),
+            "--tls-key" => key = Some(PathBuf::from(value("--tls-key")?)),
+            "--tls-generate" => generate = Some(PathBuf::from(value("--tls-generate")?)),
+            "--control" | "--no-demo" | "--proxy" if inline.is_some() => {
+                return Err(format!("{flag} takes no value"));
+            }
             "--control" => config.control = true,
             "--no-demo" => config.seed_demo = false,
+            "--proxy" => config.proxy = true,
             _ => return Err(format!("unknown argument {flag:?}")),
         }
     }
     if !keys.is_empty() {
         config.api_keys = keys;
     }
-    Ok(Some(config))
+    let tls = match (cert, key, generate) {
+        (None, None, None) => None,
+        (Some(cert), Some(key), None) => Some(Tls::Files { cert, key }),
+        (None, None, Some(dir)) => Some(Tls::Generate(dir)),
+        (_, _, Some(_)) => return Err("--tls-generate excludes --tls-cert and --tls-key".to_owned()),
+        _ => return Err("--tls-cert and --tls-key go together".to_owned()),
+    };
+    Ok(Some(Args { config, tls }))
 }

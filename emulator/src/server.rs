@@ -1,36 +1,28 @@
 //! The listener, one thread per connection, and a bounded shutdown.
 
 use std::collections::HashMap;
-use std::io::{self, BufReader, Read, Write};
+use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
-use uuid::Uuid;
-
 use crate::config::Config;
-use crate::control;
-use crate::faults::{self, Plan, RawWrite};
-use crate::http::{self, ReadError, Request, Response};
-use crate::routes;
-use crate::state::{RATE_LIMIT, State, lock};
+use crate::connection::{self, decorate, send_and_close};
+use crate::http::Response;
+use crate::state::{State, lock};
+use crate::transport::Transport;
 
-/// Beyond this many open connections new ones get a 503 and are closed.
+/// Beyond this many open connections new ones get a 503 (on plain HTTP)
+/// and are closed.
 const MAX_CONNECTIONS: usize = 512;
-/// An idle keep-alive connection is closed after this (the SDK's pool keeps
-/// connections 300 s; closing earlier would make clients see stale sockets).
-const IDLE_TIMEOUT: Duration = Duration::from_secs(310);
-const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long `shutdown` waits for threads before leaving them detached.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
-/// How long a closing connection drains unread client bytes, so the kernel
-/// sends FIN rather than a reset that could destroy the response in flight.
-const LINGER: Duration = Duration::from_millis(200);
 
 /// A running emulator. Stops on [`Emulator::shutdown`] or drop.
 pub struct Emulator {
     addr: SocketAddr,
+    https: bool,
     running: Option<Running>,
 }
 
@@ -42,18 +34,21 @@ struct Running {
 
 impl Emulator {
     /// Binds `config.host:config.port`, starts serving in background threads
-    /// and returns once the socket is listening.
+    /// and returns once the socket is listening. Fails also for a TLS
+    /// identity that rustls refuses.
     pub fn start(config: Config) -> io::Result<Emulator> {
+        let tls = config.tls.as_ref().map(|identity| identity.server_config()).transpose()?;
+        let https = tls.is_some();
         let listener = TcpListener::bind((config.host, config.port))?;
         let addr = connectable(listener.local_addr()?);
-        let state = Arc::new(State::new(config));
+        let state = Arc::new(State::new(config, tls));
         let conns = Arc::new(Connections::default());
         let acceptor = thread::Builder::new().name("synap-emu-accept".into()).spawn({
             let state = Arc::clone(&state);
             let conns = Arc::clone(&conns);
             move || accept_loop(listener, &state, &conns)
         })?;
-        Ok(Emulator { addr, running: Some(Running { state, conns, acceptor }) })
+        Ok(Emulator { addr, https, running: Some(Running { state, conns, acceptor }) })
     }
 
     /// The address to connect to (loopback when bound to an unspecified address).
@@ -61,9 +56,11 @@ impl Emulator {
         self.addr
     }
 
-    /// `http://127.0.0.1:PORT` (IPv6 hosts in brackets), no trailing slash.
+    /// `http://127.0.0.1:PORT`, or `https://` with TLS on (IPv6 hosts in
+    /// brackets), no trailing slash.
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.https { "https" } else { "http" };
+        format!("{scheme}://{}", self.addr)
     }
 
     /// Stops accepting, closes every connection and joins the threads,
@@ -95,7 +92,7 @@ impl Drop for Emulator {
 
 impl std::fmt::Debug for Emulator {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Emulator").field("addr", &self.addr).finish()
+        f.debug_struct("Emulator").field("addr", &self.addr).field("https", &self.https).finish()
     }
 }
 
@@ -152,7 +149,7 @@ impl Connections {
             let state = Arc::clone(state);
             let conns = Arc::clone(self);
             move || {
-                serve(&state, stream, id);
+                connection::serve(&state, stream, id);
                 lock(&conns.inner).streams.remove(&id);
             }
         });
@@ -187,110 +184,15 @@ fn accept_loop(listener: TcpListener, state: &Arc<State>, conns: &Arc<Connection
     }
 }
 
-fn refuse_busy(mut stream: TcpStream, state: &State) {
+/// A plain-HTTP client gets a 503; a TLS one is just closed, as answering
+/// would need a handshake on the accepting thread.
+fn refuse_busy(stream: TcpStream, state: &State) {
+    if state.tls.is_some() {
+        let _ = stream.shutdown(Shutdown::Both);
+        return;
+    }
     let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
     let mut resp = Response::detail(503, "Too many connections");
     decorate(state, None, &mut resp, Instant::now());
-    let _ = stream.write_all(&resp.to_bytes(false, true));
-    linger_close(&stream);
-}
-
-/// What to do with one request.
-enum Action {
-    Send(Response),
-    Raw(RawWrite, Response),
-    Close,
-}
-
-/// Serves one connection; `conn` is its number, shown in the request log.
-fn serve(state: &State, stream: TcpStream, conn: u64) {
-    let _ = stream.set_nodelay(true);
-    let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
-    let mut reader = BufReader::new(stream);
-    while !state.stop.is_stopped() {
-        let _ = reader.get_ref().set_read_timeout(Some(IDLE_TIMEOUT));
-        let req = match http::read_request(&mut reader) {
-            Ok(req) => req,
-            Err(ReadError::Closed) => break,
-            Err(ReadError::Bad(status, msg)) => {
-                let mut resp = Response::detail(status, msg);
-                decorate(state, None, &mut resp, Instant::now());
-                let _ = reader.get_mut().write_all(&resp.to_bytes(false, true));
-                linger_close(reader.get_ref());
-                return;
-            }
-        };
-        let t0 = Instant::now();
-        let mut stream = reader.get_ref();
-        match dispatch(state, &req, conn) {
-            Action::Send(mut resp) => {
-                decorate(state, req.header("x-correlation-id"), &mut resp, t0);
-                let close = req.wants_close() || state.stop.is_stopped();
-                let bytes = resp.to_bytes(req.method == "HEAD", close);
-                if stream.write_all(&bytes).is_err() {
-                    break;
-                }
-                if close {
-                    linger_close(stream);
-                    return;
-                }
-            }
-            Action::Raw(kind, mut resp) => {
-                decorate(state, req.header("x-correlation-id"), &mut resp, t0);
-                faults::write_raw(kind, stream, resp);
-                return;
-            }
-            Action::Close => break,
-        }
-    }
-    let _ = reader.get_ref().shutdown(Shutdown::Both);
-}
-
-fn dispatch(state: &State, req: &Request, conn: u64) -> Action {
-    if state.config.control && control::is_control_path(&req.path) {
-        return Action::Send(control::handle(state, req));
-    }
-    if state.config.control {
-        let at_ms = u64::try_from(state.started.elapsed().as_millis()).unwrap_or(u64::MAX);
-        lock(&state.log).record(req, at_ms, conn);
-    }
-    let fault = lock(&state.faults).take(&req.path);
-    match fault.map_or(Plan::Normal, |f| f.plan(&state.stop)) {
-        Plan::Normal => Action::Send(routes::handle(state, req)),
-        Plan::Replace(resp) => Action::Send(resp),
-        Plan::Raw(kind) => Action::Raw(kind, routes::handle(state, req)),
-        Plan::Close => Action::Close,
-    }
-}
-
-/// Adds the headers every response carries, unless a fault already set them.
-fn decorate(state: &State, correlation: Option<&str>, resp: &mut Response, t0: Instant) {
-    let correlation = correlation
-        .filter(|c| !c.is_empty() && c.bytes().all(|b| (0x20..0x7f).contains(&b)))
-        .map_or_else(|| Uuid::new_v4().hyphenated().to_string(), str::to_owned);
-    let (remaining, reset) = state.count_request();
-    resp.default_header("Content-Type", "application/json");
-    resp.default_header("X-Correlation-Id", correlation);
-    resp.default_header("X-RateLimit-Limit", RATE_LIMIT.to_string());
-    resp.default_header("X-RateLimit-Remaining", remaining.to_string());
-    resp.default_header("X-RateLimit-Reset", reset.to_string());
-    resp.default_header("x-synap-server-ms", t0.elapsed().as_millis().to_string());
-    resp.default_header("Server", concat!("synap-emulator/", env!("CARGO_PKG_VERSION")));
-}
-
-/// Half-closes, drains what the client still sends for a moment, then closes.
-fn linger_close(stream: &TcpStream) {
-    let _ = stream.shutdown(Shutdown::Write);
-    let _ = stream.set_read_timeout(Some(LINGER));
-    let mut sink = [0u8; 4096];
-    let mut drained = 0;
-    let deadline = Instant::now() + LINGER;
-    let mut s = stream;
-    while drained < http::MAX_BODY_BYTES && Instant::now() < deadline {
-        match s.read(&mut sink) {
-            Ok(0) | Err(_) => break,
-            Ok(n) => drained += n,
-        }
-    }
-    let _ = stream.shutdown(Shutdown::Both);
+    send_and_close(&mut Transport::Plain(stream), &resp.to_bytes(false, true));
 }

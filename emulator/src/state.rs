@@ -1,8 +1,10 @@
 //! Everything one emulator shares between its threads.
 
 use std::sync::atomic::{AtomicU8, Ordering};
-use std::sync::{Condvar, Mutex, MutexGuard};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use rustls::ServerConfig;
 
 use crate::config::{Config, TimeFormat};
 use crate::faults::FaultQueue;
@@ -14,6 +16,8 @@ pub(crate) const RATE_LIMIT: u32 = 600;
 
 pub(crate) struct State {
     pub config: Config,
+    /// Built from `config.tls` once, at start.
+    pub tls: Option<Arc<ServerConfig>>,
     time_format: AtomicU8,
     pub jobs: Mutex<JobStore>,
     pub faults: Mutex<FaultQueue>,
@@ -24,7 +28,7 @@ pub(crate) struct State {
 }
 
 impl State {
-    pub fn new(config: Config) -> State {
+    pub fn new(config: Config, tls: Option<Arc<ServerConfig>>) -> State {
         let mut jobs = JobStore::default();
         if config.seed_demo {
             jobs.seed_demo();
@@ -32,6 +36,7 @@ impl State {
         State {
             time_format: AtomicU8::new(format_index(config.time_format)),
             config,
+            tls,
             jobs: Mutex::new(jobs),
             faults: Mutex::new(FaultQueue::default()),
             log: Mutex::new(RequestLog::default()),
@@ -80,7 +85,7 @@ pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// Set once at shutdown; wakes sleeping delay faults early.
+/// Set once at shutdown; wakes sleeping faults (delay, trickle, endless) early.
 #[derive(Default)]
 pub(crate) struct StopSignal {
     stopped: Mutex<bool>,

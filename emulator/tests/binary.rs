@@ -88,5 +88,109 @@ fn bad_arguments_exit_2_and_help_exits_0() {
     }
     let out = Command::new(BIN).arg("--help").output().unwrap();
     assert_eq!(out.status.code(), Some(0));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("--time-format"));
+    let help = String::from_utf8_lossy(&out.stdout);
+    for word in ["--time-format", "--tls-generate", "--proxy", r#""kind":"endless""#] {
+        assert!(help.contains(word), "{word} missing from --help");
+    }
+}
+
+/// Starts the binary; returns it and its base URL.
+fn spawn(args: &[&str]) -> (std::process::Child, String) {
+    let mut child = Command::new(BIN).args(args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    (child, line.trim().to_owned())
+}
+
+fn stop(mut child: std::process::Child) -> String {
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let mut err = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    err
+}
+
+fn trusting(ca_pem: &str) -> ureq::Agent {
+    let ca = ureq::tls::Certificate::from_pem(ca_pem.as_bytes()).unwrap();
+    let tls = ureq::tls::TlsConfig::builder().root_certs(ureq::tls::RootCerts::new_with_certs(&[ca])).build();
+    ureq::Agent::config_builder().proxy(None).tls_config(tls).build().into()
+}
+
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("synap-emu-{name}-{}", std::process::id()))
+}
+
+#[test]
+fn tls_generate_writes_the_ca_and_serves_https() {
+    let dir = temp_dir("generate");
+    let (child, base) = spawn(&["--port", "0", "--tls-generate", dir.to_str().unwrap(), "--proxy"]);
+    assert!(base.starts_with("https://127.0.0.1:"), "{base}");
+    let ca = std::fs::read_to_string(dir.join("ca.pem")).unwrap();
+    let mut r = trusting(&ca).get(format!("{base}/health")).call().unwrap();
+    assert_eq!(r.body_mut().read_to_string().unwrap(), r#"{"status":"ok"}"#);
+    let err = stop(child);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(err.contains("TLS: trust the CA in"), "{err}");
+    assert!(err.contains("proxy: CONNECT tunnels lead to this emulator"), "{err}");
+}
+
+#[test]
+fn tls_cert_and_key_files_serve_https() {
+    let pki = synap_emulator::TestPki::generate(&["127.0.0.1"]).unwrap();
+    let dir = temp_dir("files");
+    std::fs::create_dir_all(&dir).unwrap();
+    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+    std::fs::write(&cert, &pki.cert_pem).unwrap();
+    std::fs::write(&key, &pki.key_pem).unwrap();
+    let (child, base) = spawn(&["--port=0", "--tls-cert", cert.to_str().unwrap(), "--tls-key", key.to_str().unwrap()]);
+    assert!(base.starts_with("https://"), "{base}");
+    assert_eq!(trusting(&pki.ca_cert_pem).get(format!("{base}/health")).call().unwrap().status(), 200);
+    let err = stop(child);
+    assert!(err.contains(&format!("TLS: serving {}", cert.display())), "{err}");
+    assert!(!err.contains("PRIVATE KEY"), "{err}");
+
+    // Cert and key swapped: refused before listening.
+    let out = Command::new(BIN)
+        .args(["--port", "0", "--tls-cert", key.to_str().unwrap(), "--tls-key", cert.to_str().unwrap()])
+        .output()
+        .unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--tls-cert/--tls-key"));
+}
+
+#[test]
+fn proxy_flag_tunnels_connect() {
+    let (child, base) = spawn(&["--port", "0", "--proxy"]);
+    let addr = base.strip_prefix("http://").unwrap();
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    write!(
+        s,
+        "CONNECT 127.0.0.1:9 HTTP/1.1\r\nHost: 127.0.0.1:9\r\n\r\nGET /health HTTP/1.1\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    stop(child);
+    assert!(out.starts_with("HTTP/1.1 200 Connection established\r\n\r\nHTTP/1.1 200 OK\r\n"), "{out}");
+    assert!(out.ends_with(r#"{"status":"ok"}"#), "{out}");
+}
+
+#[test]
+fn bad_tls_arguments_exit_2() {
+    for args in [
+        &["--tls-cert", "c.pem"][..],
+        &["--tls-key", "k.pem"],
+        &["--tls-generate", "d", "--tls-cert", "c.pem", "--tls-key", "k.pem"],
+        &["--tls-cert", "/nonexistent/c.pem", "--tls-key", "/nonexistent/k.pem"],
+        &["--tls-generate"],
+        &["--proxy=yes"],
+    ] {
+        let out = Command::new(BIN).args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(out.stdout.is_empty());
+        assert!(!out.stderr.is_empty());
+    }
 }

@@ -76,3 +76,33 @@ fn faults_as_a_client_sees_them() {
 
     assert_eq!(call().unwrap().status(), 200);
 }
+
+#[test]
+fn body_faults_as_a_client_sees_them() {
+    let emu = Emulator::start(Config { control: true, ..Config::default() }).unwrap();
+    let agent = agent();
+    let url = format!("{}/api/v1/memories/status/{DEMO_FAILED_ID}", emu.base_url());
+    let add = |fault: &str| {
+        let body = format!(r#"{{"path":"*","fault":{fault}}}"#);
+        let r = agent.post(format!("{}/_emulator/faults", emu.base_url())).send(body.as_str()).unwrap();
+        assert_eq!(r.status(), 200);
+    };
+    let call = || agent.get(&url).header("Authorization", "Bearer synap_dev_emulator").call();
+    let normal = call().unwrap().body_mut().read_to_string().unwrap();
+
+    for fault in
+        [r#"{"kind":"gzip"}"#, r#"{"kind":"chunked","chunk_bytes":2}"#, r#"{"kind":"trickle","interval_ms":0}"#]
+    {
+        add(fault);
+        let mut r = call().unwrap();
+        assert_eq!(r.status(), 200, "{fault}");
+        assert_eq!(r.body_mut().read_to_string().unwrap(), normal, "{fault}");
+    }
+
+    add(r#"{"kind":"endless"}"#);
+    let mut r = call().unwrap();
+    let mut reader = r.body_mut().with_config().limit(1 << 20).reader();
+    let res = std::io::copy(&mut reader, &mut std::io::sink());
+    assert!(res.is_err(), "the body must hit the limit: {res:?}");
+    assert_eq!(log(&agent, &emu).len(), 5, "every attempt logged");
+}

@@ -7,7 +7,7 @@ use std::net::TcpListener;
 
 use serde_json::{Value, json};
 use synap::{Client, ClientOptions, RetryPolicy};
-use synap_emulator::{Config, DEV_API_KEY, Emulator};
+use synap_emulator::{Config, DEV_API_KEY, Emulator, TestPki};
 
 pub const STATUS_PATH: &str = "/api/v1/memories/status/";
 
@@ -28,6 +28,22 @@ impl Emu {
         // The control client never goes through a proxy from the environment.
         let control = ureq::Agent::config_builder().http_status_as_error(false).proxy(None).build().into();
         Emu { emulator, base_url, control }
+    }
+
+    /// An emulator with `config`, control forced on (`start_https` for TLS).
+    pub fn start_with(config: Config) -> Emu {
+        Emu::attach(Emulator::start(Config { control: true, ..config }).expect("emulator starts"))
+    }
+
+    /// An HTTPS emulator serving `pki`'s certificate, control on; the control
+    /// client trusts `pki`'s CA and nothing else.
+    pub fn start_https(pki: &TestPki, config: Config) -> Emu {
+        let config = Config { control: true, tls: Some(pki.identity()), ..config };
+        let emulator = Emulator::start(config).expect("emulator starts");
+        let ca = ureq::tls::Certificate::from_pem(pki.ca_cert_pem.as_bytes()).expect("CA PEM");
+        let tls = ureq::tls::TlsConfig::builder().root_certs(ureq::tls::RootCerts::new_with_certs(&[ca])).build();
+        let control = ureq::Agent::config_builder().http_status_as_error(false).proxy(None).tls_config(tls).build();
+        Emu { base_url: emulator.base_url(), emulator, control: control.into() }
     }
 
     fn post(&self, path: &str, body: Value) -> Value {
@@ -63,6 +79,11 @@ impl Emu {
         self.post("/_emulator/faults", json!({ "path": path, "count": count, "fault": fault }));
     }
 
+    /// Scripts `fault` for the next `count` requests to any path.
+    pub fn fault_any(&self, count: u32, fault: Value) {
+        self.post_fault("*", count, fault);
+    }
+
     /// Every request the emulator saw on `path` (all when `None`).
     pub fn requests(&self, path: Option<&str>) -> Vec<Value> {
         let mut url = format!("{}/_emulator/requests", self.base_url);
@@ -87,6 +108,11 @@ impl Emu {
     pub fn client(&self) -> Client {
         Client::new(self.options()).expect("client")
     }
+}
+
+/// A new CA and a certificate for `localhost`, `127.0.0.1` and `::1`.
+pub fn test_pki() -> TestPki {
+    TestPki::generate(&["localhost", "127.0.0.1", "::1"]).expect("test PKI")
 }
 
 /// A loopback URL where nothing listens: bind a port, then free it.

@@ -1,12 +1,16 @@
 //! A tiny hand-written HTTP/1.1 client, so tests see exactly what is on the wire.
 #![allow(dead_code)]
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+use std::io::{self, BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::sync::Arc;
 use std::time::Duration;
 
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, ServerName};
+use rustls::{ClientConfig, ClientConnection, RootCertStore, StreamOwned};
 use serde_json::Value;
-use synap_emulator::{Config, DEV_API_KEY, Emulator};
+use synap_emulator::{Config, DEV_API_KEY, Emulator, TestPki};
 
 pub const AUTH: (&str, &str) = ("Authorization", "Bearer synap_dev_emulator");
 
@@ -18,6 +22,44 @@ pub fn start_control() -> Emulator {
     Emulator::start(Config { control: true, ..Config::default() }).expect("emulator starts")
 }
 
+/// A CA and certificate for the loopback names.
+pub fn pki() -> TestPki {
+    TestPki::generate(&["localhost", "127.0.0.1", "::1"]).expect("test PKI")
+}
+
+/// An HTTPS emulator with control on, and the PKI it serves from.
+pub fn start_https(config: Config) -> (Emulator, TestPki) {
+    let pki = pki();
+    let emu = Emulator::start(Config { control: true, tls: Some(pki.identity()), ..config }).expect("emulator starts");
+    (emu, pki)
+}
+
+/// A rustls client trusting only `ca_pem`, on the ring provider.
+pub fn tls_client_config(ca_pem: &str) -> Arc<ClientConfig> {
+    let mut roots = RootCertStore::empty();
+    for cert in CertificateDer::pem_slice_iter(ca_pem.as_bytes()) {
+        roots.add(cert.unwrap()).unwrap();
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Arc::new(config)
+}
+
+/// A ureq agent trusting only `ca_pem`, reporting statuses instead of failing on them.
+pub fn ureq_trusting(ca_pem: &str) -> ureq::Agent {
+    let ca = ureq::tls::Certificate::from_pem(ca_pem.as_bytes()).unwrap();
+    let tls = ureq::tls::TlsConfig::builder().root_certs(ureq::tls::RootCerts::new_with_certs(&[ca])).build();
+    ureq::Agent::config_builder().http_status_as_error(false).proxy(None).tls_config(tls).build().into()
+}
+
+/// Whatever the connection carries: plain TCP or a TLS client stream.
+pub trait Stream: Read + Write + Send {}
+impl<T: Read + Write + Send> Stream for T {}
+
 pub fn status_path(id: &str) -> String {
     format!("/api/v1/memories/status/{id}")
 }
@@ -27,6 +69,8 @@ pub struct Resp {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+    /// Chunk sizes, for a chunked body.
+    pub chunks: Vec<usize>,
 }
 
 impl Resp {
@@ -44,22 +88,37 @@ impl Resp {
 }
 
 pub struct Conn {
-    reader: BufReader<TcpStream>,
+    reader: BufReader<Box<dyn Stream>>,
+}
+
+fn tcp(addr: SocketAddr) -> TcpStream {
+    let stream = TcpStream::connect(addr).expect("connect");
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    stream
 }
 
 impl Conn {
     pub fn open(emu: &Emulator) -> Conn {
-        let stream = TcpStream::connect(emu.addr()).expect("connect");
-        stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-        Conn { reader: BufReader::new(stream) }
+        Conn::over(tcp(emu.addr()))
     }
 
-    pub fn reader_mut(&mut self) -> &mut BufReader<TcpStream> {
+    /// A connection carrying `stream`, e.g. one a CONNECT opened.
+    pub fn over(stream: impl Stream + 'static) -> Conn {
+        Conn { reader: BufReader::new(Box::new(stream)) }
+    }
+
+    /// A TLS connection trusting `ca_pem`, checking the certificate for `name`.
+    pub fn open_tls(emu: &Emulator, ca_pem: &str, name: &str) -> Conn {
+        Conn::over(tls_stream(tcp(emu.addr()), ca_pem, name))
+    }
+
+    pub fn reader_mut(&mut self) -> &mut BufReader<Box<dyn Stream>> {
         &mut self.reader
     }
 
     pub fn write_raw(&mut self, bytes: &[u8]) {
-        self.reader.get_mut().write_all(bytes).expect("write");
+        let stream = self.reader.get_mut();
+        stream.write_all(bytes).and_then(|()| stream.flush()).expect("write");
     }
 
     pub fn send(&mut self, method: &str, path: &str, headers: &[(&str, &str)], body: Option<&str>) -> Resp {
@@ -99,15 +158,38 @@ impl Conn {
             let (n, v) = h.split_once(':').expect("header line");
             headers.push((n.to_owned(), v.trim().to_owned()));
         }
-        let len = headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
-            .map_or(0, |(_, v)| v.parse::<usize>().unwrap());
+        let header = |name: &str| headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str());
+        if header("transfer-encoding") == Some("chunked") {
+            let (body, chunks) = self.read_chunked()?;
+            return Ok(Resp { status, headers, body, chunks });
+        }
+        let len = header("content-length").map_or(0, |v| v.parse::<usize>().unwrap());
         let mut body = vec![0; len];
         if status != 204 && status >= 200 {
             self.reader.read_exact(&mut body)?;
         }
-        Ok(Resp { status, headers, body })
+        Ok(Resp { status, headers, body, chunks: Vec::new() })
+    }
+
+    fn read_chunked(&mut self) -> io::Result<(Vec<u8>, Vec<usize>)> {
+        let (mut body, mut chunks) = (Vec::new(), Vec::new());
+        loop {
+            let mut line = String::new();
+            self.reader.read_line(&mut line)?;
+            let size = usize::from_str_radix(line.trim_end(), 16).expect("chunk size line");
+            let mut crlf = [0; 2];
+            if size == 0 {
+                self.reader.read_exact(&mut crlf)?;
+                assert_eq!(&crlf, b"\r\n", "no trailers expected");
+                return Ok((body, chunks));
+            }
+            let start = body.len();
+            body.resize(start + size, 0);
+            self.reader.read_exact(&mut body[start..])?;
+            self.reader.read_exact(&mut crlf)?;
+            assert_eq!(&crlf, b"\r\n");
+            chunks.push(size);
+        }
     }
 
     /// Everything the server still sends until it closes.
@@ -116,6 +198,21 @@ impl Conn {
         self.reader.read_to_end(&mut rest).expect("read to EOF");
         rest
     }
+
+    /// Everything until the connection ends, and how it ended: over TLS an
+    /// end without close_notify is an `UnexpectedEof` error.
+    pub fn read_until_close(&mut self) -> (Vec<u8>, io::Result<usize>) {
+        let mut rest = Vec::new();
+        let end = self.reader.read_to_end(&mut rest);
+        (rest, end)
+    }
+}
+
+/// A TLS client over `tcp`, trusting `ca_pem`, for server name `name`.
+pub fn tls_stream(tcp: TcpStream, ca_pem: &str, name: &str) -> StreamOwned<ClientConnection, TcpStream> {
+    let name = ServerName::try_from(name.to_owned()).unwrap();
+    let conn = ClientConnection::new(tls_client_config(ca_pem), name).unwrap();
+    StreamOwned::new(conn, tcp)
 }
 
 /// One request on a fresh connection.
