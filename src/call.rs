@@ -25,14 +25,26 @@ impl Limits<'_> {
     }
 }
 
+/// Whether a request may be sent twice without harm.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Idempotence {
+    /// A GET: any transient failure may be retried.
+    Idempotent,
+    /// A POST that creates something: retried only when the failure proves
+    /// the request had no effect (see `Error::is_safe_to_resend`).
+    #[cfg_attr(not(test), allow(dead_code))] // for the POST calls (memories.create)
+    NotIdempotent,
+}
+
 /// Runs `attempt` until it succeeds, fails permanently, runs out of
 /// attempts, or the next backoff would pass the deadline; then returns the
 /// last attempt's result. `attempt` gets the time left before the deadline.
-/// `what` names the call in log lines.
+/// `what` names the call in log lines; it is only called to log.
 pub(crate) fn with_retries<T>(
     policy: &RetryPolicy,
     limits: &Limits<'_>,
-    what: &str,
+    idempotence: Idempotence,
+    what: &dyn Fn() -> String,
     correlation_id: &str,
     mut attempt: impl FnMut(Option<Duration>) -> Result<T, Error>,
 ) -> Result<T, Error> {
@@ -46,11 +58,16 @@ pub(crate) fn with_retries<T>(
             Ok(value) => return Ok(value),
             Err(error) => error,
         };
-        if !error.is_transient() || number >= policy.max_attempts {
+        let retryable = match idempotence {
+            Idempotence::Idempotent => error.is_transient(),
+            Idempotence::NotIdempotent => error.is_safe_to_resend(),
+        };
+        if !retryable || number >= policy.max_attempts {
             if number > 1 {
                 log(LogLevel::Info, || {
                     format!(
-                        "{what}: attempt {number} of {} failed ({}); giving up [{correlation_id}]",
+                        "{}: attempt {number} of {} failed ({}); giving up [{correlation_id}]",
+                        what(),
                         policy.max_attempts,
                         describe(&error)
                     )
@@ -62,7 +79,8 @@ pub(crate) fn with_retries<T>(
         if let Some(asked) = error.retry_after().filter(|asked| *asked > policy.cap) {
             log(LogLevel::Warn, || {
                 format!(
-                    "{what}: the server asked to wait {}; waiting the {} cap [{correlation_id}]",
+                    "{}: the server asked to wait {}; waiting the {} cap [{correlation_id}]",
+                    what(),
                     human(asked),
                     human(policy.cap)
                 )
@@ -71,7 +89,8 @@ pub(crate) fn with_retries<T>(
         if let Some(left) = limits.remaining().filter(|left| *left <= delay) {
             log(LogLevel::Warn, || {
                 format!(
-                    "{what}: attempt {number} failed ({}); not retrying: {} left before the deadline, backoff is {} [{correlation_id}]",
+                    "{}: attempt {number} failed ({}); not retrying: {} left before the deadline, backoff is {} [{correlation_id}]",
+                    what(),
                     describe(&error),
                     human(left),
                     human(delay)
@@ -81,7 +100,8 @@ pub(crate) fn with_retries<T>(
         }
         log(LogLevel::Info, || {
             format!(
-                "{what}: attempt {number} of {} failed ({}); retrying in {} [{correlation_id}]",
+                "{}: attempt {number} of {} failed ({}); retrying in {} [{correlation_id}]",
+                what(),
                 policy.max_attempts,
                 describe(&error),
                 human(delay)
@@ -111,7 +131,7 @@ mod tests {
         outcomes: &mut Vec<Result<u32, Error>>,
     ) -> (Result<u32, Error>, u32) {
         let mut calls = 0;
-        let result = with_retries(&policy, &limits, "GET /x", "cid", |_| {
+        let result = with_retries(&policy, &limits, Idempotence::Idempotent, &|| "GET /x".to_owned(), "cid", |_| {
             calls += 1;
             outcomes.remove(0)
         });
@@ -143,6 +163,26 @@ mod tests {
         let dns = Err(Error::new(ErrorKind::Network, "could not resolve").permanent());
         let (result, calls) = run(fast(3), Limits::default(), &mut vec![dns, Ok(1)]);
         assert_eq!((result.unwrap_err().kind(), calls), (ErrorKind::Network, 1));
+    }
+
+    #[test]
+    fn a_post_is_resent_only_when_it_provably_had_no_effect() {
+        let post = |first: Error| {
+            let mut outcomes = vec![Err(first), Ok(1)];
+            let mut calls = 0;
+            let result =
+                with_retries(&fast(3), &Limits::default(), Idempotence::NotIdempotent, &String::new, "c", |_| {
+                    calls += 1;
+                    outcomes.remove(0)
+                });
+            (result.is_ok(), calls)
+        };
+        assert_eq!(post(Error::new(ErrorKind::Network, "refused").not_sent()), (true, 2));
+        assert_eq!(post(Error::new(ErrorKind::Server, "503").with_http_status(503)), (true, 2));
+        assert_eq!(post(Error::new(ErrorKind::RateLimited, "429").with_http_status(429)), (true, 2));
+        assert_eq!(post(Error::new(ErrorKind::Server, "500").with_http_status(500)), (false, 1));
+        assert_eq!(post(Error::new(ErrorKind::Timeout, "no answer")), (false, 1));
+        assert_eq!(post(Error::new(ErrorKind::Network, "reset")), (false, 1));
     }
 
     #[test]

@@ -3,9 +3,10 @@
 use std::fmt;
 use std::time::{Duration, Instant};
 
+use ureq::http::HeaderValue;
 use uuid::Uuid;
 
-use crate::call::{Limits, with_retries};
+use crate::call::{Idempotence, Limits, with_retries};
 use crate::correlation::new_correlation_id;
 use crate::error::{Error, ErrorKind, one_line};
 use crate::log::{LogLevel, log};
@@ -25,7 +26,8 @@ use crate::wire::status::parse_status;
 pub struct Client {
     transport: Transport,
     api_key: String,
-    authorization: String,
+    /// Built once: marked sensitive, and cloned per request without copying.
+    authorization: HeaderValue,
     base_url: String,
     status_prefix: String,
     retry: RetryPolicy,
@@ -81,7 +83,7 @@ impl Client {
         });
         Ok(Client {
             transport,
-            authorization: format!("Bearer {api_key}"),
+            authorization: bearer(&api_key)?,
             status_prefix: format!("{base_url}/api/v1/memories/status/"),
             api_key,
             base_url,
@@ -126,9 +128,8 @@ impl Client {
         url.push_str(&self.status_prefix);
         url.push_str(ingestion_id.hyphenated().encode_lower(&mut Uuid::encode_buffer()));
         let correlation_id = new_correlation_id("");
-        let path = &url[self.base_url.len()..];
-        let what = format!("GET {path}");
-        with_retries(&self.retry, limits, &what, &correlation_id, |time_left| {
+        let what = || format!("GET {}", &url[self.base_url.len()..]);
+        with_retries(&self.retry, limits, Idempotence::Idempotent, &what, &correlation_id, |time_left| {
             let started = Instant::now();
             let result = self
                 .transport
@@ -140,7 +141,7 @@ impl Client {
                     Ok(status) => format!("200 {}", status.state()),
                     Err(e) => crate::retry::describe(e),
                 };
-                format!("{what}: {outcome} in {} us [{correlation_id}]", started.elapsed().as_micros())
+                format!("{}: {outcome} in {} us [{correlation_id}]", what(), started.elapsed().as_micros())
             });
             result
         })
@@ -152,6 +153,14 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client").field("base_url", &self.base_url).finish_non_exhaustive()
     }
+}
+
+/// The `Authorization` value; `check_api_key` has made sure it is valid.
+fn bearer(api_key: &str) -> Result<HeaderValue, Error> {
+    let mut value = HeaderValue::from_str(&format!("Bearer {api_key}"))
+        .map_err(|_| Error::invalid_argument("api_key cannot go into an HTTP header"))?;
+    value.set_sensitive(true);
+    Ok(value)
 }
 
 /// Checks an ingestion id before it goes into a URL path.

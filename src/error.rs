@@ -73,6 +73,7 @@ pub struct Error {
     correlation_id: Option<String>,
     retry_after: Option<Duration>,
     transient: bool,
+    not_sent: bool,
 }
 
 impl Error {
@@ -80,7 +81,34 @@ impl Error {
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
         let transient =
             matches!(kind, ErrorKind::RateLimited | ErrorKind::Server | ErrorKind::Timeout | ErrorKind::Network);
-        Error { kind, message: message.into(), http_status: None, correlation_id: None, retry_after: None, transient }
+        Error {
+            kind,
+            message: message.into(),
+            http_status: None,
+            correlation_id: None,
+            retry_after: None,
+            transient,
+            not_sent: false,
+        }
+    }
+
+    /// Marks a failure that happened before the request could reach the
+    /// server (refused, or no connection within the connect timeout).
+    pub(crate) fn not_sent(mut self) -> Error {
+        self.not_sent = true;
+        self
+    }
+
+    /// Whether another attempt is safe for a request that is not idempotent
+    /// (a POST that creates something): only when the request provably had
+    /// no effect. A refused connection never reached the server; a 429 and a
+    /// 503 are refusals to handle it. A timeout, a reset or another 5xx may
+    /// come after the server acted, so a retry could ingest twice.
+    pub(crate) fn is_safe_to_resend(&self) -> bool {
+        self.transient
+            && (self.not_sent
+                || self.kind == ErrorKind::RateLimited
+                || (self.kind == ErrorKind::Server && self.http_status == Some(503)))
     }
 
     /// Marks a failure that another attempt cannot fix, though its kind is
@@ -192,6 +220,18 @@ mod tests {
     fn redact_removes_every_copy_of_the_secret() {
         let e = Error::new(ErrorKind::Auth, "key synap_k1 refused; synap_k1 again").redact("synap_k1");
         assert_eq!(e.message(), "key [redacted] refused; [redacted] again");
+    }
+
+    #[test]
+    fn only_provable_non_effects_are_safe_to_resend() {
+        assert!(Error::new(ErrorKind::Network, "refused").not_sent().is_safe_to_resend());
+        assert!(Error::new(ErrorKind::RateLimited, "429").with_http_status(429).is_safe_to_resend());
+        assert!(Error::new(ErrorKind::Server, "503").with_http_status(503).is_safe_to_resend());
+        assert!(!Error::new(ErrorKind::Server, "500").with_http_status(500).is_safe_to_resend());
+        assert!(!Error::new(ErrorKind::Timeout, "read").is_safe_to_resend());
+        assert!(!Error::new(ErrorKind::Network, "reset").is_safe_to_resend());
+        assert!(!Error::new(ErrorKind::InsufficientCredits, "credit stop").with_http_status(429).is_safe_to_resend());
+        assert!(!Error::new(ErrorKind::Network, "dns").permanent().not_sent().is_safe_to_resend());
     }
 
     #[test]

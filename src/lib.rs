@@ -21,6 +21,7 @@ pub mod ffi;
 mod log;
 mod options;
 mod proxy;
+mod resolver;
 mod response_error;
 mod retry;
 mod retry_after;

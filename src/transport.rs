@@ -1,14 +1,16 @@
 //! HTTP through one ureq `Agent`: keep-alive pool, rustls, no redirects.
 //! Turns every transport failure into an `Error` with the right kind.
 
-use std::io;
+use std::io::{self, Read};
 use std::time::{Duration, SystemTime};
 
-use ureq::http::Response;
+use ureq::http::{HeaderValue, Response};
 use ureq::tls::{RootCerts, TlsConfig};
+use ureq::unversioned::transport::DefaultConnector;
 use ureq::{Agent, Proxy};
 
 use crate::error::{Error, ErrorKind};
+use crate::resolver::CachingResolver;
 use crate::response_error::error_for_response;
 use crate::retry_after::parse_retry_after;
 
@@ -40,7 +42,7 @@ pub(crate) struct Transport {
 
 impl Transport {
     pub(crate) fn new(settings: Settings) -> Transport {
-        let agent: Agent = Agent::config_builder()
+        let config = Agent::config_builder()
             .http_status_as_error(false)
             // Never follow: a redirect could carry the bearer key elsewhere.
             .max_redirects(0)
@@ -53,8 +55,8 @@ impl Transport {
             // would read the environment itself, by other rules.
             .proxy(settings.proxy)
             .tls_config(TlsConfig::builder().root_certs(settings.roots).build())
-            .build()
-            .into();
+            .build();
+        let agent = Agent::with_parts(config, DefaultConnector::default(), CachingResolver::default());
         Transport {
             agent,
             max_body_bytes: settings.max_body_bytes,
@@ -70,12 +72,15 @@ impl Transport {
     pub(crate) fn get(
         &self,
         url: &str,
-        authorization: &str,
+        authorization: &HeaderValue,
         correlation_id: &str,
         time_left: Option<Duration>,
     ) -> Result<Vec<u8>, Error> {
-        let request =
-            self.agent.get(url).header("Authorization", authorization).header("X-Correlation-ID", correlation_id);
+        let request = self
+            .agent
+            .get(url)
+            .header("Authorization", authorization.clone())
+            .header("X-Correlation-ID", correlation_id);
         let cut = time_left.filter(|left| *left < self.request_timeout);
         let result = match cut {
             // Per-request configuration costs an allocation: only when needed.
@@ -89,12 +94,7 @@ impl Transport {
     fn read_answer(&self, mut response: Response<ureq::Body>, cut: Option<Duration>) -> Result<Vec<u8>, Error> {
         let status = response.status().as_u16();
         if status == 200 {
-            return response
-                .body_mut()
-                .with_config()
-                .limit(self.max_body_bytes)
-                .read_to_vec()
-                .map_err(|e| self.transport_error(e, cut).with_http_status(status));
+            return self.read_body(response, cut).map_err(|e| e.with_http_status(status));
         }
         let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
         let retry_after = header("retry-after").and_then(|v| parse_retry_after(&v, SystemTime::now()));
@@ -105,14 +105,46 @@ impl Transport {
         Err(error_for_response(status, &body, retry_after, location.as_deref()))
     }
 
+    /// Reads a 200 body up to the cap into a buffer sized from
+    /// `Content-Length`, so a typical body is read without regrowing.
+    fn read_body(&self, mut response: Response<ureq::Body>, cut: Option<Duration>) -> Result<Vec<u8>, Error> {
+        let announced = response
+            .headers()
+            .get("content-length")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(8 * 1024);
+        // One byte over the announced length lets read_to_end see the end
+        // without growing the buffer.
+        let capacity = announced.saturating_add(1).min(self.max_body_bytes.saturating_add(1));
+        let mut body = Vec::with_capacity(usize::try_from(capacity).unwrap_or(usize::MAX));
+        let mut reader = response.body_mut().with_config().limit(self.max_body_bytes).reader();
+        match reader.read_to_end(&mut body) {
+            Ok(_) => Ok(body),
+            // ureq reports its own failures (the cap, a timeout) inside io::Error.
+            Err(e) if e.get_ref().is_some_and(|inner| inner.is::<ureq::Error>()) => {
+                match e.into_inner().map(|inner| inner.downcast::<ureq::Error>()) {
+                    Some(Ok(ureq_error)) => Err(self.transport_error(*ureq_error, cut)),
+                    _ => Err(Error::new(ErrorKind::Network, "the response body could not be read")),
+                }
+            }
+            Err(e) => Err(self.io_error(e)),
+        }
+    }
+
     fn transport_error(&self, error: ureq::Error, cut: Option<Duration>) -> Error {
         use ureq::Error as U;
         let (kind, message) = match error {
+            U::Timeout(which @ (ureq::Timeout::Connect | ureq::Timeout::Resolve)) => {
+                return Error::new(ErrorKind::Timeout, self.timeout_message(which, cut)).not_sent();
+            }
             U::Timeout(which) => (ErrorKind::Timeout, self.timeout_message(which, cut)),
             U::HostNotFound => {
                 return Error::new(ErrorKind::Network, "could not resolve the host name").permanent();
             }
-            U::ConnectionFailed => (ErrorKind::Network, "could not connect to the server".to_owned()),
+            U::ConnectionFailed => {
+                return Error::new(ErrorKind::Network, "could not connect to the server").not_sent();
+            }
             U::Io(e) => return self.io_error(e),
             U::BodyExceedsLimit(limit) => {
                 (ErrorKind::Protocol, format!("response body is larger than the {limit}-byte cap"))
@@ -142,7 +174,7 @@ impl Transport {
         }
         use io::ErrorKind as K;
         let (kind, message) = match e.kind() {
-            K::ConnectionRefused => (ErrorKind::Network, "connection refused".to_owned()),
+            K::ConnectionRefused => return Error::new(ErrorKind::Network, "connection refused").not_sent(),
             K::TimedOut | K::WouldBlock => (ErrorKind::Timeout, format!("request timed out: {e}")),
             K::UnexpectedEof | K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe => {
                 (ErrorKind::Network, "the server closed the connection before the response was complete".to_owned())

@@ -8,8 +8,8 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use common::Emu;
-use serde_json::json;
 use common::cprog::{compile, lib_dir, root, run, status_fixtures, text, valgrind};
+use serde_json::json;
 use synap_emulator::{DEMO_FAILED_ID, DEMO_PARTIAL_ID, DEMO_PROGRESSING_ID, DEV_API_KEY};
 
 #[test]
