@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Builds what the benchmark runs: libsynap (release, in the default target
+# directory), the two C clients, and the parse benchmark (its own workspace
+# and target directory under BUILD_DIR, so the library's builds and tests
+# never compile it).
+#
+#   benches/build.sh BUILD_DIR
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=$1
+cc=${CC:-cc}
+cflags=(-std=c99 -O2 -g -Wall -Wextra -Werror -pedantic)
+
+cargo build --release -p synap
+mkdir -p "$build/bin"
+# Shared, as the README links it; the rpath finds this build's library.
+"$cc" "${cflags[@]}" -Iinclude benches/clients/synap_bench.c -o "$build/bin/synap_bench" \
+    -Ltarget/release -lsynap -Wl,-rpath,"$PWD/target/release" -lpthread
+"$cc" "${cflags[@]}" benches/clients/curl_bench.c -o "$build/bin/curl_bench" -lcurl -lpthread
+CARGO_TARGET_DIR=$build/target cargo build --release --manifest-path benches/parse/Cargo.toml

@@ -1,0 +1,68 @@
+"""The clients compared, and how one run of one client is made and read."""
+
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from server import pinned
+
+# The job whose status every client asks for (the server's fixed body).
+INGESTION_ID = "6f1c9e2a-3b7d-4a58-9c0e-2d4b6a8f1e37"
+API_KEY = "synap_bench_0123456789abcdef0123456789abcdef"
+
+
+@dataclass(frozen=True)
+class Client:
+    key: str  # (a) .. (e)
+    label: str
+    kind: str  # "synap", "curl" or "python"
+    threads: int
+
+
+CLIENTS = [
+    Client("a", "libsynap, C API, 1 thread", "synap", 1),
+    Client("b", "libsynap, 2 threads, one client", "synap", 2),
+    Client("c", "libcurl, 1 easy handle (floor)", "curl", 1),
+    Client("d", "libcurl, 2 threads, 2 handles", "curl", 2),
+    Client("e", "Python SDK maximem-synap 0.6.9", "python", 1),
+]
+
+
+def client_env(base_url: str) -> dict:
+    """A clean environment: the key, the base URL, and no proxy, so every
+    client talks to loopback directly."""
+    env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower() and not k.startswith("SYNAP_")}
+    env.update(SYNAP_API_KEY=API_KEY, SYNAP_BASE_URL=base_url, NO_PROXY="127.0.0.1,localhost",
+               # Belt and braces for the Python SDK: no model download, and
+               # its gRPC side (unused by these calls) pointed at loopback.
+               SYNAP_SDK_LOCAL_MODEL="off", SYNAP_GRPC_HOST="127.0.0.1", SYNAP_GRPC_PORT="9",
+               SYNAP_GRPC_USE_TLS="false")
+    return env
+
+
+def command(client: Client, build: Path, base_url: str, calls: int, warmup: int, rss_samples: int = 0) -> list:
+    if client.kind == "python":
+        script = Path(__file__).resolve().parent.parent / "python" / "status_loop.py"
+        return [str(build / "venv" / "bin" / "python"), str(script), base_url, INGESTION_ID, str(calls), str(warmup)]
+    argv = [str(build / "bin" / f"{client.kind}_bench"), base_url, INGESTION_ID, str(calls), str(client.threads),
+            str(warmup)]
+    return argv + [str(rss_samples)] if rss_samples else argv
+
+
+def run(argv: list, env: dict, cpu) -> dict:
+    """Runs one client; returns its figures (and `rss` samples, if any)."""
+    done = subprocess.run(pinned(cpu, argv), env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                          timeout=3600)
+    if done.returncode != 0:
+        raise SystemExit(f"{argv[0]} failed ({done.returncode}):\n{done.stderr.strip()}")
+    result = {"rss": []}
+    for line in done.stdout.splitlines():
+        fields = dict(part.split("=", 1) for part in line.split())
+        if "rss_kb" in fields:
+            result["rss"].append((int(fields["after"]), int(fields["rss_kb"])))
+        elif "calls" in fields:
+            result.update({k: int(v) for k, v in fields.items()})
+    if "calls" not in result:
+        raise SystemExit(f"{argv[0]} printed no result:\n{done.stdout}{done.stderr}")
+    return result

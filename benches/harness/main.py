@@ -1,0 +1,133 @@
+"""Runs the benchmark and prints its markdown report.
+
+    python3 benches/harness/main.py BUILD_DIR [--smoke]
+
+Expects BUILD_DIR to hold what benches/build.sh made: bin/synap_bench,
+bin/curl_bench, the venv with the Python SDK, and the parse benchmark.
+Exits nonzero if any client fails to verify an answer.
+"""
+
+import argparse
+import json
+import os
+import platform
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import clients
+import report
+from server import Nginx, pinned
+
+FULL = dict(rounds=5, calls=20_000, py_calls=1_000, warmup=500, py_warmup=50, rss_calls=1_000_000,
+            parse_rounds=5, parse_budget=64 << 20)
+SMOKE = dict(rounds=1, calls=200, py_calls=20, warmup=20, py_warmup=5, rss_calls=2_000,
+             parse_rounds=1, parse_budget=1 << 20)
+
+
+def placement():
+    """Server on CPU 0, clients on CPU 1; no pinning without two CPUs."""
+    cpus = sorted(os.sched_getaffinity(0))
+    return (cpus[0], cpus[1]) if len(cpus) >= 2 else (None, None)
+
+
+def run_rounds(server: Nginx, build: Path, cfg: dict, client_cpu) -> list:
+    env = clients.client_env(server.base_url)
+    rounds = []
+    for n in range(cfg["rounds"]):
+        # Each round starts with a different client, so none always runs
+        # first or last in a round.
+        shift = n % len(clients.CLIENTS)
+        order = clients.CLIENTS[shift:] + clients.CLIENTS[:shift]
+        results = {}
+        for c in order:
+            python = c.kind == "python"
+            argv = clients.command(c, build, server.base_url, cfg["py_calls" if python else "calls"],
+                                   cfg["py_warmup" if python else "warmup"])
+            results[c.key] = clients.run(argv, env, client_cpu)
+        rounds.append(results)
+        print(f"round {n + 1}/{cfg['rounds']} done", file=sys.stderr)
+    return rounds
+
+
+def run_rss(server: Nginx, build: Path, cfg: dict, client_cpu) -> list:
+    argv = clients.command(clients.CLIENTS[0], build, server.base_url, cfg["rss_calls"], cfg["warmup"],
+                           rss_samples=10)
+    return clients.run(argv, clients.client_env(server.base_url), client_cpu)["rss"]
+
+
+def run_parse(build: Path, cfg: dict, client_cpu) -> list:
+    argv = [str(build / "target" / "release" / "synap-parse-bench"), str(cfg["parse_rounds"]),
+            str(cfg["parse_budget"])]
+    out = subprocess.run(pinned(client_cpu, argv), check=True, capture_output=True, text=True).stdout
+    rows = []
+    for line in out.splitlines():
+        fields = dict(part.split("=", 1) for part in line.split())
+        rows.append({k: (int(v) if k in ("ids", "bytes") else float(v)) for k, v in fields.items()})
+    return rows
+
+
+def library_version() -> str:
+    """Which libsynap was measured: the commit, and whether src/ differs."""
+    root = Path(__file__).resolve().parent.parent.parent
+
+    def git(*args):
+        done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True)
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    commit = git("rev-parse", "--short", "HEAD") or "unknown commit"
+    return f"libsynap at {commit}" + (" with uncommitted changes in src/" if git("status", "--porcelain", "src") else "")
+
+
+def machine() -> str:
+    model = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
+                 platform.processor())
+    return f"{model}, {os.cpu_count()} CPUs, Linux {platform.release()}"
+
+
+def main() -> None:
+    # A plain kill unwinds through the `finally` that stops nginx.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    parser = argparse.ArgumentParser()
+    parser.add_argument("build", type=Path)
+    parser.add_argument("--smoke", action="store_true", help="tiny counts: checks that it runs, not how fast")
+    args = parser.parse_args()
+    cfg = SMOKE if args.smoke else FULL
+    build = args.build.resolve()
+    server_cpu, client_cpu = placement()
+
+    server = Nginx(build, clients.API_KEY, server_cpu)
+    server.start()
+    try:
+        rounds = run_rounds(server, build, cfg, client_cpu)
+        rss = run_rss(server, build, cfg, client_cpu)
+        paths = server.paths_seen()
+    finally:
+        server.stop()
+    parse = run_parse(build, cfg, client_cpu)
+
+    rows = report.summary(rounds, clients.CLIENTS)
+    placed = (f"nginx on CPU {server_cpu}, clients on CPU {client_cpu}" if server_cpu is not None
+              else "not pinned (fewer than two CPUs)")
+    python_paths = sorted(set(paths))
+    text = "\n\n".join([
+        f"{'Smoke run (tiny counts: not a measurement)' if args.smoke else 'Benchmark'}: "
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; {library_version()}; {machine()}; {placed}; "
+        f"median of {cfg['rounds']} round(s) of {cfg['calls']:,} calls per C client and "
+        f"{cfg['py_calls']:,} for Python.",
+        report.clients_table(rows, clients.CLIENTS),
+        report.parse_table(parse),
+        report.rss_line(rss, cfg["rss_calls"]),
+        report.targets_table(rounds, rows, parse),
+        "Requests besides the status path (method, path, answer), all to nginx on loopback: "
+        + (", ".join(f"`{p}`" for p in python_paths) or "none"),
+    ])
+    print(text)
+    (build / "results.md").write_text(text + "\n")
+    (build / "rounds.json").write_text(json.dumps({"rounds": rounds, "parse": parse, "rss": rss}, indent=1))
+
+
+if __name__ == "__main__":
+    main()

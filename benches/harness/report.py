@@ -1,0 +1,108 @@
+"""Turns the rounds' raw figures into the markdown tables.
+
+Absolute times swing with whatever else the machine runs, so every ratio is
+taken between two clients measured in the same round, and only then is the
+median over rounds taken.
+"""
+
+from statistics import median
+
+FLOOR = "c"
+
+
+def per_call(result: dict) -> dict:
+    calls = result["calls"]
+    return {
+        "calls_s": calls * 1e6 / result["wall_us"],
+        "wall_us": result["wall_us"] / calls,
+        "cpu_us": result["cpu_us"] / calls,
+        "user_us": result["user_us"] / calls,
+        "sys_us": result["sys_us"] / calls,
+        "rss_mb": result["maxrss_kb"] * 1024 / 1e6,
+    }
+
+
+def round_ratios(rounds: list, key: str, other: str, figure: str) -> list:
+    """Key's figure divided by other's, one ratio per round."""
+    return [per_call(r[key])[figure] / per_call(r[other])[figure] for r in rounds]
+
+
+def round_ratio(rounds: list, key: str, other: str, figure: str) -> float:
+    """Median over rounds of key's figure divided by other's, same round."""
+    return median(round_ratios(rounds, key, other, figure))
+
+
+def summary(rounds: list, clients: list) -> dict:
+    out = {}
+    for c in clients:
+        figures = [per_call(r[c.key]) for r in rounds]
+        row = {name: median(f[name] for f in figures) for name in figures[0] if name != "rss_mb"}
+        row["rss_mb"] = max(f["rss_mb"] for f in figures)  # peak of the peaks
+        for figure in ("calls_s", "wall_us", "cpu_us"):
+            row[f"{figure}_vs_floor"] = round_ratio(rounds, c.key, FLOOR, figure)
+        out[c.key] = row
+    return out
+
+
+def clients_table(rows: dict, clients: list) -> str:
+    lines = [
+        "| client | calls/s | wall µs/call | CPU µs/call (user + sys) | peak RSS MB "
+        "| calls/s vs (c) | wall vs (c) | CPU vs (c) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for c in clients:
+        r = rows[c.key]
+        lines.append(
+            f"| ({c.key}) {c.label} | {r['calls_s']:,.0f} | {r['wall_us']:.1f} "
+            f"| {r['cpu_us']:.1f} ({r['user_us']:.1f} + {r['sys_us']:.1f}) | {r['rss_mb']:.1f} "
+            f"| {r['calls_s_vs_floor']:.2f}x | {r['wall_us_vs_floor']:.2f}x | {r['cpu_us_vs_floor']:.2f}x |")
+    return "\n".join(lines)
+
+
+def parse_table(parse: list) -> str:
+    lines = [
+        "| memory ids | body bytes | libsynap µs/parse | serde_json Value µs/parse | libsynap vs serde_json |",
+        "|---:|---:|---:|---:|---:|",
+    ]
+    for p in parse:
+        lines.append(f"| {p['ids']:,} | {p['bytes']:,} | {p['synap_us']:,.1f} | {p['serde_us']:,.1f} "
+                     f"| {p['ratio']:.2f}x |")
+    return "\n".join(lines)
+
+
+def rss_line(samples: list, calls: int) -> str:
+    """RSS over a long run. Flat means no more than 256 KiB of growth between
+    the first sample and the last: a leak of even one byte per call would
+    grow it by most of a megabyte over 1M calls."""
+    if len(samples) < 2:
+        return "RSS samples: too few to judge"
+    first, last = samples[0][1], samples[-1][1]
+    shown = ", ".join(f"{kb * 1024 / 1e6:.2f}" for _, kb in samples)
+    verdict = "flat" if last - first <= 256 else "GROWING"
+    return (f"RSS of client (a) over {calls:,} calls, MB at each tenth: {shown} "
+            f"(growth {last - first:+d} KiB from first to last sample: {verdict})")
+
+
+def targets_table(rounds: list, rows: dict, parse: list) -> str:
+    """Each target with its median and, for ratios between clients, the
+    lowest and highest round, which show how noisy the machine was."""
+
+    def ratio(key, other, figure):
+        values = round_ratios(rounds, key, other, figure)
+        return median(values), f"{min(values):.2f} to {max(values):.2f}"
+
+    checks = [
+        ("CPU per call, (a) vs (c)", "at most 0.90x", *ratio("a", "c", "cpu_us"), lambda v: v <= 0.90, "x"),
+        ("wall per call, (a) vs (c)", "at most 1.00x", *ratio("a", "c", "wall_us"), lambda v: v <= 1.00, "x"),
+        ("calls/s, (b) vs (d)", "at least 1.00x", *ratio("b", "d", "calls_s"), lambda v: v >= 1.0, "x"),
+        ("peak RSS of (a)", "under 6 MB", rows["a"]["rss_mb"], "", lambda v: v < 6.0, " MB"),
+    ]
+    for p in parse:
+        if p["ids"] >= 10_000:
+            checks.append((f"parse {p['ids']:,} ids vs serde_json", "at most 1.20x", p["ratio"],
+                           f"{p['ratio_min']:.2f} to {p['ratio_max']:.2f}", lambda v: v <= 1.2, "x"))
+    checks.append(("calls/s, (a) vs (e)", "at least 10x", *ratio("a", "e", "calls_s"), lambda v: v >= 10, "x"))
+    lines = ["| target | goal | measured (median) | lowest to highest round | met |", "|---|---|---:|---|---|"]
+    for name, goal, value, spread, ok, unit in checks:
+        lines.append(f"| {name} | {goal} | {value:.2f}{unit} | {spread} | {'yes' if ok(value) else 'no'} |")
+    return "\n".join(lines)
