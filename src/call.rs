@@ -32,7 +32,6 @@ pub(crate) enum Idempotence {
     Idempotent,
     /// A POST that creates something: retried only when the failure proves
     /// the request had no effect (see `Error::is_safe_to_resend`).
-    #[cfg_attr(not(test), allow(dead_code))] // for the POST calls (memories.create)
     NotIdempotent,
 }
 

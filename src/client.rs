@@ -1,6 +1,7 @@
 //! `Client`: resolves credentials and the base URL once, then makes calls.
 
 use std::fmt;
+use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use ureq::http::HeaderValue;
@@ -9,7 +10,9 @@ use uuid::Uuid;
 use crate::call::{Idempotence, Limits, with_retries};
 use crate::correlation::new_correlation_id;
 use crate::error::{Error, ErrorKind, one_line};
+use crate::identity::Identity;
 use crate::log::{LogLevel, log};
+use crate::memory::Memory;
 use crate::options::{
     API_KEY_ENV, BASE_URL_ENV, ClientOptions, DEFAULT_BASE_URL, check_api_key, check_max_body_bytes, check_timeout,
     check_transport_security, env_value, normalize_base_url, url_host,
@@ -18,7 +21,9 @@ use crate::proxy;
 use crate::retry::RetryPolicy;
 use crate::status::MemoryStatus;
 use crate::tls::root_certs;
-use crate::transport::{Settings, Transport};
+use crate::transport::{Call, Settings, Transport};
+use crate::wire::identity::parse_identity;
+use crate::wire::memory::parse_memory;
 use crate::wire::status::parse_status;
 
 /// A Synap client. Cheap to share: every method takes `&self`, and one
@@ -32,6 +37,14 @@ pub struct Client {
     status_prefix: String,
     retry: RetryPolicy,
     deadline: Option<Duration>,
+    /// What whoami told, once it has answered.
+    known: RwLock<Option<Arc<Known>>>,
+}
+
+#[derive(Clone, Debug)]
+struct Known {
+    client_id: String,
+    instance_id: String,
 }
 
 impl Client {
@@ -89,6 +102,7 @@ impl Client {
             base_url,
             retry: options.retry,
             deadline: options.deadline,
+            known: RwLock::new(None),
         })
     }
 
@@ -127,18 +141,63 @@ impl Client {
         let mut url = String::with_capacity(self.status_prefix.len() + 36);
         url.push_str(&self.status_prefix);
         url.push_str(ingestion_id.hyphenated().encode_lower(&mut Uuid::encode_buffer()));
-        let correlation_id = new_correlation_id("");
-        let what = || format!("GET {}", &url[self.base_url.len()..]);
-        with_retries(&self.retry, limits, Idempotence::Idempotent, &what, &correlation_id, |time_left| {
+        self.call(&url, None, limits, parse_status)
+    }
+
+    /// `memories.get`: one memory by id (a UUID, checked before any request).
+    pub fn memories_get(&self, memory_id: &str) -> Result<Memory, Error> {
+        let id = Uuid::try_parse(memory_id).map_err(|_| {
+            Error::invalid_argument(format!("memory_id is not a UUID: \"{}\"", one_line(memory_id, 64)))
+        })?;
+        let url = format!("{}/api/v1/memories/{}", self.base_url, id.hyphenated());
+        self.call(&url, None, &self.limits(None, None), parse_memory)
+    }
+
+    /// `whoami`: the account behind the API key. Once it has answered, the
+    /// instance id prefixes this client's correlation ids and requests carry
+    /// `X-Client-ID` and `X-Instance-ID`, as the reference SDK does.
+    pub fn whoami(&self) -> Result<Identity, Error> {
+        let url = format!("{}/api/v1/auth/whoami", self.base_url);
+        let identity = self.call(&url, None, &self.limits(None, None), parse_identity)?;
+        let known = Known {
+            client_id: identity.client_id().unwrap_or_default().to_owned(),
+            instance_id: identity.instance_id().unwrap_or_default().to_owned(),
+        };
+        *self.known.write().unwrap_or_else(|p| p.into_inner()) = Some(Arc::new(known));
+        Ok(identity)
+    }
+
+    /// One call: a GET, or a POST of `json`; retried as the policy and the
+    /// method allow; the 200 body parsed by `parse`. Every error carries the
+    /// call's correlation id and never the key.
+    pub(crate) fn call<T>(
+        &self,
+        url: &str,
+        json: Option<&[u8]>,
+        limits: &Limits<'_>,
+        parse: fn(&[u8]) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        let known = self.known.read().unwrap_or_else(|p| p.into_inner()).clone();
+        let correlation_id = new_correlation_id(known.as_ref().map_or("", |k| k.instance_id.as_str()));
+        let identity = known.as_ref().map(|k| (k.client_id.as_str(), k.instance_id.as_str()));
+        let (method, idempotence) = match json {
+            None => ("GET", Idempotence::Idempotent),
+            Some(_) => ("POST", Idempotence::NotIdempotent),
+        };
+        let what = || format!("{method} {}", &url[self.base_url.len()..]);
+        with_retries(&self.retry, limits, idempotence, &what, &correlation_id, |time_left| {
             let started = Instant::now();
-            let result = self
-                .transport
-                .get(&url, &self.authorization, &correlation_id, time_left)
-                .and_then(|body| parse_status(&body).map_err(|e| e.with_http_status(200)))
-                .map_err(|e| e.with_correlation_id(&correlation_id).redact(&self.api_key));
+            let call =
+                Call { url, authorization: &self.authorization, correlation_id: &correlation_id, identity, time_left };
+            let result = match json {
+                None => self.transport.get(&call),
+                Some(body) => self.transport.post_json(&call, body),
+            }
+            .and_then(|body| parse(&body).map_err(|e| e.with_http_status(200)))
+            .map_err(|e| e.with_correlation_id(&correlation_id).redact(&self.api_key));
             log(LogLevel::Debug, || {
                 let outcome = match &result {
-                    Ok(status) => format!("200 {}", status.state()),
+                    Ok(_) => "200".to_owned(),
                     Err(e) => crate::retry::describe(e),
                 };
                 format!("{}: {outcome} in {} us [{correlation_id}]", what(), started.elapsed().as_micros())

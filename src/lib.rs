@@ -18,7 +18,9 @@ mod client;
 mod correlation;
 mod error;
 pub mod ffi;
+mod identity;
 mod log;
+mod memory;
 mod options;
 mod proxy;
 mod resolver;
@@ -36,7 +38,9 @@ mod wire;
 pub use cancel::CancelToken;
 pub use client::Client;
 pub use error::{Error, ErrorKind};
+pub use identity::Identity;
 pub use log::{LogFn, LogLevel, set_log_callback};
+pub use memory::Memory;
 pub use options::{
     API_KEY_ENV, BASE_URL_ENV, ClientOptions, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES,
     DEFAULT_REQUEST_TIMEOUT,

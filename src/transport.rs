@@ -33,6 +33,29 @@ pub(crate) struct Settings {
     pub roots: RootCerts,
 }
 
+/// What every request of a call carries.
+pub(crate) struct Call<'a> {
+    pub url: &'a str,
+    pub authorization: &'a HeaderValue,
+    pub correlation_id: &'a str,
+    /// `X-Client-ID` and `X-Instance-ID`, once whoami has told them.
+    pub identity: Option<(&'a str, &'a str)>,
+    pub time_left: Option<Duration>,
+}
+
+impl Call<'_> {
+    fn headers<B>(&self, request: ureq::RequestBuilder<B>) -> ureq::RequestBuilder<B> {
+        let request =
+            request.header("Authorization", self.authorization.clone()).header("X-Correlation-ID", self.correlation_id);
+        match self.identity {
+            Some((client_id, instance_id)) => {
+                request.header("X-Client-ID", client_id).header("X-Instance-ID", instance_id)
+            }
+            None => request,
+        }
+    }
+}
+
 pub(crate) struct Transport {
     agent: Agent,
     max_body_bytes: u64,
@@ -69,19 +92,9 @@ impl Transport {
     /// failure is an `Error` (not yet tagged with the correlation id).
     /// `time_left` is what remains of the call's deadline: when it is
     /// shorter than the request timeout, this attempt gets only that.
-    pub(crate) fn get(
-        &self,
-        url: &str,
-        authorization: &HeaderValue,
-        correlation_id: &str,
-        time_left: Option<Duration>,
-    ) -> Result<Vec<u8>, Error> {
-        let request = self
-            .agent
-            .get(url)
-            .header("Authorization", authorization.clone())
-            .header("X-Correlation-ID", correlation_id);
-        let cut = time_left.filter(|left| *left < self.request_timeout);
+    pub(crate) fn get(&self, call: &Call<'_>) -> Result<Vec<u8>, Error> {
+        let request = call.headers(self.agent.get(call.url));
+        let cut = self.cut(call.time_left);
         let result = match cut {
             // Per-request configuration costs an allocation: only when needed.
             Some(left) => request.config().timeout_global(Some(left)).build().call(),
@@ -89,6 +102,22 @@ impl Transport {
         };
         let response = result.map_err(|e| self.transport_error(e, cut))?;
         self.read_answer(response, cut)
+    }
+
+    /// POSTs a JSON body to `url`; otherwise as [`Transport::get`].
+    pub(crate) fn post_json(&self, call: &Call<'_>, body: &[u8]) -> Result<Vec<u8>, Error> {
+        let request = call.headers(self.agent.post(call.url)).content_type("application/json");
+        let cut = self.cut(call.time_left);
+        let result = match cut {
+            Some(left) => request.config().timeout_global(Some(left)).build().send(body),
+            None => request.send(body),
+        };
+        let response = result.map_err(|e| self.transport_error(e, cut))?;
+        self.read_answer(response, cut)
+    }
+
+    fn cut(&self, time_left: Option<Duration>) -> Option<Duration> {
+        time_left.filter(|left| *left < self.request_timeout)
     }
 
     fn read_answer(&self, mut response: Response<ureq::Body>, cut: Option<Duration>) -> Result<Vec<u8>, Error> {

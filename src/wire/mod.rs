@@ -1,6 +1,9 @@
 //! Response bodies from the wire into typed values. Each call's body parser
 //! names the offending field in its error; no other module reads JSON bodies.
 
+mod fields;
+pub(crate) mod identity;
 mod loose;
+pub(crate) mod memory;
 pub(crate) mod status;
 pub(crate) use status::parse_status;
