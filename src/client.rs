@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use crate::call::{Idempotence, Limits, with_retries};
 use crate::correlation::new_correlation_id;
+use crate::create::{Batch, CreateRequest, Ingestion};
 use crate::error::{Error, ErrorKind, one_line};
 use crate::identity::Identity;
 use crate::log::{LogLevel, log};
@@ -23,6 +24,7 @@ use crate::status::MemoryStatus;
 use crate::tls::root_certs;
 use crate::transport::{Call, Settings, Transport};
 use crate::wire::identity::parse_identity;
+use crate::wire::ingestion::{parse_batch, parse_ingestion};
 use crate::wire::memory::parse_memory;
 use crate::wire::status::parse_status;
 
@@ -45,6 +47,7 @@ pub struct Client {
 struct Known {
     client_id: String,
     instance_id: String,
+    b2c: bool,
 }
 
 impl Client {
@@ -153,6 +156,44 @@ impl Client {
         self.call(&url, None, &self.limits(None, None), parse_memory)
     }
 
+    /// `memories.create`: queues one document for ingestion and returns the
+    /// job to poll. Retried only when the failure proves the request had no
+    /// effect (a refused connection, 429, 503), never after a timeout or
+    /// another 5xx, so a document is never ingested twice.
+    pub fn memories_create(&self, request: &CreateRequest) -> Result<Ingestion, Error> {
+        self.refuse_customer_on_b2c(request)?;
+        let body = serde_json::to_vec(&request.to_json()).map_err(|e| Error::invalid_argument(e.to_string()))?;
+        let url = format!("{}/api/v1/memories/create", self.base_url);
+        self.call(&url, Some(&body), &self.limits(None, None), parse_ingestion)
+    }
+
+    /// `memories.batch_create`: queues several documents in one request.
+    /// With `fail_fast` the service refuses the whole batch at the first
+    /// invalid document; without it, invalid ones come back refused and
+    /// the rest are queued. Retried as `memories_create` is.
+    pub fn memories_batch_create(&self, requests: &[CreateRequest], fail_fast: bool) -> Result<Batch, Error> {
+        if requests.is_empty() {
+            return Err(Error::invalid_argument("a batch needs at least one document"));
+        }
+        let documents: Vec<serde_json::Value> = requests.iter().map(CreateRequest::to_json).collect();
+        let body = serde_json::to_vec(&serde_json::json!({"documents": documents, "fail_fast": fail_fast}))
+            .map_err(|e| Error::invalid_argument(e.to_string()))?;
+        let url = format!("{}/api/v1/memories/batch", self.base_url);
+        self.call(&url, Some(&body), &self.limits(None, None), parse_batch)
+    }
+
+    /// On an instance whoami reported as B2C, a customer id is refused
+    /// locally, as the reference SDK does (the service would refuse it too).
+    fn refuse_customer_on_b2c(&self, request: &CreateRequest) -> Result<(), Error> {
+        let b2c = self.known.read().unwrap_or_else(|p| p.into_inner()).as_ref().is_some_and(|k| k.b2c);
+        if b2c && request.customer_id_set() {
+            return Err(Error::invalid_argument(
+                "customer_id is not accepted on this instance: whoami reported user_context_isolation = equals_customer",
+            ));
+        }
+        Ok(())
+    }
+
     /// `whoami`: the account behind the API key. Once it has answered, the
     /// instance id prefixes this client's correlation ids and requests carry
     /// `X-Client-ID` and `X-Instance-ID`, as the reference SDK does.
@@ -162,6 +203,7 @@ impl Client {
         let known = Known {
             client_id: identity.client_id().unwrap_or_default().to_owned(),
             instance_id: identity.instance_id().unwrap_or_default().to_owned(),
+            b2c: identity.is_b2c(),
         };
         *self.known.write().unwrap_or_else(|p| p.into_inner()) = Some(Arc::new(known));
         Ok(identity)

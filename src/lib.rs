@@ -16,6 +16,7 @@ mod call;
 mod cancel;
 mod client;
 mod correlation;
+mod create;
 mod error;
 pub mod ffi;
 mod identity;
@@ -37,6 +38,7 @@ mod wire;
 
 pub use cancel::CancelToken;
 pub use client::Client;
+pub use create::{Batch, CreateRequest, DOCUMENT_TYPES, Ingestion, MODES};
 pub use error::{Error, ErrorKind};
 pub use identity::Identity;
 pub use log::{LogFn, LogLevel, set_log_callback};

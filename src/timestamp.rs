@@ -6,6 +6,23 @@
 
 use jiff::civil::{Date, DateTime, ISOWeekDate, Weekday};
 
+/// Formats Unix microseconds as RFC 3339 UTC with six fraction digits
+/// (`2025-01-15T10:30:00.412000Z`), for years 1 to 9999; `None` outside.
+pub(crate) fn format_rfc3339_micros(us: i64) -> Option<String> {
+    let epoch = DateTime::constant(1970, 1, 1, 0, 0, 0, 0);
+    let dt = epoch.checked_add(jiff::SignedDuration::from_micros(us)).ok()?;
+    Some(format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z",
+        dt.year(),
+        dt.month(),
+        dt.day(),
+        dt.hour(),
+        dt.minute(),
+        dt.second(),
+        dt.subsec_nanosecond() / 1000
+    ))
+}
+
 /// Parses `text` and returns Unix microseconds in UTC. A timestamp without an
 /// offset is read as UTC. Digits beyond the sixth fractional one are dropped
 /// (truncated, not rounded), as the reference SDK does.

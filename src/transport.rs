@@ -2,6 +2,7 @@
 //! Turns every transport failure into an `Error` with the right kind.
 
 use std::io::{self, Read};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime};
 
 use ureq::http::{HeaderValue, Response};
@@ -20,9 +21,12 @@ pub(crate) const USER_AGENT: &str = concat!("libsynap/", env!("CARGO_PKG_VERSION
 /// Error bodies are only read for their message; more is not worth holding.
 const ERROR_BODY_CAP: u64 = 64 * 1024;
 
-/// Idle connections kept per host, so that many threads sharing one client
-/// each find a warm connection.
-const IDLE_PER_HOST: usize = 32;
+/// Idle connections kept per host in each shard's pool, so that several
+/// threads on one shard each find a warm connection.
+const IDLE_PER_HOST: usize = 16;
+/// At most this many pools per client, however many cores.
+const MAX_SHARDS: usize = 8;
+static NEXT_TURN: AtomicUsize = AtomicUsize::new(0);
 
 /// What a transport is built from; the client has checked every value.
 pub(crate) struct Settings {
@@ -57,7 +61,9 @@ impl Call<'_> {
 }
 
 pub(crate) struct Transport {
-    agent: Agent,
+    /// One agent (pool) per shard; a thread always uses the same shard, so
+    /// threads sharing a client rarely wait on each other's pool lock.
+    agents: Box<[Agent]>,
     max_body_bytes: u64,
     request_timeout: Duration,
     connect_timeout: Duration,
@@ -79,9 +85,12 @@ impl Transport {
             .proxy(settings.proxy)
             .tls_config(TlsConfig::builder().root_certs(settings.roots).build())
             .build();
-        let agent = Agent::with_parts(config, DefaultConnector::default(), CachingResolver::default());
+        let shards = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, MAX_SHARDS);
+        let agents = (0..shards)
+            .map(|_| Agent::with_parts(config.clone(), DefaultConnector::default(), CachingResolver::default()))
+            .collect();
         Transport {
-            agent,
+            agents,
             max_body_bytes: settings.max_body_bytes,
             request_timeout: settings.request_timeout,
             connect_timeout: settings.connect_timeout,
@@ -93,7 +102,7 @@ impl Transport {
     /// `time_left` is what remains of the call's deadline: when it is
     /// shorter than the request timeout, this attempt gets only that.
     pub(crate) fn get(&self, call: &Call<'_>) -> Result<Vec<u8>, Error> {
-        let request = call.headers(self.agent.get(call.url));
+        let request = call.headers(self.agent().get(call.url));
         let cut = self.cut(call.time_left);
         let result = match cut {
             // Per-request configuration costs an allocation: only when needed.
@@ -106,7 +115,7 @@ impl Transport {
 
     /// POSTs a JSON body to `url`; otherwise as [`Transport::get`].
     pub(crate) fn post_json(&self, call: &Call<'_>, body: &[u8]) -> Result<Vec<u8>, Error> {
-        let request = call.headers(self.agent.post(call.url)).content_type("application/json");
+        let request = call.headers(self.agent().post(call.url)).content_type("application/json");
         let cut = self.cut(call.time_left);
         let result = match cut {
             Some(left) => request.config().timeout_global(Some(left)).build().send(body),
@@ -114,6 +123,15 @@ impl Transport {
         };
         let response = result.map_err(|e| self.transport_error(e, cut))?;
         self.read_answer(response, cut)
+    }
+
+    /// This thread's agent: threads are dealt shards in turn as they first
+    /// call, so up to one thread per core has a pool to itself.
+    fn agent(&self) -> &Agent {
+        thread_local! {
+            static TURN: usize = NEXT_TURN.fetch_add(1, Ordering::Relaxed);
+        }
+        &self.agents[TURN.with(|turn| *turn) % self.agents.len()]
     }
 
     fn cut(&self, time_left: Option<Duration>) -> Option<Duration> {

@@ -59,7 +59,7 @@ fn c_resilience_tests_pass_under_valgrind() {
         ("R_HANG", faulted(10, json!({"kind": "delay", "ms": 20_000}))),
         ("R503_ONCE", faulted(1, respond(503, json!({}), "{}"))),
         ("R503_ONCE_MORE", faulted(1, respond(503, json!({}), "{}"))),
-        ("W_PROGRESSING", emu.job(json!({"processing_after_ms": 2000, "done_after_ms": 4000}))),
+        ("W_PROGRESSING", emu.job(json!({"processing_after_ms": 3000, "done_after_ms": 8000}))),
         ("W_FAILED", emu.job(json!({"final_status": "failed", "done_after_ms": 100, "error_message": "x"}))),
         ("W_NEVER", emu.job(json!({"processing_after_ms": 0, "done_after_ms": 3_600_000}))),
     ];

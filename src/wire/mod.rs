@@ -3,6 +3,7 @@
 
 mod fields;
 pub(crate) mod identity;
+pub(crate) mod ingestion;
 mod loose;
 pub(crate) mod memory;
 pub(crate) mod status;
