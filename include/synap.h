@@ -168,6 +168,14 @@ typedef enum SynapLogLevel {
 } SynapLogLevel;
 
 /**
+ * The answer to `synap_memories_batch_create()`: counts and one
+ * `SynapIngestion` per document sent, in order.
+ *
+ * Freed by `synap_batch_free()`. Immutable.
+ */
+typedef struct SynapBatch SynapBatch;
+
+/**
  * A flag that stops a `synap_memories_wait()` from another thread.
  *
  * Made by `synap_cancel_new()`, freed by `synap_cancel_free()`. Any
@@ -186,6 +194,44 @@ typedef struct SynapCancel SynapCancel;
  * sharing one is how connections get reused.
  */
 typedef struct SynapClient SynapClient;
+
+/**
+ * One document to ingest and how to file it: the request builder for
+ * `synap_memories_create()` and `synap_memories_batch_create()`.
+ *
+ * Made by `synap_create_request_new()`, freed by
+ * `synap_create_request_free()`. Set the document with
+ * `synap_create_request_set_document_text()` or `_json()`; everything else
+ * is optional. Setters copy their strings, check their value and leave the
+ * request unchanged when they refuse it. Use from one thread at a time; a
+ * call only reads it, so it may be sent again or changed afterwards.
+ */
+typedef struct SynapCreateRequest SynapCreateRequest;
+
+/**
+ * The account behind an API key, as `synap_client_whoami()` returned it.
+ *
+ * Freed by `synap_identity_free()`. Immutable; absent values are NULL.
+ */
+typedef struct SynapIdentity SynapIdentity;
+
+/**
+ * An accepted ingestion: the job `synap_memories_status()` and
+ * `synap_memories_wait()` follow.
+ *
+ * Made by `synap_memories_create()` and freed by `synap_ingestion_free()`,
+ * or lent by `synap_batch_result()` and owned by its batch. Immutable;
+ * strings it returns live as long as it does.
+ */
+typedef struct SynapIngestion SynapIngestion;
+
+/**
+ * One memory, as `synap_memories_get()` returned it.
+ *
+ * Freed by `synap_memory_free()`. Immutable; the strings it returns are
+ * NUL-terminated UTF-8 owned by it. Absent values are NULL.
+ */
+typedef struct SynapMemory SynapMemory;
 
 /**
  * One ingestion job's status, as `memories.status` returned it.
@@ -735,6 +781,445 @@ enum SynapCode synap_memories_wait(const struct SynapClient *client,
                                    void *user_data,
                                    const struct SynapCancel *cancel,
                                    struct SynapMemoryStatus **out_status);
+
+/**
+ * Makes an empty request: no document yet, type `ai-chat-conversation`,
+ * mode `long-range`, no ids, scope or metadata. Returns NULL only if
+ * memory runs out. Free with `synap_create_request_free()`.
+ */
+struct SynapCreateRequest *synap_create_request_new(void);
+
+/**
+ * Frees a request. NULL is ignored.
+ *
+ * # Safety
+ * `request` is NULL or a live handle, freed exactly once.
+ */
+void synap_create_request_free(struct SynapCreateRequest *request);
+
+/**
+ * Sets the document to plain text (a conversation, an email body, ...).
+ * Returns `SYNAP_INVALID_ARGUMENT` if `request` or `text` is NULL or `text`
+ * is not UTF-8.
+ *
+ * # Safety
+ * `request` is NULL or a live handle; `text` is NULL or NUL-terminated.
+ */
+enum SynapCode synap_create_request_set_document_text(struct SynapCreateRequest *request,
+                                                      const char *text);
+
+/**
+ * Sets the document to a JSON object given as text, e.g.
+ * `"{\"subject\":\"Renewal\",\"body\":\"...\"}"`. Returns
+ * `SYNAP_INVALID_ARGUMENT` if it is not valid JSON or not an object.
+ *
+ * # Safety
+ * `request` is NULL or a live handle; `json` is NULL or NUL-terminated.
+ */
+enum SynapCode synap_create_request_set_document_json(struct SynapCreateRequest *request,
+                                                      const char *json);
+
+/**
+ * Sets the document type: `ai-chat-conversation` (default), `document`,
+ * `email`, `pdf`, `image`, `audio` or `meeting-transcript`. Any other
+ * value is `SYNAP_INVALID_ARGUMENT`, before any request.
+ *
+ * # Safety
+ * `request` is NULL or a live handle; `document_type` is NULL or
+ * NUL-terminated.
+ */
+enum SynapCode synap_create_request_set_document_type(struct SynapCreateRequest *request,
+                                                      const char *document_type);
+
+/**
+ * Sets the mode: `long-range` (default) or `fast`; anything else is
+ * `SYNAP_INVALID_ARGUMENT`.
+ *
+ * # Safety
+ * `request` is NULL or a live handle; `mode` is NULL or NUL-terminated.
+ */
+enum SynapCode synap_create_request_set_mode(struct SynapCreateRequest *request, const char *mode);
+
+/**
+ * Sets your id for the document. The service refuses a second document
+ * with the same id (`SYNAP_CONFLICT`), which makes a create you are unsure
+ * about safe to repeat.
+ *
+ * # Safety
+ * `request` is NULL or a live handle; `document_id` is NULL or
+ * NUL-terminated.
+ */
+enum SynapCode synap_create_request_set_document_id(struct SynapCreateRequest *request,
+                                                    const char *document_id);
+
+/**
+ * Sets when the document was written, in Unix microseconds UTC (years 1
+ * to 9999). Without it the service uses the time of ingestion.
+ *
+ * # Safety
+ * `request` is NULL or a live handle.
+ */
+enum SynapCode synap_create_request_set_document_created_at_us(struct SynapCreateRequest *request,
+                                                               int64_t unix_us);
+
+/**
+ * Sets the end user the memories belong to.
+ *
+ * # Safety
+ * `request` is NULL or a live handle; `user_id` is NULL or NUL-terminated.
+ */
+enum SynapCode synap_create_request_set_user_id(struct SynapCreateRequest *request,
+                                                const char *user_id);
+
+/**
+ * Sets the customer (organisation) the memories belong to. On an instance
+ * `synap_client_whoami()` reported as B2C, `synap_memories_create()`
+ * refuses it with `SYNAP_INVALID_ARGUMENT`.
+ *
+ * # Safety
+ * `request` is NULL or a live handle; `customer_id` is NULL or
+ * NUL-terminated.
+ */
+enum SynapCode synap_create_request_set_customer_id(struct SynapCreateRequest *request,
+                                                    const char *customer_id);
+
+/**
+ * Adds one level of the scope path, e.g. `("team", "payments")`, for
+ * accounts with levels between customer and user.
+ *
+ * # Safety
+ * `request` is NULL or a live handle; `level` and `value` are NULL or
+ * NUL-terminated.
+ */
+enum SynapCode synap_create_request_add_scope(struct SynapCreateRequest *request,
+                                              const char *level,
+                                              const char *value);
+
+/**
+ * Sets free-form metadata, a JSON object given as text, e.g.
+ * `"{\"channel\":\"web\"}"`; anything else is `SYNAP_INVALID_ARGUMENT`.
+ *
+ * # Safety
+ * `request` is NULL or a live handle; `json` is NULL or NUL-terminated.
+ */
+enum SynapCode synap_create_request_set_metadata_json(struct SynapCreateRequest *request,
+                                                      const char *json);
+
+/**
+ * `memories.create`: queues one document for ingestion.
+ *
+ * - `client`: from `synap_client_new()`.
+ * - `request`: a request with its document set; only read.
+ * - `out_ingestion`: receives the accepted job on `SYNAP_OK`; set to NULL
+ *   on entry. Free it with `synap_ingestion_free()`.
+ *
+ * Not idempotent, so it is retried only when the failure proves the
+ * request had no effect: a refused connection or connect timeout, HTTP 429
+ * (not a credit stop) or 503. It is never retried after a read timeout, a
+ * dropped connection or another 5xx, where the service may already have
+ * queued the document: resending could ingest it twice. Set a document id
+ * to make your own retry safe (a repeat is `SYNAP_CONFLICT`).
+ *
+ * Returns `SYNAP_OK`; `SYNAP_INVALID_ARGUMENT` (NULL, no document);
+ * `SYNAP_INVALID_REQUEST` (the service refused a field: HTTP 400/422);
+ * `SYNAP_CONFLICT` (duplicate document id, or the instance is not ready);
+ * `SYNAP_INSUFFICIENT_CREDITS`; or the transport codes.
+ *
+ * # Safety
+ * `client` and `request` are NULL or live handles; `out_ingestion` is NULL
+ * or valid for writing a pointer.
+ */
+enum SynapCode synap_memories_create(const struct SynapClient *client,
+                                     const struct SynapCreateRequest *request,
+                                     struct SynapIngestion **out_ingestion);
+
+/**
+ * `memories.batch_create`: queues `count` documents in one request.
+ *
+ * - `requests`: an array of `count` requests, each with its document set.
+ * - `fail_fast`: true to have the service refuse the whole batch at the
+ *   first invalid document (`SYNAP_INVALID_REQUEST`); false to get invalid
+ *   ones back as refused items while the rest are queued.
+ * - `out_batch`: receives the results on `SYNAP_OK`; set to NULL on entry.
+ *   Free it with `synap_batch_free()`.
+ *
+ * Retried only as `synap_memories_create()` is.
+ *
+ * # Safety
+ * `client` is NULL or live; `requests` is NULL or points to `count`
+ * pointers, each NULL or a live request; `out_batch` is NULL or writable.
+ */
+enum SynapCode synap_memories_batch_create(const struct SynapClient *client,
+                                           const struct SynapCreateRequest *const *requests,
+                                           size_t count,
+                                           bool fail_fast,
+                                           struct SynapBatch **out_batch);
+
+/**
+ * Frees an ingestion from `synap_memories_create()`. NULL is ignored. Never
+ * pass one lent by `synap_batch_result()`.
+ *
+ * # Safety
+ * `ingestion` is NULL or a live handle from `synap_memories_create()`,
+ * freed exactly once.
+ */
+void synap_ingestion_free(struct SynapIngestion *ingestion);
+
+/**
+ * The job's ingestion id (canonical lowercase UUID), for
+ * `synap_memories_status()` and `synap_memories_wait()`. NULL if
+ * `ingestion` is NULL. Owned by `ingestion`.
+ *
+ * # Safety
+ * `ingestion` is NULL or a live handle.
+ */
+const char *synap_ingestion_id(const struct SynapIngestion *ingestion);
+
+/**
+ * Your document id, or the one the service assigned. NULL if `ingestion`
+ * is NULL. Owned by `ingestion`.
+ *
+ * # Safety
+ * `ingestion` is NULL or a live handle.
+ */
+const char *synap_ingestion_document_id(const struct SynapIngestion *ingestion);
+
+/**
+ * The job's state when accepted: normally `SYNAP_INGEST_QUEUED`; a batch
+ * item the service refused is `SYNAP_INGEST_FAILED`.
+ *
+ * # Safety
+ * `ingestion` is NULL or a live handle.
+ */
+enum SynapIngestState synap_ingestion_state(const struct SynapIngestion *ingestion);
+
+/**
+ * The state as the service sent it. NULL if `ingestion` is NULL. Owned by
+ * `ingestion`.
+ *
+ * # Safety
+ * `ingestion` is NULL or a live handle.
+ */
+const char *synap_ingestion_state_name(const struct SynapIngestion *ingestion);
+
+/**
+ * When the job was queued, Unix microseconds UTC; 0 if `ingestion` is NULL.
+ *
+ * # Safety
+ * `ingestion` is NULL or a live handle.
+ */
+int64_t synap_ingestion_queued_at_us(const struct SynapIngestion *ingestion);
+
+/**
+ * Why the service refused a batch item; NULL when it was accepted (and for
+ * every `synap_memories_create()` result). Owned by `ingestion`.
+ *
+ * # Safety
+ * `ingestion` is NULL or a live handle.
+ */
+const char *synap_ingestion_error_message(const struct SynapIngestion *ingestion);
+
+/**
+ * Frees a batch and every ingestion it lent. NULL is ignored.
+ *
+ * # Safety
+ * `batch` is NULL or a live handle, freed exactly once.
+ */
+void synap_batch_free(struct SynapBatch *batch);
+
+/**
+ * The batch's id (UUID). NULL if `batch` is NULL. Owned by `batch`.
+ *
+ * # Safety
+ * `batch` is NULL or a live handle.
+ */
+const char *synap_batch_id(const struct SynapBatch *batch);
+
+/**
+ * How many documents the service accepted (`out_succeeded`) and refused
+ * (`out_failed`) out of `out_total`; each out pointer may be NULL. Returns
+ * false and writes nothing if `batch` is NULL.
+ *
+ * # Safety
+ * `batch` is NULL or a live handle; each out pointer is NULL or writable.
+ */
+bool synap_batch_counts(const struct SynapBatch *batch,
+                        uint64_t *out_total,
+                        uint64_t *out_succeeded,
+                        uint64_t *out_failed);
+
+/**
+ * How many results the batch holds: one per document sent. 0 if `batch`
+ * is NULL.
+ *
+ * # Safety
+ * `batch` is NULL or a live handle.
+ */
+size_t synap_batch_result_count(const struct SynapBatch *batch);
+
+/**
+ * The result for document `index` (0-based, in the order sent), lent by
+ * the batch: valid until `synap_batch_free()`, never freed by the caller.
+ * NULL if `batch` is NULL or `index` is out of range.
+ *
+ * # Safety
+ * `batch` is NULL or a live handle.
+ */
+const struct SynapIngestion *synap_batch_result(const struct SynapBatch *batch, size_t index);
+
+/**
+ * `memories.get`: one memory by id (`GET /api/v1/memories/{memory_id}`).
+ *
+ * - `memory_id`: a UUID, e.g. from `synap_status_memory_id()`; anything
+ *   else is refused before a request. Sent in canonical lowercase form.
+ * - `out_memory`: receives the memory on `SYNAP_OK`; set to NULL on entry.
+ *   Free it with `synap_memory_free()`.
+ *
+ * Retried as `synap_memories_status()` is. Returns `SYNAP_OK`,
+ * `SYNAP_NOT_FOUND` (unknown id, or outside the key's scope), or the other
+ * codes of `synap_memories_status()`.
+ *
+ * # Safety
+ * `client` is NULL or live; `memory_id` is NULL or NUL-terminated;
+ * `out_memory` is NULL or writable.
+ */
+enum SynapCode synap_memories_get(const struct SynapClient *client,
+                                  const char *memory_id,
+                                  struct SynapMemory **out_memory);
+
+/**
+ * Frees a memory. NULL is ignored.
+ *
+ * # Safety
+ * `memory` is NULL or a live handle, freed exactly once.
+ */
+void synap_memory_free(struct SynapMemory *memory);
+
+/**
+ * The memory's id, canonical lowercase UUID. NULL if `memory` is NULL.
+ *
+ * # Safety
+ * `memory` is NULL or a live handle.
+ */
+const char *synap_memory_id(const struct SynapMemory *memory);
+
+/**
+ * Its kind as sent: `fact`, `preference`, `episode`, `emotion`,
+ * `temporal_event`, or one the service adds later. NULL if `memory` is NULL.
+ *
+ * # Safety
+ * `memory` is NULL or a live handle.
+ */
+const char *synap_memory_type(const struct SynapMemory *memory);
+
+/**
+ * What was remembered, as text. NULL if `memory` is NULL.
+ *
+ * # Safety
+ * `memory` is NULL or a live handle.
+ */
+const char *synap_memory_content(const struct SynapMemory *memory);
+
+/**
+ * How sure the service is, usually 0.0 to 1.0; 0.0 if `memory` is NULL.
+ *
+ * # Safety
+ * `memory` is NULL or a live handle.
+ */
+double synap_memory_confidence(const struct SynapMemory *memory);
+
+/**
+ * Its category, or NULL when it has none.
+ *
+ * # Safety
+ * `memory` is NULL or a live handle.
+ */
+const char *synap_memory_category(const struct SynapMemory *memory);
+
+/**
+ * Its subcategory, or NULL when it has none.
+ *
+ * # Safety
+ * `memory` is NULL or a live handle.
+ */
+const char *synap_memory_subcategory(const struct SynapMemory *memory);
+
+/**
+ * When the memory was made, Unix microseconds UTC; 0 if `memory` is NULL.
+ *
+ * # Safety
+ * `memory` is NULL or a live handle.
+ */
+int64_t synap_memory_created_at_us(const struct SynapMemory *memory);
+
+/**
+ * When it last changed: returns true and writes `*out_us` if it has
+ * changed; false (leaving `*out_us` alone) if not, or if a pointer is NULL.
+ *
+ * # Safety
+ * `memory` is NULL or a live handle; `out_us` is NULL or writable.
+ */
+bool synap_memory_updated_at_us(const struct SynapMemory *memory, int64_t *out_us);
+
+/**
+ * The document the memory came from, or NULL when unknown.
+ *
+ * # Safety
+ * `memory` is NULL or a live handle.
+ */
+const char *synap_memory_source_document_id(const struct SynapMemory *memory);
+
+/**
+ * `whoami`: the account behind the client's API key.
+ * (`GET /api/v1/auth/whoami`). Once it has answered, the client's later
+ * requests carry `X-Client-ID` and `X-Instance-ID`, its correlation ids
+ * start with the instance id's first six characters, and a customer id on
+ * create is refused locally on a B2C instance, as the reference SDK does.
+ *
+ * - `out_identity`: receives the identity on `SYNAP_OK`; set to NULL on
+ *   entry. Free it with `synap_identity_free()`.
+ *
+ * Returns `SYNAP_OK`, `SYNAP_AUTH` for a key the service does not know, or
+ * the other codes of `synap_memories_status()`.
+ *
+ * # Safety
+ * `client` is NULL or live; `out_identity` is NULL or writable.
+ */
+enum SynapCode synap_client_whoami(const struct SynapClient *client,
+                                   struct SynapIdentity **out_identity);
+
+/**
+ * Frees an identity. NULL is ignored.
+ *
+ * # Safety
+ * `identity` is NULL or a live handle, freed exactly once.
+ */
+void synap_identity_free(struct SynapIdentity *identity);
+
+/**
+ * The client (account) id, or NULL if the service did not say.
+ *
+ * # Safety
+ * `identity` is NULL or a live handle.
+ */
+const char *synap_identity_client_id(const struct SynapIdentity *identity);
+
+/**
+ * The instance id, or NULL if the service did not say.
+ *
+ * # Safety
+ * `identity` is NULL or a live handle.
+ */
+const char *synap_identity_instance_id(const struct SynapIdentity *identity);
+
+/**
+ * The instance's user-context isolation: `"equals_customer"` on a B2C
+ * instance (each customer is one user), else NULL or another value.
+ *
+ * # Safety
+ * `identity` is NULL or a live handle.
+ */
+const char *synap_identity_user_context_isolation(const struct SynapIdentity *identity);
 
 /**
  * Installs the process-wide log callback: `callback` hears every message

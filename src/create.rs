@@ -49,6 +49,18 @@ impl CreateRequest {
         Ok(CreateRequest::with_document(value))
     }
 
+    /// The same request with a text document instead.
+    pub(crate) fn with_text(mut self, text: &str) -> CreateRequest {
+        self.document = Value::String(text.to_owned());
+        self
+    }
+
+    /// The same request with a JSON object document instead.
+    pub(crate) fn with_json(self, json: &str) -> Result<CreateRequest, Error> {
+        let document = CreateRequest::json(json)?.document;
+        Ok(CreateRequest { document, ..self })
+    }
+
     fn with_document(document: Value) -> CreateRequest {
         CreateRequest {
             document,

@@ -24,6 +24,18 @@ pub(crate) fn quiet<T>(fallback: T, body: impl FnOnce() -> T) -> T {
     catch_unwind(AssertUnwindSafe(body)).unwrap_or(fallback)
 }
 
+/// Reads through a handle for an accessor: `fallback` for NULL or a panic.
+///
+/// # Safety
+/// `handle` is NULL or points to a live `H`.
+pub(crate) unsafe fn read<H, T>(handle: *const H, fallback: T, get: impl FnOnce(&H) -> T) -> T {
+    // SAFETY: the caller promises NULL or a live handle.
+    match unsafe { handle.as_ref() } {
+        Some(h) => quiet(fallback, || get(h)),
+        None => fallback,
+    }
+}
+
 fn panic_error(payload: Box<dyn Any + Send>) -> Error {
     let what = payload
         .downcast_ref::<&str>()

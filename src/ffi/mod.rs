@@ -9,16 +9,35 @@ mod options;
 mod client;
 mod status;
 mod wait;
+mod create;
+mod memory;
 mod log;
 mod cstr;
 mod guard;
 
 pub use client::{SynapClient, synap_client_free, synap_client_new};
+pub use create::{
+    SynapBatch, SynapCreateRequest, SynapIngestion, synap_batch_counts, synap_batch_free, synap_batch_id,
+    synap_batch_result, synap_batch_result_count, synap_create_request_add_scope, synap_create_request_free,
+    synap_create_request_new, synap_create_request_set_customer_id, synap_create_request_set_document_created_at_us,
+    synap_create_request_set_document_id, synap_create_request_set_document_json,
+    synap_create_request_set_document_text, synap_create_request_set_document_type,
+    synap_create_request_set_metadata_json, synap_create_request_set_mode, synap_create_request_set_user_id,
+    synap_ingestion_document_id, synap_ingestion_error_message, synap_ingestion_free, synap_ingestion_id,
+    synap_ingestion_queued_at_us, synap_ingestion_state, synap_ingestion_state_name, synap_memories_batch_create,
+    synap_memories_create,
+};
 pub use error::{
     SynapCode, synap_code_name, synap_last_error_correlation_id, synap_last_error_http_status,
     synap_last_error_message, synap_last_error_retry_after_ms,
 };
 pub use log::{SynapLogFn, SynapLogLevel, synap_set_log_callback};
+pub use memory::{
+    SynapIdentity, SynapMemory, synap_client_whoami, synap_identity_client_id, synap_identity_free,
+    synap_identity_instance_id, synap_identity_user_context_isolation, synap_memories_get, synap_memory_category,
+    synap_memory_confidence, synap_memory_content, synap_memory_created_at_us, synap_memory_free, synap_memory_id,
+    synap_memory_source_document_id, synap_memory_subcategory, synap_memory_type, synap_memory_updated_at_us,
+};
 pub use options::{
     SynapOptions, synap_options_free, synap_options_new, synap_options_set_allow_insecure_http,
     synap_options_set_base_url, synap_options_set_ca_file, synap_options_set_connect_timeout_ms,

@@ -152,14 +152,19 @@ pub unsafe extern "C" fn synap_status_document_id(status: *const SynapMemoryStat
 /// `status` is NULL or a live status handle.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn synap_status_state(status: *const SynapMemoryStatus) -> SynapIngestState {
-    read(status, SynapIngestState::SYNAP_INGEST_UNKNOWN, |s| match s.status.state() {
+    read(status, SynapIngestState::SYNAP_INGEST_UNKNOWN, |s| ingest_state(s.status.state()))
+}
+
+/// The C value of a state.
+pub(crate) fn ingest_state(state: &IngestState) -> SynapIngestState {
+    match state {
         IngestState::Queued => SynapIngestState::SYNAP_INGEST_QUEUED,
         IngestState::Processing => SynapIngestState::SYNAP_INGEST_PROCESSING,
         IngestState::Completed => SynapIngestState::SYNAP_INGEST_COMPLETED,
         IngestState::Failed => SynapIngestState::SYNAP_INGEST_FAILED,
         IngestState::PartialSuccess => SynapIngestState::SYNAP_INGEST_PARTIAL_SUCCESS,
         IngestState::Unknown(_) => SynapIngestState::SYNAP_INGEST_UNKNOWN,
-    })
+    }
 }
 
 /// The state exactly as the server sent it, e.g. `"partial_success"`; the
