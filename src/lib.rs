@@ -34,6 +34,7 @@ mod timestamp;
 mod tls;
 mod transport;
 mod wait;
+mod wait_all;
 mod wire;
 
 pub use cancel::CancelToken;
@@ -52,6 +53,7 @@ pub use retry::{DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_BASE, DEFAULT_RETRY_CAP, Ret
 pub use status::{IngestState, MemoryIds, MemoryStatus};
 pub use timestamp::parse_unix_micros;
 pub use wait::{DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT, WaitOptions};
+pub use wait_all::{MAX_IN_FLIGHT, WaitAllOptions, WaitCounts};
 
 /// This library's version, as in `Cargo.toml` and `synap_version()`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
