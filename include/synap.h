@@ -255,6 +255,12 @@ typedef struct SynapMemoryStatus SynapMemoryStatus;
 typedef struct SynapOptions SynapOptions;
 
 /**
+ * The outcome of `synap_memories_wait_all()`: one result per id, in the
+ * order given. Freed by `synap_wait_all_free()`; immutable.
+ */
+typedef struct SynapWaitAllResults SynapWaitAllResults;
+
+/**
  * Called by `synap_memories_wait()` after every poll with the status just
  * read, the last one included. `status` is borrowed for the duration of the
  * call only: copy what you need, do not free it. Return true to go on
@@ -262,6 +268,47 @@ typedef struct SynapOptions SynapOptions;
  * thread that called `synap_memories_wait()`.
  */
 typedef bool (*SynapProgressFn)(const struct SynapMemoryStatus *status, void *user_data);
+
+/**
+ * How many jobs of a `synap_memories_wait_all()` are in each state.
+ */
+typedef struct SynapWaitCounts {
+  /**
+   * Not polled yet.
+   */
+  size_t pending;
+  /**
+   * Last seen queued.
+   */
+  size_t queued;
+  /**
+   * Last seen processing (or in a state this version does not know).
+   */
+  size_t processing;
+  /**
+   * Finished: completed.
+   */
+  size_t completed;
+  /**
+   * Finished: failed.
+   */
+  size_t failed;
+  /**
+   * Finished: partial_success.
+   */
+  size_t partial_success;
+  /**
+   * Ended by an error: a malformed id, or a status error after retries.
+   */
+  size_t errors;
+} SynapWaitCounts;
+
+/**
+ * Called by `synap_memories_wait_all()` on the calling thread after every
+ * change, with the counts per state (borrowed for the call). Return true to
+ * go on, false to stop: jobs not finished yet end with `SYNAP_CANCELLED`.
+ */
+typedef bool (*SynapWaitAllProgressFn)(const struct SynapWaitCounts *counts, void *user_data);
 
 /**
  * Receives one log line: `message` is NUL-terminated UTF-8, one line, no
@@ -781,6 +828,103 @@ enum SynapCode synap_memories_wait(const struct SynapClient *client,
                                    void *user_data,
                                    const struct SynapCancel *cancel,
                                    struct SynapMemoryStatus **out_status);
+
+/**
+ * Waits for many ingestion jobs at once, polling at most `max_in_flight`
+ * of them at a time, until every job is completed, failed or
+ * partial_success or has an error, or `timeout_ms` passes, or the wait is
+ * cancelled.
+ *
+ * - `ingestion_ids`: `count` ids. A malformed one is that job's
+ *   `SYNAP_INVALID_ARGUMENT`; a NULL or non-UTF-8 one fails the call.
+ * - `timeout_ms`: the most the whole wait may take; must be greater than 0.
+ * - `poll_interval_ms`: pause between a job's answer and its next poll; 0
+ *   means 2000.
+ * - `max_in_flight`: status requests at once, 1 to 64.
+ * - `progress`, `user_data`: NULL, or called on this thread after every
+ *   change with counts per state; returning false stops the wait.
+ * - `cancel`: NULL, or a handle another thread may trigger to stop it.
+ * - `out_results`: receives the results on `SYNAP_OK`; set to NULL on
+ *   entry. Free them with `synap_wait_all_free()`.
+ *
+ * Returns `SYNAP_OK` whenever the wait ran, whatever became of each job:
+ * read each job's code with `synap_wait_all_code()` (`SYNAP_TIMEOUT` for a
+ * job still running at the deadline, `SYNAP_CANCELLED` if the wait was
+ * stopped first). Fails with `SYNAP_INVALID_ARGUMENT` only for bad
+ * arguments. Blocks the calling thread; uses up to `max_in_flight` threads.
+ *
+ * # Safety
+ * `client` is NULL or live; `ingestion_ids` is NULL or points to `count`
+ * pointers; `progress` is NULL or callable as documented; `cancel` is NULL
+ * or live; `out_results` is NULL or writable.
+ */
+enum SynapCode synap_memories_wait_all(const struct SynapClient *client,
+                                       const char *const *ingestion_ids,
+                                       size_t count,
+                                       uint32_t timeout_ms,
+                                       uint32_t poll_interval_ms,
+                                       uint32_t max_in_flight,
+                                       SynapWaitAllProgressFn progress,
+                                       void *user_data,
+                                       const struct SynapCancel *cancel,
+                                       struct SynapWaitAllResults **out_results);
+
+/**
+ * Frees wait-all results and every status they lent. NULL is ignored.
+ *
+ * # Safety
+ * `results` is NULL or a live handle, freed exactly once.
+ */
+void synap_wait_all_free(struct SynapWaitAllResults *results);
+
+/**
+ * How many results: the `count` ids passed. 0 if `results` is NULL.
+ *
+ * # Safety
+ * `results` is NULL or a live handle.
+ */
+size_t synap_wait_all_count(const struct SynapWaitAllResults *results);
+
+/**
+ * The final counts per state (nothing is left pending, queued or
+ * processing: jobs that did not finish count as errors). Returns false
+ * and writes nothing if a pointer is NULL.
+ *
+ * # Safety
+ * `results` is NULL or a live handle; `out_counts` is NULL or writable.
+ */
+bool synap_wait_all_counts(const struct SynapWaitAllResults *results,
+                           struct SynapWaitCounts *out_counts);
+
+/**
+ * Job `index`'s code: `SYNAP_OK` if it reached a terminal state (read it
+ * with `synap_wait_all_status()`), else what ended it. `SYNAP_INVALID_ARGUMENT`
+ * if `results` is NULL or `index` out of range.
+ *
+ * # Safety
+ * `results` is NULL or a live handle.
+ */
+enum SynapCode synap_wait_all_code(const struct SynapWaitAllResults *results, size_t index);
+
+/**
+ * Job `index`'s terminal status, lent by `results` (valid until
+ * `synap_wait_all_free()`, never freed by the caller); NULL if the job
+ * ended with an error or `index` is out of range.
+ *
+ * # Safety
+ * `results` is NULL or a live handle.
+ */
+const struct SynapMemoryStatus *synap_wait_all_status(const struct SynapWaitAllResults *results,
+                                                      size_t index);
+
+/**
+ * Why job `index` ended without a terminal status, one line; NULL if it
+ * has one or `index` is out of range. Owned by `results`.
+ *
+ * # Safety
+ * `results` is NULL or a live handle.
+ */
+const char *synap_wait_all_error_message(const struct SynapWaitAllResults *results, size_t index);
 
 /**
  * Makes an empty request: no document yet, type `ai-chat-conversation`,

@@ -9,6 +9,7 @@ mod options;
 mod client;
 mod status;
 mod wait;
+mod wait_all;
 mod create;
 mod memory;
 mod log;
@@ -55,4 +56,9 @@ pub use version::synap_version;
 pub use wait::{
     SynapCancel, SynapProgressFn, synap_cancel_free, synap_cancel_is_triggered, synap_cancel_new, synap_cancel_trigger,
     synap_memories_wait,
+};
+pub use wait_all::{
+    SynapWaitAllProgressFn, SynapWaitAllResults, SynapWaitCounts, synap_memories_wait_all, synap_wait_all_code,
+    synap_wait_all_count, synap_wait_all_counts, synap_wait_all_error_message, synap_wait_all_free,
+    synap_wait_all_status,
 };

@@ -20,6 +20,12 @@ pub struct SynapCancel {
     token: CancelToken,
 }
 
+impl SynapCancel {
+    pub(crate) fn token(&self) -> &CancelToken {
+        &self.token
+    }
+}
+
 /// Called by `synap_memories_wait()` after every poll with the status just
 /// read, the last one included. `status` is borrowed for the duration of the
 /// call only: copy what you need, do not free it. Return true to go on
