@@ -86,6 +86,11 @@ pub struct Config {
     pub time_format: TimeFormat,
     /// Seed the three demo jobs at start.
     pub seed_demo: bool,
+    /// A job made by `memories.create` or `.batch` is `queued` this long
+    /// after queued_at, then `processing`.
+    pub create_processing_after_ms: u64,
+    /// ... and terminal this long after queued_at (at least the above).
+    pub create_done_after_ms: u64,
     /// `client_id` reported by whoami.
     pub client_id: String,
     /// `instance_id` reported by whoami.
@@ -112,6 +117,8 @@ impl Default for Config {
             control: false,
             time_format: TimeFormat::Z,
             seed_demo: true,
+            create_processing_after_ms: 500,
+            create_done_after_ms: 2000,
             client_id: "cli_9b2f4d6a8c0e1357".to_owned(),
             instance_id: "inst_4e7a19c03b5d82f1".to_owned(),
             user_context_isolation: None,
@@ -130,6 +137,8 @@ impl fmt::Debug for Config {
             .field("control", &self.control)
             .field("time_format", &self.time_format)
             .field("seed_demo", &self.seed_demo)
+            .field("create_processing_after_ms", &self.create_processing_after_ms)
+            .field("create_done_after_ms", &self.create_done_after_ms)
             .field("client_id", &self.client_id)
             .field("instance_id", &self.instance_id)
             .field("user_context_isolation", &self.user_context_isolation)

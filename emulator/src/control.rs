@@ -12,7 +12,7 @@ use uuid::Uuid;
 use crate::config::TimeFormat;
 use crate::faults::{ANY_PATH, Fault};
 use crate::http::{Request, Response, percent_decode};
-use crate::jobs::{FinalState, JobSpec, MAX_MEMORIES};
+use crate::jobs::{FinalState, JobSpec, MAX_MEMORIES, assigned_document_id};
 use crate::reqlog::LoggedRequest;
 use crate::state::{State, lock};
 
@@ -85,11 +85,12 @@ fn add_job(state: &State, req: &Request) -> Result<Response, String> {
             return Err(format!("memories must be at most {MAX_MEMORIES}"));
         }
         let spec = JobSpec {
-            document_id: job.document_id.unwrap_or_else(|| format!("doc-{}", &id.simple().to_string()[..8])),
+            document_id: job.document_id.unwrap_or_else(|| assigned_document_id(&id)),
             final_state: job.final_status,
             processing_after: Duration::from_millis(job.processing_after_ms),
             done_after: Duration::from_millis(job.done_after_ms),
             memories: job.memories,
+            memory_texts: Vec::new(),
             error_message: job.error_message,
             backdate: Duration::ZERO,
         };
@@ -141,15 +142,27 @@ fn reset(state: &State) -> Response {
 #[serde(deny_unknown_fields)]
 struct NewConfig {
     time_format: Option<String>,
+    create_processing_after_ms: Option<u64>,
+    create_done_after_ms: Option<u64>,
 }
 
 fn set_config(state: &State, req: &Request) -> Result<Response, String> {
     let c: NewConfig = body(req)?;
-    if let Some(name) = c.time_format {
-        let fmt: TimeFormat = name.parse().map_err(|e| format!("{e}"))?;
+    let fmt = c.time_format.map(|name| name.parse::<TimeFormat>().map_err(|e| format!("{e}"))).transpose()?;
+    // Checked before anything changes, so a bad request changes nothing.
+    if let Some(fmt) = fmt {
         state.set_time_format(fmt);
     }
-    Ok(Response::json(200, &json!({ "time_format": state.time_format().as_str() })))
+    state.set_create_timing(c.create_processing_after_ms, c.create_done_after_ms);
+    let (processing, done) = state.create_timing();
+    Ok(Response::json(
+        200,
+        &json!({
+            "time_format": state.time_format().as_str(),
+            "create_processing_after_ms": processing.as_millis() as u64,
+            "create_done_after_ms": done.as_millis() as u64,
+        }),
+    ))
 }
 
 fn requests(state: &State, req: &Request) -> Response {

@@ -1,6 +1,7 @@
-//! Ingestion jobs whose status is computed from elapsed time at each read.
+//! Ingestion jobs whose status is computed from elapsed time at each read,
+//! and the memories they produce.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 
 use jiff::{SignedDuration, Timestamp};
@@ -9,6 +10,7 @@ use serde_json::value::RawValue;
 use uuid::Uuid;
 
 use crate::config::TimeFormat;
+use crate::memories::{self, SAMPLES};
 use crate::timefmt;
 use crate::{DEMO_FAILED_ID, DEMO_PARTIAL_ID, DEMO_PROGRESSING_ID};
 
@@ -44,6 +46,8 @@ pub(crate) struct JobSpec {
     /// From queued_at until the terminal state (at least `processing_after`).
     pub done_after: Duration,
     pub memories: u64,
+    /// What the memories say, cycled; empty = [`SAMPLES`].
+    pub memory_texts: Vec<String>,
     pub error_message: Option<String>,
     /// How long before "now" the job was queued (for already-finished jobs).
     pub backdate: Duration,
@@ -62,6 +66,15 @@ struct TimedJob {
     created: Instant,
     queued_at: Timestamp,
     memory_ids: Vec<Uuid>,
+}
+
+/// Where a job stands at one moment.
+struct Progress {
+    status: &'static str,
+    started: bool,
+    completed: bool,
+    /// Memories reported so far: always the first ones of `memory_ids`.
+    count: u64,
 }
 
 /// The nine fields of contract section 4, in wire order.
@@ -97,20 +110,41 @@ impl TimedJob {
         self.queued_at.checked_add(offset).unwrap_or(Timestamp::MAX)
     }
 
-    fn body(&self, id: &Uuid, fmt: TimeFormat) -> Vec<u8> {
+    /// Time since queued_at.
+    fn elapsed(&self) -> Duration {
+        self.created.elapsed() + self.spec.backdate
+    }
+
+    fn progress(&self, elapsed: Duration) -> Progress {
         let spec = &self.spec;
-        let elapsed = self.created.elapsed() + spec.backdate;
-        let (status, started, completed, count) = if elapsed < spec.processing_after {
-            ("queued", false, false, 0)
+        if elapsed < spec.processing_after {
+            Progress { status: "queued", started: false, completed: false, count: 0 }
         } else if elapsed < spec.done_after {
             // Report memories in proportion to progress, as a real pipeline might.
             let done = (elapsed - spec.processing_after).as_nanos();
             let total = (spec.done_after - spec.processing_after).as_nanos().max(1);
             let count = u128::from(spec.memories) * done / total;
-            ("processing", true, false, count as u64)
+            Progress { status: "processing", started: true, completed: false, count: count as u64 }
         } else {
-            (spec.final_state.as_str(), true, true, spec.memories)
-        };
+            Progress { status: spec.final_state.as_str(), started: true, completed: true, count: spec.memories }
+        }
+    }
+
+    /// When memory `index` first shows in the status, after queued_at: the
+    /// inverse of the proportional count in `progress`, so the last memory
+    /// appears exactly at completion.
+    fn appears_after(&self, index: usize) -> Duration {
+        let spec = &self.spec;
+        let span = (spec.done_after - spec.processing_after).as_nanos();
+        let n = u128::from(spec.memories.max(1));
+        let nanos = (index as u128 + 1) * span;
+        let offset = nanos / n + u128::from(nanos % n != 0);
+        spec.processing_after + Duration::from_nanos(u64::try_from(offset).unwrap_or(u64::MAX))
+    }
+
+    fn body(&self, id: &Uuid, fmt: TimeFormat) -> Vec<u8> {
+        let spec = &self.spec;
+        let Progress { status, started, completed, count } = self.progress(self.elapsed());
         let body = StatusBody {
             ingestion_id: id.hyphenated().to_string(),
             document_id: &spec.document_id,
@@ -124,23 +158,74 @@ impl TimedJob {
         };
         serde_json::to_vec(&body).expect("status body serializes")
     }
+
+    /// The body of memory `index`, once the status has reported it.
+    fn memory_body(&self, memory_id: &Uuid, index: usize, fmt: TimeFormat) -> Option<Vec<u8>> {
+        if (index as u64) >= self.progress(self.elapsed()).count {
+            return None;
+        }
+        let texts = &self.spec.memory_texts;
+        let text = if texts.is_empty() { SAMPLES[index % SAMPLES.len()] } else { &texts[index % texts.len()] };
+        let created_at = timefmt::format(self.at(self.appears_after(index)), fmt);
+        Some(memories::body(memory_id, &memories::draft(text), created_at, &self.spec.document_id))
+    }
 }
 
 /// All jobs of one emulator, keyed by canonical UUID.
 #[derive(Debug, Default)]
 pub(crate) struct JobStore {
     jobs: HashMap<Uuid, Job>,
+    /// Every memory id of a timed job: its job and its index there.
+    memories: HashMap<Uuid, (Uuid, usize)>,
+    /// document_ids taken by create and batch (not by control or demo jobs,
+    /// so the contract's example ids stay free).
+    document_ids: HashSet<String>,
 }
 
 impl JobStore {
-    /// Adds or replaces a timed job.
-    pub fn insert(&mut self, id: Uuid, spec: JobSpec) {
-        self.jobs.insert(id, Job::Timed(TimedJob::new(spec)));
+    /// Adds or replaces a timed job; returns its queued_at.
+    pub fn insert(&mut self, id: Uuid, spec: JobSpec) -> Timestamp {
+        self.forget(&id);
+        let job = TimedJob::new(spec);
+        let queued_at = job.queued_at;
+        for (index, memory_id) in job.memory_ids.iter().enumerate() {
+            self.memories.insert(*memory_id, (id, index));
+        }
+        self.jobs.insert(id, Job::Timed(job));
+        queued_at
     }
 
     /// Adds or replaces a job whose status body is fixed.
     pub fn insert_raw(&mut self, id: Uuid, body: Box<RawValue>) {
+        self.forget(&id);
         self.jobs.insert(id, Job::Raw(body));
+    }
+
+    /// Drops a job being replaced, with its memories.
+    fn forget(&mut self, id: &Uuid) {
+        if let Some(Job::Timed(old)) = self.jobs.remove(id) {
+            for memory_id in &old.memory_ids {
+                self.memories.remove(memory_id);
+            }
+        }
+    }
+
+    /// Whether create or batch already took this document_id.
+    pub fn has_document_id(&self, document_id: &str) -> bool {
+        self.document_ids.contains(document_id)
+    }
+
+    pub fn claim_document_id(&mut self, document_id: String) {
+        self.document_ids.insert(document_id);
+    }
+
+    /// The 200 body for a memory, or `None` while unknown or not yet reported.
+    pub fn memory_body(&self, memory_id: &Uuid, fmt: TimeFormat) -> Option<Vec<u8>> {
+        let (job_id, index) = self.memories.get(memory_id)?;
+        match self.jobs.get(job_id)? {
+            Job::Timed(job) => job.memory_body(memory_id, *index, fmt),
+            Job::Raw(_) => None,
+        }
     }
 
     /// The 200 body for a status request, or `None` for an unknown job.
@@ -158,6 +243,11 @@ impl JobStore {
     }
 }
 
+/// The document_id of a job whose maker gave none.
+pub(crate) fn assigned_document_id(id: &Uuid) -> String {
+    format!("doc-{}", &id.simple().to_string()[..8])
+}
+
 /// The three demo jobs; also used by the binary to describe them.
 pub(crate) fn demo_jobs() -> Vec<(Uuid, JobSpec)> {
     let id = |s: &str| Uuid::parse_str(s).expect("demo ids are UUIDs");
@@ -171,6 +261,7 @@ pub(crate) fn demo_jobs() -> Vec<(Uuid, JobSpec)> {
                 processing_after: secs(1.5),
                 done_after: secs(4.0),
                 memories: 2,
+                memory_texts: Vec::new(),
                 error_message: None,
                 backdate: Duration::ZERO,
             },
@@ -183,6 +274,7 @@ pub(crate) fn demo_jobs() -> Vec<(Uuid, JobSpec)> {
                 processing_after: secs(1.5),
                 done_after: secs(35.0),
                 memories: 0,
+                memory_texts: Vec::new(),
                 error_message: Some("document could not be parsed: unsupported encoding".to_owned()),
                 backdate: secs(95.0),
             },
@@ -195,6 +287,7 @@ pub(crate) fn demo_jobs() -> Vec<(Uuid, JobSpec)> {
                 processing_after: secs(1.2),
                 done_after: secs(90.0),
                 memories: 1,
+                memory_texts: vec!["Escalated the billing ticket to the finance team.".to_owned()],
                 error_message: Some("entity resolution timed out for 2 of 3 extractions".to_owned()),
                 backdate: secs(120.0),
             },
@@ -283,6 +376,7 @@ mod tests {
             processing_after: Duration::ZERO,
             done_after: Duration::from_secs(100),
             memories: 4,
+            memory_texts: Vec::new(),
             error_message: Some("only when terminal".into()),
             backdate: Duration::from_secs(50),
         };
@@ -294,5 +388,95 @@ mod tests {
         assert_eq!(v["memories_created"], 2);
         assert_eq!(v["memory_ids"].as_array().unwrap().len(), 2);
         assert_eq!(v["error_message"], serde_json::Value::Null);
+    }
+
+    fn spec(memories: u64, processing_ms: u64, done_ms: u64, backdate_ms: u64) -> JobSpec {
+        JobSpec {
+            document_id: "doc-1".into(),
+            final_state: FinalState::Completed,
+            processing_after: Duration::from_millis(processing_ms),
+            done_after: Duration::from_millis(done_ms),
+            memories,
+            memory_texts: vec!["I love green tea.".into(), "Lives in Oslo.".into()],
+            error_message: None,
+            backdate: Duration::from_millis(backdate_ms),
+        }
+    }
+
+    fn memory_ids(store: &JobStore, id: &Uuid) -> Vec<Uuid> {
+        match &store.jobs[id] {
+            Job::Timed(job) => job.memory_ids.clone(),
+            Job::Raw(_) => Vec::new(),
+        }
+    }
+
+    #[test]
+    fn memories_are_readable_once_listed() {
+        let mut store = JobStore::default();
+        let id = Uuid::new_v4();
+        store.insert(id, spec(4, 0, 100_000, 50_000));
+        let listed = body(&store, &id.to_string())["memory_ids"].clone();
+        let all = memory_ids(&store, &id);
+        assert_eq!(listed, serde_json::json!([all[0].to_string(), all[1].to_string()]));
+        let read = |m: &Uuid| -> Option<serde_json::Value> {
+            store.memory_body(m, TimeFormat::Z).map(|b| serde_json::from_slice(&b).unwrap())
+        };
+        let first = read(&all[0]).unwrap();
+        assert_eq!(first["memory_id"], all[0].to_string());
+        assert_eq!(first["content"], "I love green tea.");
+        assert_eq!(first["memory_type"], "preference");
+        assert_eq!(first["source_document_id"], "doc-1");
+        assert_eq!(first["updated_at"], serde_json::Value::Null);
+        assert_eq!(read(&all[1]).unwrap()["content"], "Lives in Oslo.");
+        assert!(read(&all[2]).is_none() && read(&all[3]).is_none());
+        assert!(read(&Uuid::new_v4()).is_none());
+    }
+
+    #[test]
+    fn last_memory_is_created_at_completion() {
+        let mut store = JobStore::default();
+        let id = Uuid::new_v4();
+        store.insert(id, spec(3, 1_000, 4_000, 10_000));
+        let status = body(&store, &id.to_string());
+        let ids = memory_ids(&store, &id);
+        let time = |v: &serde_json::Value| v.as_str().unwrap().parse::<Timestamp>().unwrap();
+        let created: Vec<Timestamp> = ids
+            .iter()
+            .map(|m| {
+                let v: serde_json::Value =
+                    serde_json::from_slice(&store.memory_body(m, TimeFormat::Z).unwrap()).unwrap();
+                time(&v["created_at"])
+            })
+            .collect();
+        assert_eq!(created[2], time(&status["completed_at"]));
+        assert!(created[0] < created[1] && created[1] < created[2], "{created:?}");
+        assert!(time(&status["started_at"]) < created[0]);
+    }
+
+    #[test]
+    fn appearance_matches_the_reported_count() {
+        for (n, processing, done) in [(1, 0, 0), (3, 100, 1_000), (7, 0, 1), (10, 5, 5), (1_000, 10, 2_000)] {
+            let job = TimedJob::new(spec(n, processing, done, 0));
+            for index in 0..n as usize {
+                let at = job.appears_after(index);
+                assert!(job.progress(at).count > index as u64, "{n} {index}");
+                if let Some(before) = at.checked_sub(Duration::from_nanos(1)) {
+                    assert!(job.progress(before).count <= index as u64, "{n} {index}");
+                }
+            }
+            assert_eq!(job.appears_after(n as usize - 1), job.spec.done_after);
+        }
+    }
+
+    #[test]
+    fn replacing_a_job_drops_its_memories() {
+        let mut store = JobStore::default();
+        let id = Uuid::new_v4();
+        store.insert(id, spec(2, 0, 0, 0));
+        let old = memory_ids(&store, &id);
+        assert!(store.memory_body(&old[0], TimeFormat::Z).is_some());
+        store.insert_raw(id, RawValue::from_string("{}".into()).unwrap());
+        assert!(store.memory_body(&old[0], TimeFormat::Z).is_none());
+        assert!(store.memories.is_empty());
     }
 }

@@ -1,11 +1,27 @@
 //! A Synap-compatible HTTP/1.1 server for loopback tests and demos.
 //!
 //! It speaks the subset of the Synap REST contract that libsynap uses
-//! (`memories.status`, `whoami`, `/health`, telemetry), with ingestion jobs
-//! that move from `queued` to a terminal state over time, and an optional
-//! control endpoint (`/_emulator/...`) that scripts jobs and wire faults:
-//! scripted answers, delays, garbage, truncated, gzip, chunked, endless and
-//! trickled bodies, dropped connections.
+//! (`memories.create`, `.batch`, `.status` and `.get`, `whoami`, `/health`,
+//! telemetry), with ingestion jobs that move from `queued` to a terminal
+//! state over time, and an optional control endpoint (`/_emulator/...`)
+//! that scripts jobs and wire faults: scripted answers, delays, garbage,
+//! truncated, gzip, chunked, endless and trickled bodies, dropped
+//! connections. Faults key on the request path, so they apply to every
+//! route alike.
+//!
+//! Ingestion: create and batch check each document as the service does
+//! (422 with FastAPI's `{"detail": [{"type", "loc", "msg", "input"}]}`,
+//! 400 for ids that do not fit the instance's tenancy, 409 for a reused
+//! `document_id`) and queue a job that is `processing` after
+//! [`Config::create_processing_after_ms`] and terminal after
+//! [`Config::create_done_after_ms`]. Its memories are the document's first
+//! sentences (up to five), typed by keyword (preference, emotion,
+//! temporal_event, episode, else fact), and each can be read with
+//! `GET /api/v1/memories/{id}` from the moment the job's status lists it.
+//! A document containing [`FAIL_MARKER`] is accepted and its job ends
+//! `failed`; one containing [`PARTIAL_MARKER`] ends `partial_success`.
+//! Jobs scripted through the control endpoint, and the demo jobs, produce
+//! readable memories too, with sample contents.
 //!
 //! It can serve HTTPS ([`Config::tls`], with [`tls::TestPki`] to make a CA
 //! and a certificate at test time) and act as an HTTP CONNECT proxy whose
@@ -20,7 +36,10 @@ mod control;
 mod fault_writers;
 mod faults;
 mod http;
+mod ingest;
+mod isodate;
 mod jobs;
+mod memories;
 mod reqlog;
 mod routes;
 mod server;
@@ -28,8 +47,10 @@ mod state;
 mod timefmt;
 pub mod tls;
 mod transport;
+mod validate;
 
 pub use config::{Config, TimeFormat, UnknownTimeFormat};
+pub use ingest::{FAIL_MARKER, PARTIAL_MARKER};
 pub use server::Emulator;
 pub use tls::{TestPki, TlsIdentity};
 

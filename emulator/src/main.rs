@@ -5,12 +5,21 @@ use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use synap_emulator::{Config, DEV_API_KEY, Emulator, TestPki, TimeFormat, TlsIdentity};
+use synap_emulator::{Config, DEV_API_KEY, Emulator, FAIL_MARKER, PARTIAL_MARKER, TestPki, TimeFormat, TlsIdentity};
 
 const USAGE: &str = "\
 Usage: synap-emulator [OPTIONS]
 
-A Synap-compatible HTTP/1.1 server for local tests and demos.
+A Synap-compatible HTTP/1.1 server for local tests and demos. Routes:
+GET /health, GET /api/v1/auth/whoami, POST /api/v1/memories/create,
+POST /api/v1/memories/batch, GET /api/v1/memories/status/{ingestion_id},
+GET /api/v1/memories/{memory_id}, POST /v1/telemetry/batch.
+
+A created document's job is queued, then processing, then completed; its
+first sentences (up to 5) become its memories, readable by id as soon as
+its status lists them. A document containing FAIL_INGEST is accepted and
+its job ends failed; one containing PARTIAL_INGEST ends partial_success.
+A document_id may be used once (409 after).
 
 Options:
   --host IP             address to bind (default 127.0.0.1)
@@ -21,6 +30,12 @@ Options:
   --time-format F       timestamp format: z, naive, offset, millis or nanos
                         (default z)
   --no-demo             do not seed the demo ingestion jobs
+  --create-processing-after-ms N
+                        a created job turns processing N ms after it was
+                        queued (default 500)
+  --create-done-after-ms N
+                        ... and terminal N ms after it was queued
+                        (default 2000)
   --tls-cert FILE       serve HTTPS with this PEM certificate chain (server
                         certificate first); needs --tls-key
   --tls-key FILE        the PEM private key of --tls-cert
@@ -33,7 +48,12 @@ Options:
                         the tunnel when serving HTTPS)
   --help                print this help
 
-With --control, POST /_emulator/faults {\"path\": P, \"count\": N, \"fault\": F}
+With --control, POST /_emulator/config {\"time_format\": T,
+\"create_processing_after_ms\": N, \"create_done_after_ms\": N} changes those
+settings (each optional), GET /_emulator/requests lists the requests seen
+(method, path, query, headers, body), POST /_emulator/jobs scripts a job,
+POST /_emulator/reset clears faults and the log, and
+POST /_emulator/faults {\"path\": P, \"count\": N, \"fault\": F}
 scripts the next N answers on path P (\"*\": any path); F is one of
 (optional fields show their defaults):
   {\"kind\":\"respond\",\"status\":S,\"headers\":{},\"body\":\"\"}  this answer
@@ -47,7 +67,8 @@ scripts the next N answers on path P (\"*\": any path); F is one of
                                           200, chunked JSON that never ends
   {\"kind\":\"trickle\",\"interval_ms\":10}     one byte per interval
 
-The first line on stdout is the base URL. Runs until killed.";
+The first line on stdout is the base URL, written after the banner on
+stderr. Runs until killed.";
 
 fn main() -> ExitCode {
     let args = match parse_args(std::env::args().skip(1)) {
@@ -85,6 +106,7 @@ fn main() -> ExitCode {
     let proxy = config.proxy;
     let seed_demo = config.seed_demo;
     let time_format = config.time_format;
+    let create_timing = (config.create_processing_after_ms, config.create_done_after_ms);
 
     let emulator = match Emulator::start(config) {
         Ok(e) => e,
@@ -93,10 +115,6 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let mut stdout = std::io::stdout();
-    let _ = writeln!(stdout, "{}", emulator.base_url());
-    let _ = stdout.flush();
-
     if seed_demo {
         for line in synap_emulator::demo_job_lines() {
             eprintln!("{line}");
@@ -108,6 +126,12 @@ fn main() -> ExitCode {
         eprintln!("accepting {key_count} API key(s)");
     }
     eprintln!("timestamps: {time_format}");
+    eprintln!(
+        "created jobs: processing after {} ms, done after {} ms; {FAIL_MARKER} in a document fails its job, \
+         {PARTIAL_MARKER} makes it partial_success",
+        create_timing.0,
+        create_timing.1.max(create_timing.0)
+    );
     if let Some(note) = tls_note {
         eprintln!("{note}");
     }
@@ -117,6 +141,10 @@ fn main() -> ExitCode {
     if control {
         eprintln!("control endpoint: {}/_emulator/", emulator.base_url());
     }
+    // Last, so whoever waits for the URL finds the banner complete.
+    let mut stdout = std::io::stdout();
+    let _ = writeln!(stdout, "{}", emulator.base_url());
+    let _ = stdout.flush();
     loop {
         std::thread::park();
     }
@@ -147,6 +175,10 @@ fn generate_pki(dir: &std::path::Path) -> std::io::Result<(TlsIdentity, PathBuf)
     let ca_file = dir.join("ca.pem");
     std::fs::write(&ca_file, &pki.ca_cert_pem)?;
     Ok((pki.identity(), ca_file))
+}
+
+fn millis(v: &str, flag: &str) -> Result<u64, String> {
+    v.parse().map_err(|_| format!("{flag}: {v:?} is not a number of milliseconds"))
 }
 
 /// `Ok(None)` means `--help`.
@@ -184,6 +216,8 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Args>, String
                 let v = value("--time-format")?;
                 config.time_format = v.parse::<TimeFormat>().map_err(|e| format!("--time-format: {e}"))?;
             }
+            "--create-processing-after-ms" => config.create_processing_after_ms = millis(&value(&flag)?, &flag)?,
+            "--create-done-after-ms" => config.create_done_after_ms = millis(&value(&flag)?, &flag)?,
             "--tls-cert" => cert = Some(PathBuf::from(value("--tls-cert")?)),
             "--tls-key" => key = Some(PathBuf::from(value("--tls-key")?)),
             "--tls-generate" => generate = Some(PathBuf::from(value("--tls-generate")?)),

@@ -4,21 +4,25 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::http::{Request, Response, percent_decode};
+use crate::ingest;
 use crate::state::{State, lock};
 
-const STATUS_PREFIX: &str = "/api/v1/memories/status/";
+const MEMORIES_PREFIX: &str = "/api/v1/memories/";
 
 enum Route<'a> {
     Health,
     Telemetry,
     Whoami,
+    Create,
+    Batch,
     Status(&'a str),
+    Memory(&'a str),
 }
 
 impl Route<'_> {
     fn method(&self) -> &'static str {
         match self {
-            Route::Telemetry => "POST",
+            Route::Telemetry | Route::Create | Route::Batch => "POST",
             _ => "GET",
         }
     }
@@ -30,9 +34,16 @@ fn route(path: &str) -> Option<Route<'_>> {
         "/health" => Some(Route::Health),
         "/v1/telemetry/batch" => Some(Route::Telemetry),
         "/api/v1/auth/whoami" => Some(Route::Whoami),
+        "/api/v1/memories/create" => Some(Route::Create),
+        "/api/v1/memories/batch" => Some(Route::Batch),
         _ => {
-            let id = path.strip_prefix(STATUS_PREFIX)?;
-            (!id.is_empty() && !id.contains('/')).then_some(Route::Status(id))
+            let rest = path.strip_prefix(MEMORIES_PREFIX)?;
+            let segment = |s: &str| !s.is_empty() && !s.contains('/');
+            match rest.strip_prefix("status/") {
+                Some(id) => segment(id).then_some(Route::Status(id)),
+                // `status` alone is the status route without its id, not a memory.
+                None => (segment(rest) && rest != "status").then_some(Route::Memory(rest)),
+            }
         }
     }
 }
@@ -53,7 +64,10 @@ pub(crate) fn handle(state: &State, req: &Request) -> Response {
         Route::Health => Response::json(200, &serde_json::json!({ "status": "ok" })),
         Route::Telemetry => Response::new(202, "{}"),
         Route::Whoami => authorized(state, req).unwrap_or_else(|| whoami(state)),
+        Route::Create => authorized(state, req).unwrap_or_else(|| ingest::create(state, req)),
+        Route::Batch => authorized(state, req).unwrap_or_else(|| ingest::batch(state, req)),
         Route::Status(id) => authorized(state, req).unwrap_or_else(|| status(state, id)),
+        Route::Memory(id) => authorized(state, req).unwrap_or_else(|| memory(state, id)),
     }
 }
 
@@ -97,6 +111,16 @@ fn status(state: &State, raw_id: &str) -> Response {
     match body {
         Some(body) => Response::new(200, body),
         None => Response::detail(404, "Ingestion job not found"),
+    }
+}
+
+/// Unknown and malformed ids alike are 404, as the service answers for
+/// memories outside the key's scope.
+fn memory(state: &State, raw_id: &str) -> Response {
+    let body = Uuid::parse_str(raw_id).ok().and_then(|id| lock(&state.jobs).memory_body(&id, state.time_format()));
+    match body {
+        Some(body) => Response::new(200, body),
+        None => Response::detail(404, "Memory not found"),
     }
 }
 

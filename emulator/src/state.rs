@@ -1,6 +1,6 @@
 //! Everything one emulator shares between its threads.
 
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -19,6 +19,9 @@ pub(crate) struct State {
     /// Built from `config.tls` once, at start.
     pub tls: Option<Arc<ServerConfig>>,
     time_format: AtomicU8,
+    /// Timing of jobs made by create and batch (changeable via control).
+    create_processing_after_ms: AtomicU64,
+    create_done_after_ms: AtomicU64,
     pub jobs: Mutex<JobStore>,
     pub faults: Mutex<FaultQueue>,
     pub log: Mutex<RequestLog>,
@@ -35,6 +38,8 @@ impl State {
         }
         State {
             time_format: AtomicU8::new(format_index(config.time_format)),
+            create_processing_after_ms: AtomicU64::new(config.create_processing_after_ms),
+            create_done_after_ms: AtomicU64::new(config.create_done_after_ms),
             config,
             tls,
             jobs: Mutex::new(jobs),
@@ -52,6 +57,21 @@ impl State {
 
     pub fn set_time_format(&self, fmt: TimeFormat) {
         self.time_format.store(format_index(fmt), Ordering::Relaxed);
+    }
+
+    /// (processing after, done after) for a job made now by create or batch.
+    pub fn create_timing(&self) -> (Duration, Duration) {
+        let ms = |a: &AtomicU64| Duration::from_millis(a.load(Ordering::Relaxed));
+        (ms(&self.create_processing_after_ms), ms(&self.create_done_after_ms))
+    }
+
+    pub fn set_create_timing(&self, processing_after_ms: Option<u64>, done_after_ms: Option<u64>) {
+        if let Some(ms) = processing_after_ms {
+            self.create_processing_after_ms.store(ms, Ordering::Relaxed);
+        }
+        if let Some(ms) = done_after_ms {
+            self.create_done_after_ms.store(ms, Ordering::Relaxed);
+        }
     }
 
     /// Counts a request in the current minute; returns (remaining, reset as

@@ -80,6 +80,9 @@ fn bad_arguments_exit_2_and_help_exits_0() {
         &["--time-format", "iso"],
         &["--api-key", ""],
         &["--control=yes"],
+        &["--create-done-after-ms", "-1"],
+        &["--create-processing-after-ms", "soon"],
+        &["--create-done-after-ms"],
     ] {
         let out = Command::new(BIN).args(args).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}");
@@ -89,9 +92,43 @@ fn bad_arguments_exit_2_and_help_exits_0() {
     let out = Command::new(BIN).arg("--help").output().unwrap();
     assert_eq!(out.status.code(), Some(0));
     let help = String::from_utf8_lossy(&out.stdout);
-    for word in ["--time-format", "--tls-generate", "--proxy", r#""kind":"endless""#] {
+    for word in [
+        "--time-format",
+        "--tls-generate",
+        "--proxy",
+        r#""kind":"endless""#,
+        "--create-done-after-ms",
+        "POST /api/v1/memories/create",
+        "GET /api/v1/memories/{memory_id}",
+        "FAIL_INGEST",
+        "PARTIAL_INGEST",
+        "create_processing_after_ms",
+    ] {
         assert!(help.contains(word), "{word} missing from --help");
     }
+}
+
+#[test]
+fn create_timing_flags_set_how_long_created_jobs_take() {
+    let (child, base) = spawn(&["--port", "0", "--create-processing-after-ms=0", "--create-done-after-ms", "0"]);
+    let agent: ureq::Agent = ureq::Agent::config_builder().proxy(None).build().into();
+    let auth = "Bearer synap_dev_emulator";
+    let mut r = agent
+        .post(format!("{base}/api/v1/memories/create"))
+        .header("Authorization", auth)
+        .send(r#"{"document": "Prefers window seats on long flights."}"#)
+        .unwrap();
+    let ack: serde_json::Value = serde_json::from_str(&r.body_mut().read_to_string().unwrap()).unwrap();
+    let id = ack["ingestion_id"].as_str().unwrap();
+    let mut r = agent.get(format!("{base}/api/v1/memories/status/{id}")).header("Authorization", auth).call().unwrap();
+    let status: serde_json::Value = serde_json::from_str(&r.body_mut().read_to_string().unwrap()).unwrap();
+    assert_eq!(status["status"], "completed");
+    let memory_id = status["memory_ids"][0].as_str().unwrap();
+    let mut r = agent.get(format!("{base}/api/v1/memories/{memory_id}")).header("Authorization", auth).call().unwrap();
+    let memory: serde_json::Value = serde_json::from_str(&r.body_mut().read_to_string().unwrap()).unwrap();
+    assert_eq!(memory["content"], "Prefers window seats on long flights.");
+    let err = stop(child);
+    assert!(err.contains("created jobs: processing after 0 ms, done after 0 ms"), "{err}");
 }
 
 /// Starts the binary; returns it and its base URL.

@@ -64,6 +64,29 @@ pub fn status_path(id: &str) -> String {
     format!("/api/v1/memories/status/{id}")
 }
 
+pub const CREATE: &str = "/api/v1/memories/create";
+pub const BATCH: &str = "/api/v1/memories/batch";
+
+pub fn memory_path(id: &str) -> String {
+    format!("/api/v1/memories/{id}")
+}
+
+/// A control-enabled emulator whose created jobs finish at once.
+pub fn start_instant() -> Emulator {
+    Emulator::start(Config {
+        control: true,
+        create_processing_after_ms: 0,
+        create_done_after_ms: 0,
+        ..Config::default()
+    })
+    .expect("emulator starts")
+}
+
+/// An authorized JSON POST.
+pub fn post(emu: &Emulator, path: &str, body: &Value) -> Resp {
+    request(emu, "POST", path, &[AUTH, ("Content-Type", "application/json")], Some(&body.to_string()))
+}
+
 #[derive(Debug)]
 pub struct Resp {
     pub status: u16,
