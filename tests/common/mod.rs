@@ -95,6 +95,11 @@ impl Emu {
         log["requests"].as_array().cloned().unwrap_or_default()
     }
 
+    /// Changes run-time settings (`POST /_emulator/config`).
+    pub fn post_config(&self, config: Value) {
+        self.post("/_emulator/config", config);
+    }
+
     pub fn set_time_format(&self, format: &str) {
         self.post("/_emulator/config", json!({ "time_format": format }));
     }
