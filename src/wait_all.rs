@@ -142,10 +142,17 @@ impl Client {
         };
         let workers = options.max_in_flight.min(ids.len().max(1));
         let cancelled_by_callback = std::thread::scope(|scope| {
-            for _ in 0..workers {
-                scope.spawn(|| self.poll_jobs(&shared, &ids));
+            let handles: Vec<_> = (0..workers).map(|_| scope.spawn(|| self.poll_jobs(&shared, &ids))).collect();
+            let cancelled = self.report_progress(&shared, &mut progress);
+            // Joined, not left to the scope: the scope only waits for the
+            // workers' code to end, and a detached thread still exiting when
+            // the program does is reported as a leak by valgrind.
+            for handle in handles {
+                if let Err(panic) = handle.join() {
+                    std::panic::resume_unwind(panic);
+                }
             }
-            self.report_progress(&shared, &mut progress)
+            cancelled
         });
         let board = shared.board.into_inner().unwrap_or_else(|p| p.into_inner());
         let cancelled = cancelled_by_callback || cancel.is_some_and(CancelToken::is_cancelled);
