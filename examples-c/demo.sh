@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
-# Starts the local Synap emulator on a free loopback port and runs
-# synap-status on its demo jobs: one that moves queued -> processing ->
-# completed over a few seconds, one failed, one partial_success.
-#   demo.sh SYNAP_STATUS_BINARY EMULATOR_BINARY
+# Starts the local Synap emulator on a free loopback port, ingests a chat
+# transcript with synap-ingest (create, wait with progress, print the
+# memories it produced), then runs synap-status on the emulator's demo
+# jobs: one that moves queued -> processing -> completed over a few
+# seconds, one failed, one partial_success.
+#   demo.sh SYNAP_STATUS_BINARY SYNAP_INGEST_BINARY EMULATOR_BINARY
 set -euo pipefail
 
-status_bin=${1:?usage: demo.sh SYNAP_STATUS_BINARY EMULATOR_BINARY}
-emulator_bin=${2:?usage: demo.sh SYNAP_STATUS_BINARY EMULATOR_BINARY}
+usage="usage: demo.sh SYNAP_STATUS_BINARY SYNAP_INGEST_BINARY EMULATOR_BINARY"
+status_bin=${1:?$usage}
+ingest_bin=${2:?$usage}
+emulator_bin=${3:?$usage}
+sample="$(dirname "$0")/sample-chat.txt"
 
 # The demo jobs the emulator seeds at start, and its development key.
 progressing=6f1c9e2a-3b7d-4a58-9c0e-2d4b6a8f1e37
@@ -42,6 +47,17 @@ run "$progressing"
 sleep 3
 echo "== 5 s later: it has completed (one JSON object per line this time)"
 run --json "$progressing" "$failed" "$partial"
+
+echo "== ingest a chat transcript, wait for it, print the memories it produced"
+echo "\$ synap-ingest --document-id demo-chat-1 $sample"
+"$ingest_bin" --base-url "$base_url" --document-id demo-chat-1 "$sample"
+
+echo "== the same document id again: the service refuses a duplicate (exit status 6, SYNAP_CONFLICT)"
+set +e
+"$ingest_bin" --base-url "$base_url" --document-id demo-chat-1 "$sample"
+code=$?
+set -e
+[ "$code" -eq 6 ] || { echo "demo: expected exit status 6 (SYNAP_CONFLICT), got $code" >&2; exit 1; }
 
 echo "== an unknown job and a malformed id: errors on stderr, exit status = first error code"
 set +e

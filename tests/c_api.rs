@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use common::Emu;
-use common::cprog::{compile, run, status_fixtures, text, valgrind};
+use common::cprog::{compile, root, run, status_fixtures, text, valgrind};
 use serde_json::json;
 use synap_emulator::{DEMO_FAILED_ID, DEMO_PARTIAL_ID, DEMO_PROGRESSING_ID, DEV_API_KEY};
 
@@ -118,6 +118,40 @@ fn c_ingest_tests_pass_under_valgrind() {
     assert!(stdout.trim_end().ends_with(" passed, 0 failed"), "{stdout}");
     // Refused arguments never reached the server.
     assert!(emu.requests(None).iter().all(|r| !r["path"].as_str().unwrap().contains("..")));
+}
+
+#[test]
+fn synap_ingest_example_ingests_waits_and_prints_memories_under_valgrind() {
+    let binary = compile("examples-c/synap-ingest.c", "synap-ingest");
+    let emu = Emu::start();
+    emu.post_config(json!({"create_processing_after_ms": 50, "create_done_after_ms": 300}));
+    let sample = root().join("examples-c/sample-chat.txt");
+    let ingest = |args: &[&str], valgrind_it: bool| {
+        let mut cmd = if valgrind_it { valgrind() } else { Command::new(&binary) };
+        if valgrind_it {
+            cmd.arg(&binary);
+        }
+        cmd.args(["--base-url", &emu.base_url, "--interval", "0.1"]).args(args);
+        run(cmd.env("SYNAP_API_KEY", DEV_API_KEY).env_remove("SYNAP_BASE_URL"))
+    };
+    let out = ingest(&["--document-id", "ex-1", sample.to_str().unwrap()], true);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", text(&out.stderr));
+    assert!(stdout.contains(": completed, 5 memories"), "{stdout}");
+    assert!(stdout.contains("- [preference] I only drink decaf after 3pm"), "{stdout}");
+    assert!(text(&out.stderr).contains(": completed after "), "{}", text(&out.stderr));
+
+    let out = ingest(&["--document-id", "ex-1", sample.to_str().unwrap()], false);
+    assert_eq!(out.status.code(), Some(6), "a repeated document id is SYNAP_CONFLICT");
+    let failing = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("fail-ingest.txt");
+    std::fs::write(&failing, "This document says FAIL_INGEST so it cannot be processed.").unwrap();
+    let out = ingest(&[failing.to_str().unwrap()], false);
+    assert_eq!(out.status.code(), Some(65), "a failed job: {}", text(&out.stdout));
+    assert!(text(&out.stdout).contains("error: extraction failed"), "{}", text(&out.stdout));
+    let out = ingest(&["--type", "support-ticket", sample.to_str().unwrap()], false);
+    assert_eq!(out.status.code(), Some(1), "unknown type refused locally");
+    let out = ingest(&["/nonexistent/file"], false);
+    assert_eq!(out.status.code(), Some(64));
 }
 
 #[test]
