@@ -1,11 +1,22 @@
 //! Generates the C header from `src/ffi` with cbindgen into `OUT_DIR`.
 //! The committed `include/synap.h` must equal it: `tests/header.rs` checks
 //! that, and rewrites the file when `SYNAP_UPDATE_HEADER=1`.
+//!
+//! On ELF systems it also gives the shared library the soname
+//! `libsynap.so.<major>`: a program built against one major version loads
+//! only a library of that major version, never an incompatible later one.
 
 use std::env;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 fn main() {
+    let major = env::var("CARGO_PKG_VERSION_MAJOR").expect("cargo sets the version");
+    if is_elf() {
+        let soname = format!("libsynap.so.{major}");
+        println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,{soname}");
+        link_soname_beside_library(&soname);
+    }
+
     let crate_dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let out = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("synap.h");
     println!("cargo:rerun-if-changed=src/ffi");
@@ -31,4 +42,30 @@ fn main() {
         .generate()
         .expect("cbindgen can read src/ffi")
         .write_to_file(&out);
+}
+
+/// Linux, the BSDs, illumos and the like; not Apple, Windows or wasm.
+fn is_elf() -> bool {
+    let os = env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
+    let family = env::var("CARGO_CFG_TARGET_FAMILY").unwrap_or_default();
+    let vendor = env::var("CARGO_CFG_TARGET_VENDOR").unwrap_or_default();
+    family.split(',').any(|f| f == "unix") && vendor != "apple" && os != "emscripten"
+}
+
+/// A program linked against `libsynap.so` asks the loader for the soname,
+/// which cargo does not make: a link `libsynap.so.<major> -> libsynap.so`
+/// beside the library lets programs built in the tree (the tests, the
+/// examples) run from it. OUT_DIR is `<profile dir>/build/synap-<hash>/out`.
+fn link_soname_beside_library(soname: &str) {
+    let out = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
+    let Some(profile_dir) = out.ancestors().nth(3) else { return };
+    let link = profile_dir.join(soname);
+    if std::fs::read_link(&link).is_ok_and(|target| target == Path::new("libsynap.so")) {
+        return;
+    }
+    let _ = std::fs::remove_file(&link);
+    #[cfg(unix)]
+    if let Err(e) = std::os::unix::fs::symlink("libsynap.so", &link) {
+        println!("cargo:warning=cannot link {} to libsynap.so: {e}", link.display());
+    }
 }

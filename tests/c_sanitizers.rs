@@ -1,0 +1,143 @@
+//! The C tests and the example built with AddressSanitizer (with its leak
+//! checker) and UndefinedBehaviorSanitizer, by gcc and by clang, and run
+//! against the emulator. libsynap.so itself is not instrumented: the
+//! sanitizer runtime replaces malloc and free for the whole process, so
+//! leaks and bad frees of the library's allocations are still caught.
+//!
+//! A canary program checks first that each build does catch a use after
+//! free, undefined behaviour and a leaked libsynap handle.
+
+mod common;
+mod compilers;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use common::Emu;
+use common::cprog::{run, status_fixtures, text};
+use compilers::Compiler;
+use serde_json::json;
+use synap_emulator::{DEMO_FAILED_ID, DEMO_PARTIAL_ID, DEV_API_KEY};
+
+const SANITIZE: [&str; 4] =
+    ["-fsanitize=address,undefined", "-fno-omit-frame-pointer", "-fno-sanitize-recover=all", "-O1"];
+
+/// Runs `binary` with the sanitizers set to stop at the first report.
+/// Full stacks on malloc (`fast_unwind_on_malloc=0`): the library has no
+/// frame pointers, and a leak report must name the libsynap call.
+///
+/// No leak suppressions are needed: the thread handle Rust's standard
+/// library keeps per thread, which valgrind calls "possibly lost" (see
+/// tests/valgrind.supp), is reached through an interior pointer from
+/// thread-local storage, and LeakSanitizer counts that as reachable.
+fn sanitized(binary: &Path) -> Command {
+    let mut cmd = Command::new(binary);
+    cmd.env("ASAN_OPTIONS", "detect_leaks=1:halt_on_error=1:fast_unwind_on_malloc=0")
+        .env("UBSAN_OPTIONS", "print_stacktrace=1:halt_on_error=1")
+        .env_remove("SYNAP_API_KEY")
+        .env_remove("SYNAP_BASE_URL");
+    cmd
+}
+
+fn build(compiler: Compiler, source: &str, name: &str) -> PathBuf {
+    compilers::compile_c(compiler, source, name, &SANITIZE)
+}
+
+/// Fails with the program's output if it did not exit with `code` or a
+/// sanitizer spoke.
+fn assert_clean(what: &str, out: &Output, code: i32) {
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    let report = ["Sanitizer", "runtime error:"].iter().any(|m| stderr.contains(m));
+    assert!(
+        out.status.code() == Some(code) && !report,
+        "{what}: {:?}, expected {code}:\n{stdout}\n{stderr}",
+        out.status
+    );
+}
+
+const CANARY: &str = r#"#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include "synap.h"
+int main(int argc, char **argv) {
+    const char *what = argc > 1 ? argv[1] : "";
+    SynapOptions *options = synap_options_new();
+    if (strcmp(what, "use-after-free") == 0) {
+        char *volatile buffer = malloc(4);
+        free(buffer);
+        buffer[0] = 1;
+    }
+    int result = 0;
+    if (strcmp(what, "undefined") == 0) {
+        volatile int big = INT_MAX;
+        result = big + argc;
+    }
+    if (strcmp(what, "leak") == 0) (void)synap_options_new();
+    synap_options_free(options);
+    return result != 0 && result != INT_MIN;
+}
+"#;
+
+/// The sanitizers of this build are live: each planted bug is reported.
+fn canary_catches_planted_bugs(compiler: Compiler) {
+    let source = Path::new(env!("CARGO_TARGET_TMPDIR")).join("sanitizer_canary.c");
+    std::fs::write(&source, CANARY).unwrap();
+    let binary = build(compiler, source.to_str().unwrap(), "sanitizer_canary");
+    assert_clean("canary without a bug", &run(&mut sanitized(&binary)), 0);
+    for (bug, report) in [
+        ("use-after-free", "heap-use-after-free"),
+        ("undefined", "signed integer overflow"),
+        ("leak", "synap_options_new"),
+    ] {
+        let out = run(sanitized(&binary).arg(bug));
+        let stderr = text(&out.stderr);
+        assert!(
+            !out.status.success() && stderr.contains(report),
+            "{compiler:?} missed the {bug}: {:?}\n{stderr}",
+            out.status
+        );
+    }
+}
+
+fn c_status_tests(compiler: Compiler) {
+    let binary = build(compiler, "tests/c/test_status.c", "test_status-sanitized");
+    let emu = Emu::start();
+    let mut cmd = sanitized(&binary);
+    for (name, value) in status_fixtures(&emu) {
+        cmd.env(format!("SYNAP_FIX_{name}"), value);
+    }
+    let out = run(&mut cmd);
+    assert_clean("tests/c/test_status.c", &out, 0);
+    assert!(text(&out.stdout).trim_end().ends_with(" passed, 0 failed"), "{}", text(&out.stdout));
+}
+
+fn example(compiler: Compiler) {
+    let binary = build(compiler, "examples-c/synap-status.c", "synap-status-sanitized");
+    let emu = Emu::start();
+    let status = |args: &[&str]| {
+        run(sanitized(&binary).args(["--base-url", &emu.base_url]).args(args).env("SYNAP_API_KEY", DEV_API_KEY))
+    };
+    let unknown = "00000000-0000-4000-8000-000000000000";
+    assert_clean("synap-status", &status(&[DEMO_PARTIAL_ID, unknown, "../../x"]), 3);
+    assert_clean("synap-status --json", &status(&["--json", DEMO_FAILED_ID, DEMO_PARTIAL_ID]), 0);
+    let job = emu.job(json!({"processing_after_ms": 100, "done_after_ms": 300, "memories": 2}));
+    assert_clean("synap-status --wait", &status(&["--wait", "--interval", "0.1", "--verbose", &job]), 0);
+}
+
+fn all_checks(compiler: Compiler) {
+    canary_catches_planted_bugs(compiler);
+    c_status_tests(compiler);
+    example(compiler);
+}
+
+#[test]
+fn c_programs_are_clean_under_sanitizers_with_gcc() {
+    all_checks(compilers::available(compilers::GCC).unwrap());
+}
+
+#[test]
+fn c_programs_are_clean_under_sanitizers_with_clang() {
+    if let Some(clang) = compilers::available(compilers::CLANG) {
+        all_checks(clang);
+    }
+}
