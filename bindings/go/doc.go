@@ -1,0 +1,20 @@
+// Package synap is the Go binding of libsynap, a client for the Synap memory
+// service: the status of an ingestion job (memories.status), and waiting
+// for a job to finish.
+//
+//	client, err := synap.NewClient(apiKey, synap.WithBaseURL(url))
+//	if err != nil { ... }
+//	defer client.Close()
+//	status, err := client.MemoryStatus(ctx, id)
+//	if errors.Is(err, synap.ErrNotFound) { ... }
+//
+// It calls the C library through cgo, so libsynap.so (or libsynap.a) and
+// synap.h must be installed. After `make install` into a standard prefix
+// such as /usr/local nothing more is needed; for another prefix set
+// CGO_CFLAGS=-I<prefix>/include and CGO_LDFLAGS=-L<prefix>/lib, or build
+// with -tags synap_pkgconfig to ask pkg-config (PKG_CONFIG_PATH) instead.
+//
+// A Client is safe for concurrent use by any number of goroutines, and
+// sharing one reuses its connections. Every failure is an *Error whose
+// details are read from libsynap in the same cgo call that failed.
+package synap

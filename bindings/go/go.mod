@@ -1,0 +1,3 @@
+module github.com/synap/libsynap/bindings/go
+
+go 1.19

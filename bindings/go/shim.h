@@ -1,0 +1,65 @@
+/* C helpers for the Go binding. libsynap keeps a failure's details per OS
+ * thread, and a goroutine may move between threads between two cgo calls,
+ * so each helper makes its libsynap calls and copies the details of a
+ * failure before it returns: all within one cgo call, on one thread. */
+#ifndef SYNAP_GO_SHIM_H
+#define SYNAP_GO_SHIM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <synap.h>
+
+/* A failure's details, copied out of libsynap's per-thread last error. */
+typedef struct synapgo_error {
+    int code;
+    uint16_t http_status;
+    int64_t retry_after_ms;  /* -1: none */
+    char *message;           /* malloc'd, or NULL; the caller frees it */
+    char *correlation_id;    /* malloc'd, or NULL; the caller frees it */
+} synapgo_error;
+
+/* Which fields of synapgo_settings to apply; the rest keep their default. */
+enum {
+    SYNAPGO_BASE_URL = 1 << 0,
+    SYNAPGO_CONNECT_TIMEOUT = 1 << 1,
+    SYNAPGO_REQUEST_TIMEOUT = 1 << 2,
+    SYNAPGO_DEADLINE = 1 << 3,
+    SYNAPGO_MAX_ATTEMPTS = 1 << 4,
+    SYNAPGO_RETRY_BACKOFF = 1 << 5,
+    SYNAPGO_PROXY = 1 << 6,
+    SYNAPGO_CA_FILE = 1 << 7,
+    SYNAPGO_SYSTEM_ROOTS = 1 << 8,
+    SYNAPGO_MAX_BODY_BYTES = 1 << 9,
+    SYNAPGO_ALLOW_INSECURE_HTTP = 1 << 10
+};
+
+/* Every option of a client, as one struct so that one call applies them. */
+typedef struct synapgo_settings {
+    unsigned set; /* SYNAPGO_* bits */
+    const char *base_url;
+    uint32_t connect_timeout_ms;
+    uint32_t request_timeout_ms;
+    uint32_t deadline_ms;
+    uint32_t max_attempts;
+    uint32_t backoff_base_ms;
+    uint32_t backoff_cap_ms;
+    const char *proxy;
+    const char *ca_file;
+    bool system_roots;
+    uint64_t max_body_bytes;
+    bool allow_insecure_http;
+} synapgo_settings;
+
+/* synap_options_new, the setters `settings` asks for, synap_client_new. */
+int synapgo_client_new(const char *api_key, const synapgo_settings *settings, SynapClient **out,
+                       synapgo_error *err);
+
+/* synap_memories_status. */
+int synapgo_status(const SynapClient *client, const char *id, SynapMemoryStatus **out, synapgo_error *err);
+
+/* synap_memories_wait; `progress` is a runtime/cgo.Handle, 0 for none. */
+int synapgo_wait(const SynapClient *client, const char *id, uint32_t timeout_ms, uint32_t interval_ms,
+                 uintptr_t progress, const SynapCancel *cancel, SynapMemoryStatus **out, synapgo_error *err);
+
+#endif

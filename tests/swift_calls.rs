@@ -1,0 +1,88 @@
+//! The Swift binding cannot be built here (no Swift toolchain), so its C
+//! side is tested instead: tests/c/test_swift_calls.c makes the calls the
+//! wrapper makes, under valgrind against the emulator; it uses exactly the
+//! C functions the wrapper uses; and the wrapper's error codes have the
+//! header's values.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::Emu;
+use common::cprog::{compile, root, run, text, valgrind};
+use serde_json::json;
+
+const WRAPPER: &str = "bindings/swift/Sources/Synap/Synap.swift";
+const MIRROR: &str = "tests/c/test_swift_calls.c";
+
+/// The `synap_*` functions a source file calls.
+fn calls(path: &str) -> BTreeSet<String> {
+    let source = std::fs::read_to_string(root().join(path)).unwrap();
+    let mut found = BTreeSet::new();
+    for (at, _) in source.match_indices("synap_") {
+        let name: String = source[at..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+        if source[at + name.len()..].starts_with('(') {
+            found.insert(name);
+        }
+    }
+    found
+}
+
+#[test]
+fn swift_wrapper_calls_run_under_valgrind() {
+    let binary = compile(MIRROR, "test_swift_calls");
+    let emu = Emu::start();
+    let r429 = emu.job(json!({"memories": 1}));
+    emu.fault(&r429, 1, json!({"kind": "respond", "status": 429, "headers": {"Retry-After": "7"}, "body": "{}"}));
+    let fixtures = [
+        ("BASE_URL", emu.base_url.clone()),
+        ("COMPLETED", emu.job(json!({"document_id": "swift-doc", "memories": 2}))),
+        ("FAILED", emu.job(json!({"final_status": "failed", "memories": 0, "error_message": "boom"}))),
+        ("R429", r429),
+        ("NEVER", emu.job(json!({"done_after_ms": 3_600_000}))),
+        ("PROGRESSING", emu.job(json!({"processing_after_ms": 100, "done_after_ms": 300, "memories": 1}))),
+    ];
+    let mut cmd = valgrind();
+    cmd.arg(&binary).env_remove("SYNAP_API_KEY").env_remove("SYNAP_BASE_URL");
+    for (name, value) in &fixtures {
+        cmd.env(format!("SYNAP_FIX_{name}"), value);
+    }
+    let out = run(&mut cmd);
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert!(out.status.success(), "test_swift_calls failed ({:?}):\n{stdout}\n{stderr}", out.status);
+    assert!(stdout.trim_end().ends_with(" passed, 0 failed"), "{stdout}");
+}
+
+#[test]
+fn mirror_makes_every_call_the_swift_wrapper_makes() {
+    let wrapper = calls(WRAPPER);
+    let mirror = calls(MIRROR);
+    assert!(wrapper.len() > 20, "the wrapper's calls were found: {wrapper:?}");
+    assert_eq!(wrapper, mirror, "{MIRROR} must make exactly the C calls {WRAPPER} makes");
+    let header = std::fs::read_to_string(root().join("include/synap.h")).unwrap();
+    for name in &wrapper {
+        let declared = [" ", "*"].iter().any(|before| header.contains(&format!("{before}{name}(")));
+        assert!(declared, "{name} is not in synap.h");
+    }
+}
+
+#[test]
+fn swift_error_codes_have_the_header_values() {
+    let header = std::fs::read_to_string(root().join("include/synap.h")).unwrap();
+    let swift = std::fs::read_to_string(root().join(WRAPPER)).unwrap();
+    // `SYNAP_NOT_FOUND = 3,` in the header; `case notFound = 3` in Swift.
+    let c_codes: Vec<(String, u32)> = header
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("SYNAP_")?.strip_suffix(',')?.split_once(" = "))
+        .filter(|(name, _)| !name.starts_with("INGEST_") && !name.starts_with("LOG_") && *name != "OK")
+        .map(|(name, value)| (name.replace('_', "").to_lowercase(), value.parse().unwrap()))
+        .collect();
+    let swift_codes: Vec<(String, u32)> = swift
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("case ")?.split_once(" = "))
+        .filter_map(|(name, value)| Some((name.to_lowercase(), value.parse().ok()?)))
+        .map(|(name, value)| (name.trim_end_matches("error").to_owned(), value))
+        .collect();
+    assert_eq!(c_codes.len(), 14, "{c_codes:?}");
+    assert_eq!(swift_codes, c_codes, "SynapError.Code in {WRAPPER} against SynapCode in synap.h");
+}
