@@ -1,13 +1,20 @@
 # Builds libsynap, the C example, and runs the demo and the tests.
 #   make            library (release) and examples-c programs in build/
 #   make demo       start the local emulator and show synap-status on its demo jobs
-#   make test       every test: Rust unit and integration tests, the C tests
-#                   under valgrind, header checks, the examples against the emulator
+#   make test       every check: lint, Rust unit and integration tests, the C
+#                   tests and examples under valgrind and sanitizers, header, ABI
+#                   and soname checks, then fuzzing
+#   make lint       rustfmt and clippy, warnings as errors
+#   make fuzz       each fuzz target for FUZZ_SECONDS (default 60, 0 skips;
+#                   fuzz/run.sh), as make test does last
 #   make bench      benchmarks against nginx on loopback (BENCHMARKS.md)
 #   make bench-smoke  the same with tiny counts, for CI
+#   make install    install the library, headers, pkg-config and CMake files
+#                   (PREFIX=/usr/local DESTDIR=); make uninstall removes them
 #   make clean
 
 CARGO ?= cargo
+FUZZ_SECONDS ?= 60
 CC ?= cc
 CFLAGS ?= -O2 -g
 C_STRICT = -std=c99 -Wall -Wextra -Werror -pedantic -pthread
@@ -15,14 +22,14 @@ LIBDIR := target/release
 # What libsynap.a needs from the system (rustc --print native-static-libs).
 STATIC_LIBS = -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
 
-.PHONY: all lib examples demo test clean
+.PHONY: all lib examples demo test lint fuzz clean
 
 all: examples
 
 lib:
 	$(CARGO) build --workspace --release
 
-examples: build/synap-status build/synap-status-static
+examples: build/synap-status build/synap-status-static build/synap-ingest
 
 # Shared: found at run time through the rpath.
 build/synap-status: examples-c/synap-status.c include/synap.h lib
@@ -34,13 +41,26 @@ build/synap-status-static: examples-c/synap-status.c include/synap.h lib
 	@mkdir -p build
 	$(CC) $(C_STRICT) $(CFLAGS) -Iinclude $< -o $@ $(LIBDIR)/libsynap.a $(STATIC_LIBS)
 
+build/synap-ingest: examples-c/synap-ingest.c include/synap.h lib
+	@mkdir -p build
+	$(CC) $(C_STRICT) $(CFLAGS) -Iinclude $< -o $@ -L$(LIBDIR) -lsynap -Wl,-rpath,$(abspath $(LIBDIR))
+
 demo: examples
-	examples-c/demo.sh build/synap-status target/release/synap-emulator
+	examples-c/demo.sh build/synap-status build/synap-ingest target/release/synap-emulator
 
 # cargo build first: the C tests link the library it makes (see tests/c_api.rs).
-test:
+test: lint
 	$(CARGO) build --workspace
 	$(CARGO) test --workspace
+	FUZZ_SECONDS=$(FUZZ_SECONDS) fuzz/run.sh
+
+lint:
+	$(CARGO) fmt --all --check
+	$(CARGO) fmt --manifest-path fuzz/Cargo.toml --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+fuzz:
+	FUZZ_SECONDS=$(FUZZ_SECONDS) fuzz/run.sh
 
 clean:
 	$(CARGO) clean
@@ -55,3 +75,17 @@ bench:
 
 bench-smoke:
 	benches/run.sh --smoke
+
+# Installs what `make` built (it builds nothing itself, so it can run as
+# root after `make` ran as you): the library with its soname links, the
+# headers, pkg-config and CMake files. See packaging/install.sh.
+#   make install PREFIX=/usr/local DESTDIR=/tmp/stage
+PREFIX ?= /usr/local
+VERSION := $(shell sed -n '/^\[package\]/,/^\[/s/^version *= *"\(.*\)"/\1/p' Cargo.toml)
+INSTALL_ENV = FROM="$(LIBDIR)" PREFIX="$(PREFIX)" DESTDIR="$(DESTDIR)" VERSION="$(VERSION)" STATIC_LIBS="$(STATIC_LIBS)"
+.PHONY: install uninstall
+install:
+	$(INSTALL_ENV) packaging/install.sh install
+
+uninstall:
+	$(INSTALL_ENV) packaging/install.sh uninstall
