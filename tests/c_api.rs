@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use common::Emu;
-use common::cprog::{compile, root, run, status_fixtures, text, valgrind};
+use common::cprog::{compile, root, run, run_c_tests, status_fixtures, text, valgrind};
 use serde_json::json;
 use synap_emulator::{DEMO_FAILED_ID, DEMO_PARTIAL_ID, DEMO_PROGRESSING_ID, DEV_API_KEY};
 
@@ -17,16 +17,7 @@ fn c_status_tests_pass_under_valgrind() {
     let binary = compile("tests/c/test_status.c", "test_status");
     let emu = Emu::start();
     let fixtures = status_fixtures(&emu);
-    let mut cmd = valgrind();
-    cmd.arg(&binary).env_remove("SYNAP_API_KEY").env_remove("SYNAP_BASE_URL");
-    for (name, value) in &fixtures {
-        cmd.env(format!("SYNAP_FIX_{name}"), value);
-    }
-    let out = run(&mut cmd);
-    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
-    assert!(out.status.success(), "C tests failed ({:?}):\n{stdout}\n{stderr}", out.status);
-    assert!(stdout.trim_end().ends_with(" passed, 0 failed"), "{stdout}");
-    assert!(!stderr.contains(DEV_API_KEY), "the key reached stderr:\n{stderr}");
+    run_c_tests(&binary, &fixtures);
 
     // Every request that reached the server was for a canonical status path:
     // malformed ids never left the process.
@@ -63,16 +54,8 @@ fn c_resilience_tests_pass_under_valgrind() {
         ("W_FAILED", emu.job(json!({"final_status": "failed", "done_after_ms": 100, "error_message": "x"}))),
         ("W_NEVER", emu.job(json!({"processing_after_ms": 0, "done_after_ms": 3_600_000}))),
     ];
-    let mut cmd = valgrind();
-    cmd.arg(&binary).env_remove("SYNAP_API_KEY").env_remove("SYNAP_BASE_URL");
-    for (name, value) in &fixtures {
-        cmd.env(format!("SYNAP_FIX_{name}"), value);
-    }
     let started = std::time::Instant::now();
-    let out = run(&mut cmd);
-    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
-    assert!(out.status.success(), "C tests failed ({:?}):\n{stdout}\n{stderr}", out.status);
-    assert!(stdout.trim_end().ends_with(" passed, 0 failed"), "{stdout}");
+    run_c_tests(&binary, &fixtures);
     eprintln!("test_resilience under valgrind: {:?}", started.elapsed());
 
     let fixture = |name: &str| fixtures.iter().find(|(n, _)| *n == name).map(|(_, v)| v.clone()).unwrap();
@@ -107,15 +90,7 @@ fn c_ingest_tests_pass_under_valgrind() {
         ("FAILED", emu.job(json!({"done_after_ms": 0, "final_status": "failed", "error_message": "x"}))),
         ("NEVER", emu.job(json!({"done_after_ms": 3_600_000}))),
     ];
-    let mut cmd = valgrind();
-    cmd.arg(&binary).env_remove("SYNAP_API_KEY").env_remove("SYNAP_BASE_URL");
-    for (name, value) in &fixtures {
-        cmd.env(format!("SYNAP_FIX_{name}"), value);
-    }
-    let out = run(&mut cmd);
-    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
-    assert!(out.status.success(), "C tests failed ({:?}):\n{stdout}\n{stderr}", out.status);
-    assert!(stdout.trim_end().ends_with(" passed, 0 failed"), "{stdout}");
+    run_c_tests(&binary, &fixtures);
     // Refused arguments never reached the server.
     assert!(emu.requests(None).iter().all(|r| !r["path"].as_str().unwrap().contains("..")));
 }

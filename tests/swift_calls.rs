@@ -9,7 +9,7 @@ mod common;
 use std::collections::BTreeSet;
 
 use common::Emu;
-use common::cprog::{compile, root, run, text, valgrind};
+use common::cprog::{compile, root, run_c_tests};
 use serde_json::json;
 
 const WRAPPER: &str = "bindings/swift/Sources/Synap/Synap.swift";
@@ -42,15 +42,7 @@ fn swift_wrapper_calls_run_under_valgrind() {
         ("NEVER", emu.job(json!({"done_after_ms": 3_600_000}))),
         ("PROGRESSING", emu.job(json!({"processing_after_ms": 100, "done_after_ms": 300, "memories": 1}))),
     ];
-    let mut cmd = valgrind();
-    cmd.arg(&binary).env_remove("SYNAP_API_KEY").env_remove("SYNAP_BASE_URL");
-    for (name, value) in &fixtures {
-        cmd.env(format!("SYNAP_FIX_{name}"), value);
-    }
-    let out = run(&mut cmd);
-    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
-    assert!(out.status.success(), "test_swift_calls failed ({:?}):\n{stdout}\n{stderr}", out.status);
-    assert!(stdout.trim_end().ends_with(" passed, 0 failed"), "{stdout}");
+    run_c_tests(&binary, &fixtures);
 }
 
 #[test]

@@ -118,10 +118,7 @@ pub unsafe extern "C" fn synap_status_free(status: *mut SynapMemoryStatus) {
 /// Reads a status handle, or returns `fallback` for NULL or a panic.
 fn read<T>(status: *const SynapMemoryStatus, fallback: T, get: impl FnOnce(&SynapMemoryStatus) -> T) -> T {
     // SAFETY: every accessor documents that `status` is NULL or live.
-    match unsafe { status.as_ref() } {
-        Some(s) => quiet(fallback, || get(s)),
-        None => fallback,
-    }
+    unsafe { super::guard::read(status, fallback, get) }
 }
 
 /// The job's ingestion id, canonical lowercase UUID

@@ -102,6 +102,23 @@ pub fn valgrind() -> Command {
     cmd
 }
 
+/// Runs a C test program under valgrind with `fixtures` as `SYNAP_FIX_<name>`
+/// (and no key or base URL from this environment), asserts that it passed
+/// every check and never printed the development key, and returns its stdout.
+pub fn run_c_tests(binary: &Path, fixtures: &[(&str, String)]) -> String {
+    let mut cmd = valgrind();
+    cmd.arg(binary).env_remove("SYNAP_API_KEY").env_remove("SYNAP_BASE_URL");
+    for (name, value) in fixtures {
+        cmd.env(format!("SYNAP_FIX_{name}"), value);
+    }
+    let out = run(&mut cmd);
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert!(out.status.success(), "{} failed ({:?}):\n{stdout}\n{stderr}", binary.display(), out.status);
+    assert!(stdout.trim_end().ends_with(" passed, 0 failed"), "{stdout}");
+    assert!(!stderr.contains(DEV_API_KEY), "the key reached stderr:\n{stderr}");
+    stdout
+}
+
 /// The fixtures tests/c/test_status.c reads from `SYNAP_FIX_<name>`: jobs and
 /// scripted faults on `emu`, one id per case.
 pub fn status_fixtures(emu: &Emu) -> Vec<(&'static str, String)> {
