@@ -1,6 +1,7 @@
 # Builds libsynap, the C example, and runs the demo and the tests.
 #   make            library (release) and examples-c programs in build/
-#   make demo       start the local emulator and show synap-status on its demo jobs
+#   make demo       start the local emulator, ingest a transcript with synap-ingest,
+#                   then show synap-status on the emulator's demo jobs
 #   make test       every check: lint, Rust unit and integration tests, the C
 #                   tests and examples under valgrind and sanitizers, header, ABI
 #                   and soname checks, then fuzzing

@@ -2,8 +2,8 @@
 # Starts the local Synap emulator on a free loopback port, ingests a chat
 # transcript with synap-ingest (create, wait with progress, print the
 # memories it produced), then runs synap-status on the emulator's demo
-# jobs: one that moves queued -> processing -> completed over a few
-# seconds, one failed, one partial_success.
+# jobs: one that moves queued -> processing -> completed a few seconds
+# after the emulator starts, one failed, one partial_success.
 #   demo.sh SYNAP_STATUS_BINARY SYNAP_INGEST_BINARY EMULATOR_BINARY
 set -euo pipefail
 
@@ -39,15 +39,6 @@ run() {
     "$status_bin" --base-url "$base_url" "$@"
 }
 
-echo "== the three demo jobs, just after the emulator started"
-run "$progressing" "$failed" "$partial"
-sleep 2
-echo "== 2 s later: the first job is processing"
-run "$progressing"
-sleep 3
-echo "== 5 s later: it has completed (one JSON object per line this time)"
-run --json "$progressing" "$failed" "$partial"
-
 echo "== ingest a chat transcript, wait for it, print the memories it produced"
 echo "\$ synap-ingest --document-id demo-chat-1 $sample"
 "$ingest_bin" --base-url "$base_url" --document-id demo-chat-1 "$sample"
@@ -58,6 +49,15 @@ set +e
 code=$?
 set -e
 [ "$code" -eq 6 ] || { echo "demo: expected exit status 6 (SYNAP_CONFLICT), got $code" >&2; exit 1; }
+
+echo "== synap-status on the emulator's three demo jobs"
+run "$progressing" "$failed" "$partial"
+
+echo "== wait for the first one to finish, a line per change of state"
+run --wait --timeout 30 --interval 0.5 "$progressing"
+
+echo "== all three again, one JSON object per line"
+run --json "$progressing" "$failed" "$partial"
 
 echo "== an unknown job and a malformed id: errors on stderr, exit status = first error code"
 set +e
