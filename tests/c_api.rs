@@ -8,7 +8,9 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use common::Emu;
-use common::cprog::{compile, root, run, run_c_tests, status_fixtures, text, valgrind};
+use common::cprog::{
+    compile, ingest_fixtures, resilience_fixtures, root, run, run_c_tests, status_fixtures, text, valgrind,
+};
 use serde_json::json;
 use synap_emulator::{DEMO_FAILED_ID, DEMO_PARTIAL_ID, DEMO_PROGRESSING_ID, DEV_API_KEY};
 
@@ -32,28 +34,7 @@ fn c_status_tests_pass_under_valgrind() {
 fn c_resilience_tests_pass_under_valgrind() {
     let binary = compile("tests/c/test_resilience.c", "test_resilience");
     let emu = Emu::start();
-    let respond = |status: u16, headers: serde_json::Value, body: &str| json!({"kind": "respond", "status": status, "headers": headers, "body": body});
-    let faulted = |count: u32, fault: serde_json::Value| {
-        let id = emu.job(json!({"memories": 2}));
-        emu.fault(&id, count, fault);
-        id
-    };
-    let credit = r#"{"detail":{"reason":"overages_disabled","message":"Credit balance is exhausted."}}"#;
-    let fixtures = [
-        ("BASE_URL", emu.base_url.clone()),
-        ("COMPLETED", emu.job(json!({"memories": 2}))),
-        ("THREAD_CALLS", "500".to_owned()),
-        ("R503_TWICE", faulted(2, respond(503, json!({}), "{}"))),
-        ("R500_ALWAYS", faulted(10, respond(500, json!({}), r#"{"detail":"boom"}"#))),
-        ("R429_CREDIT", faulted(10, respond(429, json!({}), credit))),
-        ("R429_AFTER", faulted(1, respond(429, json!({"Retry-After": "0.2"}), "{}"))),
-        ("R_HANG", faulted(10, json!({"kind": "delay", "ms": 20_000}))),
-        ("R503_ONCE", faulted(1, respond(503, json!({}), "{}"))),
-        ("R503_ONCE_MORE", faulted(1, respond(503, json!({}), "{}"))),
-        ("W_PROGRESSING", emu.job(json!({"processing_after_ms": 3000, "done_after_ms": 8000}))),
-        ("W_FAILED", emu.job(json!({"final_status": "failed", "done_after_ms": 100, "error_message": "x"}))),
-        ("W_NEVER", emu.job(json!({"processing_after_ms": 0, "done_after_ms": 3_600_000}))),
-    ];
+    let fixtures = resilience_fixtures(&emu);
     let started = std::time::Instant::now();
     run_c_tests(&binary, &fixtures);
     eprintln!("test_resilience under valgrind: {:?}", started.elapsed());
@@ -83,13 +64,7 @@ fn example(emu: &Emu, binary: &Path, args: &[&str]) -> Output {
 fn c_ingest_tests_pass_under_valgrind() {
     let binary = compile("tests/c/test_ingest.c", "test_ingest");
     let emu = Emu::start();
-    emu.post_config(json!({"create_processing_after_ms": 50, "create_done_after_ms": 300}));
-    let fixtures = [
-        ("BASE_URL", emu.base_url.clone()),
-        ("DONE", emu.job(json!({"done_after_ms": 0}))),
-        ("FAILED", emu.job(json!({"done_after_ms": 0, "final_status": "failed", "error_message": "x"}))),
-        ("NEVER", emu.job(json!({"done_after_ms": 3_600_000}))),
-    ];
+    let fixtures = ingest_fixtures(&emu);
     run_c_tests(&binary, &fixtures);
     // Refused arguments never reached the server.
     assert!(emu.requests(None).iter().all(|r| !r["path"].as_str().unwrap().contains("..")));

@@ -1,4 +1,4 @@
-//! The C tests and the example built with AddressSanitizer (with its leak
+//! The C tests and the examples built with AddressSanitizer (with its leak
 //! checker) and UndefinedBehaviorSanitizer, by gcc and by clang, and run
 //! against the emulator. libsynap.so itself is not instrumented: the
 //! sanitizer runtime replaces malloc and free for the whole process, so
@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use common::Emu;
-use common::cprog::{run, status_fixtures, text};
+use common::cprog::{ingest_fixtures, resilience_fixtures, root, run, status_fixtures, text};
 use compilers::Compiler;
 use serde_json::json;
 use synap_emulator::{DEMO_FAILED_ID, DEMO_PARTIAL_ID, DEV_API_KEY};
@@ -99,19 +99,21 @@ fn canary_catches_planted_bugs(compiler: Compiler) {
     }
 }
 
-fn c_status_tests(compiler: Compiler) {
-    let binary = build(compiler, "tests/c/test_status.c", "test_status-sanitized");
-    let emu = Emu::start();
+/// Runs a C test program, built with the sanitizers, with `fixtures` as
+/// `SYNAP_FIX_<name>`; it must pass every check and the sanitizers stay quiet.
+fn c_tests(compiler: Compiler, source: &str, fixtures: &[(&str, String)]) {
+    let name = Path::new(source).file_stem().unwrap().to_str().unwrap();
+    let binary = build(compiler, source, &format!("{name}-sanitized"));
     let mut cmd = sanitized(&binary);
-    for (name, value) in status_fixtures(&emu) {
+    for (name, value) in fixtures {
         cmd.env(format!("SYNAP_FIX_{name}"), value);
     }
     let out = run(&mut cmd);
-    assert_clean("tests/c/test_status.c", &out, 0);
+    assert_clean(source, &out, 0);
     assert!(text(&out.stdout).trim_end().ends_with(" passed, 0 failed"), "{}", text(&out.stdout));
 }
 
-fn example(compiler: Compiler) {
+fn status_example(compiler: Compiler) {
     let binary = build(compiler, "examples-c/synap-status.c", "synap-status-sanitized");
     let emu = Emu::start();
     let status = |args: &[&str]| {
@@ -124,10 +126,33 @@ fn example(compiler: Compiler) {
     assert_clean("synap-status --wait", &status(&["--wait", "--interval", "0.1", "--verbose", &job]), 0);
 }
 
+fn ingest_example(compiler: Compiler) {
+    let binary = build(compiler, "examples-c/synap-ingest.c", "synap-ingest-sanitized");
+    let emu = Emu::start();
+    emu.post_config(json!({"create_processing_after_ms": 50, "create_done_after_ms": 300}));
+    let sample = root().join("examples-c/sample-chat.txt");
+    let ingest = |args: &[&str]| {
+        run(sanitized(&binary)
+            .args(["--base-url", &emu.base_url, "--interval", "0.1"])
+            .args(args)
+            .env("SYNAP_API_KEY", DEV_API_KEY))
+    };
+    let sample = sample.to_str().unwrap();
+    assert_clean("synap-ingest", &ingest(&["--document-id", "san-1", sample]), 0);
+    assert_clean("synap-ingest, a duplicate document id", &ingest(&["--document-id", "san-1", sample]), 6);
+    assert_clean("synap-ingest, an unknown type", &ingest(&["--type", "support-ticket", sample]), 1);
+}
+
 fn all_checks(compiler: Compiler) {
     canary_catches_planted_bugs(compiler);
-    c_status_tests(compiler);
-    example(compiler);
+    let emu = Emu::start();
+    c_tests(compiler, "tests/c/test_status.c", &status_fixtures(&emu));
+    let emu = Emu::start();
+    c_tests(compiler, "tests/c/test_resilience.c", &resilience_fixtures(&emu));
+    let emu = Emu::start();
+    c_tests(compiler, "tests/c/test_ingest.c", &ingest_fixtures(&emu));
+    status_example(compiler);
+    ingest_example(compiler);
 }
 
 #[test]

@@ -165,3 +165,42 @@ pub fn status_fixtures(emu: &Emu) -> Vec<(&'static str, String)> {
         ("ECHO_KEY", fixed(respond(401, &format!(r#"{{"detail":"key {DEV_API_KEY} revoked"}}"#)))),
     ]
 }
+
+/// The fixtures tests/c/test_resilience.c reads: jobs whose status answers
+/// are scripted to fail a given number of times.
+pub fn resilience_fixtures(emu: &Emu) -> Vec<(&'static str, String)> {
+    let respond = |status: u16, headers: serde_json::Value, body: &str| json!({"kind": "respond", "status": status, "headers": headers, "body": body});
+    let faulted = |count: u32, fault: serde_json::Value| {
+        let id = emu.job(json!({"memories": 2}));
+        emu.fault(&id, count, fault);
+        id
+    };
+    let credit = r#"{"detail":{"reason":"overages_disabled","message":"Credit balance is exhausted."}}"#;
+    vec![
+        ("BASE_URL", emu.base_url.clone()),
+        ("COMPLETED", emu.job(json!({"memories": 2}))),
+        ("THREAD_CALLS", "500".to_owned()),
+        ("R503_TWICE", faulted(2, respond(503, json!({}), "{}"))),
+        ("R500_ALWAYS", faulted(10, respond(500, json!({}), r#"{"detail":"boom"}"#))),
+        ("R429_CREDIT", faulted(10, respond(429, json!({}), credit))),
+        ("R429_AFTER", faulted(1, respond(429, json!({"Retry-After": "0.2"}), "{}"))),
+        ("R_HANG", faulted(10, json!({"kind": "delay", "ms": 20_000}))),
+        ("R503_ONCE", faulted(1, respond(503, json!({}), "{}"))),
+        ("R503_ONCE_MORE", faulted(1, respond(503, json!({}), "{}"))),
+        ("W_PROGRESSING", emu.job(json!({"processing_after_ms": 3000, "done_after_ms": 8000}))),
+        ("W_FAILED", emu.job(json!({"final_status": "failed", "done_after_ms": 100, "error_message": "x"}))),
+        ("W_NEVER", emu.job(json!({"processing_after_ms": 0, "done_after_ms": 3_600_000}))),
+    ]
+}
+
+/// The fixtures tests/c/test_ingest.c reads; also makes the jobs `emu`
+/// creates finish within 300 ms.
+pub fn ingest_fixtures(emu: &Emu) -> Vec<(&'static str, String)> {
+    emu.post_config(json!({"create_processing_after_ms": 50, "create_done_after_ms": 300}));
+    vec![
+        ("BASE_URL", emu.base_url.clone()),
+        ("DONE", emu.job(json!({"done_after_ms": 0}))),
+        ("FAILED", emu.job(json!({"done_after_ms": 0, "final_status": "failed", "error_message": "x"}))),
+        ("NEVER", emu.job(json!({"done_after_ms": 3_600_000}))),
+    ]
+}
