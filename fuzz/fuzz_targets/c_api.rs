@@ -14,13 +14,14 @@
 //! made is freed: the leak checker fails the run otherwise.
 #![no_main]
 
-use std::ffi::{CStr, CString, c_char};
-use std::net::TcpListener;
+use std::ffi::CString;
 use std::ptr;
-use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 use synap::ffi::*;
+
+mod common;
+use common::{check, decimal, refused_url};
 
 fuzz_target!(|data: &[u8]| {
     let fields: Vec<CString> = data.split(|&b| b == 0).map(|f| CString::new(f).expect("split on NUL")).collect();
@@ -74,40 +75,3 @@ fuzz_target!(|data: &[u8]| {
         synap_client_free(client);
     }
 });
-
-fn decimal(n: u64, &b: &u8) -> u64 {
-    n.wrapping_mul(10).wrapping_add(u64::from(b.wrapping_sub(b'0')))
-}
-
-/// Checks what a call left behind: a code with a name, and a one-line UTF-8
-/// message exactly when it failed.
-fn check(code: SynapCode) -> SynapCode {
-    // SAFETY: code names are static strings.
-    let name = unsafe { CStr::from_ptr(synap_code_name(code as i32)) };
-    assert!(name.to_bytes().starts_with(b"SYNAP_") && name != c"SYNAP_UNKNOWN_CODE", "{code:?}");
-    let message = synap_last_error_message();
-    if code == SynapCode::SYNAP_OK {
-        assert!(message.is_null(), "a success leaves no last error");
-        return code;
-    }
-    assert!(!message.is_null(), "{code:?} without a message");
-    // SAFETY: the message is valid until the next fallible call.
-    let message = unsafe { CStr::from_ptr(message) }.to_str().expect("messages are UTF-8");
-    assert!(!message.is_empty() && !message.contains(['\n', '\r']), "{code:?}: {message:?}");
-    let _ = (synap_last_error_http_status(), synap_last_error_retry_after_ms());
-    let correlation_id: *const c_char = synap_last_error_correlation_id();
-    if !correlation_id.is_null() {
-        // SAFETY: as for the message.
-        unsafe { CStr::from_ptr(correlation_id) }.to_str().expect("correlation ids are UTF-8");
-    }
-    code
-}
-
-/// A loopback URL where nothing listens: a port bound, then freed.
-fn refused_url() -> &'static CString {
-    static URL: OnceLock<CString> = OnceLock::new();
-    URL.get_or_init(|| {
-        let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free loopback port").port();
-        CString::new(format!("http://127.0.0.1:{port}")).expect("no NUL")
-    })
-}
