@@ -68,9 +68,16 @@ pub fn compile(source: &str, name: &str) -> PathBuf {
 
 /// `compile` with extra compiler flags (sanitizers, optimisation).
 pub fn compile_with(source: &str, name: &str, flags: &[&str]) -> PathBuf {
+    compile_using(&cc(), source, name, flags)
+}
+
+/// Compiles one C program with the C compiler `compiler` (a command name):
+/// strict warnings, the committed header, the built shared library found
+/// through the rpath. The program is `name` in the test's scratch directory.
+pub fn compile_using(compiler: &str, source: &str, name: &str, flags: &[&str]) -> PathBuf {
     let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
     let lib = lib_dir();
-    let result = run(Command::new(cc())
+    let result = run(Command::new(compiler)
         .args(C_STRICT)
         .args(["-g", "-pthread"])
         .args(flags)
@@ -85,7 +92,7 @@ pub fn compile_with(source: &str, name: &str, flags: &[&str]) -> PathBuf {
         .arg(&lib)
         .arg("-lsynap")
         .arg(format!("-Wl,-rpath,{}", lib.display())));
-    assert!(result.status.success(), "compiling {source} failed:\n{}", text(&result.stderr));
+    assert!(result.status.success(), "{compiler} {source} {flags:?} failed:\n{}", text(&result.stderr));
     out
 }
 

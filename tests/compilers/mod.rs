@@ -3,10 +3,10 @@
 //! missing clang fails the test rather than quietly narrowing it.
 #![allow(dead_code)]
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
-use crate::common::cprog::{C_STRICT, lib_dir, root, run, text};
+use crate::common::cprog::compile_using;
 
 #[derive(Clone, Copy, Debug)]
 pub struct Compiler {
@@ -39,26 +39,7 @@ pub fn available(compiler: Compiler) -> Option<Compiler> {
 }
 
 /// Compiles and links one C program with `compiler`, as
-/// `common::cprog::compile_with` does with `cc`: strict warnings, the
-/// committed header, the built shared library found through the rpath.
+/// `common::cprog::compile_with` does with `cc`.
 pub fn compile_c(compiler: Compiler, source: &str, name: &str, flags: &[&str]) -> PathBuf {
-    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}-{}", compiler.name));
-    let lib = lib_dir();
-    let result = run(Command::new(compiler.c)
-        .args(C_STRICT)
-        .args(["-g", "-pthread"])
-        .args(flags)
-        .arg("-I")
-        .arg(root().join("include"))
-        .arg("-I")
-        .arg(root().join("tests/c"))
-        .arg(root().join(source))
-        .arg("-o")
-        .arg(&out)
-        .arg("-L")
-        .arg(&lib)
-        .arg("-lsynap")
-        .arg(format!("-Wl,-rpath,{}", lib.display())));
-    assert!(result.status.success(), "{} {source} {flags:?} failed:\n{}", compiler.c, text(&result.stderr));
-    out
+    compile_using(compiler.c, source, &format!("{name}-{}", compiler.name), flags)
 }
