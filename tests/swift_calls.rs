@@ -34,6 +34,13 @@ fn swift_wrapper_calls_run_under_valgrind() {
     let emu = Emu::start();
     let r429 = emu.job(json!({"memories": 1}));
     emu.fault(&r429, 1, json!({"kind": "respond", "status": 429, "headers": {"Retry-After": "7"}, "body": "{}"}));
+    // Created jobs finish within 300 ms; the first whoami is refused.
+    emu.post_config(json!({"create_processing_after_ms": 50, "create_done_after_ms": 300}));
+    emu.post_fault(
+        "/api/v1/auth/whoami",
+        1,
+        json!({"kind": "respond", "status": 401, "body": "{\"detail\":\"Invalid API key\"}"}),
+    );
     let fixtures = [
         ("BASE_URL", emu.base_url.clone()),
         ("COMPLETED", emu.job(json!({"document_id": "swift-doc", "memories": 2}))),
@@ -43,6 +50,26 @@ fn swift_wrapper_calls_run_under_valgrind() {
         ("PROGRESSING", emu.job(json!({"processing_after_ms": 100, "done_after_ms": 300, "memories": 1}))),
     ];
     run_c_tests(&binary, &fixtures);
+
+    // What CreateRequest.handle() set reached the service; what libsynap
+    // refused never left the process.
+    let creates = emu.requests(Some("/api/v1/memories/create"));
+    let bodies: Vec<serde_json::Value> =
+        creates.iter().map(|r| serde_json::from_str(r["body"].as_str().unwrap()).unwrap()).collect();
+    let chat: Vec<_> = bodies.iter().filter(|b| b["document_id"] == "swift-chat-1").collect();
+    assert_eq!(chat.len(), 2, "the create and its repeat: {bodies:?}");
+    assert_eq!(chat[0]["document_type"], "ai-chat-conversation");
+    assert_eq!(chat[0]["mode"], "fast");
+    assert_eq!(chat[0]["document_created_at"], "2025-01-15T10:30:00.412000Z");
+    assert_eq!((&chat[0]["user_id"], &chat[0]["customer_id"]), (&json!("u-swift"), &json!("c-swift")));
+    assert_eq!(chat[0]["scope"], json!({"team": "payments"}));
+    assert_eq!(chat[0]["metadata"], json!({"channel": "web"}));
+    assert!(bodies.iter().any(|b| b["document"]["subject"] == "FAIL_INGEST" && b["document_type"] == "email"));
+    let sent = format!("{creates:?}{:?}", emu.requests(Some("/api/v1/memories/batch")));
+    for refused in ["support-ticket", "slow", "years", "[1,2]", "A fine document"] {
+        assert!(!sent.contains(refused), "{refused} was refused locally, yet sent");
+    }
+    assert_eq!(emu.requests(Some("/api/v1/memories/batch")).len(), 2, "the batch and its fail_fast repeat");
 }
 
 #[test]

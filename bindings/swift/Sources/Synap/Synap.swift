@@ -65,6 +65,22 @@ public struct SynapError: Error, CustomStringConvertible {
     }
 }
 
+extension SynapError {
+    /// A failure known only by its code and message, as wait-all reports
+    /// each job's: no HTTP status, correlation id or Retry-After.
+    init(_ code: SynapCode, message: String) {
+        self.init(code: Code(rawValue: Int(code.rawValue)) ?? .internalError,
+                  codeName: String(cString: synap_code_name(Int32(code.rawValue))),
+                  message: message, httpStatus: 0, correlationId: nil, retryAfter: nil)
+    }
+
+    /// What a constructor returning NULL means.
+    static var outOfMemory: SynapError {
+        SynapError(code: .internalError, codeName: "SYNAP_INTERNAL", message: "out of memory",
+                   httpStatus: 0, correlationId: nil, retryAfter: nil)
+    }
+}
+
 /// Throws the calling thread's last error if `code` is a failure.
 @inline(__always)
 private func check(_ code: SynapCode) throws {
@@ -80,6 +96,12 @@ private func milliseconds(_ seconds: TimeInterval) -> UInt32 {
 
 private func date(_ us: Int64) -> Date {
     Date(timeIntervalSince1970: TimeInterval(us) / 1_000_000)
+}
+
+/// A Date as the C API's Unix microseconds; one no Int64 can hold becomes
+/// Int64.max, which libsynap refuses as out of range rather than trapping.
+private func microseconds(_ date: Date) -> Int64 {
+    Int64(exactly: (date.timeIntervalSince1970 * 1_000_000).rounded()) ?? .max
 }
 
 /// Settings for a Client; nil leaves libsynap's default.
@@ -155,6 +177,243 @@ public struct MemoryStatus {
     }
 }
 
+/// One document to ingest and how to file it, for Client.create and
+/// Client.batchCreate. Only the document is required; nil leaves the
+/// service's default. libsynap checks each value before any request.
+public struct CreateRequest {
+    /// What to ingest.
+    public enum Document {
+        /// Plain text: a conversation, an email body, a transcript.
+        case text(String)
+        /// A JSON object given as text, e.g. `{"subject": "Renewal", "body": "..."}`.
+        case json(String)
+    }
+
+    /// The document itself.
+    public var document: Document
+    /// "ai-chat-conversation" (the default), "document", "email", "pdf",
+    /// "image", "audio" or "meeting-transcript"; any other value throws
+    /// `.invalidArgument` before a request is sent.
+    public var documentType: String?
+    /// "long-range" (the default) or "fast".
+    public var mode: String?
+    /// Your id for the document. The service refuses it a second time
+    /// (`.conflict`), which makes repeating an uncertain create safe.
+    public var documentId: String?
+    /// When the document was written; without it, when it was ingested.
+    public var createdAt: Date?
+    /// The end user the memories belong to.
+    public var userId: String?
+    /// The customer (organisation) the memories belong to; refused on a
+    /// B2C instance once whoami() has reported it.
+    public var customerId: String?
+    /// Levels between customer and user, e.g. ["team": "payments"].
+    public var scope: [String: String]
+    /// Free-form metadata, a JSON object given as text, e.g. `{"channel": "web"}`.
+    public var metadataJSON: String?
+
+    /// A request for `document`; the rest keep the service's defaults.
+    public init(document: Document, documentType: String? = nil, mode: String? = nil, documentId: String? = nil,
+                createdAt: Date? = nil, userId: String? = nil, customerId: String? = nil,
+                scope: [String: String] = [:], metadataJSON: String? = nil) {
+        self.document = document
+        self.documentType = documentType
+        self.mode = mode
+        self.documentId = documentId
+        self.createdAt = createdAt
+        self.userId = userId
+        self.customerId = customerId
+        self.scope = scope
+        self.metadataJSON = metadataJSON
+    }
+
+    /// The C request; the caller frees it. A refused value throws, the
+    /// handle already freed.
+    fileprivate func handle() throws -> OpaquePointer {
+        guard let r = synap_create_request_new() else {
+            throw SynapError.outOfMemory
+        }
+        do {
+            switch document {
+            case .text(let text):
+                try check(synap_create_request_set_document_text(r, text))
+            case .json(let json):
+                try check(synap_create_request_set_document_json(r, json))
+            }
+            if let documentType = documentType {
+                try check(synap_create_request_set_document_type(r, documentType))
+            }
+            if let mode = mode {
+                try check(synap_create_request_set_mode(r, mode))
+            }
+            if let id = documentId {
+                try check(synap_create_request_set_document_id(r, id))
+            }
+            if let at = createdAt {
+                try check(synap_create_request_set_document_created_at_us(r, microseconds(at)))
+            }
+            if let id = userId {
+                try check(synap_create_request_set_user_id(r, id))
+            }
+            if let id = customerId {
+                try check(synap_create_request_set_customer_id(r, id))
+            }
+            for (level, value) in scope {
+                try check(synap_create_request_add_scope(r, level, value))
+            }
+            if let json = metadataJSON {
+                try check(synap_create_request_set_metadata_json(r, json))
+            }
+        } catch {
+            synap_create_request_free(r)
+            throw error
+        }
+        return r
+    }
+}
+
+/// A document the service took (or, in a batch, refused), copied out of
+/// libsynap: the job to follow with Client.status or Client.wait.
+public struct Ingestion {
+    /// The job's id, a canonical lowercase UUID.
+    public let ingestionId: String
+    /// Your document id, or the one the service assigned.
+    public let documentId: String
+    /// The state exactly as sent: "queued" when accepted; "failed" for a
+    /// batch item the service refused.
+    public let state: String
+    /// Whether the service queued the document; false only for a refused
+    /// batch item, whose `errorMessage` says why.
+    public let isAccepted: Bool
+    /// When the job was queued.
+    public let queuedAt: Date
+    /// Why the service refused a batch item; nil when it was accepted.
+    public let errorMessage: String?
+
+    /// Copies a C ingestion; the caller (or its batch) still owns it.
+    init(_ ingestion: OpaquePointer) {
+        ingestionId = String(cString: synap_ingestion_id(ingestion))
+        documentId = String(cString: synap_ingestion_document_id(ingestion))
+        state = String(cString: synap_ingestion_state_name(ingestion))
+        isAccepted = synap_ingestion_state(ingestion) != SYNAP_INGEST_FAILED
+        queuedAt = date(synap_ingestion_queued_at_us(ingestion))
+        errorMessage = synap_ingestion_error_message(ingestion).map { String(cString: $0) }
+    }
+}
+
+/// The answer to Client.batchCreate, copied out of libsynap.
+public struct Batch {
+    /// The batch's id (a UUID).
+    public let batchId: String
+    /// How many documents were sent.
+    public let total: UInt64
+    /// How many the service queued.
+    public let succeeded: UInt64
+    /// How many it refused.
+    public let failed: UInt64
+    /// One per request, in the order sent; refused ones are not `isAccepted`.
+    public let results: [Ingestion]
+
+    /// Copies a C batch; the caller still owns it.
+    init(_ batch: OpaquePointer) {
+        batchId = String(cString: synap_batch_id(batch))
+        var total: UInt64 = 0, succeeded: UInt64 = 0, failed: UInt64 = 0
+        _ = synap_batch_counts(batch, &total, &succeeded, &failed)
+        self.total = total
+        self.succeeded = succeeded
+        self.failed = failed
+        results = (0..<synap_batch_result_count(batch)).map { Ingestion(synap_batch_result(batch, $0)) }
+    }
+}
+
+/// One memory, copied out of libsynap.
+public struct Memory {
+    /// Its id, a canonical lowercase UUID.
+    public let memoryId: String
+    /// Its kind as sent: "fact", "preference", "episode", "emotion",
+    /// "temporal_event", or one the service adds later.
+    public let memoryType: String
+    /// What was remembered.
+    public let content: String
+    /// How sure the service is, usually 0.0 to 1.0.
+    public let confidence: Double
+    /// Its category, if it has one.
+    public let category: String?
+    /// Its subcategory, if it has one.
+    public let subcategory: String?
+    /// When it was made.
+    public let createdAt: Date
+    /// When it last changed; nil if it never has.
+    public let updatedAt: Date?
+    /// The document it came from, when known.
+    public let sourceDocumentId: String?
+
+    /// Copies a C memory; the caller still owns it.
+    init(_ memory: OpaquePointer) {
+        memoryId = String(cString: synap_memory_id(memory))
+        memoryType = String(cString: synap_memory_type(memory))
+        content = String(cString: synap_memory_content(memory))
+        confidence = synap_memory_confidence(memory)
+        category = synap_memory_category(memory).map { String(cString: $0) }
+        subcategory = synap_memory_subcategory(memory).map { String(cString: $0) }
+        createdAt = date(synap_memory_created_at_us(memory))
+        var us: Int64 = 0
+        updatedAt = synap_memory_updated_at_us(memory, &us) ? date(us) : nil
+        sourceDocumentId = synap_memory_source_document_id(memory).map { String(cString: $0) }
+    }
+}
+
+/// The account behind the client's API key, copied out of libsynap.
+public struct Identity {
+    /// The client (account) id, if the service said.
+    public let clientId: String?
+    /// The instance id, if the service said.
+    public let instanceId: String?
+    /// "equals_customer" on a B2C instance (each customer is one user);
+    /// otherwise nil or another value.
+    public let userContextIsolation: String?
+
+    /// Copies a C identity; the caller still owns it.
+    init(_ identity: OpaquePointer) {
+        clientId = synap_identity_client_id(identity).map { String(cString: $0) }
+        instanceId = synap_identity_instance_id(identity).map { String(cString: $0) }
+        userContextIsolation = synap_identity_user_context_isolation(identity).map { String(cString: $0) }
+    }
+}
+
+/// How many jobs of a Client.waitAll are in each state, as its progress
+/// closure sees them.
+public struct WaitCounts {
+    /// Not polled yet.
+    public let pending: Int
+    /// Last seen queued.
+    public let queued: Int
+    /// Last seen processing (or in a state this version does not know).
+    public let processing: Int
+    /// Finished: completed.
+    public let completed: Int
+    /// Finished: failed.
+    public let failed: Int
+    /// Finished: partial_success.
+    public let partialSuccess: Int
+    /// Ended by an error: a malformed id, or a status error after retries.
+    public let errors: Int
+
+    /// Jobs that will not change any more, errors included.
+    public var finished: Int { completed + failed + partialSuccess + errors }
+
+    /// Copies the C counts.
+    init(_ c: SynapWaitCounts) {
+        pending = c.pending
+        queued = c.queued
+        processing = c.processing
+        completed = c.completed
+        failed = c.failed
+        partialSuccess = c.partial_success
+        errors = c.errors
+    }
+}
+
 /// Stops a Client.wait from another thread; once triggered it stays so.
 public final class Cancel: @unchecked Sendable {
     let handle: OpaquePointer
@@ -186,8 +445,7 @@ public final class Client: @unchecked Sendable {
     /// A client with `apiKey` (nil reads SYNAP_API_KEY) and `options`.
     public init(apiKey: String? = nil, options: ClientOptions = ClientOptions()) throws {
         guard let o = synap_options_new() else {
-            throw SynapError(code: .internalError, codeName: "SYNAP_INTERNAL", message: "out of memory",
-                             httpStatus: 0, correlationId: nil, retryAfter: nil)
+            throw SynapError.outOfMemory
         }
         defer { synap_options_free(o) }
         if let url = options.baseURL {
@@ -257,6 +515,99 @@ public final class Client: @unchecked Sendable {
         try check(code)
         defer { synap_status_free(out) }
         return MemoryStatus(out!)
+    }
+
+    /// Queues one document for ingestion (memories.create) and returns the
+    /// job to follow. Not retried once the request may have reached the
+    /// service; set `documentId` to make repeating it safe.
+    public func create(_ request: CreateRequest) throws -> Ingestion {
+        let r = try request.handle()
+        defer { synap_create_request_free(r) }
+        var out: OpaquePointer?
+        try check(synap_memories_create(handle, r, &out))
+        defer { synap_ingestion_free(out) }
+        return Ingestion(out!)
+    }
+
+    /// Queues many documents in one request (memories.batch). With
+    /// `failFast` the service refuses the whole batch at the first invalid
+    /// document (`.invalidRequest`); without it the invalid ones come back
+    /// as refused results while the rest are queued.
+    public func batchCreate(_ requests: [CreateRequest], failFast: Bool = false) throws -> Batch {
+        var handles: [OpaquePointer?] = []
+        handles.reserveCapacity(requests.count)
+        defer { handles.forEach { synap_create_request_free($0) } }
+        for request in requests {
+            let r = try request.handle()
+            handles.append(r)
+        }
+        var out: OpaquePointer?
+        try check(synap_memories_batch_create(handle, handles, handles.count, failFast, &out))
+        defer { synap_batch_free(out) }
+        return Batch(out!)
+    }
+
+    /// One memory by id (memories.get), e.g. from `MemoryStatus.memoryIds`.
+    /// Throws `.notFound` for an id unknown or outside the key's scope.
+    public func get(_ memoryId: String) throws -> Memory {
+        var out: OpaquePointer?
+        try check(synap_memories_get(handle, memoryId, &out))
+        defer { synap_memory_free(out) }
+        return Memory(out!)
+    }
+
+    /// The account behind the API key. Afterwards this client's requests
+    /// carry its ids, and a `customerId` is refused locally on a B2C instance.
+    public func whoami() throws -> Identity {
+        var out: OpaquePointer?
+        try check(synap_client_whoami(handle, &out))
+        defer { synap_identity_free(out) }
+        return Identity(out!)
+    }
+
+    /// Waits for many jobs at once, polling at most `maxInFlight` (1 to 64)
+    /// at a time, and returns one result per id, in order: the terminal
+    /// status (completed, failed or partial_success), or what ended that
+    /// job (`.invalidArgument` for a malformed id, `.timeout` still running
+    /// after `timeout` seconds, `.cancelled` if `cancel` was triggered or
+    /// `progress` returned false). Throws only for bad arguments.
+    /// `progress` runs on the calling thread after every change.
+    public func waitAll(_ ingestionIds: [String], timeout: TimeInterval = 300, pollInterval: TimeInterval = 0,
+                        maxInFlight: UInt32 = 8, cancel: Cancel? = nil,
+                        progress: ((WaitCounts) -> Bool)? = nil) throws -> [Result<MemoryStatus, SynapError>] {
+        final class Progress {
+            let call: (WaitCounts) -> Bool
+            init(_ call: @escaping (WaitCounts) -> Bool) { self.call = call }
+        }
+        let copies: [UnsafeMutablePointer<CChar>?] = ingestionIds.map { strdup($0) }
+        defer { copies.forEach { free($0) } }
+        let ids: [UnsafePointer<CChar>?] = copies.map { $0.map { UnsafePointer($0) } }
+        var out: OpaquePointer?
+        let code: SynapCode
+        if let progress = progress {
+            let box = Progress(progress)
+            code = withExtendedLifetime(box) {
+                synap_memories_wait_all(handle, ids, ids.count, milliseconds(timeout), milliseconds(pollInterval),
+                                        maxInFlight,
+                                        { counts, userData in
+                                            let box = Unmanaged<Progress>.fromOpaque(userData!).takeUnretainedValue()
+                                            return box.call(WaitCounts(counts!.pointee))
+                                        },
+                                        Unmanaged.passUnretained(box).toOpaque(), cancel?.handle, &out)
+            }
+        } else {
+            code = synap_memories_wait_all(handle, ids, ids.count, milliseconds(timeout), milliseconds(pollInterval),
+                                           maxInFlight, nil, nil, cancel?.handle, &out)
+        }
+        try check(code)
+        defer { synap_wait_all_free(out) }
+        return (0..<synap_wait_all_count(out)).map { i -> Result<MemoryStatus, SynapError> in
+            if let status = synap_wait_all_status(out, i) {
+                return .success(MemoryStatus(status))
+            }
+            let message = synap_wait_all_error_message(out, i).map { String(cString: $0) } ?? ""
+            return .failure(SynapError(synap_wait_all_code(out, i), message: message))
+        }
     }
 }
 
