@@ -204,23 +204,36 @@ func (c *Client) MemoryStatus(ctx context.Context, id string) (*MemoryStatus, er
 	if err := ctx.Err(); err != nil {
 		return nil, contextError(err)
 	}
+	return inBackground(ctx, func() (*MemoryStatus, error) { return c.status(id) })
+}
+
+// outcome is a call's result, sent back by inBackground's goroutine.
+type outcome[T any] struct {
+	value T
+	err   error
+}
+
+// inBackground runs call, one request of a call that takes a context: at
+// once when ctx can never end, else on its own goroutine, so that it
+// returns the context's error as soon as ctx ends. The abandoned request
+// then finishes in the background, bounded by the client's timeouts, and
+// Close waits for it. call always runs, so it may free what it uses; the
+// caller checks ctx first so that a context already ended sends nothing.
+func inBackground[T any](ctx context.Context, call func() (T, error)) (T, error) {
+	var none T
 	if ctx.Done() == nil {
-		return c.status(id)
+		return call()
 	}
-	type result struct {
-		status *MemoryStatus
-		err    error
-	}
-	done := make(chan result, 1) // buffered: an abandoned call does not block
+	done := make(chan outcome[T], 1) // buffered: an abandoned call does not block
 	go func() {
-		status, err := c.status(id)
-		done <- result{status, err}
+		value, err := call()
+		done <- outcome[T]{value, err}
 	}()
 	select {
 	case r := <-done:
-		return r.status, r.err
+		return r.value, r.err
 	case <-ctx.Done():
-		return nil, contextError(ctx.Err())
+		return none, contextError(ctx.Err())
 	}
 }
 
@@ -230,7 +243,10 @@ func (c *Client) status(id string) (*MemoryStatus, error) {
 	if c.handle == nil {
 		return nil, ErrClosed
 	}
-	cid := C.CString(id)
+	cid, err := cID("ingestion id", id)
+	if err != nil {
+		return nil, err
+	}
 	defer C.free(unsafe.Pointer(cid))
 	var out *C.SynapMemoryStatus
 	cerr := C.synapgo_error{retry_after_ms: -1}

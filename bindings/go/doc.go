@@ -1,6 +1,8 @@
 // Package synap is the Go binding of libsynap, a client for the Synap memory
-// service: the status of an ingestion job (memories.status), and waiting
-// for a job to finish.
+// service: queueing documents for ingestion (Create, BatchCreate), the
+// status of an ingestion job (MemoryStatus), waiting for one job or many
+// to finish (Wait, WaitAll), reading the memories a job produced (Get),
+// and the account behind the API key (Whoami).
 //
 //	client, err := synap.NewClient(apiKey, synap.WithBaseURL(url))
 //	if err != nil { ... }

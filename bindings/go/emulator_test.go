@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -81,4 +82,47 @@ func fault(t *testing.T, id string, count int, f map[string]interface{}) {
 	post(t, "/_emulator/faults", map[string]interface{}{
 		"path": "/api/v1/memories/status/" + id, "count": count, "fault": f,
 	})
+}
+
+// sent is the emulator's log of the requests to path, oldest first.
+func sent(t *testing.T, path string) []map[string]interface{} {
+	t.Helper()
+	resp, err := control.Get(emulatorURL + "/_emulator/requests?path=" + url.QueryEscape(path))
+	if err != nil {
+		t.Fatalf("control requests: %v", err)
+	}
+	defer resp.Body.Close()
+	var out struct {
+		Requests []map[string]interface{} `json:"requests"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("control requests (%d): %v", resp.StatusCode, err)
+	}
+	return out.Requests
+}
+
+// sentBody is the JSON body of the last request to path.
+func sentBody(t *testing.T, path string) map[string]interface{} {
+	t.Helper()
+	requests := sent(t, path)
+	if len(requests) == 0 {
+		t.Fatalf("no request to %s", path)
+	}
+	var body map[string]interface{}
+	if err := json.Unmarshal([]byte(requests[len(requests)-1]["body"].(string)), &body); err != nil {
+		t.Fatalf("body sent to %s: %v", path, err)
+	}
+	return body
+}
+
+// faultPath scripts the next count answers to any request to path.
+func faultPath(t *testing.T, path string, count int, f map[string]interface{}) {
+	t.Helper()
+	post(t, "/_emulator/faults", map[string]interface{}{"path": path, "count": count, "fault": f})
+}
+
+// fastCreates makes jobs from a create finish within a fraction of a second.
+func fastCreates(t *testing.T) {
+	t.Helper()
+	post(t, "/_emulator/config", map[string]interface{}{"create_processing_after_ms": 50, "create_done_after_ms": 200})
 }

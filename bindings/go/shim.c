@@ -101,3 +101,123 @@ int synapgo_wait(const SynapClient *client, const char *id, uint32_t timeout_ms,
                                          (void *)progress, cancel, out);
     return code == SYNAP_OK ? SYNAP_OK : fail(code, err);
 }
+
+/* Applies every field `in` sets to a new request. On failure it copies the
+ * error into `err`, frees the request and returns the code. */
+static int build(const synapgo_request *in, SynapCreateRequest **out, synapgo_error *err) {
+    SynapCreateRequest *r = synap_create_request_new();
+    if (r == NULL) {
+        err->code = SYNAP_INTERNAL;
+        err->message = copy("out of memory");
+        return SYNAP_INTERNAL;
+    }
+    SynapCode code = SYNAP_OK;
+    if (code == SYNAP_OK && in->text != NULL) {
+        code = synap_create_request_set_document_text(r, in->text);
+    }
+    if (code == SYNAP_OK && in->json != NULL) {
+        code = synap_create_request_set_document_json(r, in->json);
+    }
+    if (code == SYNAP_OK && in->document_type != NULL) {
+        code = synap_create_request_set_document_type(r, in->document_type);
+    }
+    if (code == SYNAP_OK && in->mode != NULL) {
+        code = synap_create_request_set_mode(r, in->mode);
+    }
+    if (code == SYNAP_OK && in->document_id != NULL) {
+        code = synap_create_request_set_document_id(r, in->document_id);
+    }
+    if (code == SYNAP_OK && in->has_created_at) {
+        code = synap_create_request_set_document_created_at_us(r, in->created_at_us);
+    }
+    if (code == SYNAP_OK && in->user_id != NULL) {
+        code = synap_create_request_set_user_id(r, in->user_id);
+    }
+    if (code == SYNAP_OK && in->customer_id != NULL) {
+        code = synap_create_request_set_customer_id(r, in->customer_id);
+    }
+    for (size_t i = 0; code == SYNAP_OK && i < in->scope_count; i++) {
+        code = synap_create_request_add_scope(r, in->scope[2 * i], in->scope[2 * i + 1]);
+    }
+    if (code == SYNAP_OK && in->metadata_json != NULL) {
+        code = synap_create_request_set_metadata_json(r, in->metadata_json);
+    }
+    if (code != SYNAP_OK) {
+        fail(code, err);
+        synap_create_request_free(r);
+        return code;
+    }
+    *out = r;
+    return SYNAP_OK;
+}
+
+int synapgo_create(const SynapClient *client, const synapgo_request *request, SynapIngestion **out,
+                   synapgo_error *err) {
+    SynapCreateRequest *r = NULL;
+    int code = build(request, &r, err);
+    if (code != SYNAP_OK) {
+        return code;
+    }
+    code = synap_memories_create(client, r, out);
+    if (code != SYNAP_OK) {
+        fail(code, err);
+    }
+    synap_create_request_free(r);
+    return code;
+}
+
+int synapgo_batch_create(const SynapClient *client, const synapgo_request *requests, size_t count, bool fail_fast,
+                         SynapBatch **out, size_t *bad_index, synapgo_error *err) {
+    SynapCreateRequest **built = NULL;
+    if (count > 0) {
+        built = calloc(count, sizeof *built);
+        if (built == NULL) {
+            err->code = SYNAP_INTERNAL;
+            err->message = copy("out of memory");
+            return SYNAP_INTERNAL;
+        }
+    }
+    int code = SYNAP_OK;
+    size_t made = 0;
+    for (; made < count; made++) {
+        code = build(&requests[made], &built[made], err);
+        if (code != SYNAP_OK) {
+            *bad_index = made;
+            break;
+        }
+    }
+    if (code == SYNAP_OK) {
+        code = synap_memories_batch_create(client, (const SynapCreateRequest *const *)built, count, fail_fast, out);
+        if (code != SYNAP_OK) {
+            fail(code, err);
+        }
+    }
+    for (size_t i = 0; i < made; i++) {
+        synap_create_request_free(built[i]);
+    }
+    free(built);
+    return code;
+}
+
+int synapgo_get(const SynapClient *client, const char *id, SynapMemory **out, synapgo_error *err) {
+    SynapCode code = synap_memories_get(client, id, out);
+    return code == SYNAP_OK ? SYNAP_OK : fail(code, err);
+}
+
+int synapgo_whoami(const SynapClient *client, SynapIdentity **out, synapgo_error *err) {
+    SynapCode code = synap_client_whoami(client, out);
+    return code == SYNAP_OK ? SYNAP_OK : fail(code, err);
+}
+
+/* Hands each change of the counts to the Go function behind the handle. */
+static bool counts_to_go(const SynapWaitCounts *counts, void *user_data) {
+    return synapgoWaitAllProgress((SynapWaitCounts *)counts, (uintptr_t)user_data);
+}
+
+int synapgo_wait_all(const SynapClient *client, const char *const *ids, size_t count, uint32_t timeout_ms,
+                     uint32_t interval_ms, uint32_t max_in_flight, uintptr_t progress, const SynapCancel *cancel,
+                     SynapWaitAllResults **out, synapgo_error *err) {
+    SynapCode code = synap_memories_wait_all(client, ids, count, timeout_ms, interval_ms, max_in_flight,
+                                             progress ? counts_to_go : NULL, (void *)progress, cancel, out);
+    return code == SYNAP_OK ? SYNAP_OK : fail(code, err);
+}

@@ -6,6 +6,7 @@
 #define SYNAP_GO_SHIM_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <synap.h>
@@ -61,5 +62,44 @@ int synapgo_status(const SynapClient *client, const char *id, SynapMemoryStatus 
 /* synap_memories_wait; `progress` is a runtime/cgo.Handle, 0 for none. */
 int synapgo_wait(const SynapClient *client, const char *id, uint32_t timeout_ms, uint32_t interval_ms,
                  uintptr_t progress, const SynapCancel *cancel, SynapMemoryStatus **out, synapgo_error *err);
+
+/* One create request as plain fields, so that one call builds it. Every
+ * pointer is NULL (not set: the default) or a NUL-terminated string. */
+typedef struct synapgo_request {
+    const char *text;           /* the document as text */
+    const char *json;           /* or the document as a JSON object */
+    const char *document_type;
+    const char *mode;
+    const char *document_id;
+    bool has_created_at;
+    int64_t created_at_us;
+    const char *user_id;
+    const char *customer_id;
+    const char *const *scope;   /* scope_count (level, value) pairs, in order */
+    size_t scope_count;
+    const char *metadata_json;
+} synapgo_request;
+
+/* Builds the request (synap_create_request_new and its setters), then
+ * synap_memories_create. */
+int synapgo_create(const SynapClient *client, const synapgo_request *request, SynapIngestion **out,
+                   synapgo_error *err);
+
+/* Builds the `count` requests, then synap_memories_batch_create. When a
+ * request is refused while it is built, `*bad_index` is its index; else
+ * it is left alone. */
+int synapgo_batch_create(const SynapClient *client, const synapgo_request *requests, size_t count, bool fail_fast,
+                         SynapBatch **out, size_t *bad_index, synapgo_error *err);
+
+/* synap_memories_get. */
+int synapgo_get(const SynapClient *client, const char *id, SynapMemory **out, synapgo_error *err);
+
+/* synap_client_whoami. */
+int synapgo_whoami(const SynapClient *client, SynapIdentity **out, synapgo_error *err);
+
+/* synap_memories_wait_all; `progress` is a runtime/cgo.Handle, 0 for none. */
+int synapgo_wait_all(const SynapClient *client, const char *const *ids, size_t count, uint32_t timeout_ms,
+                     uint32_t interval_ms, uint32_t max_in_flight, uintptr_t progress, const SynapCancel *cancel,
+                     SynapWaitAllResults **out, synapgo_error *err);
 
 #endif

@@ -118,6 +118,14 @@ func TestInvalidIDIsRefusedBeforeAnyRequest(t *testing.T) {
 	if e.HTTPStatus != 0 || e.CorrelationID != "" || !strings.Contains(e.Message, "not a UUID") {
 		t.Fatalf("%#v", e)
 	}
+	// C would read the id only up to the NUL: a valid id with a tail.
+	id := job(t, map[string]interface{}{"memories": 1})
+	_, err = client.MemoryStatus(context.Background(), id+"\x00tail")
+	if e := asError(t, err, synap.ErrInvalidArgument); e.Message != "ingestion id contains a NUL byte" {
+		t.Fatalf("%#v", e)
+	}
+	_, err = client.Wait(context.Background(), id+"\x00tail")
+	asError(t, err, synap.ErrInvalidArgument)
 }
 
 func TestWrongKeyIsErrAuth(t *testing.T) {

@@ -39,29 +39,76 @@ func WithProgress(fn func(*MemoryStatus) bool) WaitOption {
 	return func(w *waitConfig) { w.progress = fn }
 }
 
-// progress is what the C progress callback reaches through a cgo.Handle.
-type progress struct {
-	fn       func(*MemoryStatus) bool
+// callback carries a panic out of a Go function that C calls: a panic may
+// not unwind through the C library, so it is kept, the C call is told to
+// stop, and the Go caller re-raises it.
+type callback struct {
 	panicked bool
 	value    interface{}
 }
 
-//export synapgoProgress
-func synapgoProgress(status *C.SynapMemoryStatus, handle C.uintptr_t) (goOn C.bool) {
-	p := cgo.Handle(handle).Value().(*progress)
-	// A panic may not unwind through the C library: keep it, stop the
-	// wait, and let Wait re-raise it. (A flag, not recover() != nil, so
-	// that panic(nil) is kept too.)
+// call runs fn for C: its result, or false (stop) if it panicked.
+func (c *callback) call(fn func() bool) (goOn C.bool) {
 	returned := false
 	defer func() {
 		if !returned {
-			p.panicked, p.value = true, recover()
+			// A flag, not recover() != nil, so that panic(nil) is kept too.
+			c.panicked, c.value = true, recover()
 			goOn = false
 		}
 	}()
-	goOn = C.bool(p.fn(copyStatus(status)))
+	goOn = C.bool(fn())
 	returned = true
 	return goOn
+}
+
+// repanic re-raises, on the caller's goroutine, a panic call kept.
+func (c *callback) repanic() {
+	if c.panicked {
+		panic(c.value)
+	}
+}
+
+// progress is what the C progress callback reaches through a cgo.Handle.
+type progress struct {
+	callback
+	fn func(*MemoryStatus) bool
+}
+
+//export synapgoProgress
+func synapgoProgress(status *C.SynapMemoryStatus, handle C.uintptr_t) C.bool {
+	p := cgo.Handle(handle).Value().(*progress)
+	return p.call(func() bool { return p.fn(copyStatus(status)) })
+}
+
+// cancelOnDone makes a C cancel handle that ctx's end triggers. release
+// stops watching ctx and then frees the handle; call it once the C call
+// that uses the handle has returned.
+func cancelOnDone(ctx context.Context) (cancel *C.SynapCancel, release func()) {
+	cancel = C.synap_cancel_new()
+	stop, stopped := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(stopped)
+		select {
+		case <-ctx.Done():
+			C.synap_cancel_trigger(cancel)
+		case <-stop:
+		}
+	}()
+	return cancel, func() {
+		close(stop)
+		<-stopped
+		C.synap_cancel_free(cancel)
+	}
+}
+
+// pollMillis is a poll interval in libsynap's milliseconds, rounded up.
+func pollMillis(interval time.Duration) (C.uint32_t, *Error) {
+	ms := (interval + time.Millisecond - 1) / time.Millisecond
+	if interval < 0 || ms > math.MaxUint32 {
+		return 0, invalid("poll interval must be between 0 and 2^32-1 ms")
+	}
+	return C.uint32_t(ms), nil
 }
 
 // waitMillis is the C timeout for a wait: the sooner of the option and the
@@ -107,10 +154,15 @@ func (c *Client) Wait(ctx context.Context, id string, opts ...WaitOption) (*Memo
 	if !ok {
 		return nil, contextError(context.DeadlineExceeded)
 	}
-	intervalMs := (w.interval + time.Millisecond - 1) / time.Millisecond
-	if intervalMs > math.MaxUint32 {
-		return nil, invalid("poll interval must be at most 2^32-1 ms")
+	intervalMs, refused := pollMillis(w.interval)
+	if refused != nil {
+		return nil, refused
 	}
+	cid, refused := cID("ingestion id", id)
+	if refused != nil {
+		return nil, refused
+	}
+	defer C.free(unsafe.Pointer(cid))
 
 	c.mu.RLock()
 	defer c.mu.RUnlock()
@@ -118,20 +170,8 @@ func (c *Client) Wait(ctx context.Context, id string, opts ...WaitOption) (*Memo
 		return nil, ErrClosed
 	}
 
-	cancel := C.synap_cancel_new()
-	defer C.synap_cancel_free(cancel)
-	// Turns ctx's end into a trigger of the C cancel handle; it has stopped
-	// before the handle is freed.
-	stop, stopped := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(stopped)
-		select {
-		case <-ctx.Done():
-			C.synap_cancel_trigger(cancel)
-		case <-stop:
-		}
-	}()
-	defer func() { close(stop); <-stopped }()
+	cancel, release := cancelOnDone(ctx)
+	defer release()
 
 	var handle C.uintptr_t
 	var p *progress
@@ -141,17 +181,15 @@ func (c *Client) Wait(ctx context.Context, id string, opts ...WaitOption) (*Memo
 		defer h.Delete()
 		handle = C.uintptr_t(h)
 	}
-	cid := C.CString(id)
-	defer C.free(unsafe.Pointer(cid))
 	var out *C.SynapMemoryStatus
 	cerr := C.synapgo_error{retry_after_ms: -1}
-	code := C.synapgo_wait(c.handle, cid, timeoutMs, C.uint32_t(intervalMs), handle, cancel, &out, &cerr)
+	code := C.synapgo_wait(c.handle, cid, timeoutMs, intervalMs, handle, cancel, &out, &cerr)
 	var err *Error
 	if code != C.SYNAP_OK {
 		err = takeError(&cerr)
 	}
-	if p != nil && p.panicked {
-		panic(p.value)
+	if p != nil {
+		p.repanic()
 	}
 	if err != nil {
 		if cause := endedBy(ctx); cause != nil && (err.Code == CodeCancelled || err.Code == CodeTimeout) {
