@@ -11,6 +11,10 @@ use jiff::civil::{Date, DateTime, ISOWeekDate, Weekday};
 pub(crate) fn format_rfc3339_micros(us: i64) -> Option<String> {
     let epoch = DateTime::constant(1970, 1, 1, 0, 0, 0, 0);
     let dt = epoch.checked_add(jiff::SignedDuration::from_micros(us)).ok()?;
+    // jiff reaches back to year -9999; the service reads only 1 to 9999.
+    if dt.year() < 1 {
+        return None;
+    }
     Some(format!(
         "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z",
         dt.year(),
@@ -316,6 +320,22 @@ mod tests {
             "２０２５-01-15",
         ] {
             assert_eq!(p(bad), None, "{bad:?} should be refused");
+        }
+    }
+
+    #[test]
+    fn formats_years_1_to_9999_only() {
+        use super::format_rfc3339_micros as f;
+        assert_eq!(f(BASE + 412_000).as_deref(), Some("2025-01-15T10:30:00.412000Z"));
+        let year_1 = p("0001-01-01T00:00:00Z").unwrap();
+        assert_eq!(f(year_1).as_deref(), Some("0001-01-01T00:00:00.000000Z"));
+        assert_eq!(f(year_1 - 1), None, "year 0");
+        let last = p("9999-12-31T23:59:59.999999Z").unwrap();
+        assert_eq!(f(last).as_deref(), Some("9999-12-31T23:59:59.999999Z"));
+        assert_eq!(f(last + 1), None, "year 10000");
+        assert_eq!(f(i64::MIN), None);
+        for us in [year_1, BASE, last] {
+            assert_eq!(p(&f(us).unwrap()), Some(us), "round trip");
         }
     }
 }
