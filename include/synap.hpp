@@ -7,13 +7,19 @@
  *   synap::MemoryStatus status = client.status(id);
  *   std::cout << status.state_name() << ": " << status.memories_created() << "\n";
  *
- * - Handles are RAII types: Options, Client, MemoryStatus and Cancel free
+ *   synap::Ingestion job = client.create(synap::CreateRequest().document_text(chat).document_id("chat-1"));
+ *   synap::MemoryStatus done = client.wait(std::string(job.ingestion_id()));
+ *   for (std::string_view id : done.memory_ids()) std::cout << client.get(std::string(id)).content() << "\n";
+ *
+ * - Handles are RAII types: Options, CreateRequest, Client, MemoryStatus,
+ *   Ingestion, Batch, Memory, Identity, WaitAllResults and Cancel free
  *   their C handle when destroyed. They move; they do not copy.
  * - A failed call throws synap::Error, which carries the result code, the
  *   HTTP status, the correlation id and the server's Retry-After, read from
  *   the calling thread right after the call failed.
- * - Strings are std::string_view into the status they came from: valid
- *   while that MemoryStatus lives. Absent values are std::nullopt.
+ * - Strings are std::string_view into the object they came from: valid
+ *   while it lives (a view type's, while the object that lent it lives).
+ *   Absent values are std::nullopt.
  * - Times are system_clock time points with microsecond precision (UTC).
  * - Threads: as in C. One Client may be used by any number of threads.
  */
@@ -26,6 +32,7 @@
 #include <cstdint>
 #include <exception>
 #include <functional>
+#include <initializer_list>
 #include <limits>
 #include <new>
 #include <optional>
@@ -132,13 +139,20 @@ T* not_null(T* handle) {
     return handle;
 }
 
-inline std::optional<TimePoint> optional_time(bool (*get)(const SynapMemoryStatus*, std::int64_t*),
-                                              const SynapMemoryStatus* status) noexcept {
+/** A string from the C API where NULL means absent. */
+inline std::optional<std::string_view> optional_view(const char* text) noexcept {
+    return text ? std::optional<std::string_view>(text) : std::nullopt;
+}
+
+inline TimePoint from_us(std::int64_t us) noexcept { return TimePoint(std::chrono::microseconds(us)); }
+
+template <class Handle>
+std::optional<TimePoint> optional_time(bool (*get)(const Handle*, std::int64_t*), const Handle* handle) noexcept {
     std::int64_t us = 0;
-    if (!get(status, &us)) {
+    if (!get(handle, &us)) {
         return std::nullopt;
     }
-    return TimePoint(std::chrono::microseconds(us));
+    return from_us(us);
 }
 
 }  // namespace detail
@@ -204,6 +218,83 @@ private:
     }
 
     SynapOptions* handle_;
+};
+
+/** One document to ingest and how to file it, for Client::create() and
+ *  Client::batch_create(). Set the document with document_text() or
+ *  document_json(); everything else is optional. Each setter throws
+ *  synap::Error (SYNAP_INVALID_ARGUMENT) if libsynap refuses the value,
+ *  before any request and leaving the request as it was, and returns *this
+ *  for chaining. A call only reads the request, so it may be sent again. */
+class CreateRequest {
+public:
+    /** No document yet; type ai-chat-conversation, mode long-range. */
+    CreateRequest() : handle_(detail::not_null(synap_create_request_new())) {}
+    ~CreateRequest() { synap_create_request_free(handle_); }
+    CreateRequest(CreateRequest&& other) noexcept : handle_(std::exchange(other.handle_, nullptr)) {}
+    CreateRequest& operator=(CreateRequest&& other) noexcept {
+        std::swap(handle_, other.handle_);
+        return *this;
+    }
+    CreateRequest(const CreateRequest&) = delete;
+    CreateRequest& operator=(const CreateRequest&) = delete;
+
+    /** The document as plain text: a conversation, an email body, ... */
+    CreateRequest& document_text(const std::string& text) {
+        return set(synap_create_request_set_document_text(handle_, text.c_str()));
+    }
+    /** The document as a JSON object given as text, e.g. {"subject":"Renewal","body":"..."}. */
+    CreateRequest& document_json(const std::string& json) {
+        return set(synap_create_request_set_document_json(handle_, json.c_str()));
+    }
+    /** ai-chat-conversation (the default), document, email, pdf, image,
+     *  audio or meeting-transcript: what the service extracts depends on it. */
+    CreateRequest& document_type(const std::string& type) {
+        return set(synap_create_request_set_document_type(handle_, type.c_str()));
+    }
+    /** long-range (the default) or fast. */
+    CreateRequest& mode(const std::string& mode) { return set(synap_create_request_set_mode(handle_, mode.c_str())); }
+    /** Your id for the document. The service refuses a second document with
+     *  it (SYNAP_CONFLICT), which makes a create you are unsure about safe
+     *  to repeat. */
+    CreateRequest& document_id(const std::string& id) {
+        return set(synap_create_request_set_document_id(handle_, id.c_str()));
+    }
+    /** When the document was written (years 1 to 9999), to the microsecond
+     *  (rounded down); without it the service uses the time of ingestion. */
+    template <class Duration>
+    CreateRequest& document_created_at(std::chrono::time_point<std::chrono::system_clock, Duration> when) {
+        auto us = std::chrono::floor<std::chrono::microseconds>(when).time_since_epoch().count();
+        return set(synap_create_request_set_document_created_at_us(handle_, static_cast<std::int64_t>(us)));
+    }
+    /** The end user the memories belong to. */
+    CreateRequest& user_id(const std::string& id) { return set(synap_create_request_set_user_id(handle_, id.c_str())); }
+    /** The customer (organisation) the memories belong to. A B2C instance
+     *  (Identity::is_b2c()) refuses it: the service does, and so does a
+     *  client whose whoami() has answered, before any request. */
+    CreateRequest& customer_id(const std::string& id) {
+        return set(synap_create_request_set_customer_id(handle_, id.c_str()));
+    }
+    /** Adds one level of the scope path, e.g. add_scope("team", "payments"),
+     *  for accounts with levels between customer and user. */
+    CreateRequest& add_scope(const std::string& level, const std::string& value) {
+        return set(synap_create_request_add_scope(handle_, level.c_str(), value.c_str()));
+    }
+    /** Free-form metadata, a JSON object given as text, e.g. {"channel":"web"}. */
+    CreateRequest& metadata_json(const std::string& json) {
+        return set(synap_create_request_set_metadata_json(handle_, json.c_str()));
+    }
+
+    /** The C handle, still owned by this request. */
+    const SynapCreateRequest* get() const noexcept { return handle_; }
+
+private:
+    CreateRequest& set(SynapCode code) {
+        detail::check(code);
+        return *this;
+    }
+
+    SynapCreateRequest* handle_;
 };
 
 /** A borrowed view of a status: every accessor of MemoryStatus. What a
@@ -273,7 +364,215 @@ public:
     MemoryStatus& operator=(const MemoryStatus&) = delete;
 };
 
-/** Stops a Client::wait() from another thread. Once triggered it stays so. */
+/** A borrowed view of an ingestion: every accessor of Ingestion. What a
+ *  Batch lends for each document; valid while that Batch lives. */
+class IngestionView {
+public:
+    /** A view of `ingestion`, which must outlive it. */
+    explicit IngestionView(const SynapIngestion* ingestion) noexcept : ingestion_(ingestion) {}
+
+    /** The job's ingestion id, canonical lowercase UUID: what Client::wait()
+     *  and Client::status() follow. */
+    std::string_view ingestion_id() const noexcept { return detail::view(synap_ingestion_id(ingestion_)); }
+    /** Your document id, or the one the service assigned. */
+    std::string_view document_id() const noexcept { return detail::view(synap_ingestion_document_id(ingestion_)); }
+    /** The state when accepted: State::queued, or State::failed for a
+     *  batch item the service refused. */
+    State state() const noexcept { return static_cast<State>(synap_ingestion_state(ingestion_)); }
+    /** The state exactly as the server sent it. */
+    std::string_view state_name() const noexcept { return detail::view(synap_ingestion_state_name(ingestion_)); }
+    /** When the job was queued. */
+    TimePoint queued_at() const noexcept { return detail::from_us(synap_ingestion_queued_at_us(ingestion_)); }
+    /** Why the service refused a batch item; nullopt when it was queued. */
+    std::optional<std::string_view> error_message() const noexcept {
+        return detail::optional_view(synap_ingestion_error_message(ingestion_));
+    }
+    /** Whether the service queued the document: a batch may refuse some
+     *  documents and queue the rest. */
+    bool accepted() const noexcept { return ingestion_ != nullptr && !error_message(); }
+    /** A refused batch item's reason as a synap::Error with
+     *  SYNAP_INVALID_REQUEST (a batch gives no code per document), to throw
+     *  or report like a failed call; nullopt when the document was queued. */
+    std::optional<Error> error() const {
+        std::optional<std::string_view> message = error_message();
+        if (!message) {
+            return std::nullopt;
+        }
+        return Error(SYNAP_INVALID_REQUEST, std::string(*message));
+    }
+
+    /** The C handle, not owned. */
+    const SynapIngestion* get() const noexcept { return ingestion_; }
+
+protected:
+    const SynapIngestion* ingestion_;
+};
+
+/** A job Client::create() queued, owned: its views live as long as it. */
+class Ingestion : public IngestionView {
+public:
+    /** Takes ownership of an ingestion from synap_memories_create(). */
+    explicit Ingestion(SynapIngestion* owned) noexcept : IngestionView(owned) {}
+    ~Ingestion() { synap_ingestion_free(const_cast<SynapIngestion*>(ingestion_)); }
+    Ingestion(Ingestion&& other) noexcept : IngestionView(std::exchange(other.ingestion_, nullptr)) {}
+    Ingestion& operator=(Ingestion&& other) noexcept {
+        std::swap(ingestion_, other.ingestion_);
+        return *this;
+    }
+    Ingestion(const Ingestion&) = delete;
+    Ingestion& operator=(const Ingestion&) = delete;
+};
+
+/** The answer to Client::batch_create(): counts and one result per document
+ *  sent, in the order sent. Owns the results it lends. */
+class Batch {
+public:
+    /** Takes ownership of a batch from the C API. */
+    explicit Batch(SynapBatch* owned) noexcept : handle_(owned) {}
+    ~Batch() { synap_batch_free(handle_); }
+    Batch(Batch&& other) noexcept : handle_(std::exchange(other.handle_, nullptr)) {}
+    Batch& operator=(Batch&& other) noexcept {
+        std::swap(handle_, other.handle_);
+        return *this;
+    }
+    Batch(const Batch&) = delete;
+    Batch& operator=(const Batch&) = delete;
+
+    /** The batch's id (UUID), to quote to the service. */
+    std::string_view batch_id() const noexcept { return detail::view(synap_batch_id(handle_)); }
+    /** How many documents were sent. */
+    std::uint64_t total() const noexcept { return count(0); }
+    /** How many the service queued. */
+    std::uint64_t succeeded() const noexcept { return count(1); }
+    /** How many it refused; their results say why. */
+    std::uint64_t failed() const noexcept { return count(2); }
+    /** How many results: one per document sent. */
+    std::size_t size() const noexcept { return synap_batch_result_count(handle_); }
+    /** Document `index`'s result (0-based, in the order sent); one past the
+     *  end reads as empty, as a moved-from Ingestion does. */
+    IngestionView operator[](std::size_t index) const noexcept {
+        return IngestionView(synap_batch_result(handle_, index));
+    }
+    /** Document `index`'s result; throws std::out_of_range past the end. */
+    IngestionView at(std::size_t index) const {
+        if (index >= size()) {
+            throw std::out_of_range("synap::Batch::at: index " + std::to_string(index) + " >= size " +
+                                    std::to_string(size()));
+        }
+        return (*this)[index];
+    }
+    /** Every result, in the order sent. */
+    std::vector<IngestionView> results() const {
+        std::vector<IngestionView> all;
+        all.reserve(size());
+        for (std::size_t i = 0; i < size(); i++) {
+            all.push_back((*this)[i]);
+        }
+        return all;
+    }
+
+    /** The C handle, still owned by this batch. */
+    const SynapBatch* get() const noexcept { return handle_; }
+
+private:
+    std::uint64_t count(int which) const noexcept {
+        std::uint64_t counts[3] = {0, 0, 0};
+        synap_batch_counts(handle_, &counts[0], &counts[1], &counts[2]);
+        return counts[which];
+    }
+
+    SynapBatch* handle_;
+};
+
+/** One memory, as Client::get() returned it, owned: the views it returns
+ *  live as long as it. */
+class Memory {
+public:
+    /** Takes ownership of a memory from the C API. */
+    explicit Memory(SynapMemory* owned) noexcept : handle_(owned) {}
+    ~Memory() { synap_memory_free(handle_); }
+    Memory(Memory&& other) noexcept : handle_(std::exchange(other.handle_, nullptr)) {}
+    Memory& operator=(Memory&& other) noexcept {
+        std::swap(handle_, other.handle_);
+        return *this;
+    }
+    Memory(const Memory&) = delete;
+    Memory& operator=(const Memory&) = delete;
+
+    /** The memory's id, canonical lowercase UUID. */
+    std::string_view memory_id() const noexcept { return detail::view(synap_memory_id(handle_)); }
+    /** Its kind as sent: fact, preference, episode, emotion, temporal_event,
+     *  or one the service adds later. */
+    std::string_view type() const noexcept { return detail::view(synap_memory_type(handle_)); }
+    /** What was remembered, as text. */
+    std::string_view content() const noexcept { return detail::view(synap_memory_content(handle_)); }
+    /** How sure the service is, usually 0.0 to 1.0. */
+    double confidence() const noexcept { return synap_memory_confidence(handle_); }
+    /** Its category, if it has one. */
+    std::optional<std::string_view> category() const noexcept {
+        return detail::optional_view(synap_memory_category(handle_));
+    }
+    /** Its subcategory, if it has one. */
+    std::optional<std::string_view> subcategory() const noexcept {
+        return detail::optional_view(synap_memory_subcategory(handle_));
+    }
+    /** When the memory was made. */
+    TimePoint created_at() const noexcept { return detail::from_us(synap_memory_created_at_us(handle_)); }
+    /** When it last changed, if it has. */
+    std::optional<TimePoint> updated_at() const noexcept {
+        return detail::optional_time(synap_memory_updated_at_us, handle_);
+    }
+    /** The document it came from, when known. */
+    std::optional<std::string_view> source_document_id() const noexcept {
+        return detail::optional_view(synap_memory_source_document_id(handle_));
+    }
+
+    /** The C handle, still owned by this memory. */
+    const SynapMemory* get() const noexcept { return handle_; }
+
+private:
+    SynapMemory* handle_;
+};
+
+/** The account behind an API key, as Client::whoami() returned it. */
+class Identity {
+public:
+    /** Takes ownership of an identity from the C API. */
+    explicit Identity(SynapIdentity* owned) noexcept : handle_(owned) {}
+    ~Identity() { synap_identity_free(handle_); }
+    Identity(Identity&& other) noexcept : handle_(std::exchange(other.handle_, nullptr)) {}
+    Identity& operator=(Identity&& other) noexcept {
+        std::swap(handle_, other.handle_);
+        return *this;
+    }
+    Identity(const Identity&) = delete;
+    Identity& operator=(const Identity&) = delete;
+
+    /** The client (account) id, if the service said. */
+    std::optional<std::string_view> client_id() const noexcept {
+        return detail::optional_view(synap_identity_client_id(handle_));
+    }
+    /** The instance id, if the service said. */
+    std::optional<std::string_view> instance_id() const noexcept {
+        return detail::optional_view(synap_identity_instance_id(handle_));
+    }
+    /** The instance's user-context isolation, e.g. "equals_customer". */
+    std::optional<std::string_view> user_context_isolation() const noexcept {
+        return detail::optional_view(synap_identity_user_context_isolation(handle_));
+    }
+    /** Whether each customer is one user here, so a create must not name a
+     *  customer id. */
+    bool is_b2c() const noexcept { return user_context_isolation() == std::string_view("equals_customer"); }
+
+    /** The C handle, still owned by this identity. */
+    const SynapIdentity* get() const noexcept { return handle_; }
+
+private:
+    SynapIdentity* handle_;
+};
+
+/** Stops a Client::wait() or Client::wait_all() from another thread. Once
+ *  triggered it stays so: use a new one for the next wait. */
 class Cancel {
 public:
     /** A handle not yet triggered. */
@@ -305,6 +604,132 @@ struct WaitOptions {
     std::function<bool(const StatusView&)> progress;
     /** Another thread may trigger it to stop the wait (SYNAP_CANCELLED). */
     const Cancel* cancel = nullptr;
+};
+
+/** How many jobs of a Client::wait_all() are in each state. */
+struct WaitCounts {
+    std::size_t pending = 0;          ///< not polled yet
+    std::size_t queued = 0;           ///< last seen queued
+    std::size_t processing = 0;       ///< last seen processing (or in a state this version does not know)
+    std::size_t completed = 0;        ///< finished: completed
+    std::size_t failed = 0;           ///< finished: failed
+    std::size_t partial_success = 0;  ///< finished: partial_success
+    std::size_t errors = 0;           ///< ended by an error: a malformed id, a status error, the deadline
+
+    /** All zero. */
+    WaitCounts() = default;
+    /** The counts the C API reported. */
+    explicit WaitCounts(const SynapWaitCounts& c) noexcept
+        : pending(c.pending),
+          queued(c.queued),
+          processing(c.processing),
+          completed(c.completed),
+          failed(c.failed),
+          partial_success(c.partial_success),
+          errors(c.errors) {}
+
+    /** How many jobs will not change any more, errors included. */
+    std::size_t done() const noexcept { return completed + failed + partial_success + errors; }
+};
+
+/** How Client::wait_all() waits. */
+struct WaitAllOptions {
+    /** The most the whole wait may take; jobs still running then end with
+     *  SYNAP_TIMEOUT. */
+    std::chrono::milliseconds timeout{std::chrono::minutes(5)};
+    /** The pause between a job's answer and its next poll; 0 for the
+     *  library's default (2 s). */
+    std::chrono::milliseconds poll_interval{0};
+    /** How many status requests may be in flight at once, 1 to 64. */
+    std::uint32_t max_in_flight = 8;
+    /** Called on the waiting thread after every change, with the counts per
+     *  state; false stops the wait (unfinished jobs end with
+     *  SYNAP_CANCELLED). An exception it throws stops the wait the same way
+     *  and is rethrown from wait_all(). */
+    std::function<bool(const WaitCounts&)> progress;
+    /** Another thread may trigger it to stop the wait (SYNAP_CANCELLED). */
+    const Cancel* cancel = nullptr;
+};
+
+/** One job's outcome in WaitAllResults: its terminal status, or the code
+ *  and message of what ended it. Borrowed: valid while the results live. */
+class WaitAllResult {
+public:
+    /** Job `index` of `results`, which must outlive it. */
+    WaitAllResult(const SynapWaitAllResults* results, std::size_t index) noexcept
+        : results_(results), index_(index) {}
+
+    /** SYNAP_OK if the job reached a terminal state (a failed job is a
+     *  status, not an error); else what ended it: SYNAP_TIMEOUT (still
+     *  running at the deadline), SYNAP_CANCELLED, SYNAP_INVALID_ARGUMENT (a
+     *  malformed id), or the status call's error, e.g. SYNAP_NOT_FOUND. */
+    SynapCode code() const noexcept { return synap_wait_all_code(results_, index_); }
+    /** Whether the job reached a terminal state, so status() has it. */
+    bool has_status() const noexcept { return code() == SYNAP_OK; }
+    /** The job's terminal status; nullopt if it ended with an error. */
+    std::optional<StatusView> status() const noexcept {
+        const SynapMemoryStatus* status = synap_wait_all_status(results_, index_);
+        return status ? std::optional<StatusView>(StatusView(status)) : std::nullopt;
+    }
+    /** Why the job ended without a terminal status; nullopt if it has one. */
+    std::optional<std::string_view> error_message() const noexcept {
+        return detail::optional_view(synap_wait_all_error_message(results_, index_));
+    }
+    /** What ended the job as a synap::Error, to throw or report (without an
+     *  HTTP status or correlation id); nullopt if it has a status. */
+    std::optional<Error> error() const {
+        SynapCode ended = code();
+        if (ended == SYNAP_OK) {
+            return std::nullopt;
+        }
+        return Error(ended, std::string(error_message().value_or(synap_code_name(ended))));
+    }
+
+private:
+    const SynapWaitAllResults* results_;
+    std::size_t index_;
+};
+
+/** The outcome of Client::wait_all(): one result per id, in the order
+ *  given. Owns the statuses its results lend. */
+class WaitAllResults {
+public:
+    /** Takes ownership of results from the C API. */
+    explicit WaitAllResults(SynapWaitAllResults* owned) noexcept : handle_(owned) {}
+    ~WaitAllResults() { synap_wait_all_free(handle_); }
+    WaitAllResults(WaitAllResults&& other) noexcept : handle_(std::exchange(other.handle_, nullptr)) {}
+    WaitAllResults& operator=(WaitAllResults&& other) noexcept {
+        std::swap(handle_, other.handle_);
+        return *this;
+    }
+    WaitAllResults(const WaitAllResults&) = delete;
+    WaitAllResults& operator=(const WaitAllResults&) = delete;
+
+    /** How many results: one per id passed. */
+    std::size_t size() const noexcept { return synap_wait_all_count(handle_); }
+    /** The final counts: nothing is left pending, queued or processing;
+     *  jobs that did not finish count as errors. */
+    WaitCounts counts() const noexcept {
+        SynapWaitCounts c{};
+        synap_wait_all_counts(handle_, &c);
+        return WaitCounts(c);
+    }
+    /** Job `index`'s result; past the end its code is SYNAP_INVALID_ARGUMENT. */
+    WaitAllResult operator[](std::size_t index) const noexcept { return WaitAllResult(handle_, index); }
+    /** Job `index`'s result; throws std::out_of_range past the end. */
+    WaitAllResult at(std::size_t index) const {
+        if (index >= size()) {
+            throw std::out_of_range("synap::WaitAllResults::at: index " + std::to_string(index) + " >= size " +
+                                    std::to_string(size()));
+        }
+        return (*this)[index];
+    }
+
+    /** The C handle, still owned by these results. */
+    const SynapWaitAllResults* get() const noexcept { return handle_; }
+
+private:
+    SynapWaitAllResults* handle_;
 };
 
 /** A connection to the service; share one between threads. */
@@ -354,6 +779,96 @@ public:
         return MemoryStatus(out);
     }
 
+    /** Queues one document for ingestion (memories.create); wait() for the
+     *  job, then get() its memories. Throws synap::Error:
+     *  SYNAP_INVALID_ARGUMENT (no document), SYNAP_INVALID_REQUEST (the
+     *  service refused a field), SYNAP_CONFLICT (a duplicate document id),
+     *  SYNAP_INSUFFICIENT_CREDITS or a transport code. Not resent after a
+     *  timeout or dropped connection, where the service may have queued it:
+     *  set a document id to make your own retry safe. */
+    Ingestion create(const CreateRequest& request) const {
+        SynapIngestion* out = nullptr;
+        detail::check(synap_memories_create(handle_, request.get(), &out));
+        return Ingestion(out);
+    }
+
+    /** Queues many documents in one request (memories.batch_create).
+     *  [first, last) yields CreateRequest references (a container of
+     *  requests, or of std::reference_wrapper to them). With `fail_fast`
+     *  the service refuses the whole batch at the first invalid document
+     *  (SYNAP_INVALID_REQUEST); without it, invalid documents come back as
+     *  refused results while the rest are queued. Throws synap::Error. */
+    template <class Iterator>
+    Batch batch_create(Iterator first, Iterator last, bool fail_fast = false) const {
+        std::vector<const SynapCreateRequest*> handles;
+        for (; first != last; ++first) {
+            const CreateRequest& request = *first;
+            handles.push_back(request.get());
+        }
+        SynapBatch* out = nullptr;
+        detail::check(synap_memories_batch_create(handle_, handles.data(), handles.size(), fail_fast, &out));
+        return Batch(out);
+    }
+
+    /** batch_create() of requests listed in place: batch_create({a, b}). */
+    Batch batch_create(std::initializer_list<std::reference_wrapper<const CreateRequest>> requests,
+                       bool fail_fast = false) const {
+        return batch_create(requests.begin(), requests.end(), fail_fast);
+    }
+
+    /** One memory by id (memories.get), e.g. from StatusView::memory_ids().
+     *  Throws synap::Error: SYNAP_INVALID_ARGUMENT for an id that is not a
+     *  UUID (before any request), SYNAP_NOT_FOUND, or the codes of status(). */
+    Memory get(const std::string& memory_id) const {
+        SynapMemory* out = nullptr;
+        detail::check(synap_memories_get(handle_, memory_id.c_str(), &out));
+        return Memory(out);
+    }
+
+    /** The account behind this client's API key. Once it has answered, this
+     *  client's requests carry its ids and a B2C instance's creates refuse a
+     *  customer id locally. Throws synap::Error (SYNAP_AUTH for a key the
+     *  service does not know). */
+    Identity whoami() const {
+        SynapIdentity* out = nullptr;
+        detail::check(synap_client_whoami(handle_, &out));
+        return Identity(out);
+    }
+
+    /** Waits for many jobs at once, polling at most how.max_in_flight at a
+     *  time, until each is completed, failed or partial_success or has an
+     *  error, the timeout passes, or the wait is stopped. Returns one result
+     *  per id, whatever became of each job; throws synap::Error
+     *  (SYNAP_INVALID_ARGUMENT) only for bad options, or what `progress`
+     *  threw. */
+    WaitAllResults wait_all(const std::vector<std::string>& ingestion_ids,
+                            const WaitAllOptions& how = WaitAllOptions()) const {
+        std::vector<const char*> ids;
+        ids.reserve(ingestion_ids.size());
+        for (const std::string& id : ingestion_ids) {
+            ids.push_back(id.c_str());
+        }
+        CountsProgress progress{&how.progress, nullptr};
+        SynapWaitAllResults* out = nullptr;
+        SynapCode code = synap_memories_wait_all(
+            handle_, ids.data(), ids.size(), detail::to_ms(how.timeout, "timeout"),
+            detail::to_ms(how.poll_interval, "poll interval"), how.max_in_flight,
+            how.progress ? &CountsProgress::call : nullptr, &progress, how.cancel ? how.cancel->get() : nullptr, &out);
+        // Read the details before anything else can make a libsynap call.
+        std::optional<Error> error;
+        if (code != SYNAP_OK) {
+            error = Error::last(code);
+        }
+        WaitAllResults results(out);
+        if (progress.thrown) {
+            std::rethrow_exception(progress.thrown);
+        }
+        if (error) {
+            throw *error;
+        }
+        return results;
+    }
+
     /** The C handle, still owned by this client. */
     const SynapClient* get() const noexcept { return handle_; }
 
@@ -368,6 +883,25 @@ private:
             auto* self = static_cast<Progress*>(user_data);
             try {
                 return (*self->fn)(StatusView(status));
+            } catch (...) {
+                self->thrown = std::current_exception();
+                return false;
+            }
+        }
+    };
+
+    // The same for wait_all(): once it has thrown it is not called again.
+    struct CountsProgress {
+        const std::function<bool(const WaitCounts&)>* fn;
+        std::exception_ptr thrown;
+
+        static bool call(const SynapWaitCounts* counts, void* user_data) noexcept {
+            auto* self = static_cast<CountsProgress*>(user_data);
+            if (self->thrown) {
+                return false;
+            }
+            try {
+                return (*self->fn)(WaitCounts(*counts));
             } catch (...) {
                 self->thrown = std::current_exception();
                 return false;

@@ -1,7 +1,8 @@
 //! The C++ interface, include/synap.hpp: tests/cpp/test_synap.cpp built as
 //! C++17 with strict warnings by g++ and by clang++, with AddressSanitizer
 //! (its leak checker proves the RAII types free every handle) and
-//! UndefinedBehaviorSanitizer, run against the emulator. The README's C++
+//! UndefinedBehaviorSanitizer, run against the emulator; then the bodies
+//! its creates and batches sent are checked here. The README's C++
 //! examples compile too.
 
 mod common;
@@ -13,7 +14,10 @@ use std::process::Command;
 use common::Emu;
 use common::cprog::{lib_dir, root, run, text};
 use compilers::Compiler;
-use serde_json::json;
+use serde_json::{Value, json};
+
+const CREATE: &str = "/api/v1/memories/create";
+const BATCH: &str = "/api/v1/memories/batch";
 
 const CXX_STRICT: [&str; 5] = ["-std=c++17", "-Wall", "-Wextra", "-Werror", "-pedantic"];
 const SANITIZE: [&str; 4] =
@@ -43,6 +47,8 @@ fn cpp_tests_pass(compiler: Compiler) {
     compile(compiler, &root().join("tests/cpp/test_synap.cpp"), &binary, &flags);
 
     let emu = Emu::start();
+    // Jobs made by create and batch finish within a third of a second.
+    emu.post_config(json!({"create_processing_after_ms": 50, "create_done_after_ms": 300}));
     let r429 = emu.job(json!({"memories": 1}));
     emu.fault(
         &r429,
@@ -72,6 +78,47 @@ fn cpp_tests_pass(compiler: Compiler) {
     assert!(out.status.success(), "{} C++ tests failed ({:?}):\n{stdout}\n{stderr}", compiler.name, out.status);
     assert!(stdout.trim_end().ends_with(" passed, 0 failed"), "{stdout}");
     assert!(!stderr.contains("Sanitizer") && !stderr.contains("runtime error:"), "{stderr}");
+
+    // Every field the C++ request set, sent as the nine keys of the wire
+    // body; the timestamp rounded down to the microsecond.
+    assert_eq!(
+        sent(&emu, CREATE, |body| body["document_id"] == "cpp-chat-1")[0],
+        json!({
+            "document": "User: I only drink decaf after 3pm.\nAssistant: Noted.",
+            "document_type": "document",
+            "document_id": "cpp-chat-1",
+            "document_created_at": "2025-01-15T10:30:00.412000Z",
+            "user_id": "u1",
+            "customer_id": "c1",
+            "scope": {"team": "payments"},
+            "mode": "fast",
+            "metadata": {"channel": "web"},
+        })
+    );
+    // Refused setters left the request as it was.
+    let kept = &sent(&emu, CREATE, |body| body["document_id"] == "cpp-kept")[0];
+    assert_eq!((&kept["document_type"], &kept["mode"]), (&json!("email"), &json!("fast")), "{kept}");
+    // Only the two batches the service saw: empty and NULL ones are refused
+    // before any request.
+    let batches = sent(&emu, BATCH, |_| true);
+    let shape: Vec<(Value, usize)> =
+        batches.iter().map(|b| (b["fail_fast"].clone(), b["documents"].as_array().map_or(0, Vec::len))).collect();
+    assert_eq!(shape, [(json!(false), 5), (json!(true), 2)]);
+    assert_eq!(batches[1]["documents"][1]["document"], "   ");
+    assert_eq!(batches[0]["documents"][2]["document_type"], "email");
+    assert_eq!(batches[0]["documents"][2]["document"]["subject"], "Renewal");
+}
+
+/// The JSON bodies of the requests to `path` that `keep` selects, in order.
+fn sent(emu: &Emu, path: &str, keep: impl Fn(&Value) -> bool) -> Vec<Value> {
+    let bodies: Vec<Value> = emu
+        .requests(Some(path))
+        .iter()
+        .map(|r| serde_json::from_str(r["body"].as_str().unwrap_or_default()).unwrap_or(Value::Null))
+        .filter(|body| keep(body))
+        .collect();
+    assert!(!bodies.is_empty(), "nothing matching was sent to {path}");
+    bodies
 }
 
 #[test]

@@ -236,6 +236,335 @@ void threads_share_one_client() {
     CHECK(wrong == 0);
 }
 
+// Every setter refuses a bad value before any request, as the C API's
+// SYNAP_INVALID_ARGUMENT, and leaves the request as it was: the request
+// sent here keeps its earlier type and mode (tests/cpp_binding.rs reads
+// the body the emulator received).
+void create_request_refuses_bad_values() {
+    synap::Client c = client();
+    synap::CreateRequest r;
+    r.document_type("email").mode("fast");
+    auto refused = [](const std::optional<synap::Error>& e) {
+        return e && e->code() == SYNAP_INVALID_ARGUMENT && e->http_status() == 0 && !e->correlation_id();
+    };
+    auto e = error_of([&] { r.document_type("support-ticket"); });
+    CHECK(refused(e) && e->message().rfind("document_type \"support-ticket\" is not one of", 0) == 0);
+    CHECK(refused(error_of([&] { r.mode("slow"); })));
+    CHECK(refused(error_of([&] { r.document_json("[1,2]"); })));
+    CHECK(refused(error_of([&] { r.document_json("{"); })));
+    CHECK(refused(error_of([&] { r.metadata_json("\"x\""); })));
+    CHECK(refused(error_of([&] { r.document_text("\xff"); })));
+    CHECK(refused(error_of([&] { r.document_created_at(synap::TimePoint::max()); })));
+
+    // No document yet: refused before any request.
+    e = error_of([&] { c.create(r); });
+    CHECK(refused(e) && e->message().rfind("the request has no document", 0) == 0);
+
+    r.document_text("Please keep these settings in mind for later.").document_id("cpp-kept");
+    synap::Ingestion kept = c.create(r);
+    CHECK(kept.document_id() == "cpp-kept");
+
+    // A moved-from request refuses everything, as a NULL handle does in C.
+    synap::CreateRequest moved = std::move(r);
+    CHECK(refused(error_of([&] { r.document_text("x"); })));
+    CHECK(refused(error_of([&] { c.create(r); })));
+    CHECK(moved.get() != nullptr && r.get() == nullptr);
+}
+
+// create -> wait -> get with every field set (tests/cpp_binding.rs checks
+// the body sent), then the service's refusals.
+void create_wait_and_get() {
+    synap::Client c = client();
+    const std::string text = "User: I only drink decaf after 3pm.\nAssistant: Noted.";
+    // 999 ns past a whole microsecond: sent rounded down.
+    std::chrono::time_point<std::chrono::system_clock, std::chrono::nanoseconds> written(
+        std::chrono::microseconds(1736937000412000) + std::chrono::nanoseconds(999));
+    auto before = std::chrono::system_clock::now();
+    synap::Ingestion job = c.create(synap::CreateRequest()
+                                        .document_text(text)
+                                        .document_type("document")
+                                        .mode("fast")
+                                        .document_id("cpp-chat-1")
+                                        .document_created_at(written)
+                                        .user_id("u1")
+                                        .customer_id("c1")
+                                        .add_scope("team", "payments")
+                                        .metadata_json(R"({"channel":"web"})"));
+    CHECK(job.document_id() == "cpp-chat-1" && job.ingestion_id().size() == 36);
+    CHECK(job.state() == synap::State::queued && job.state_name() == "queued");
+    CHECK(job.queued_at() > before - 5min && job.queued_at() < before + 5min);
+    CHECK(job.accepted() && !job.error_message() && !job.error());
+
+    // The same document id again: 409.
+    auto e = error_of([&] {
+        c.create(synap::CreateRequest().document_text("again and again").document_id("cpp-chat-1"));
+    });
+    CHECK(e && e->code() == SYNAP_CONFLICT && e->http_status() == 409 && e->correlation_id());
+    CHECK(e && e->message().find("document_id already exists: cpp-chat-1") != std::string::npos);
+    // A blank document: 422. A user without a customer on a B2B instance: 400.
+    e = error_of([&] { c.create(synap::CreateRequest().document_text("   ")); });
+    CHECK(e && e->code() == SYNAP_INVALID_REQUEST && e->http_status() == 422);
+    e = error_of([&] { c.create(synap::CreateRequest().document_text("some words here").user_id("u-only")); });
+    CHECK(e && e->code() == SYNAP_INVALID_REQUEST && e->http_status() == 400);
+
+    synap::WaitOptions how;
+    how.timeout = 10s;
+    how.poll_interval = 50ms;
+    synap::MemoryStatus done = c.wait(std::string(job.ingestion_id()), how);
+    CHECK(done.state() == synap::State::completed && done.document_id() == "cpp-chat-1");
+    std::vector<std::string_view> ids = done.memory_ids();
+    CHECK(ids.size() == 1);
+    for (std::string_view id : ids) {
+        synap::Memory m = c.get(std::string(id));
+        CHECK(m.memory_id() == id);
+        CHECK(m.content() == "I only drink decaf after 3pm.");
+        CHECK(m.type() == "preference" && m.category() == std::string_view("preferences") &&
+              m.subcategory() == std::string_view("only"));
+        CHECK(m.confidence() > 0.0 && m.confidence() <= 1.0);
+        CHECK(m.source_document_id() == std::string_view("cpp-chat-1"));
+        CHECK(m.created_at() >= done.queued_at() && !m.updated_at());
+
+        synap::Memory moved = std::move(m);
+        CHECK(moved.memory_id() == id && m.memory_id().empty() && !m.category() && m.confidence() == 0.0);
+    }
+
+    e = error_of([&] { c.get(unknown_id); });
+    CHECK(e && e->code() == SYNAP_NOT_FOUND && e->http_status() == 404 && e->correlation_id());
+    e = error_of([&] { c.get("../status/x"); });
+    CHECK(e && e->code() == SYNAP_INVALID_ARGUMENT && e->http_status() == 0 && !e->correlation_id());
+    CHECK(e && e->message() == "memory_id is not a UUID: \"../status/x\"");
+
+    // A document the pipeline cannot process is accepted, then fails.
+    synap::Ingestion doomed = c.create(synap::CreateRequest().document_text("This says FAIL_INGEST, sadly."));
+    synap::MemoryStatus failed_job = c.wait(std::string(doomed.ingestion_id()), how);
+    CHECK(failed_job.state() == synap::State::failed && failed_job.memory_ids().empty());
+    CHECK(failed_job.error_message() && failed_job.error_message()->find("FAIL_INGEST") != std::string_view::npos);
+
+    synap::Ingestion moved = std::move(job);
+    CHECK(moved.document_id() == "cpp-chat-1" && job.ingestion_id().empty() && !job.accepted());
+}
+
+// Per-document results in order, refused ones saying why; then every job
+// of the batch, refused ones included, waited for at once.
+void batch_has_per_item_results() {
+    synap::Client c = client();
+    std::vector<synap::CreateRequest> requests(5);
+    requests[0].document_text("The first document has some words.").document_id("cpp-kb-1");
+    requests[1].document_text("   ").document_id("cpp-kb-2");
+    requests[2].document_json(R"({"subject":"Renewal","body":"The renewal is due in March."})").document_type("email");
+    requests[3].document_text("Another document with the same id.").document_id("cpp-kb-1");
+    requests[4].document_text("PARTIAL_INGEST here. The rest is fine to keep.");
+
+    synap::Batch batch = c.batch_create(requests.begin(), requests.end());
+    CHECK(batch.total() == 5 && batch.succeeded() == 3 && batch.failed() == 2);
+    CHECK(batch.size() == 5 && batch.batch_id().size() == 36);
+    CHECK(batch[0].accepted() && batch[0].state() == synap::State::queued && batch[0].document_id() == "cpp-kb-1");
+    CHECK(!batch[1].accepted() && batch[1].state() == synap::State::failed && batch[1].state_name() == "failed");
+    CHECK(batch[1].document_id() == "cpp-kb-2" && batch[1].error_message() &&
+          batch[1].error_message()->find("document") != std::string_view::npos);
+    auto refusal = batch[1].error();
+    CHECK(refusal && refusal->code() == SYNAP_INVALID_REQUEST && batch[1].error_message() &&
+          refusal->message() == *batch[1].error_message());
+    auto now = std::chrono::system_clock::now();
+    CHECK(batch[0].queued_at() > now - 5min && batch[0].queued_at() <= now && batch[1].queued_at() > now - 5min);
+    CHECK(batch[2].accepted() && !batch[2].document_id().empty() && !batch[2].error());
+    CHECK(!batch[3].accepted() && batch[3].error_message() &&
+          batch[3].error_message()->find("document_id already exists: cpp-kb-1") != std::string_view::npos);
+    CHECK(batch[4].accepted() && batch[4].state() == synap::State::queued);
+    CHECK(batch[5].ingestion_id().empty() && !batch[5].accepted() && batch[5].state() == synap::State::unknown);
+    bool out_of_range = false;
+    try {
+        batch.at(5);
+    } catch (const std::out_of_range&) {
+        out_of_range = true;
+    }
+    CHECK(out_of_range && batch.at(4).ingestion_id() == batch[4].ingestion_id());
+    std::vector<synap::IngestionView> results = batch.results();
+    std::vector<std::string> ids;
+    for (std::size_t i = 0; i < results.size(); i++) {
+        ids.emplace_back(results[i].ingestion_id());
+    }
+    CHECK(results.size() == 5 && ids.size() == 5 && ids[2] == batch[2].ingestion_id());
+
+    // fail_fast: the first refused document refuses the whole batch.
+    auto e = error_of([&] { c.batch_create({requests[2], requests[1]}, true); });
+    CHECK(e && e->code() == SYNAP_INVALID_REQUEST && e->http_status() == 422);
+    std::vector<synap::CreateRequest> none;
+    e = error_of([&] { c.batch_create(none.begin(), none.end()); });
+    CHECK(e && e->code() == SYNAP_INVALID_ARGUMENT && e->http_status() == 0);
+    synap::CreateRequest gone = std::move(requests[0]);
+    e = error_of([&] { c.batch_create({requests[0], gone}); });
+    CHECK(e && e->code() == SYNAP_INVALID_ARGUMENT && e->message().rfind("requests[0] is NULL", 0) == 0);
+
+    synap::WaitAllOptions how;
+    how.timeout = 10s;
+    how.poll_interval = 50ms;
+    synap::WaitAllResults all = c.wait_all(ids, how);
+    CHECK(all.size() == 5);
+    const synap::State want[5] = {synap::State::completed, synap::State::failed, synap::State::completed,
+                                  synap::State::failed, synap::State::partial_success};
+    for (std::size_t i = 0; i < 5 && i < all.size(); i++) {
+        CHECK(all[i].has_status() && all[i].status() && all[i].status()->state() == want[i]);
+        CHECK(all[i].status() && all[i].status()->ingestion_id() == ids[i]);
+    }
+    CHECK(all[3].status() && all[3].status()->error_message() == batch[3].error_message());
+    synap::WaitCounts counts = all.counts();
+    CHECK(counts.completed == 2 && counts.failed == 2 && counts.partial_success == 1 && counts.errors == 0);
+}
+
+void whoami_identifies_the_key() {
+    synap::Client c = client();
+    auto before = error_of([&] { c.status(unknown_id); });
+    CHECK(before && before->correlation_id() && before->correlation_id()->rfind("syn__", 0) == 0);
+    synap::Identity me = c.whoami();
+    CHECK(me.client_id() == std::string_view("cli_9b2f4d6a8c0e1357"));
+    CHECK(me.instance_id() == std::string_view("inst_4e7a19c03b5d82f1"));
+    CHECK(!me.user_context_isolation() && !me.is_b2c());
+    // From then on the client's correlation ids carry the instance.
+    auto after = error_of([&] { c.status(unknown_id); });
+    CHECK(after && after->correlation_id() && after->correlation_id()->rfind("syn_inst_4_", 0) == 0);
+
+    synap::Identity moved = std::move(me);
+    CHECK(moved.client_id() && !me.client_id() && !me.is_b2c());
+
+    synap::Client stranger("synap_not_a_known_key", synap::Options().base_url(fixture("BASE_URL")).max_attempts(1));
+    auto e = error_of([&] { stranger.whoami(); });
+    CHECK(e && e->code() == SYNAP_AUTH && e->http_status() == 401 && e->message() == "HTTP 401: Invalid API key");
+}
+
+bool contains(std::optional<std::string_view> text, std::string_view part) {
+    return text && text->find(part) != std::string_view::npos;
+}
+
+// Completed, failed, malformed, never-ending and unknown jobs at once, with
+// a deadline: each gets its own code, in the order given.
+void wait_all_reports_each_job() {
+    synap::Client c = client();
+    const std::vector<std::string> ids{fixture("COMPLETED"), fixture("FAILED"), "not-a-uuid", fixture("NEVER"),
+                                       unknown_id};
+    std::vector<synap::WaitCounts> seen;
+    synap::WaitAllOptions how;
+    how.timeout = 1000ms;
+    how.poll_interval = 50ms;
+    how.max_in_flight = 2;
+    how.progress = [&](const synap::WaitCounts& counts) {
+        seen.push_back(counts);
+        return true;
+    };
+    auto started = std::chrono::steady_clock::now();
+    synap::WaitAllResults results = c.wait_all(ids, how);
+    auto took = std::chrono::steady_clock::now() - started;
+    CHECK(took >= 950ms && took < 3s);
+    CHECK(results.size() == 5);
+
+    CHECK(results[0].code() == SYNAP_OK && results[0].has_status());
+    CHECK(!results[0].error_message() && !results[0].error());
+    CHECK(results[0].status() && results[0].status()->state() == synap::State::completed &&
+          results[0].status()->ingestion_id() == ids[0] && results[0].status()->memories_created() == 3);
+    // A failed job is a status, not an error.
+    CHECK(results[1].code() == SYNAP_OK && results[1].status() &&
+          results[1].status()->state() == synap::State::failed &&
+          results[1].status()->error_message() == std::string_view("boom"));
+    CHECK(results[2].code() == SYNAP_INVALID_ARGUMENT && !results[2].status() &&
+          contains(results[2].error_message(), "not-a-uuid"));
+    CHECK(results[3].code() == SYNAP_TIMEOUT && !results[3].has_status() && !results[3].status());
+    CHECK(contains(results[3].error_message(), "did not complete within 1000 ms"));
+    auto e = results[3].error();
+    CHECK(e && e->code() == SYNAP_TIMEOUT && e->http_status() == 0 && results[3].error_message() &&
+          e->message() == *results[3].error_message());
+    CHECK(results[4].code() == SYNAP_NOT_FOUND && results[4].error() && results[4].error()->code() == SYNAP_NOT_FOUND);
+    CHECK(results[5].code() == SYNAP_INVALID_ARGUMENT && !results[5].status() && !results[5].error_message());
+    bool out_of_range = false;
+    try {
+        results.at(5);
+    } catch (const std::out_of_range&) {
+        out_of_range = true;
+    }
+    CHECK(out_of_range);
+
+    synap::WaitCounts last = results.counts();
+    CHECK(last.completed == 1 && last.failed == 1 && last.partial_success == 0 && last.errors == 3);
+    CHECK(last.pending == 0 && last.queued == 0 && last.processing == 0 && last.done() == 5);
+
+    // Reported before the first poll (the malformed id is already an
+    // error), then after every change; what is done only grows.
+    CHECK(seen.size() >= 2);
+    CHECK(!seen.empty() && seen.front().pending == 4 && seen.front().errors == 1);
+    CHECK(!seen.empty() && seen.back().done() >= 4);
+    bool growing = true;
+    for (std::size_t i = 1; i < seen.size(); i++) {
+        growing = growing && seen[i].done() >= seen[i - 1].done();
+    }
+    CHECK(growing);
+
+    synap::WaitAllResults moved = std::move(results);
+    CHECK(moved.size() == 5 && results.size() == 0 && results[0].code() == SYNAP_INVALID_ARGUMENT);
+
+    CHECK(c.wait_all({}, how).size() == 0);
+}
+
+void wait_all_stops() {
+    synap::Client c = client();
+    const std::vector<std::string> ids{fixture("COMPLETED"), fixture("NEVER")};
+    synap::WaitAllOptions how;
+    how.timeout = 10s;
+    how.poll_interval = 20ms;
+
+    // By the progress callback returning false: unfinished jobs are cancelled.
+    int calls = 0;
+    how.progress = [&](const synap::WaitCounts& counts) {
+        calls++;
+        return counts.done() < 1;
+    };
+    synap::WaitAllResults results = c.wait_all(ids, how);
+    CHECK(results[0].has_status() && results[1].code() == SYNAP_CANCELLED && calls >= 1);
+
+    // By an exception from the callback: the wait stops, and the exception
+    // reaches the caller as itself (the results it had are freed).
+    struct Stop {};
+    calls = 0;
+    how.progress = [&](const synap::WaitCounts&) -> bool {
+        calls++;
+        throw Stop();
+    };
+    bool stopped = false;
+    auto started = std::chrono::steady_clock::now();
+    try {
+        c.wait_all(ids, how);
+    } catch (const Stop&) {
+        stopped = true;
+    }
+    CHECK(stopped && calls == 1 && std::chrono::steady_clock::now() - started < 2s);
+
+    // From another thread, through a Cancel.
+    how.progress = nullptr;
+    synap::Cancel cancel;
+    how.cancel = &cancel;
+    std::thread trigger([&] {
+        std::this_thread::sleep_for(200ms);
+        cancel.trigger();
+    });
+    started = std::chrono::steady_clock::now();
+    results = c.wait_all(ids, how);
+    auto took = std::chrono::steady_clock::now() - started;
+    trigger.join();
+    CHECK(results[0].has_status() && results[1].code() == SYNAP_CANCELLED && cancel.triggered());
+    CHECK(took >= 150ms && took < 2s);
+    how.cancel = nullptr;
+
+    // Bad options are refused as a whole.
+    how.max_in_flight = 0;
+    auto e = error_of([&] { c.wait_all(ids, how); });
+    CHECK(e && e->code() == SYNAP_INVALID_ARGUMENT && e->message() == "max_in_flight must be between 1 and 64, not 0");
+    how.max_in_flight = 2;
+    how.timeout = 0ms;
+    e = error_of([&] { c.wait_all(ids, how); });
+    CHECK(e && e->code() == SYNAP_INVALID_ARGUMENT);
+    how.timeout = -1ms;
+    e = error_of([&] { c.wait_all(ids, how); });
+    CHECK(e && e->code() == SYNAP_INVALID_ARGUMENT && e->message().find("timeout") != std::string::npos);
+}
+
 }  // namespace
 
 static_assert(std::is_same_v<synap::TimePoint::duration, std::chrono::microseconds>);
@@ -251,6 +580,12 @@ int main() {
     refused_options_throw();
     wait_stops();
     threads_share_one_client();
+    create_request_refuses_bad_values();
+    create_wait_and_get();
+    batch_has_per_item_results();
+    whoami_identifies_the_key();
+    wait_all_reports_each_job();
+    wait_all_stops();
 
     // A client moves; the moved-to one works.
     synap::Client a = client();
