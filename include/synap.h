@@ -841,8 +841,9 @@ enum SynapCode synap_memories_wait(const struct SynapClient *client,
  * - `poll_interval_ms`: pause between a job's answer and its next poll; 0
  *   means 2000.
  * - `max_in_flight`: status requests at once, 1 to 64.
- * - `progress`, `user_data`: NULL, or called on this thread after every
- *   change with counts per state; returning false stops the wait.
+ * - `progress`, `user_data`: NULL, or called on this thread with counts
+ *   per state, once before any poll and then after every change (the last
+ *   call sees every change); returning false stops the wait.
  * - `cancel`: NULL, or a handle another thread may trigger to stop it.
  * - `out_results`: receives the results on `SYNAP_OK`; set to NULL on
  *   entry. Free them with `synap_wait_all_free()`.

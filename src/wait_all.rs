@@ -55,6 +55,13 @@ pub struct WaitCounts {
 }
 
 impl WaitCounts {
+    /// The final counts of a [`Client::memories_wait_all`] result: each
+    /// terminal status by its state, every error (an unfinished job's
+    /// included) in `errors`.
+    pub fn of_results(results: &[Result<MemoryStatus, Error>]) -> WaitCounts {
+        count(results.iter().map(Some))
+    }
+
     /// Jobs with a final answer: a terminal state or an error.
     pub fn done(&self) -> usize {
         self.completed + self.failed + self.partial_success + self.errors
@@ -93,7 +100,9 @@ impl Client {
     /// `options.max_in_flight` at once, until each has a terminal state or
     /// an error, the timeout passes, or the wait is cancelled (by `cancel`
     /// or by `progress` returning `false`). `progress` runs on the calling
-    /// thread after every change, with the counts per state.
+    /// thread with the counts per state: once before any poll (every valid
+    /// id pending), then after every change; its last call sees the final
+    /// counts of the jobs that finished.
     ///
     /// Returns one result per id, in order: the terminal status; or the
     /// error that ended that job (a malformed id, a status error after its
@@ -133,8 +142,12 @@ impl Client {
                 }
             }
         }
+        // The first report, before any poll: every valid id is pending.
+        if !progress(&count(outcomes.iter().map(Option::as_ref))) {
+            return Ok(finish_all(outcomes, ingestion_ids, true, options.timeout));
+        }
         let shared = Shared {
-            board: Mutex::new(Board { due, outcomes, changed: true, stop: false, in_flight: 0 }),
+            board: Mutex::new(Board { due, outcomes, changed: false, stop: false, in_flight: 0 }),
             wake: Condvar::new(),
             deadline: started + options.timeout,
             interval: options.poll_interval,
@@ -156,12 +169,7 @@ impl Client {
         });
         let board = shared.board.into_inner().unwrap_or_else(|p| p.into_inner());
         let cancelled = cancelled_by_callback || cancel.is_some_and(CancelToken::is_cancelled);
-        Ok(board
-            .outcomes
-            .into_iter()
-            .enumerate()
-            .map(|(index, outcome)| finish(outcome, ingestion_ids[index].as_ref(), cancelled, options.timeout))
-            .collect())
+        Ok(finish_all(board.outcomes, ingestion_ids, cancelled, options.timeout))
     }
 
     /// A worker: takes the job due soonest, polls it, puts it back.
@@ -223,7 +231,7 @@ impl Client {
         loop {
             if board.changed {
                 board.changed = false;
-                let counts = count(&board.outcomes);
+                let counts = count(board.outcomes.iter().map(Option::as_ref));
                 drop(board);
                 let go_on = progress(&counts);
                 board = shared.lock();
@@ -232,6 +240,9 @@ impl Client {
                     shared.wake.notify_all();
                     return true;
                 }
+                // What changed while `progress` ran is reported before the
+                // workers' end is noticed: the last report is the final one.
+                continue;
             }
             let now = Instant::now();
             if board.stop || now >= shared.deadline || shared.cancel.is_some_and(CancelToken::is_cancelled) {
@@ -246,7 +257,8 @@ impl Client {
     }
 }
 
-fn count(outcomes: &[Outcome]) -> WaitCounts {
+/// Counts per state; `None` is a job not polled yet.
+fn count<'a>(outcomes: impl IntoIterator<Item = Option<&'a Result<MemoryStatus, Error>>>) -> WaitCounts {
     let mut c = WaitCounts::default();
     for outcome in outcomes {
         match outcome {
@@ -262,6 +274,16 @@ fn count(outcomes: &[Outcome]) -> WaitCounts {
         }
     }
     c
+}
+
+/// Every job's final result, in the order of `ids`.
+fn finish_all<S: AsRef<str>>(
+    outcomes: Vec<Outcome>,
+    ids: &[S],
+    cancelled: bool,
+    timeout: Duration,
+) -> Vec<Result<MemoryStatus, Error>> {
+    outcomes.into_iter().zip(ids).map(|(outcome, id)| finish(outcome, id.as_ref(), cancelled, timeout)).collect()
 }
 
 /// A job's final result: its terminal status or error, or why it has none.

@@ -116,3 +116,45 @@ fn the_deadline_and_cancellation_end_unfinished_jobs() {
     let e = emu.client().memories_wait_all(&ids, &options(1000, 10, 0), None, |_| true).unwrap_err();
     assert_eq!(e.message(), "max_in_flight must be between 1 and 64, not 0");
 }
+
+#[test]
+fn a_slow_progress_callback_still_sees_the_last_change() {
+    let emu = Emu::start();
+    let ids: Vec<String> = (0..4).map(|_| emu.job(json!({"done_after_ms": 0}))).collect();
+    // Answers land while the callback sleeps; the wait must not end
+    // without reporting them.
+    for round in 0..20 {
+        let mut seen: Vec<WaitCounts> = Vec::new();
+        let results = emu
+            .client()
+            .memories_wait_all(&ids, &options(10_000, 10, 4), None, |c| {
+                seen.push(*c);
+                std::thread::sleep(Duration::from_millis(3));
+                true
+            })
+            .unwrap();
+        assert!(results.iter().all(Result::is_ok));
+        assert_eq!(seen[0], WaitCounts { pending: 4, ..WaitCounts::default() }, "round {round}: first report");
+        assert_eq!(seen.last().unwrap().completed, 4, "round {round}: last report {seen:?}");
+        assert_eq!(WaitCounts::of_results(&results), *seen.last().unwrap(), "round {round}");
+    }
+}
+
+#[test]
+fn a_progress_callback_that_stops_at_once_polls_nothing() {
+    let emu = Emu::start();
+    let ids = [emu.job(json!({"done_after_ms": 0})), "not-a-uuid".to_owned()];
+    let mut calls = 0;
+    let results = emu
+        .client()
+        .memories_wait_all(&ids, &options(10_000, 10, 2), None, |c| {
+            calls += 1;
+            assert_eq!((c.pending, c.errors), (1, 1));
+            false
+        })
+        .unwrap();
+    assert_eq!(calls, 1);
+    assert_eq!(results[0].as_ref().unwrap_err().kind(), ErrorKind::Cancelled);
+    assert_eq!(results[1].as_ref().unwrap_err().kind(), ErrorKind::InvalidArgument);
+    assert!(emu.requests(None).is_empty(), "no request was sent: {:?}", emu.requests(None));
+}

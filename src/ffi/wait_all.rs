@@ -77,8 +77,9 @@ struct Outcome {
 /// - `poll_interval_ms`: pause between a job's answer and its next poll; 0
 ///   means 2000.
 /// - `max_in_flight`: status requests at once, 1 to 64.
-/// - `progress`, `user_data`: NULL, or called on this thread after every
-///   change with counts per state; returning false stops the wait.
+/// - `progress`, `user_data`: NULL, or called on this thread with counts
+///   per state, once before any poll and then after every change (the last
+///   call sees every change); returning false stops the wait.
 /// - `cancel`: NULL, or a handle another thread may trigger to stop it.
 /// - `out_results`: receives the results on `SYNAP_OK`; set to NULL on
 ///   entry. Free them with `synap_wait_all_free()`.
@@ -133,15 +134,12 @@ pub unsafe extern "C" fn synap_memories_wait_all(
         };
         // SAFETY: NULL or a live handle, as documented.
         let cancel = unsafe { cancel.as_ref() }.map(SynapCancel::token);
-        let mut last = SynapWaitCounts::default();
-        let results = client.inner.memories_wait_all(&ids, &options, cancel, |counts| {
-            last = SynapWaitCounts::from(counts);
-            match progress {
-                None => true,
-                // SAFETY: the caller promises `progress` may be called so.
-                Some(callback) => unsafe { callback(&last, user_data) },
-            }
+        let results = client.inner.memories_wait_all(&ids, &options, cancel, |counts| match progress {
+            None => true,
+            // SAFETY: the caller promises `progress` may be called so.
+            Some(callback) => unsafe { callback(&SynapWaitCounts::from(counts), user_data) },
         })?;
+        let counts = SynapWaitCounts::from(&WaitCounts::of_results(&results));
         let results: Vec<Outcome> = results
             .into_iter()
             .map(|result| match result {
@@ -155,17 +153,9 @@ pub unsafe extern "C" fn synap_memories_wait_all(
                 },
             })
             .collect();
-        let counts = tally(&results, &last);
         *out = Box::into_raw(Box::new(SynapWaitAllResults { results, counts }));
         Ok(())
     })
-}
-
-/// Final counts: every job is finished, errors included.
-fn tally(results: &[Outcome], last: &SynapWaitCounts) -> SynapWaitCounts {
-    let mut c = SynapWaitCounts { pending: 0, queued: 0, processing: 0, ..*last };
-    c.errors = results.iter().filter(|r| r.code != SynapCode::SYNAP_OK).count();
-    c
 }
 
 /// Frees wait-all results and every status they lent. NULL is ignored.
