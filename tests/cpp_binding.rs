@@ -15,6 +15,7 @@ use common::Emu;
 use common::cprog::{lib_dir, root, run, text};
 use compilers::Compiler;
 use serde_json::{Value, json};
+use synap_emulator::Config;
 
 const CREATE: &str = "/api/v1/memories/create";
 const BATCH: &str = "/api/v1/memories/batch";
@@ -55,13 +56,18 @@ fn cpp_tests_pass(compiler: Compiler) {
         1,
         json!({"kind": "respond", "status": 429, "headers": {"Retry-After": "7"}, "body": r#"{"detail":"slow down"}"#}),
     );
+    // A B2C instance: whoami says so, and it refuses a customer id.
+    let b2c =
+        Emu::start_with(Config { user_context_isolation: Some("equals_customer".to_owned()), ..Config::default() });
     let fixtures = [
         ("BASE_URL", emu.base_url.clone()),
+        ("B2C_URL", b2c.base_url.clone()),
         ("COMPLETED", emu.job(json!({"document_id": "cpp-doc", "memories": 3}))),
         ("QUEUED", emu.job(json!({"processing_after_ms": 3_600_000, "done_after_ms": 7_200_000}))),
         ("FAILED", emu.job(json!({"final_status": "failed", "memories": 0, "error_message": "boom"}))),
         ("R429", r429),
         ("NEVER", emu.job(json!({"done_after_ms": 3_600_000}))),
+        ("PARTIAL", emu.job(json!({"final_status": "partial_success", "memories": 1, "error_message": "half"}))),
         // Last, right before the run: its timeline starts now.
         ("PROGRESSING", emu.job(json!({"processing_after_ms": 1000, "done_after_ms": 2000, "memories": 1}))),
     ];
@@ -107,6 +113,10 @@ fn cpp_tests_pass(compiler: Compiler) {
     assert_eq!(batches[1]["documents"][1]["document"], "   ");
     assert_eq!(batches[0]["documents"][2]["document_type"], "email");
     assert_eq!(batches[0]["documents"][2]["document"]["subject"], "Renewal");
+    // The B2C instance saw the create naming a customer once: after whoami
+    // the client refused it itself.
+    let customers: Vec<Value> = sent(&b2c, CREATE, |_| true).iter().map(|b| b["customer_id"].clone()).collect();
+    assert_eq!(customers, [json!("c1"), Value::Null]);
 }
 
 /// The JSON bodies of the requests to `path` that `keep` selects, in order.

@@ -12,6 +12,7 @@
 #include <string>
 #include <thread>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "synap.hpp"
@@ -487,13 +488,15 @@ void wait_all_reports_each_job() {
     CHECK(last.pending == 0 && last.queued == 0 && last.processing == 0 && last.done() == 5);
 
     // Reported before the first poll (the malformed id is already an
-    // error), then after every change; what is done only grows.
+    // error), then after every change; each report accounts for every job
+    // once, and what is done only grows.
     CHECK(seen.size() >= 2);
     CHECK(!seen.empty() && seen.front().pending == 4 && seen.front().errors == 1);
     CHECK(!seen.empty() && seen.back().done() >= 4);
     bool growing = true;
-    for (std::size_t i = 1; i < seen.size(); i++) {
-        growing = growing && seen[i].done() >= seen[i - 1].done();
+    for (std::size_t i = 0; i < seen.size(); i++) {
+        growing = growing && seen[i].pending + seen[i].queued + seen[i].processing + seen[i].done() == 5;
+        growing = growing && (i == 0 || seen[i].done() >= seen[i - 1].done());
     }
     CHECK(growing);
 
@@ -565,6 +568,75 @@ void wait_all_stops() {
     CHECK(e && e->code() == SYNAP_INVALID_ARGUMENT && e->message().find("timeout") != std::string::npos);
 }
 
+// A different number of jobs in each state (1 partial_success, 2 failed,
+// 3 completed, 4 queued, 5 processing, 6 malformed), so a count read from
+// another state's field shows.
+void wait_all_counts_each_state() {
+    synap::Client c = client();
+    std::vector<std::string> ids;
+    const std::pair<const char*, std::size_t> jobs[] = {
+        {"PARTIAL", 1}, {"FAILED", 2}, {"COMPLETED", 3}, {"QUEUED", 4}, {"NEVER", 5}};
+    for (const auto& [name, n] : jobs) {
+        ids.insert(ids.end(), n, fixture(name));
+    }
+    for (int i = 0; i < 6; i++) {
+        ids.push_back("malformed-" + std::to_string(i));
+    }
+    std::vector<synap::WaitCounts> seen;
+    synap::WaitAllOptions how;
+    how.timeout = 600ms;
+    how.poll_interval = 50ms;
+    how.progress = [&](const synap::WaitCounts& counts) {
+        seen.push_back(counts);
+        return true;
+    };
+    synap::WaitAllResults results = c.wait_all(ids, how);
+    CHECK(results.size() == 21);
+
+    // Every report accounts for each job once; the malformed ids are errors
+    // from the first report on.
+    bool whole = !seen.empty() && seen.front().errors >= 6;
+    for (const synap::WaitCounts& s : seen) {
+        whole = whole && s.pending + s.queued + s.processing + s.done() == 21;
+    }
+    CHECK(whole);
+    // Once every job has answered, each state has its own count.
+    auto answered = std::find_if(seen.begin(), seen.end(), [](const synap::WaitCounts& s) { return s.pending == 0; });
+    CHECK(answered != seen.end());
+    if (answered != seen.end()) {
+        CHECK(answered->partial_success == 1 && answered->failed == 2 && answered->completed == 3);
+        CHECK(answered->queued == 4 && answered->processing == 5 && answered->errors == 6);
+    }
+    // At the deadline the queued and processing jobs end as errors.
+    synap::WaitCounts last = results.counts();
+    CHECK(last.partial_success == 1 && last.failed == 2 && last.completed == 3 && last.errors == 6 + 4 + 5);
+    CHECK(last.pending == 0 && last.queued == 0 && last.processing == 0);
+    CHECK(results[0].status() && results[0].status()->state() == synap::State::partial_success &&
+          results[0].status()->error_message() == std::string_view("half"));
+    CHECK(results[6].code() == SYNAP_TIMEOUT && results[10].code() == SYNAP_TIMEOUT);
+    CHECK(results[20].code() == SYNAP_INVALID_ARGUMENT && contains(results[20].error_message(), "malformed-5"));
+}
+
+// On a B2C instance the service refuses a customer id (400); once whoami()
+// has said so, the client refuses it itself, before any request
+// (tests/cpp_binding.rs checks that the service saw one such create only).
+void b2c_refuses_a_customer_id_after_whoami() {
+    synap::Client c(key, synap::Options().base_url(fixture("B2C_URL")).max_attempts(1));
+    synap::CreateRequest with_customer;
+    with_customer.document_text("Words enough to remember.").customer_id("c1");
+    auto e = error_of([&] { c.create(with_customer); });
+    CHECK(e && e->code() == SYNAP_INVALID_REQUEST && e->http_status() == 400 && e->correlation_id());
+
+    synap::Identity me = c.whoami();
+    CHECK(me.is_b2c() && me.user_context_isolation() == std::string_view("equals_customer"));
+    e = error_of([&] { c.create(with_customer); });
+    CHECK(e && e->code() == SYNAP_INVALID_ARGUMENT && e->http_status() == 0 && !e->correlation_id());
+    CHECK(e && e->message().find("customer") != std::string::npos);
+    // A user id alone is what a B2C instance takes.
+    synap::Ingestion job = c.create(synap::CreateRequest().document_text("Words enough to remember.").user_id("u1"));
+    CHECK(job.accepted() && job.state() == synap::State::queued);
+}
+
 }  // namespace
 
 static_assert(std::is_same_v<synap::TimePoint::duration, std::chrono::microseconds>);
@@ -586,6 +658,8 @@ int main() {
     whoami_identifies_the_key();
     wait_all_reports_each_job();
     wait_all_stops();
+    wait_all_counts_each_state();
+    b2c_refuses_a_customer_id_after_whoami();
 
     // A client moves; the moved-to one works.
     synap::Client a = client();
