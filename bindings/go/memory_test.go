@@ -142,3 +142,28 @@ func TestNewCallsAfterCloseFail(t *testing.T) {
 		t.Fatalf("WaitAll: %v", err)
 	}
 }
+
+func TestB2CInstanceRefusesACustomerIDAfterWhoami(t *testing.T) {
+	client := newClient(t)
+	faultPath(t, "/api/v1/auth/whoami", 1, map[string]interface{}{"kind": "respond", "status": 200,
+		"body": `{"client_id":"cli_b2c","instance_id":"inst_b2c","user_context_isolation":"equals_customer"}`})
+	identity, err := client.Whoami(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !identity.IsB2C() {
+		t.Fatalf("%+v", identity)
+	}
+	before := len(sent(t, "/api/v1/memories/create"))
+	_, err = client.Create(context.Background(), synap.CreateRequest{Text: "words", UserID: "u1", CustomerID: "c1"})
+	if e := asError(t, err, synap.ErrInvalidArgument); e.HTTPStatus != 0 || !strings.Contains(e.Message, "customer") {
+		t.Fatalf("%#v", e)
+	}
+	if after := len(sent(t, "/api/v1/memories/create")); after != before {
+		t.Fatalf("the refused create was sent (%d requests, %d before)", after, before)
+	}
+	// Only the customer id is refused: the same client still creates.
+	if _, err := client.Create(context.Background(), synap.CreateRequest{Text: "words"}); err != nil {
+		t.Fatal(err)
+	}
+}
