@@ -2,17 +2,21 @@
 //! The committed `include/synap.h` must equal it: `tests/header.rs` checks
 //! that, and rewrites the file when `SYNAP_UPDATE_HEADER=1`.
 //!
-//! On ELF systems it also gives the shared library the soname
-//! `libsynap.so.<major>`: a program built against one major version loads
-//! only a library of that major version, never an incompatible later one.
+//! On ELF systems it also gives the shared library its soname, the part of
+//! the version that changes with the ABI: `libsynap.so.<major>`, or
+//! `libsynap.so.0.<minor>` while the major is 0 (where, as in Cargo's own
+//! rules, every minor release may break the ABI). A program built against
+//! one ABI loads only a library of that ABI, never an incompatible one.
 
 use std::env;
 use std::path::{Path, PathBuf};
 
 fn main() {
     let major = env::var("CARGO_PKG_VERSION_MAJOR").expect("cargo sets the version");
+    let minor = env::var("CARGO_PKG_VERSION_MINOR").expect("cargo sets the version");
     if is_elf() {
-        let soname = format!("libsynap.so.{major}");
+        let abi = if major == "0" { format!("0.{minor}") } else { major };
+        let soname = format!("libsynap.so.{abi}");
         println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,{soname}");
         link_soname_beside_library(&soname);
     }
@@ -53,7 +57,7 @@ fn is_elf() -> bool {
 }
 
 /// A program linked against `libsynap.so` asks the loader for the soname,
-/// which cargo does not make: a link `libsynap.so.<major> -> libsynap.so`
+/// which cargo does not make: a link `libsynap.so.<abi> -> libsynap.so`
 /// beside the library lets programs built in the tree (the tests, the
 /// examples) run from it. OUT_DIR is `<profile dir>/build/synap-<hash>/out`.
 fn link_soname_beside_library(soname: &str) {

@@ -99,8 +99,9 @@ struct progress {
     int polls;
 };
 
-static bool on_progress(const SynapMemoryStatus *status, void *user_data) {
+static bool on_progress(const SynapWaitProgress *progress, void *user_data) {
     struct progress *p = user_data;
+    const SynapMemoryStatus *status = synap_wait_progress_status(progress);
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
     double elapsed = (double)(now.tv_sec - p->started.tv_sec) + (double)(now.tv_nsec - p->started.tv_nsec) / 1e9;
@@ -279,10 +280,26 @@ int main(int argc, char **argv) {
     int watching = cancel != NULL && pthread_create(&watcher, NULL, watch_signals, cancel) == 0;
 
     struct progress p = {isatty(fileno(stderr)), {0, 0}, SYNAP_INGEST_UNKNOWN, 0};
+    SynapWaitOptions *how = synap_wait_options_new();
+    code = how ? SYNAP_OK : SYNAP_INTERNAL;
+    if (code == SYNAP_OK) {
+        code = synap_wait_options_set_timeout_ms(how, timeout_ms);
+    }
+    if (code == SYNAP_OK) {
+        code = synap_wait_options_set_poll_interval_ms(how, interval_ms);
+    }
+    if (code == SYNAP_OK) {
+        code = synap_wait_options_set_progress(how, on_progress, &p);
+    }
+    if (code == SYNAP_OK) {
+        code = synap_wait_options_set_cancel(how, cancel);
+    }
     clock_gettime(CLOCK_MONOTONIC, &p.started);
     SynapMemoryStatus *status = NULL;
-    code = synap_memories_wait(client, synap_ingestion_id(ingestion), timeout_ms, interval_ms, on_progress, &p,
-                               cancel, &status);
+    if (code == SYNAP_OK) {
+        code = synap_memories_wait(client, synap_ingestion_id(ingestion), how, &status);
+    }
+    synap_wait_options_free(how);
     if (p.live && code != SYNAP_OK && p.polls > 0) {
         fputc('\n', stderr);
     }

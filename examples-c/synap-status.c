@@ -194,8 +194,9 @@ static double seconds_since(const struct timespec *start) {
     return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9;
 }
 
-static bool on_progress(const SynapMemoryStatus *status, void *user_data) {
+static bool on_progress(const SynapWaitProgress *progress, void *user_data) {
     struct progress *p = user_data;
+    const SynapMemoryStatus *status = synap_wait_progress_status(progress);
     SynapIngestState state = synap_status_state(status);
     double elapsed = seconds_since(&p->started);
     if (p->live) {
@@ -322,6 +323,7 @@ int main(int argc, char **argv) {
     }
 
     SynapCancel *cancel = NULL;
+    SynapWaitOptions *how = NULL;
     pthread_t watcher;
     int watching = 0;
     if (wait) {
@@ -333,6 +335,22 @@ int main(int argc, char **argv) {
         pthread_sigmask(SIG_BLOCK, &set, NULL);
         cancel = synap_cancel_new();
         watching = cancel != NULL && pthread_create(&watcher, NULL, watch_signals, cancel) == 0;
+        how = synap_wait_options_new();
+        code = how ? SYNAP_OK : SYNAP_INTERNAL;
+        if (code == SYNAP_OK) {
+            code = synap_wait_options_set_timeout_ms(how, timeout_ms);
+        }
+        if (code == SYNAP_OK) {
+            code = synap_wait_options_set_poll_interval_ms(how, interval_ms);
+        }
+        if (code == SYNAP_OK) {
+            code = synap_wait_options_set_cancel(how, cancel);
+        }
+        if (code != SYNAP_OK) {
+            report("cannot wait", code);
+            exit_code = (int)code;
+            first_id = argc;
+        }
     }
 
     for (int i = first_id; i < argc; i++) {
@@ -341,7 +359,10 @@ int main(int argc, char **argv) {
             struct progress p = {json ? stderr : stdout, 0, argv[i], {0, 0}, SYNAP_INGEST_UNKNOWN, 0};
             p.live = isatty(fileno(p.to));
             clock_gettime(CLOCK_MONOTONIC, &p.started);
-            code = synap_memories_wait(client, argv[i], timeout_ms, interval_ms, on_progress, &p, cancel, &status);
+            code = synap_wait_options_set_progress(how, on_progress, &p);
+            if (code == SYNAP_OK) {
+                code = synap_memories_wait(client, argv[i], how, &status);
+            }
             if (p.live && code != SYNAP_OK && p.polls > 0) {
                 fputc('\n', p.to);
             }
@@ -369,6 +390,7 @@ int main(int argc, char **argv) {
         pthread_kill(watcher, SIGUSR1);
         pthread_join(watcher, NULL);
     }
+    synap_wait_options_free(how);
     synap_cancel_free(cancel);
     synap_client_free(client);
     return exit_code;

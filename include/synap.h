@@ -25,9 +25,9 @@
 /** Version of this header: major, minor, patch, and as a string. Compare
  *  SYNAP_VERSION with synap_version() to check the linked library. */
 #define SYNAP_VERSION_MAJOR 0
-#define SYNAP_VERSION_MINOR 1
+#define SYNAP_VERSION_MINOR 2
 #define SYNAP_VERSION_PATCH 0
-#define SYNAP_VERSION "0.1.0"
+#define SYNAP_VERSION "0.2.0"
 
 /**
  * The result of every fallible libsynap call. `SYNAP_OK` is 0; any other
@@ -168,6 +168,44 @@ typedef enum SynapLogLevel {
 } SynapLogLevel;
 
 /**
+ * Where one job of a wait stands, as a progress report or wait-all
+ * results count it. Values 1 to 5 equal the `SynapIngestState` of the
+ * same name. Functions that take one take it as an `int`, so that any
+ * value is safe to pass; a value that is not one of these counts nothing.
+ */
+typedef enum SynapWaitState {
+  /**
+   * Not polled yet.
+   */
+  SYNAP_WAIT_PENDING = 0,
+  /**
+   * Last seen queued.
+   */
+  SYNAP_WAIT_QUEUED = 1,
+  /**
+   * Last seen processing, or in a state this version does not know.
+   */
+  SYNAP_WAIT_PROCESSING = 2,
+  /**
+   * Finished: completed.
+   */
+  SYNAP_WAIT_COMPLETED = 3,
+  /**
+   * Finished: failed.
+   */
+  SYNAP_WAIT_FAILED = 4,
+  /**
+   * Finished: partial_success.
+   */
+  SYNAP_WAIT_PARTIAL_SUCCESS = 5,
+  /**
+   * Ended by an error: a malformed id, a status error after its retries,
+   * or still running when the wait timed out or was cancelled.
+   */
+  SYNAP_WAIT_ERROR = 6,
+} SynapWaitState;
+
+/**
  * The answer to `synap_memories_batch_create()`: counts and one
  * `SynapIngestion` per document sent, in order.
  *
@@ -176,7 +214,7 @@ typedef enum SynapLogLevel {
 typedef struct SynapBatch SynapBatch;
 
 /**
- * A flag that stops a `synap_memories_wait()` from another thread.
+ * A flag that stops a wait from another thread.
  *
  * Made by `synap_cancel_new()`, freed by `synap_cancel_free()`. Any
  * number of threads may trigger it and waits may watch it at once; it must
@@ -220,8 +258,9 @@ typedef struct SynapIdentity SynapIdentity;
  * `synap_memories_wait()` follow.
  *
  * Made by `synap_memories_create()` and freed by `synap_ingestion_free()`,
- * or lent by `synap_batch_result()` and owned by its batch. Immutable;
- * strings it returns live as long as it does.
+ * or lent, as a `const SynapIngestion *`, by `synap_batch_result()` and
+ * owned by its batch. Immutable; strings it returns live as long as it
+ * does.
  */
 typedef struct SynapIngestion SynapIngestion;
 
@@ -236,7 +275,10 @@ typedef struct SynapMemory SynapMemory;
 /**
  * One ingestion job's status, as `memories.status` returned it.
  *
- * Made by `synap_memories_status()`, freed by `synap_status_free()`.
+ * Made by `synap_memories_status()` and `synap_memories_wait()`, freed by
+ * `synap_status_free()`; or lent, as a `const SynapMemoryStatus *`, by
+ * `synap_wait_all_status()` and `synap_wait_progress_status()`, and then
+ * owned by the lender and never freed on its own.
  * Immutable: any thread may read it. Every string an accessor returns is
  * NUL-terminated UTF-8 owned by the handle: valid until the handle is
  * freed, never freed by the caller. Absent values are NULL, never `""`.
@@ -261,54 +303,38 @@ typedef struct SynapOptions SynapOptions;
 typedef struct SynapWaitAllResults SynapWaitAllResults;
 
 /**
- * Called by `synap_memories_wait()` after every poll with the status just
- * read, the last one included. `status` is borrowed for the duration of the
- * call only: copy what you need, do not free it. Return true to go on
- * waiting, false to stop the wait with `SYNAP_CANCELLED`. Runs on the
- * thread that called `synap_memories_wait()`.
+ * How a wait polls, for `synap_memories_wait()` and
+ * `synap_memories_wait_all()`: timeout, poll interval, requests in flight,
+ * a progress callback and a cancel handle.
+ *
+ * Made by `synap_wait_options_new()`, freed by `synap_wait_options_free()`.
+ * Setters check their value and leave the options unchanged when they
+ * refuse it. Use from one thread at a time; a wait only reads the options,
+ * so they may be reused for any number of waits.
  */
-typedef bool (*SynapProgressFn)(const struct SynapMemoryStatus *status, void *user_data);
+typedef struct SynapWaitOptions SynapWaitOptions;
 
 /**
- * How many jobs of a `synap_memories_wait_all()` are in each state.
+ * What a wait's progress callback is told: how many jobs are in each
+ * state and, for `synap_memories_wait()`, the status just polled.
+ *
+ * Lent to the callback for the duration of the call only: read it with
+ * `synap_wait_progress_count()`, `_total()` and `_status()`, copy what you
+ * need, never keep or free it.
  */
-typedef struct SynapWaitCounts {
-  /**
-   * Not polled yet.
-   */
-  size_t pending;
-  /**
-   * Last seen queued.
-   */
-  size_t queued;
-  /**
-   * Last seen processing (or in a state this version does not know).
-   */
-  size_t processing;
-  /**
-   * Finished: completed.
-   */
-  size_t completed;
-  /**
-   * Finished: failed.
-   */
-  size_t failed;
-  /**
-   * Finished: partial_success.
-   */
-  size_t partial_success;
-  /**
-   * Ended by an error: a malformed id, or a status error after retries.
-   */
-  size_t errors;
-} SynapWaitCounts;
+typedef struct SynapWaitProgress SynapWaitProgress;
 
 /**
- * Called by `synap_memories_wait_all()` on the calling thread after every
- * change, with the counts per state (borrowed for the call). Return true to
- * go on, false to stop: jobs not finished yet end with `SYNAP_CANCELLED`.
+ * Called by a wait on the thread that called it: by
+ * `synap_memories_wait()` after every poll (the last one included), by
+ * `synap_memories_wait_all()` once before any poll and then after every
+ * change (its last call sees every change). Return true to go on, false
+ * to stop the wait with `SYNAP_CANCELLED`.
+ *
+ * It must not unwind (no C++ throw, no longjmp) out of the call. Calling
+ * `synap_*` functions inside it replaces the thread's last error.
  */
-typedef bool (*SynapWaitAllProgressFn)(const struct SynapWaitCounts *counts, void *user_data);
+typedef bool (*SynapWaitProgressFn)(const struct SynapWaitProgress *progress, void *user_data);
 
 /**
  * Receives one log line: `message` is NUL-terminated UTF-8, one line, no
@@ -634,8 +660,10 @@ enum SynapCode synap_memories_status(const struct SynapClient *client,
                                      struct SynapMemoryStatus **out_status);
 
 /**
- * Frees a status. NULL is ignored. Every string its accessors returned
- * becomes invalid.
+ * Frees a status. NULL is ignored, and so is a status lent by another
+ * handle (a wait-all result's, a progress report's): that one is freed
+ * with its owner, and the refusal is logged at `SYNAP_LOG_ERROR`. Every
+ * string its accessors returned becomes invalid.
  *
  * # Safety
  * `status` is NULL or a live handle, freed exactly once and not used after.
@@ -792,59 +820,166 @@ bool synap_cancel_is_triggered(const struct SynapCancel *cancel);
 void synap_cancel_free(struct SynapCancel *cancel);
 
 /**
+ * How many jobs of the wait are in `state`, a `SynapWaitState` value (for
+ * `synap_memories_wait()`, 1 in the job's state and 0 elsewhere). 0 for
+ * any other `state` value, or if `progress` is NULL.
+ *
+ * # Safety
+ * `progress` is NULL or the report a progress callback was given, during
+ * that call.
+ */
+size_t synap_wait_progress_count(const struct SynapWaitProgress *progress, int state);
+
+/**
+ * How many jobs the wait follows: 1 for `synap_memories_wait()`, the
+ * number of ids for `synap_memories_wait_all()`. 0 if `progress` is NULL.
+ *
+ * # Safety
+ * As for `synap_wait_progress_count()`.
+ */
+size_t synap_wait_progress_total(const struct SynapWaitProgress *progress);
+
+/**
+ * For `synap_memories_wait()`, the status just polled, lent by the report
+ * for the duration of the callback only: copy what you need, never free
+ * it. NULL for `synap_memories_wait_all()`, or if `progress` is NULL.
+ *
+ * # Safety
+ * As for `synap_wait_progress_count()`.
+ */
+const struct SynapMemoryStatus *synap_wait_progress_status(const struct SynapWaitProgress *progress);
+
+/**
+ * Makes wait options with the defaults: 300000 ms in all, a poll every
+ * 2000 ms, 8 status requests in flight (wait-all), no progress callback,
+ * no cancel handle. Returns NULL only if memory runs out. Free with
+ * `synap_wait_options_free()`.
+ */
+struct SynapWaitOptions *synap_wait_options_new(void);
+
+/**
+ * Frees wait options. NULL is ignored. A wait that was given them has
+ * already returned, so they may be freed at any time after it.
+ *
+ * # Safety
+ * `options` is NULL or a live handle, freed exactly once.
+ */
+void synap_wait_options_free(struct SynapWaitOptions *options);
+
+/**
+ * Sets the most a whole wait may take, status requests included, in
+ * milliseconds; must be greater than 0. Default 300000. Measured on a
+ * monotonic clock. When it passes the wait ends: the last pause is cut
+ * short to end on time, and a status request gets no more time than is
+ * left.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `options` is NULL or
+ * `ms` is 0.
+ *
+ * # Safety
+ * `options` is NULL or a live handle.
+ */
+enum SynapCode synap_wait_options_set_timeout_ms(struct SynapWaitOptions *options, uint32_t ms);
+
+/**
+ * Sets the pause between one poll's answer and that job's next poll, in
+ * milliseconds; must be greater than 0. Default 2000.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `options` is NULL or
+ * `ms` is 0.
+ *
+ * # Safety
+ * `options` is NULL or a live handle.
+ */
+enum SynapCode synap_wait_options_set_poll_interval_ms(struct SynapWaitOptions *options,
+                                                       uint32_t ms);
+
+/**
+ * Sets how many status requests `synap_memories_wait_all()` has in flight
+ * at once, 1 to 64; default 8. `synap_memories_wait()` has one.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `options` is NULL or
+ * `requests` is out of range.
+ *
+ * # Safety
+ * `options` is NULL or a live handle.
+ */
+enum SynapCode synap_wait_options_set_max_in_flight(struct SynapWaitOptions *options,
+                                                    uint32_t requests);
+
+/**
+ * Sets the progress callback (see `SynapWaitProgressFn`) and the
+ * `user_data` passed to it untouched; NULL `progress` means none (the
+ * default).
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `options` is NULL.
+ *
+ * # Safety
+ * `options` is NULL or a live handle; `progress` is NULL or a function
+ * that may be called as `SynapWaitProgressFn` documents, with `user_data`,
+ * during every wait given these options.
+ */
+enum SynapCode synap_wait_options_set_progress(struct SynapWaitOptions *options,
+                                               SynapWaitProgressFn progress,
+                                               void *user_data);
+
+/**
+ * Sets a cancel handle another thread may trigger to stop the wait with
+ * `SYNAP_CANCELLED`; NULL means none (the default). The handle is not
+ * copied: it must outlive every wait given these options.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `options` is NULL.
+ *
+ * # Safety
+ * `options` is NULL or a live handle; `cancel` is NULL or a handle that
+ * stays live during every wait given these options.
+ */
+enum SynapCode synap_wait_options_set_cancel(struct SynapWaitOptions *options,
+                                             const struct SynapCancel *cancel);
+
+/**
  * Waits for the ingestion job `ingestion_id` to finish: polls
  * `memories.status` until the job is completed, failed or partial_success,
  * and returns that status. A failed job is a status, not an error.
  *
  * - `client`, `ingestion_id`: as for `synap_memories_status()`.
- * - `timeout_ms`: the most the whole wait may take, status requests
- *   included; must be greater than 0. Measured on a monotonic clock. When it
- *   passes the wait returns `SYNAP_TIMEOUT`: the last pause is cut short to
- *   end on time, and a status request gets no more time than is left.
- * - `poll_interval_ms`: the pause between one poll's answer and the next
- *   poll; 0 means the default, 2000.
- * - `progress`: NULL, or called after every poll (see `SynapProgressFn`);
- *   returning false stops the wait with `SYNAP_CANCELLED`.
- * - `user_data`: passed to `progress` untouched.
- * - `cancel`: NULL, or a handle another thread may trigger to stop the wait
- *   with `SYNAP_CANCELLED`.
+ * - `options`: NULL for the defaults (300000 ms, a poll every 2000 ms),
+ *   else from `synap_wait_options_new()`; only read. The progress callback
+ *   is called after every poll, with the status just read; returning
+ *   false stops the wait with `SYNAP_CANCELLED`, and so does triggering
+ *   the cancel handle.
  * - `out_status`: receives the terminal status on `SYNAP_OK`; set to NULL
  *   on entry. Free it with `synap_status_free()`.
  *
  * Each poll is a status call with its own retries. A status error (after
- * those retries) ends the wait with that error; the `synap_last_error_*`
- * functions give its details. Blocks the calling thread.
+ * those retries) ends the wait with that error; the timeout passing ends
+ * it with `SYNAP_TIMEOUT`; the `synap_last_error_*` functions give the
+ * details. Blocks the calling thread.
  *
  * # Safety
  * `client`, `ingestion_id` and `out_status` as for
- * `synap_memories_status()`; `progress` is NULL or a function that may be
- * called as documented; `cancel` is NULL or a live handle.
+ * `synap_memories_status()`; `options` is NULL or a live handle whose
+ * callback and cancel handle keep their setters' contracts.
  */
 enum SynapCode synap_memories_wait(const struct SynapClient *client,
                                    const char *ingestion_id,
-                                   uint32_t timeout_ms,
-                                   uint32_t poll_interval_ms,
-                                   SynapProgressFn progress,
-                                   void *user_data,
-                                   const struct SynapCancel *cancel,
+                                   const struct SynapWaitOptions *options,
                                    struct SynapMemoryStatus **out_status);
 
 /**
- * Waits for many ingestion jobs at once, polling at most `max_in_flight`
- * of them at a time, until every job is completed, failed or
- * partial_success or has an error, or `timeout_ms` passes, or the wait is
- * cancelled.
+ * Waits for many ingestion jobs at once, polling a bounded number of them
+ * at a time, until every job is completed, failed or partial_success or
+ * has an error, or the timeout passes, or the wait is cancelled.
  *
  * - `ingestion_ids`: `count` ids. A malformed one is that job's
  *   `SYNAP_INVALID_ARGUMENT`; a NULL or non-UTF-8 one fails the call.
- * - `timeout_ms`: the most the whole wait may take; must be greater than 0.
- * - `poll_interval_ms`: pause between a job's answer and its next poll; 0
- *   means 2000.
- * - `max_in_flight`: status requests at once, 1 to 64.
- * - `progress`, `user_data`: NULL, or called on this thread with counts
- *   per state, once before any poll and then after every change (the last
- *   call sees every change); returning false stops the wait.
- * - `cancel`: NULL, or a handle another thread may trigger to stop it.
+ * - `options`: NULL for the defaults (300000 ms in all, a poll every
+ *   2000 ms per job, 8 requests in flight), else from
+ *   `synap_wait_options_new()`; only read. The progress callback is called
+ *   on this thread once before any poll and then after every change (the
+ *   last call sees every change), with counts per state and no status;
+ *   returning false stops the wait, and so does triggering the cancel
+ *   handle.
  * - `out_results`: receives the results on `SYNAP_OK`; set to NULL on
  *   entry. Free them with `synap_wait_all_free()`.
  *
@@ -852,22 +987,18 @@ enum SynapCode synap_memories_wait(const struct SynapClient *client,
  * read each job's code with `synap_wait_all_code()` (`SYNAP_TIMEOUT` for a
  * job still running at the deadline, `SYNAP_CANCELLED` if the wait was
  * stopped first). Fails with `SYNAP_INVALID_ARGUMENT` only for bad
- * arguments. Blocks the calling thread; uses up to `max_in_flight` threads.
+ * arguments. Blocks the calling thread; uses up to the in-flight bound of
+ * threads.
  *
  * # Safety
  * `client` is NULL or live; `ingestion_ids` is NULL or points to `count`
- * pointers; `progress` is NULL or callable as documented; `cancel` is NULL
- * or live; `out_results` is NULL or writable.
+ * pointers; `options` is NULL or a live handle whose callback and cancel
+ * handle keep their setters' contracts; `out_results` is NULL or writable.
  */
 enum SynapCode synap_memories_wait_all(const struct SynapClient *client,
                                        const char *const *ingestion_ids,
                                        size_t count,
-                                       uint32_t timeout_ms,
-                                       uint32_t poll_interval_ms,
-                                       uint32_t max_in_flight,
-                                       SynapWaitAllProgressFn progress,
-                                       void *user_data,
-                                       const struct SynapCancel *cancel,
+                                       const struct SynapWaitOptions *options,
                                        struct SynapWaitAllResults **out_results);
 
 /**
@@ -887,15 +1018,15 @@ void synap_wait_all_free(struct SynapWaitAllResults *results);
 size_t synap_wait_all_count(const struct SynapWaitAllResults *results);
 
 /**
- * The final counts per state (nothing is left pending, queued or
- * processing: jobs that did not finish count as errors). Returns false
- * and writes nothing if a pointer is NULL.
+ * How many jobs ended in `state`, a `SynapWaitState` value. Nothing is
+ * left pending, queued or processing at the end: a job that did not
+ * finish counts as `SYNAP_WAIT_ERROR`. 0 for any other `state` value, or
+ * if `results` is NULL.
  *
  * # Safety
- * `results` is NULL or a live handle; `out_counts` is NULL or writable.
+ * `results` is NULL or a live handle.
  */
-bool synap_wait_all_counts(const struct SynapWaitAllResults *results,
-                           struct SynapWaitCounts *out_counts);
+size_t synap_wait_all_count_in(const struct SynapWaitAllResults *results, int state);
 
 /**
  * Job `index`'s code: `SYNAP_OK` if it reached a terminal state (read it
@@ -908,9 +1039,10 @@ bool synap_wait_all_counts(const struct SynapWaitAllResults *results,
 enum SynapCode synap_wait_all_code(const struct SynapWaitAllResults *results, size_t index);
 
 /**
- * Job `index`'s terminal status, lent by `results` (valid until
- * `synap_wait_all_free()`, never freed by the caller); NULL if the job
- * ended with an error or `index` is out of range.
+ * Job `index`'s terminal status, lent by `results`: valid until
+ * `synap_wait_all_free()`, never freed on its own (`synap_status_free()`
+ * refuses it). NULL if the job ended with an error or `index` is out of
+ * range.
  *
  * # Safety
  * `results` is NULL or a live handle.
@@ -1101,8 +1233,9 @@ enum SynapCode synap_memories_batch_create(const struct SynapClient *client,
                                            struct SynapBatch **out_batch);
 
 /**
- * Frees an ingestion from `synap_memories_create()`. NULL is ignored. Never
- * pass one lent by `synap_batch_result()`.
+ * Frees an ingestion from `synap_memories_create()`. NULL is ignored, and
+ * so is one lent by `synap_batch_result()`, which is freed with its batch
+ * (the refusal is logged at `SYNAP_LOG_ERROR`).
  *
  * # Safety
  * `ingestion` is NULL or a live handle from `synap_memories_create()`,
@@ -1204,7 +1337,8 @@ size_t synap_batch_result_count(const struct SynapBatch *batch);
 
 /**
  * The result for document `index` (0-based, in the order sent), lent by
- * the batch: valid until `synap_batch_free()`, never freed by the caller.
+ * the batch: valid until `synap_batch_free()`, never freed on its own
+ * (`synap_ingestion_free()` refuses it).
  * NULL if `batch` is NULL or `index` is out of range.
  *
  * # Safety

@@ -8,12 +8,15 @@
  *   std::cout << status.state_name() << ": " << status.memories_created() << "\n";
  *
  *   synap::Ingestion job = client.create(synap::CreateRequest().document_text(chat).document_id("chat-1"));
- *   synap::MemoryStatus done = client.wait(std::string(job.ingestion_id()));
+ *   synap::MemoryStatus done =
+ *       client.wait(std::string(job.ingestion_id()), synap::WaitOptions().timeout(std::chrono::minutes(1)));
  *   for (std::string_view id : done.memory_ids()) std::cout << client.get(std::string(id)).content() << "\n";
  *
  * - Handles are RAII types: Options, CreateRequest, Client, MemoryStatus,
  *   Ingestion, Batch, Memory, Identity, WaitAllResults and Cancel free
  *   their C handle when destroyed. They move; they do not copy.
+ *   WaitOptions is a value: it copies, and is turned into libsynap's
+ *   options at each wait.
  * - A failed call throws synap::Error, which carries the result code, the
  *   HTTP status, the correlation id and the server's Retry-After, read from
  *   the calling thread right after the call failed.
@@ -22,6 +25,7 @@
  *   Absent values are std::nullopt.
  * - Times are system_clock time points with microsecond precision (UTC).
  * - Threads: as in C. One Client may be used by any number of threads.
+ * - synap::set_log_callback() sends libsynap's log lines to a std::function.
  */
 
 #ifndef SYNAP_HPP
@@ -34,6 +38,8 @@
 #include <functional>
 #include <initializer_list>
 #include <limits>
+#include <memory>
+#include <mutex>
 #include <new>
 #include <optional>
 #include <stdexcept>
@@ -297,8 +303,9 @@ private:
     SynapCreateRequest* handle_;
 };
 
-/** A borrowed view of a status: every accessor of MemoryStatus. What a
- *  wait's progress callback sees; valid for that call only. */
+/** A borrowed view of a status: every accessor of MemoryStatus. What
+ *  WaitProgress::status() and WaitAllResult::status() lend; valid while
+ *  the object that lent it is. */
 class StatusView {
 public:
     /** A view of `status`, which must outlive it. */
@@ -592,63 +599,179 @@ private:
     SynapCancel* handle_;
 };
 
-/** How Client::wait() waits. */
-struct WaitOptions {
-    /** The most the whole wait may take; then it throws SYNAP_TIMEOUT. */
-    std::chrono::milliseconds timeout{std::chrono::minutes(5)};
-    /** The pause between polls; 0 for the library's default (2 s). */
-    std::chrono::milliseconds poll_interval{0};
-    /** Called after every poll on the waiting thread; false stops the wait
-     *  (SYNAP_CANCELLED). An exception it throws ends the wait and is
-     *  rethrown from wait(). */
-    std::function<bool(const StatusView&)> progress;
-    /** Another thread may trigger it to stop the wait (SYNAP_CANCELLED). */
-    const Cancel* cancel = nullptr;
+/** Where one job of a wait stands (SynapWaitState). */
+enum class WaitState : int {
+    pending = SYNAP_WAIT_PENDING,                  ///< not polled yet
+    queued = SYNAP_WAIT_QUEUED,                    ///< last seen queued
+    processing = SYNAP_WAIT_PROCESSING,            ///< last seen processing, or in a state this version does not know
+    completed = SYNAP_WAIT_COMPLETED,              ///< finished: completed
+    failed = SYNAP_WAIT_FAILED,                    ///< finished: failed
+    partial_success = SYNAP_WAIT_PARTIAL_SUCCESS,  ///< finished: partial_success
+    error = SYNAP_WAIT_ERROR,  ///< ended by an error: a malformed id, a status error, the timeout, a cancel
 };
 
-/** How many jobs of a Client::wait_all() are in each state. */
-struct WaitCounts {
-    std::size_t pending = 0;          ///< not polled yet
-    std::size_t queued = 0;           ///< last seen queued
-    std::size_t processing = 0;       ///< last seen processing (or in a state this version does not know)
-    std::size_t completed = 0;        ///< finished: completed
-    std::size_t failed = 0;           ///< finished: failed
-    std::size_t partial_success = 0;  ///< finished: partial_success
-    std::size_t errors = 0;           ///< ended by an error: a malformed id, a status error, the deadline
+/** Where a wait stands, as its progress callback sees it. A borrowed view:
+ *  valid during that call of the callback only. */
+class WaitProgress {
+public:
+    /** A view of `progress`, which must outlive it. */
+    explicit WaitProgress(const SynapWaitProgress* progress) noexcept : progress_(progress) {}
 
-    /** All zero. */
-    WaitCounts() = default;
-    /** The counts the C API reported. */
-    explicit WaitCounts(const SynapWaitCounts& c) noexcept
-        : pending(c.pending),
-          queued(c.queued),
-          processing(c.processing),
-          completed(c.completed),
-          failed(c.failed),
-          partial_success(c.partial_success),
-          errors(c.errors) {}
+    /** How many jobs are in `state`. */
+    std::size_t count(WaitState state) const noexcept {
+        return synap_wait_progress_count(progress_, static_cast<int>(state));
+    }
+    /** How many jobs the wait follows: 1 for Client::wait(). */
+    std::size_t total() const noexcept { return synap_wait_progress_total(progress_); }
+    /** How many jobs will not change any more: completed, failed,
+     *  partial_success or ended by an error. */
+    std::size_t done() const noexcept {
+        return count(WaitState::completed) + count(WaitState::failed) + count(WaitState::partial_success) +
+               count(WaitState::error);
+    }
+    /** Client::wait(): the status just polled, valid during this call of
+     *  the callback only. Client::wait_all(): nullopt. */
+    std::optional<StatusView> status() const noexcept {
+        const SynapMemoryStatus* status = synap_wait_progress_status(progress_);
+        return status ? std::optional<StatusView>(StatusView(status)) : std::nullopt;
+    }
 
-    /** How many jobs will not change any more, errors included. */
-    std::size_t done() const noexcept { return completed + failed + partial_success + errors; }
+    /** The C handle, not owned. */
+    const SynapWaitProgress* get() const noexcept { return progress_; }
+
+private:
+    const SynapWaitProgress* progress_;
 };
 
-/** How Client::wait_all() waits. */
-struct WaitAllOptions {
-    /** The most the whole wait may take; jobs still running then end with
-     *  SYNAP_TIMEOUT. */
-    std::chrono::milliseconds timeout{std::chrono::minutes(5)};
-    /** The pause between a job's answer and its next poll; 0 for the
-     *  library's default (2 s). */
-    std::chrono::milliseconds poll_interval{0};
-    /** How many status requests may be in flight at once, 1 to 64. */
-    std::uint32_t max_in_flight = 8;
-    /** Called on the waiting thread after every change, with the counts per
-     *  state; false stops the wait (unfinished jobs end with
-     *  SYNAP_CANCELLED). An exception it throws stops the wait the same way
-     *  and is rethrown from wait_all(). */
-    std::function<bool(const WaitCounts&)> progress;
-    /** Another thread may trigger it to stop the wait (SYNAP_CANCELLED). */
-    const Cancel* cancel = nullptr;
+/** A wait's progress callback: true to go on, false to stop the wait. */
+using WaitProgressFn = std::function<bool(const WaitProgress&)>;
+
+namespace detail {
+
+/** An owned SynapWaitOptions, made for one call. */
+class WaitHandle {
+public:
+    WaitHandle() : handle_(not_null(synap_wait_options_new())) {}
+    ~WaitHandle() { synap_wait_options_free(handle_); }
+    WaitHandle(const WaitHandle&) = delete;
+    WaitHandle& operator=(const WaitHandle&) = delete;
+
+    SynapWaitOptions* get() const noexcept { return handle_; }
+
+private:
+    SynapWaitOptions* handle_;
+};
+
+/** One wait's progress callback. No exception may unwind through
+ *  libsynap: the first one the callback throws is kept, the wait stops and
+ *  the callback is not called again, and the wait rethrows it. */
+struct ProgressCall {
+    const WaitProgressFn& fn;
+    std::exception_ptr thrown;
+
+    static bool call(const SynapWaitProgress* progress, void* user_data) noexcept {
+        auto* self = static_cast<ProgressCall*>(user_data);
+        if (self->thrown) {
+            return false;
+        }
+        try {
+            return self->fn(WaitProgress(progress));
+        } catch (...) {
+            self->thrown = std::current_exception();
+            return false;
+        }
+    }
+
+    void rethrow() const {
+        if (thrown) {
+            std::rethrow_exception(thrown);
+        }
+    }
+};
+
+}  // namespace detail
+
+/** How Client::wait() and Client::wait_all() wait: a value, copied freely;
+ *  a wait only reads it. What is not set is libsynap's default: a timeout
+ *  of 5 minutes, a poll interval of 2 s, 8 requests in flight, no progress
+ *  callback, no cancel handle. Each setter throws synap::Error
+ *  (SYNAP_INVALID_ARGUMENT) if libsynap refuses the value, leaving the
+ *  options as they were, and returns *this for chaining. */
+class WaitOptions {
+public:
+    /** Every setting at libsynap's default. */
+    WaitOptions() = default;
+
+    /** The most the whole wait may take; more than 0. Then wait() throws
+     *  SYNAP_TIMEOUT, and wait_all()'s unfinished jobs end with it. */
+    template <class Rep, class Period>
+    WaitOptions& timeout(std::chrono::duration<Rep, Period> d) {
+        timeout_ms_ = refused_or(synap_wait_options_set_timeout_ms, detail::to_ms(d, "timeout"));
+        return *this;
+    }
+    /** The pause between a job's answer and its next poll; more than 0. */
+    template <class Rep, class Period>
+    WaitOptions& poll_interval(std::chrono::duration<Rep, Period> d) {
+        poll_interval_ms_ = refused_or(synap_wait_options_set_poll_interval_ms, detail::to_ms(d, "poll interval"));
+        return *this;
+    }
+    /** How many status requests wait_all() may have in flight at once, 1 to
+     *  64; wait() has one. */
+    WaitOptions& max_in_flight(std::uint32_t n) {
+        max_in_flight_ = refused_or(synap_wait_options_set_max_in_flight, n);
+        return *this;
+    }
+    /** Called on the waiting thread: by wait() after every poll, by
+     *  wait_all() once before any poll and then after every change.
+     *  Returning false stops the wait (SYNAP_CANCELLED); so does an
+     *  exception, which the wait then rethrows. Empty for none. */
+    WaitOptions& progress(WaitProgressFn callback) {
+        progress_ = std::move(callback);
+        return *this;
+    }
+    /** A handle another thread may trigger to stop the wait
+     *  (SYNAP_CANCELLED); it must outlive every wait using these options.
+     *  nullptr for none. */
+    WaitOptions& cancel(const Cancel* handle) noexcept {
+        cancel_ = handle;
+        return *this;
+    }
+
+private:
+    friend class Client;
+
+    /** `value` if libsynap takes it, else throws its refusal. */
+    static std::uint32_t refused_or(SynapCode (*set)(SynapWaitOptions*, std::uint32_t), std::uint32_t value) {
+        detail::WaitHandle probe;
+        detail::check(set(probe.get(), value));
+        return value;
+    }
+
+    /** These options as libsynap's, reporting progress to `call`. */
+    void apply(const detail::WaitHandle& handle, detail::ProgressCall& call) const {
+        SynapWaitOptions* options = handle.get();
+        if (timeout_ms_) {
+            detail::check(synap_wait_options_set_timeout_ms(options, *timeout_ms_));
+        }
+        if (poll_interval_ms_) {
+            detail::check(synap_wait_options_set_poll_interval_ms(options, *poll_interval_ms_));
+        }
+        if (max_in_flight_) {
+            detail::check(synap_wait_options_set_max_in_flight(options, *max_in_flight_));
+        }
+        if (progress_) {
+            detail::check(synap_wait_options_set_progress(options, &detail::ProgressCall::call, &call));
+        }
+        if (cancel_) {
+            detail::check(synap_wait_options_set_cancel(options, cancel_->get()));
+        }
+    }
+
+    std::optional<std::uint32_t> timeout_ms_;
+    std::optional<std::uint32_t> poll_interval_ms_;
+    std::optional<std::uint32_t> max_in_flight_;
+    WaitProgressFn progress_;
+    const Cancel* cancel_ = nullptr;
 };
 
 /** One job's outcome in WaitAllResults: its terminal status, or the code
@@ -707,12 +830,10 @@ public:
 
     /** How many results: one per id passed. */
     std::size_t size() const noexcept { return synap_wait_all_count(handle_); }
-    /** The final counts: nothing is left pending, queued or processing;
-     *  jobs that did not finish count as errors. */
-    WaitCounts counts() const noexcept {
-        SynapWaitCounts c{};
-        synap_wait_all_counts(handle_, &c);
-        return WaitCounts(c);
+    /** How many jobs ended in `state`. Nothing is left pending, queued or
+     *  processing: jobs that did not finish count as WaitState::error. */
+    std::size_t count_in(WaitState state) const noexcept {
+        return synap_wait_all_count_in(handle_, static_cast<int>(state));
     }
     /** Job `index`'s result; past the end its code is SYNAP_INVALID_ARGUMENT. */
     WaitAllResult operator[](std::size_t index) const noexcept { return WaitAllResult(handle_, index); }
@@ -757,26 +878,25 @@ public:
 
     /** Polls until the job is completed, failed or partial_success and
      *  returns that status. Throws synap::Error (SYNAP_TIMEOUT,
-     *  SYNAP_CANCELLED, or a poll's error), or what `progress` threw. */
+     *  SYNAP_CANCELLED, or a poll's error), or what the progress callback
+     *  threw. */
     MemoryStatus wait(const std::string& ingestion_id, const WaitOptions& how = WaitOptions()) const {
-        Progress progress{&how.progress, nullptr};
+        detail::ProgressCall progress{how.progress_, nullptr};
+        detail::WaitHandle options;
+        how.apply(options, progress);
         SynapMemoryStatus* out = nullptr;
-        SynapCode code = synap_memories_wait(handle_, ingestion_id.c_str(), detail::to_ms(how.timeout, "timeout"),
-                                             detail::to_ms(how.poll_interval, "poll interval"),
-                                             how.progress ? &Progress::call : nullptr, &progress,
-                                             how.cancel ? how.cancel->get() : nullptr, &out);
+        SynapCode code = synap_memories_wait(handle_, ingestion_id.c_str(), options.get(), &out);
         // Read the details before anything else can make a libsynap call.
         std::optional<Error> error;
         if (code != SYNAP_OK) {
             error = Error::last(code);
         }
-        if (progress.thrown) {
-            std::rethrow_exception(progress.thrown);
-        }
+        MemoryStatus status(out);
+        progress.rethrow();
         if (error) {
             throw *error;
         }
-        return MemoryStatus(out);
+        return status;
     }
 
     /** Queues one document for ingestion (memories.create); wait() for the
@@ -835,34 +955,32 @@ public:
         return Identity(out);
     }
 
-    /** Waits for many jobs at once, polling at most how.max_in_flight at a
-     *  time, until each is completed, failed or partial_success or has an
-     *  error, the timeout passes, or the wait is stopped. Returns one result
-     *  per id, whatever became of each job; throws synap::Error
-     *  (SYNAP_INVALID_ARGUMENT) only for bad options, or what `progress`
-     *  threw. */
+    /** Waits for many jobs at once, polling at most how's max_in_flight at
+     *  a time, until each is completed, failed or partial_success or has an
+     *  error, the timeout passes, or the wait is stopped (unfinished jobs
+     *  then end with SYNAP_CANCELLED). Returns one result per id, whatever
+     *  became of each job; throws what the progress callback threw, or
+     *  synap::Error only if libsynap refuses the call itself (a moved-from
+     *  client). */
     WaitAllResults wait_all(const std::vector<std::string>& ingestion_ids,
-                            const WaitAllOptions& how = WaitAllOptions()) const {
+                            const WaitOptions& how = WaitOptions()) const {
         std::vector<const char*> ids;
         ids.reserve(ingestion_ids.size());
         for (const std::string& id : ingestion_ids) {
             ids.push_back(id.c_str());
         }
-        CountsProgress progress{&how.progress, nullptr};
+        detail::ProgressCall progress{how.progress_, nullptr};
+        detail::WaitHandle options;
+        how.apply(options, progress);
         SynapWaitAllResults* out = nullptr;
-        SynapCode code = synap_memories_wait_all(
-            handle_, ids.data(), ids.size(), detail::to_ms(how.timeout, "timeout"),
-            detail::to_ms(how.poll_interval, "poll interval"), how.max_in_flight,
-            how.progress ? &CountsProgress::call : nullptr, &progress, how.cancel ? how.cancel->get() : nullptr, &out);
+        SynapCode code = synap_memories_wait_all(handle_, ids.data(), ids.size(), options.get(), &out);
         // Read the details before anything else can make a libsynap call.
         std::optional<Error> error;
         if (code != SYNAP_OK) {
             error = Error::last(code);
         }
         WaitAllResults results(out);
-        if (progress.thrown) {
-            std::rethrow_exception(progress.thrown);
-        }
+        progress.rethrow();
         if (error) {
             throw *error;
         }
@@ -873,48 +991,97 @@ public:
     const SynapClient* get() const noexcept { return handle_; }
 
 private:
-    // No exception may unwind through libsynap: the trampoline keeps it
-    // and stops the wait, and wait() rethrows it.
-    struct Progress {
-        const std::function<bool(const StatusView&)>* fn;
-        std::exception_ptr thrown;
-
-        static bool call(const SynapMemoryStatus* status, void* user_data) noexcept {
-            auto* self = static_cast<Progress*>(user_data);
-            try {
-                return (*self->fn)(StatusView(status));
-            } catch (...) {
-                self->thrown = std::current_exception();
-                return false;
-            }
-        }
-    };
-
-    // The same for wait_all(): once it has thrown it is not called again.
-    struct CountsProgress {
-        const std::function<bool(const WaitCounts&)>* fn;
-        std::exception_ptr thrown;
-
-        static bool call(const SynapWaitCounts* counts, void* user_data) noexcept {
-            auto* self = static_cast<CountsProgress*>(user_data);
-            if (self->thrown) {
-                return false;
-            }
-            try {
-                return (*self->fn)(WaitCounts(*counts));
-            } catch (...) {
-                self->thrown = std::current_exception();
-                return false;
-            }
-        }
-    };
-
     void make(const std::string& api_key, const SynapOptions* options) {
         detail::check(synap_client_new(api_key.c_str(), options, &handle_));
     }
 
     SynapClient* handle_ = nullptr;
 };
+
+/** How much the log callback hears (SynapLogLevel); each level includes
+ *  the ones before it. */
+enum class LogLevel : int {
+    error = SYNAP_LOG_ERROR,  ///< failures the caller may not see otherwise
+    warn = SYNAP_LOG_WARN,    ///< plain http to a remote host, a long Retry-After, a retry a deadline cut
+    info = SYNAP_LOG_INFO,    ///< retries and the backoff waited, the proxy in use
+    debug = SYNAP_LOG_DEBUG,  ///< every request with its outcome and time, every poll of a wait
+};
+
+/** A log callback: the line's level and text (one line, UTF-8, without the
+ *  API key; valid during the call only). */
+using LogFn = std::function<void(LogLevel, std::string_view)>;
+
+namespace detail {
+
+/** Whether this thread is inside the log callback. */
+inline bool& in_log_callback() noexcept {
+    thread_local bool inside = false;
+    return inside;
+}
+
+/** No exception may unwind into libsynap: the callback's are dropped. */
+inline void log_line(SynapLogLevel level, const char* message, void* user_data) noexcept {
+    bool& inside = in_log_callback();
+    bool was_inside = std::exchange(inside, true);
+    try {
+        (*static_cast<const LogFn*>(user_data))(static_cast<LogLevel>(level), view(message));
+    } catch (...) {
+    }
+    inside = was_inside;
+}
+
+/** The callback libsynap holds, owned here until libsynap has let go of it. */
+class LogSlot {
+public:
+    static LogSlot& instance() {
+        static LogSlot slot;
+        return slot;
+    }
+
+    /** Installs `next` and hands back the callback it replaced in `next`;
+     *  throws libsynap's refusal, keeping the installed one. */
+    void swap(LogLevel level, std::unique_ptr<LogFn>& next) {
+        // One at a time, so the callback owned here is always the one libsynap holds.
+        std::lock_guard<std::mutex> lock(mutex_);
+        check(synap_set_log_callback(static_cast<std::int32_t>(level), next ? &log_line : nullptr, next.get()));
+        std::swap(installed_, next);
+    }
+
+    // At exit, libsynap must stop calling the callback before it is destroyed.
+    ~LogSlot() {
+        if (installed_) {
+            synap_set_log_callback(SYNAP_LOG_ERROR, nullptr, nullptr);
+        }
+    }
+
+private:
+    LogSlot() = default;
+
+    std::mutex mutex_;
+    std::unique_ptr<LogFn> installed_;
+};
+
+}  // namespace detail
+
+/** Installs the process-wide log callback: `callback` hears every line at
+ *  `level` or more severe, on the thread whose call logs, so possibly on
+ *  several threads at once (make it thread-safe). An exception it throws is
+ *  dropped. An empty callback turns logging off (the default). Replaces the
+ *  callback installed before: once this returns, that one is not running,
+ *  will not be called again, and has been destroyed. Safe to call from
+ *  several threads at once; throws synap::Error (SYNAP_INVALID_ARGUMENT),
+ *  keeping the installed callback, for a level that is not a LogLevel or a
+ *  call from inside the log callback. Owns libsynap's callback: do not also
+ *  call synap_set_log_callback(). */
+inline void set_log_callback(LogLevel level, LogFn callback) {
+    // libsynap refuses this too, but the lock below would deadlock first.
+    if (detail::in_log_callback()) {
+        throw Error(SYNAP_INVALID_ARGUMENT, "synap::set_log_callback() cannot be called from inside a log callback");
+    }
+    std::unique_ptr<LogFn> next = callback ? std::make_unique<LogFn>(std::move(callback)) : nullptr;
+    detail::LogSlot::instance().swap(level, next);
+    // `next` now holds the replaced callback: destroyed here, outside the lock.
+}
 
 }  // namespace synap
 

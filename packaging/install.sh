@@ -11,8 +11,9 @@
 #   STATIC_LIBS  the system libraries libsynap.a needs (-lpthread ...)
 #
 # Files, under $DESTDIR$PREFIX:
-#   lib/libsynap.so.$VERSION, with the links libsynap.so.$MAJOR (the soname,
-#     which programs load) and libsynap.so (which linkers find)
+#   lib/libsynap.so.$VERSION, with the links libsynap.so.$ABI (the soname,
+#     which programs load: $MAJOR, or 0.$MINOR while the major is 0) and
+#     libsynap.so (which linkers find)
 #   lib/libsynap.a, include/synap.h, include/synap.hpp
 #   lib/pkgconfig/synap.pc
 #   lib/cmake/synap/synapConfig.cmake and synapConfigVersion.cmake
@@ -35,6 +36,8 @@ esac
 major=${VERSION%%.*}
 minor=${VERSION#*.}
 minor=${minor%%.*}
+# The part of the version that names the ABI, as build.rs sets the soname.
+if [ "$major" = 0 ]; then abi=0.$minor; else abi=$major; fi
 
 dest=$DESTDIR$PREFIX
 lib=$dest/lib
@@ -48,7 +51,7 @@ esc() {
 # Fills a template from packaging/ into $2.
 fill() {
     sed -e "s|@PREFIX@|$(esc "$PREFIX")|g" \
-        -e "s|@VERSION@|$VERSION|g" -e "s|@MAJOR@|$major|g" -e "s|@MINOR@|$minor|g" \
+        -e "s|@VERSION@|$VERSION|g" -e "s|@MAJOR@|$major|g" -e "s|@MINOR@|$minor|g" -e "s|@ABI@|$abi|g" \
         -e "s|@STATIC_LIBS@|$(esc "$STATIC_LIBS")|g" \
         -e "s|@STATIC_LIBS_LIST@|$(esc "$(echo $STATIC_LIBS | tr ' ' ';')")|g" \
         "$here/$1" >"$2"
@@ -66,8 +69,8 @@ install)
     done
     mkdir -p "$lib/pkgconfig" "$cmake" "$dest/include"
     install -m 755 "$FROM/libsynap.so" "$lib/libsynap.so.$VERSION"
-    ln -sf "libsynap.so.$VERSION" "$lib/libsynap.so.$major"
-    ln -sf "libsynap.so.$major" "$lib/libsynap.so"
+    ln -sf "libsynap.so.$VERSION" "$lib/libsynap.so.$abi"
+    ln -sf "libsynap.so.$abi" "$lib/libsynap.so"
     install -m 644 "$FROM/libsynap.a" "$lib/libsynap.a"
     install -m 644 "$root/include/synap.h" "$root/include/synap.hpp" "$dest/include/"
     fill synap.pc.in "$lib/pkgconfig/synap.pc"
@@ -76,7 +79,7 @@ install)
     echo "installed libsynap $VERSION under $dest"
     ;;
 uninstall)
-    rm -f "$lib/libsynap.so.$VERSION" "$lib/libsynap.so.$major" "$lib/libsynap.so" "$lib/libsynap.a" \
+    rm -f "$lib/libsynap.so.$VERSION" "$lib/libsynap.so.$abi" "$lib/libsynap.so" "$lib/libsynap.a" \
         "$dest/include/synap.h" "$dest/include/synap.hpp" "$lib/pkgconfig/synap.pc" \
         "$cmake/synapConfig.cmake" "$cmake/synapConfigVersion.cmake"
     # Only the package's own directory; shared ones like lib/pkgconfig stay.

@@ -15,8 +15,8 @@ use crate::identity::Identity;
 use crate::log::{LogLevel, log};
 use crate::memory::Memory;
 use crate::options::{
-    API_KEY_ENV, BASE_URL_ENV, ClientOptions, DEFAULT_BASE_URL, check_api_key, check_max_body_bytes, check_timeout,
-    check_transport_security, env_value, normalize_base_url, url_host,
+    API_KEY_ENV, BASE_URL_ENV, ClientOptions, DEFAULT_BASE_URL, check_api_key, check_transport_security, env_value,
+    normalize_base_url, url_host,
 };
 use crate::proxy;
 use crate::retry::RetryPolicy;
@@ -57,16 +57,24 @@ impl Client {
     ///
     /// Fails with `Auth` when no key is found and `InvalidArgument` when a
     /// value is malformed.
-    pub fn new(options: ClientOptions) -> Result<Client, Error> {
-        let api_key = match options.api_key.filter(|k| !k.is_empty()).or_else(|| env_value(API_KEY_ENV)) {
-            Some(key) => key,
-            None => {
-                return Err(Error::new(ErrorKind::Auth, format!("no API key: pass one or set {API_KEY_ENV}")));
-            }
+    pub fn new(options: &ClientOptions) -> Result<Client, Error> {
+        // Values set on the options were checked there; what comes from the
+        // environment is checked here.
+        let api_key = match &options.api_key {
+            Some(key) => key.clone(),
+            None => match env_value(API_KEY_ENV) {
+                Some(key) => {
+                    check_api_key(&key)
+                        .map_err(|e| Error::invalid_argument(format!("{API_KEY_ENV}: {}", e.message())))?;
+                    key
+                }
+                None => {
+                    return Err(Error::new(ErrorKind::Auth, format!("no API key: pass one or set {API_KEY_ENV}")));
+                }
+            },
         };
-        check_api_key(&api_key)?;
-        let base_url = match options.base_url {
-            Some(url) => normalize_base_url(&url)?,
+        let base_url = match &options.base_url {
+            Some(url) => url.clone(),
             None => match env_value(BASE_URL_ENV) {
                 Some(url) => normalize_base_url(&url)
                     .map_err(|e| Error::invalid_argument(format!("{BASE_URL_ENV}: {}", e.message())))?,
@@ -74,13 +82,6 @@ impl Client {
             },
         };
         check_transport_security(&base_url, options.allow_insecure_http)?;
-        check_timeout("connect timeout", options.connect_timeout)?;
-        check_timeout("request timeout", options.request_timeout)?;
-        if let Some(deadline) = options.deadline {
-            check_timeout("deadline", deadline)?;
-        }
-        check_max_body_bytes(options.max_body_bytes)?;
-        options.retry.check()?;
         let (scheme, rest) = base_url.split_once("://").unwrap_or(("https", &base_url));
         let chosen = proxy::choose(&options.proxy, scheme, url_host(rest), |name| std::env::var(name).ok())?;
         if let Some(chosen) = &chosen {
@@ -162,7 +163,7 @@ impl Client {
     /// another 5xx, so a document is never ingested twice.
     pub fn memories_create(&self, request: &CreateRequest) -> Result<Ingestion, Error> {
         self.refuse_customer_on_b2c(request)?;
-        let body = serde_json::to_vec(&request.to_json()).map_err(|e| Error::invalid_argument(e.to_string()))?;
+        let body = serde_json::to_vec(&request.to_json()?).map_err(|e| Error::invalid_argument(e.to_string()))?;
         let url = format!("{}/api/v1/memories/create", self.base_url);
         self.call(&url, Some(&body), &self.limits(None, None), parse_ingestion)
     }
@@ -175,7 +176,11 @@ impl Client {
         if requests.is_empty() {
             return Err(Error::invalid_argument("a batch needs at least one document"));
         }
-        let documents: Vec<serde_json::Value> = requests.iter().map(CreateRequest::to_json).collect();
+        let documents = requests
+            .iter()
+            .enumerate()
+            .map(|(i, r)| r.to_json().map_err(|e| Error::invalid_argument(format!("requests[{i}]: {}", e.message()))))
+            .collect::<Result<Vec<_>, Error>>()?;
         let body = serde_json::to_vec(&serde_json::json!({"documents": documents, "fail_fast": fail_fast}))
             .map_err(|e| Error::invalid_argument(e.to_string()))?;
         let url = format!("{}/api/v1/memories/batch", self.base_url);
@@ -297,29 +302,37 @@ mod tests {
         // reference SDK; the environment is only read, so this stays valid
         // whatever the test process has set.
         if std::env::var_os(API_KEY_ENV).is_none() {
-            let e = Client::new(ClientOptions::new().api_key("")).unwrap_err();
+            let e = Client::new(ClientOptions::new().api_key("").unwrap()).unwrap_err();
             assert_eq!(e.kind(), ErrorKind::Auth);
             assert_eq!(e.message(), "no API key: pass one or set SYNAP_API_KEY");
         }
     }
 
     #[test]
-    fn zero_values_are_refused() {
-        let base = || ClientOptions::new().api_key("k").base_url("http://127.0.0.1:1");
-        let e = Client::new(base().connect_timeout(std::time::Duration::ZERO)).unwrap_err();
+    fn values_are_refused_where_they_are_set() {
+        let mut options = ClientOptions::new();
+        options.api_key("k").unwrap().base_url("http://127.0.0.1:1").unwrap();
+        let e = options.connect_timeout(Duration::ZERO).unwrap_err();
         assert_eq!(e.message(), "connect timeout must be greater than zero");
-        let e = Client::new(base().request_timeout(std::time::Duration::ZERO)).unwrap_err();
+        let e = options.request_timeout(Duration::ZERO).unwrap_err();
         assert_eq!(e.message(), "request timeout must be greater than zero");
-        let e = Client::new(base().max_body_bytes(0)).unwrap_err();
+        let e = options.max_body_bytes(0).unwrap_err();
         assert_eq!(e.message(), "max_body_bytes must be greater than zero");
-        let e = Client::new(base().deadline(Some(std::time::Duration::ZERO))).unwrap_err();
+        let e = options.deadline(Some(Duration::ZERO)).unwrap_err();
         assert_eq!(e.message(), "deadline must be greater than zero");
-        let e = Client::new(base().retry(RetryPolicy::new(0, Duration::ZERO, Duration::ZERO))).unwrap_err();
+        let e = options.retry(RetryPolicy::new(0, Duration::ZERO, Duration::ZERO)).unwrap_err();
         assert!(e.message().starts_with("max_attempts must be between 1 and 100"));
-        let e = Client::new(base().base_url("http://synap.example.com")).unwrap_err();
+        let e = options.api_key("synap key").unwrap_err();
+        assert!(!e.message().contains("synap"), "{}", e.message());
+        // Every refusal left the options as they were.
+        let c = Client::new(&options).unwrap();
+        assert_eq!(c.base_url(), "http://127.0.0.1:1");
+        assert_eq!(c.retry, RetryPolicy::default());
+
+        let e = Client::new(options.base_url("http://synap.example.com").unwrap()).unwrap_err();
         assert!(e.message().contains("plain http"), "{}", e.message());
-        assert!(Client::new(base().base_url("http://synap.example.com").allow_insecure_http(true)).is_ok());
-        let c = Client::new(base().base_url("http://127.0.0.1:1/pfx/")).unwrap();
+        assert!(Client::new(options.allow_insecure_http(true)).is_ok());
+        let c = Client::new(options.base_url("http://127.0.0.1:1/pfx/").unwrap()).unwrap();
         assert_eq!(c.base_url(), "http://127.0.0.1:1/pfx");
     }
 }

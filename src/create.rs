@@ -17,94 +17,94 @@ pub const DOCUMENT_TYPES: [&str; 7] =
 /// The ingestion modes the service accepts.
 pub const MODES: [&str; 2] = ["fast", "long-range"];
 
-/// One document to ingest, with how to file it. Build it, then pass it to
-/// [`Client::memories_create`](crate::Client::memories_create).
-#[derive(Clone, Debug, PartialEq)]
+/// One document to ingest, with how to file it. Set the document, then
+/// pass it to [`Client::memories_create`](crate::Client::memories_create).
+///
+/// Setters take `&mut self`, check their value, and leave the request
+/// unchanged when they refuse it:
+///
+/// ```
+/// let mut request = synap::CreateRequest::text("User: I switched to decaf after 3pm.");
+/// request.user_id("user-42").mode("fast")?;
+/// # Ok::<(), synap::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct CreateRequest {
-    document: Value,
-    document_type: &'static str,
+    /// None until a document is set: a create without one is refused.
+    document: Option<Value>,
+    document_type: Option<&'static str>,
     document_id: Option<String>,
     document_created_at_us: Option<i64>,
     user_id: Option<String>,
     customer_id: Option<String>,
     scope: Option<BTreeMap<String, String>>,
-    mode: &'static str,
+    mode: Option<&'static str>,
     metadata: Map<String, Value>,
 }
 
 impl CreateRequest {
-    /// A request for a text document, typed `ai-chat-conversation` and
+    /// An empty request: no document yet, typed `ai-chat-conversation` and
     /// ingested `long-range` unless set otherwise.
-    pub fn text(document: impl Into<String>) -> CreateRequest {
-        CreateRequest::with_document(Value::String(document.into()))
+    pub fn new() -> CreateRequest {
+        CreateRequest::default()
     }
 
-    /// A request for a structured document: `json` must be a JSON object.
-    pub fn json(json: &str) -> Result<CreateRequest, Error> {
+    /// A request for a text document.
+    pub fn text(document: &str) -> CreateRequest {
+        let mut request = CreateRequest::new();
+        request.document_text(document);
+        request
+    }
+
+    /// Sets the document to text (a conversation, an email body, ...).
+    pub fn document_text(&mut self, text: &str) -> &mut Self {
+        self.document = Some(Value::String(text.to_owned()));
+        self
+    }
+
+    /// Sets the document to a structured one: `json` must be a JSON object.
+    pub fn document_json(&mut self, json: &str) -> Result<&mut Self, Error> {
         let value: Value = serde_json::from_str(json)
             .map_err(|e| Error::invalid_argument(format!("document is not valid JSON: {e}")))?;
         if !value.is_object() {
             return Err(Error::invalid_argument("document JSON must be an object"));
         }
-        Ok(CreateRequest::with_document(value))
-    }
-
-    /// The same request with a text document instead.
-    pub(crate) fn with_text(mut self, text: &str) -> CreateRequest {
-        self.document = Value::String(text.to_owned());
-        self
-    }
-
-    /// The same request with a JSON object document instead.
-    pub(crate) fn with_json(self, json: &str) -> Result<CreateRequest, Error> {
-        let document = CreateRequest::json(json)?.document;
-        Ok(CreateRequest { document, ..self })
-    }
-
-    fn with_document(document: Value) -> CreateRequest {
-        CreateRequest {
-            document,
-            document_type: DOCUMENT_TYPES[0],
-            document_id: None,
-            document_created_at_us: None,
-            user_id: None,
-            customer_id: None,
-            scope: None,
-            mode: "long-range",
-            metadata: Map::new(),
-        }
+        self.document = Some(value);
+        Ok(self)
     }
 
     /// The document type, one of [`DOCUMENT_TYPES`].
-    pub fn document_type(mut self, document_type: &str) -> Result<Self, Error> {
-        self.document_type = DOCUMENT_TYPES.iter().find(|t| **t == document_type).copied().ok_or_else(|| {
+    pub fn document_type(&mut self, document_type: &str) -> Result<&mut Self, Error> {
+        let known = DOCUMENT_TYPES.iter().find(|t| **t == document_type).ok_or_else(|| {
             Error::invalid_argument(format!(
                 "document_type \"{}\" is not one of {}",
                 one_line(document_type, 64),
                 DOCUMENT_TYPES.join(", ")
             ))
         })?;
+        self.document_type = Some(known);
         Ok(self)
     }
 
     /// The ingestion mode, `fast` or `long-range`.
-    pub fn mode(mut self, mode: &str) -> Result<Self, Error> {
-        self.mode = MODES.iter().find(|m| **m == mode).copied().ok_or_else(|| {
+    pub fn mode(&mut self, mode: &str) -> Result<&mut Self, Error> {
+        let known = MODES.iter().find(|m| **m == mode).ok_or_else(|| {
             Error::invalid_argument(format!("mode \"{}\" is not one of fast, long-range", one_line(mode, 64)))
         })?;
+        self.mode = Some(known);
         Ok(self)
     }
 
     /// Your id for the document; a second ingest with the same id is a
     /// conflict (`ErrorKind::Conflict`).
-    pub fn document_id(mut self, id: impl Into<String>) -> Self {
-        self.document_id = Some(id.into());
+    pub fn document_id(&mut self, id: &str) -> &mut Self {
+        self.document_id = Some(id.to_owned());
         self
     }
 
     /// When the document was written, Unix microseconds UTC, years 1 to
     /// 9999 (the service uses the time of ingestion otherwise).
-    pub fn document_created_at_us(mut self, us: i64) -> Result<Self, Error> {
+    pub fn document_created_at_us(&mut self, us: i64) -> Result<&mut Self, Error> {
         format_rfc3339_micros(us).ok_or_else(|| {
             Error::invalid_argument(format!("document_created_at {us} us is outside years 1 to 9999"))
         })?;
@@ -113,26 +113,26 @@ impl CreateRequest {
     }
 
     /// The end user the memories belong to.
-    pub fn user_id(mut self, id: impl Into<String>) -> Self {
-        self.user_id = Some(id.into());
+    pub fn user_id(&mut self, id: &str) -> &mut Self {
+        self.user_id = Some(id.to_owned());
         self
     }
 
     /// The customer (organisation) the memories belong to.
-    pub fn customer_id(mut self, id: impl Into<String>) -> Self {
-        self.customer_id = Some(id.into());
+    pub fn customer_id(&mut self, id: &str) -> &mut Self {
+        self.customer_id = Some(id.to_owned());
         self
     }
 
     /// Adds one level of the scope path (e.g. `team` = `payments`), for
     /// accounts with levels between customer and user.
-    pub fn scope(mut self, level: impl Into<String>, value: impl Into<String>) -> Self {
-        self.scope.get_or_insert_with(BTreeMap::new).insert(level.into(), value.into());
+    pub fn scope(&mut self, level: &str, value: &str) -> &mut Self {
+        self.scope.get_or_insert_with(BTreeMap::new).insert(level.to_owned(), value.to_owned());
         self
     }
 
     /// Free-form metadata: `json` must be a JSON object.
-    pub fn metadata_json(mut self, json: &str) -> Result<Self, Error> {
+    pub fn metadata_json(&mut self, json: &str) -> Result<&mut Self, Error> {
         match serde_json::from_str(json) {
             Ok(Value::Object(map)) => {
                 self.metadata = map;
@@ -148,19 +148,23 @@ impl CreateRequest {
     }
 
     /// The wire body: all nine keys, unset ones as null, as the reference
-    /// SDK sends them.
-    pub(crate) fn to_json(&self) -> Value {
-        json!({
-            "document": self.document,
-            "document_type": self.document_type,
+    /// SDK sends them. Refused when no document was set.
+    pub(crate) fn to_json(&self) -> Result<Value, Error> {
+        let document = self
+            .document
+            .as_ref()
+            .ok_or_else(|| Error::invalid_argument("the request has no document: set its text or JSON first"))?;
+        Ok(json!({
+            "document": document,
+            "document_type": self.document_type.unwrap_or(DOCUMENT_TYPES[0]),
             "document_id": self.document_id,
             "document_created_at": self.document_created_at_us.and_then(format_rfc3339_micros),
             "user_id": self.user_id,
             "customer_id": self.customer_id,
             "scope": self.scope,
-            "mode": self.mode,
+            "mode": self.mode.unwrap_or("long-range"),
             "metadata": self.metadata,
-        })
+        }))
     }
 }
 
@@ -236,7 +240,7 @@ mod tests {
 
     #[test]
     fn all_nine_keys_are_sent_with_defaults() {
-        let body = CreateRequest::text("User: hi").to_json();
+        let body = CreateRequest::text("User: hi").to_json().unwrap();
         let keys: Vec<&String> = body.as_object().unwrap().keys().collect();
         assert_eq!(keys.len(), 9, "{keys:?}");
         assert_eq!(body["document_type"], "ai-chat-conversation");
@@ -248,8 +252,19 @@ mod tests {
     }
 
     #[test]
+    fn a_request_without_a_document_is_refused() {
+        let mut request = CreateRequest::new();
+        request.user_id("u1");
+        let e = request.to_json().unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::InvalidArgument);
+        assert_eq!(e.message(), "the request has no document: set its text or JSON first");
+    }
+
+    #[test]
     fn every_field_goes_on_the_wire() {
-        let body = CreateRequest::json(r#"{"subject":"hi","body":"text"}"#)
+        let mut request = CreateRequest::new();
+        request
+            .document_json(r#"{"subject":"hi","body":"text"}"#)
             .unwrap()
             .document_type("email")
             .unwrap()
@@ -263,8 +278,8 @@ mod tests {
             .scope("customer", "acme")
             .scope("team", "payments")
             .metadata_json(r#"{"channel":"web"}"#)
-            .unwrap()
-            .to_json();
+            .unwrap();
+        let body = request.to_json().unwrap();
         assert_eq!(body["document"]["subject"], "hi");
         assert_eq!(body["document_created_at"], "2025-01-15T10:30:00.412000Z");
         assert_eq!(body["scope"], json!({"customer": "acme", "team": "payments"}));
@@ -272,20 +287,17 @@ mod tests {
     }
 
     #[test]
-    fn unknown_values_are_refused_locally() {
-        let e = CreateRequest::text("x").document_type("support-ticket").unwrap_err();
+    fn unknown_values_are_refused_locally_and_leave_the_request_alone() {
+        let mut request = CreateRequest::text("x");
+        let before = request.clone();
+        let e = request.document_type("support-ticket").unwrap_err();
         assert!(e.message().starts_with("document_type \"support-ticket\" is not one of ai-chat-conversation"));
-        assert_eq!(
-            CreateRequest::text("x").mode("slow").unwrap_err().message(),
-            "mode \"slow\" is not one of fast, long-range"
-        );
-        assert_eq!(CreateRequest::json("[1]").unwrap_err().message(), "document JSON must be an object");
-        assert!(CreateRequest::json("{").unwrap_err().message().starts_with("document is not valid JSON"));
-        assert_eq!(
-            CreateRequest::text("x").metadata_json("3").unwrap_err().message(),
-            "metadata JSON must be an object"
-        );
-        assert!(CreateRequest::text("x").document_created_at_us(i64::MAX).is_err());
-        assert!(CreateRequest::text("x").document_created_at_us(-62_135_596_800_000_000).is_ok(), "0001-01-01");
+        assert_eq!(request.mode("slow").unwrap_err().message(), "mode \"slow\" is not one of fast, long-range");
+        assert_eq!(request.document_json("[1]").unwrap_err().message(), "document JSON must be an object");
+        assert!(request.document_json("{").unwrap_err().message().starts_with("document is not valid JSON"));
+        assert_eq!(request.metadata_json("3").unwrap_err().message(), "metadata JSON must be an object");
+        assert!(request.document_created_at_us(i64::MAX).is_err());
+        assert_eq!(request, before, "every refusal left the request unchanged");
+        assert!(request.document_created_at_us(-62_135_596_800_000_000).is_ok(), "0001-01-01");
     }
 }

@@ -4,7 +4,7 @@
 //! the C API in [`ffi`] (header `include/synap.h`).
 //!
 //! ```no_run
-//! let client = synap::Client::new(synap::ClientOptions::new().api_key("synap_..."))?;
+//! let client = synap::Client::new(synap::ClientOptions::new().api_key("synap_...")?)?;
 //! let status = client.memories_status("6f1c9e2a-3b7d-4a58-9c0e-2d4b6a8f1e37")?;
 //! println!("{} ({} memories)", status.state(), status.memories_created());
 //! # Ok::<(), synap::Error>(())
@@ -53,7 +53,7 @@ pub use retry::{DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_BASE, DEFAULT_RETRY_CAP, Ret
 pub use status::{IngestState, MemoryIds, MemoryStatus};
 pub use timestamp::parse_unix_micros;
 pub use wait::{DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT, WaitOptions};
-pub use wait_all::{MAX_IN_FLIGHT, WaitAllOptions, WaitCounts};
+pub use wait_all::{MAX_IN_FLIGHT, WaitCounts};
 
 /// This library's version, as in `Cargo.toml` and `synap_version()`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

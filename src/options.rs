@@ -1,6 +1,7 @@
-//! `ClientOptions`: what a `Client` is built from, and the checks each value
-//! must pass. The C setters call the same checks, so a bad value is refused
-//! where it is set.
+//! `ClientOptions`: what a `Client` is built from. Each setter checks its
+//! value, so a bad value is refused where it is set, from Rust or from C;
+//! the client checks only what depends on the environment or on two values
+//! at once.
 
 use std::fmt;
 use std::net::IpAddr;
@@ -30,8 +31,8 @@ pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// 4 MB, so 16 MiB leaves room without letting a broken server exhaust memory.
 pub const DEFAULT_MAX_BODY_BYTES: u64 = 16 * 1024 * 1024;
 
-/// Settings for a [`Client`](crate::Client). Values are checked when the
-/// client is built; the `Debug` output never shows the API key.
+/// Settings for a [`Client`](crate::Client). Each value is checked when it
+/// is set; the `Debug` output never shows the API key.
 #[derive(Clone)]
 pub struct ClientOptions {
     pub(crate) api_key: Option<String>,
@@ -70,80 +71,119 @@ impl ClientOptions {
     /// the production service, 5 s to connect, 30 s per attempt, no overall
     /// deadline, 3 attempts with backoff from 1 s up to 10 s, 16 MiB bodies,
     /// the bundled Mozilla roots, the proxy from the environment.
+    ///
+    /// Each setter checks its value and leaves the options unchanged when it
+    /// refuses one, so a value is checked once, where it is set:
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// let mut options = synap::ClientOptions::new();
+    /// options.api_key("synap_abc")?.base_url("http://127.0.0.1:8787")?.request_timeout(Duration::from_secs(5))?;
+    /// # Ok::<(), synap::Error>(())
+    /// ```
     pub fn new() -> ClientOptions {
         ClientOptions::default()
     }
 
-    /// The API key; an empty key means "read `SYNAP_API_KEY`".
-    pub fn api_key(mut self, key: impl Into<String>) -> Self {
-        self.api_key = Some(key.into());
-        self
+    /// The API key; an empty key means "read `SYNAP_API_KEY`". Refused if it
+    /// has a space, a control or a non-ASCII character (the message never
+    /// repeats the key).
+    pub fn api_key(&mut self, key: &str) -> Result<&mut Self, Error> {
+        check_api_key(key)?;
+        self.api_key = (!key.is_empty()).then(|| key.to_owned());
+        Ok(self)
     }
 
     /// The service's base URL (`http` or `https`, optionally with a path
-    /// prefix); overrides `SYNAP_BASE_URL`.
-    pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = Some(url.into());
+    /// prefix, no query or credentials); overrides `SYNAP_BASE_URL`.
+    pub fn base_url(&mut self, url: &str) -> Result<&mut Self, Error> {
+        self.base_url = Some(normalize_base_url(url)?);
+        Ok(self)
+    }
+
+    /// Back to the base URL of `SYNAP_BASE_URL`, else the production service.
+    pub fn default_base_url(&mut self) -> &mut Self {
+        self.base_url = None;
         self
     }
 
-    /// Time allowed to open a connection, TCP and TLS handshake included.
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+    /// Time allowed to open a connection, TCP and TLS handshake included;
+    /// greater than zero.
+    pub fn connect_timeout(&mut self, timeout: Duration) -> Result<&mut Self, Error> {
+        check_timeout("connect timeout", timeout)?;
         self.connect_timeout = timeout;
-        self
+        Ok(self)
     }
 
     /// Time allowed for one attempt of a request, connection to last body
-    /// byte. Each retry gets this again, within the overall deadline.
-    pub fn request_timeout(mut self, timeout: Duration) -> Self {
+    /// byte; greater than zero. Each retry gets this again, within the
+    /// overall deadline.
+    pub fn request_timeout(&mut self, timeout: Duration) -> Result<&mut Self, Error> {
+        check_timeout("request timeout", timeout)?;
         self.request_timeout = timeout;
-        self
+        Ok(self)
     }
 
-    /// Largest response body accepted; a longer one is a protocol error.
-    pub fn max_body_bytes(mut self, bytes: u64) -> Self {
+    /// Largest response body accepted, greater than zero; a longer one is a
+    /// protocol error.
+    pub fn max_body_bytes(&mut self, bytes: u64) -> Result<&mut Self, Error> {
+        if bytes == 0 {
+            return Err(Error::invalid_argument("max_body_bytes must be greater than zero"));
+        }
         self.max_body_bytes = bytes;
-        self
+        Ok(self)
     }
 
     /// How transient failures are retried.
-    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+    pub fn retry(&mut self, policy: RetryPolicy) -> Result<&mut Self, Error> {
+        policy.check()?;
         self.retry = policy;
-        self
+        Ok(self)
+    }
+
+    /// The retry policy in force, for changing one part of it.
+    pub fn retry_policy(&self) -> RetryPolicy {
+        self.retry
     }
 
     /// The most one call may take, every attempt and backoff included;
     /// `None` (the default) leaves each attempt bounded by the request
-    /// timeout only.
-    pub fn deadline(mut self, deadline: Option<Duration>) -> Self {
+    /// timeout only. A deadline must be greater than zero.
+    pub fn deadline(&mut self, deadline: Option<Duration>) -> Result<&mut Self, Error> {
+        if let Some(deadline) = deadline {
+            check_timeout("deadline", deadline)?;
+        }
         self.deadline = deadline;
-        self
+        Ok(self)
     }
 
-    /// Where the proxy comes from; the environment by default.
-    pub fn proxy(mut self, proxy: ProxySetting) -> Self {
+    /// Where the proxy comes from; the environment by default. A proxy URL
+    /// is read when the client is built, together with the environment.
+    pub fn proxy(&mut self, proxy: ProxySetting) -> &mut Self {
         self.proxy = proxy;
         self
     }
 
     /// Trust the certificate authorities in this PEM file instead of the
-    /// bundled roots (together with the system's, if those are on too).
-    pub fn ca_file(mut self, path: impl Into<PathBuf>) -> Self {
-        self.ca_file = Some(path.into());
+    /// bundled roots (together with the system's, if those are on too);
+    /// `None` restores the bundled roots. The file is read when the client
+    /// is built.
+    pub fn ca_file(&mut self, path: Option<PathBuf>) -> &mut Self {
+        self.ca_file = path;
         self
     }
 
     /// Trust the operating system's root store instead of the bundled
     /// Mozilla roots (read when the client is built; honours
     /// `SSL_CERT_FILE` and `SSL_CERT_DIR`).
-    pub fn system_roots(mut self, on: bool) -> Self {
+    pub fn system_roots(&mut self, on: bool) -> &mut Self {
         self.system_roots = on;
         self
     }
 
     /// Allow a plain `http://` base URL to a host that is not loopback. Off
     /// by default: the API key would cross the network unencrypted.
-    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+    pub fn allow_insecure_http(&mut self, allow: bool) -> &mut Self {
         self.allow_insecure_http = allow;
         self
     }
@@ -242,13 +282,6 @@ pub(crate) fn check_timeout(name: &str, timeout: Duration) -> Result<(), Error> 
     Ok(())
 }
 
-pub(crate) fn check_max_body_bytes(bytes: u64) -> Result<(), Error> {
-    if bytes == 0 {
-        return Err(Error::invalid_argument("max_body_bytes must be greater than zero"));
-    }
-    Ok(())
-}
-
 /// An environment variable's value, trimmed; empty counts as unset.
 pub(crate) fn env_value(name: &str) -> Option<String> {
     let value = std::env::var(name).ok()?;
@@ -319,8 +352,8 @@ mod tests {
 
     #[test]
     fn debug_hides_the_key() {
-        let options =
-            ClientOptions::new().api_key("synap_secret").proxy(ProxySetting::Url("http://user:proxysecret@p:1".into()));
+        let mut options = ClientOptions::new();
+        options.api_key("synap_secret").unwrap().proxy(ProxySetting::Url("http://user:proxysecret@p:1".into()));
         let dump = format!("{options:?}");
         assert!(!dump.contains("synap_secret") && !dump.contains("proxysecret"), "{dump}");
     }

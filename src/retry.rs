@@ -34,7 +34,7 @@ impl Default for RetryPolicy {
 }
 
 impl RetryPolicy {
-    /// A policy; checked when the client is built.
+    /// A policy; checked when it is set on the options.
     pub fn new(max_attempts: u32, base: Duration, cap: Duration) -> RetryPolicy {
         RetryPolicy { max_attempts, base, cap }
     }

@@ -7,26 +7,67 @@ use crate::cancel::{CancelToken, sleep};
 use crate::client::{Client, parse_ingestion_id};
 use crate::error::{Error, ErrorKind};
 use crate::log::{LogLevel, log};
+use crate::options::check_timeout;
 use crate::retry::human;
 use crate::status::MemoryStatus;
+use crate::wait_all::MAX_IN_FLIGHT;
 
 /// How long a wait may take by default, as in the reference SDK.
 pub const DEFAULT_WAIT_TIMEOUT: Duration = Duration::from_secs(300);
 /// The default pause between polls, as in the reference SDK.
 pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(2);
 
-/// How a wait polls.
+/// How a wait polls: for one job ([`Client::memories_wait`]) or many
+/// ([`Client::memories_wait_all`]). Setters check their value and leave the
+/// options unchanged when they refuse one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct WaitOptions {
-    /// The most the whole wait may take, status calls included.
-    pub timeout: Duration,
-    /// The pause between the end of one poll and the start of the next.
-    pub poll_interval: Duration,
+    pub(crate) timeout: Duration,
+    pub(crate) poll_interval: Duration,
+    pub(crate) max_in_flight: usize,
 }
 
 impl Default for WaitOptions {
     fn default() -> Self {
-        WaitOptions { timeout: DEFAULT_WAIT_TIMEOUT, poll_interval: DEFAULT_POLL_INTERVAL }
+        WaitOptions::DEFAULT
+    }
+}
+
+impl WaitOptions {
+    pub(crate) const DEFAULT: WaitOptions =
+        WaitOptions { timeout: DEFAULT_WAIT_TIMEOUT, poll_interval: DEFAULT_POLL_INTERVAL, max_in_flight: 8 };
+
+    /// The defaults: 300 s in all, a poll every 2 s, 8 polls in flight.
+    pub fn new() -> WaitOptions {
+        WaitOptions::default()
+    }
+
+    /// The most the whole wait may take, status calls included; greater
+    /// than zero.
+    pub fn timeout(&mut self, timeout: Duration) -> Result<&mut Self, Error> {
+        check_timeout("wait timeout", timeout)?;
+        self.timeout = timeout;
+        Ok(self)
+    }
+
+    /// The pause between the end of one poll of a job and the start of its
+    /// next; greater than zero.
+    pub fn poll_interval(&mut self, interval: Duration) -> Result<&mut Self, Error> {
+        check_timeout("poll interval", interval)?;
+        self.poll_interval = interval;
+        Ok(self)
+    }
+
+    /// Status requests a wait-all has in flight at once, 1 to
+    /// [`MAX_IN_FLIGHT`]; a single wait has one.
+    pub fn max_in_flight(&mut self, requests: usize) -> Result<&mut Self, Error> {
+        if !(1..=MAX_IN_FLIGHT).contains(&requests) {
+            return Err(Error::invalid_argument(format!(
+                "max_in_flight must be between 1 and {MAX_IN_FLIGHT}, not {requests}"
+            )));
+        }
+        self.max_in_flight = requests;
+        Ok(self)
     }
 }
 
@@ -50,9 +91,6 @@ impl Client {
         mut progress: impl FnMut(&MemoryStatus) -> bool,
     ) -> Result<MemoryStatus, Error> {
         let id = parse_ingestion_id(ingestion_id)?;
-        if options.timeout.is_zero() {
-            return Err(Error::invalid_argument("wait timeout must be greater than zero"));
-        }
         let started = Instant::now();
         let deadline = started + options.timeout;
         let mut polls = 0u32;

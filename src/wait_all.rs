@@ -13,27 +13,10 @@ use crate::cancel::CancelToken;
 use crate::client::{Client, parse_ingestion_id};
 use crate::error::{Error, ErrorKind};
 use crate::status::{IngestState, MemoryStatus};
-use crate::wait::{DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT};
+use crate::wait::WaitOptions;
 
 /// The most status requests a wait-all may have in flight.
 pub const MAX_IN_FLIGHT: usize = 64;
-
-/// How a wait-all polls.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct WaitAllOptions {
-    /// The most the whole wait may take.
-    pub timeout: Duration,
-    /// The pause between a job's answer and its next poll.
-    pub poll_interval: Duration,
-    /// Status requests in flight at once, 1 to [`MAX_IN_FLIGHT`].
-    pub max_in_flight: usize,
-}
-
-impl Default for WaitAllOptions {
-    fn default() -> Self {
-        WaitAllOptions { timeout: DEFAULT_WAIT_TIMEOUT, poll_interval: DEFAULT_POLL_INTERVAL, max_in_flight: 8 }
-    }
-}
 
 /// How many jobs are in each state, for the progress callback.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -60,6 +43,23 @@ impl WaitCounts {
     /// included) in `errors`.
     pub fn of_results(results: &[Result<MemoryStatus, Error>]) -> WaitCounts {
         count(results.iter().map(Some))
+    }
+
+    /// The counts of a single job's wait: one job, in `status`'s state.
+    pub fn of_status(status: &MemoryStatus) -> WaitCounts {
+        let mut c = WaitCounts::default();
+        c.add(status);
+        c
+    }
+
+    fn add(&mut self, status: &MemoryStatus) {
+        match status.state() {
+            IngestState::Queued => self.queued += 1,
+            IngestState::Completed => self.completed += 1,
+            IngestState::Failed => self.failed += 1,
+            IngestState::PartialSuccess => self.partial_success += 1,
+            IngestState::Processing | IngestState::Unknown(_) => self.processing += 1,
+        }
     }
 
     /// Jobs with a final answer: a terminal state or an error.
@@ -108,23 +108,15 @@ impl Client {
     /// error that ended that job (a malformed id, a status error after its
     /// retries, [`ErrorKind::Timeout`] if it was still running at the
     /// deadline, [`ErrorKind::Cancelled`] if the wait was cancelled first).
-    /// Fails as a whole only on bad options.
+    /// The options were checked when they were set, so nothing fails the
+    /// wait as a whole.
     pub fn memories_wait_all<S: AsRef<str>>(
         &self,
         ingestion_ids: &[S],
-        options: &WaitAllOptions,
+        options: &WaitOptions,
         cancel: Option<&CancelToken>,
         mut progress: impl FnMut(&WaitCounts) -> bool,
-    ) -> Result<Vec<Result<MemoryStatus, Error>>, Error> {
-        if options.timeout.is_zero() {
-            return Err(Error::invalid_argument("wait timeout must be greater than zero"));
-        }
-        if !(1..=MAX_IN_FLIGHT).contains(&options.max_in_flight) {
-            return Err(Error::invalid_argument(format!(
-                "max_in_flight must be between 1 and {MAX_IN_FLIGHT}, not {}",
-                options.max_in_flight
-            )));
-        }
+    ) -> Vec<Result<MemoryStatus, Error>> {
         let started = Instant::now();
         let mut ids: Vec<Option<Uuid>> = Vec::with_capacity(ingestion_ids.len());
         let mut outcomes: Vec<Outcome> = Vec::with_capacity(ingestion_ids.len());
@@ -144,7 +136,7 @@ impl Client {
         }
         // The first report, before any poll: every valid id is pending.
         if !progress(&count(outcomes.iter().map(Option::as_ref))) {
-            return Ok(finish_all(outcomes, ingestion_ids, true, options.timeout));
+            return finish_all(outcomes, ingestion_ids, true, options.timeout);
         }
         let shared = Shared {
             board: Mutex::new(Board { due, outcomes, changed: false, stop: false, in_flight: 0 }),
@@ -169,7 +161,7 @@ impl Client {
         });
         let board = shared.board.into_inner().unwrap_or_else(|p| p.into_inner());
         let cancelled = cancelled_by_callback || cancel.is_some_and(CancelToken::is_cancelled);
-        Ok(finish_all(board.outcomes, ingestion_ids, cancelled, options.timeout))
+        finish_all(board.outcomes, ingestion_ids, cancelled, options.timeout)
     }
 
     /// A worker: takes the job due soonest, polls it, puts it back.
@@ -264,13 +256,7 @@ fn count<'a>(outcomes: impl IntoIterator<Item = Option<&'a Result<MemoryStatus, 
         match outcome {
             None => c.pending += 1,
             Some(Err(_)) => c.errors += 1,
-            Some(Ok(status)) => match status.state() {
-                IngestState::Queued => c.queued += 1,
-                IngestState::Completed => c.completed += 1,
-                IngestState::Failed => c.failed += 1,
-                IngestState::PartialSuccess => c.partial_success += 1,
-                IngestState::Processing | IngestState::Unknown(_) => c.processing += 1,
-            },
+            Some(Ok(status)) => c.add(status),
         }
     }
     c

@@ -23,7 +23,8 @@ fn ingest_wait_and_read_the_memories() {
     fast_jobs(&emu);
     let client = emu.client();
     let text = "User: I only drink decaf after 3pm.\nAssistant: Noted, decaf it is.";
-    let request = CreateRequest::text(text).document_id("chat-1").user_id("u1").customer_id("c1");
+    let mut request = CreateRequest::text(text);
+    request.document_id("chat-1").user_id("u1").customer_id("c1");
     let ingestion = client.memories_create(&request).unwrap();
     assert_eq!((ingestion.document_id(), ingestion.state()), ("chat-1", &IngestState::Queued));
 
@@ -33,7 +34,8 @@ fn ingest_wait_and_read_the_memories() {
     assert_eq!(sent["document_type"], "ai-chat-conversation");
     assert_eq!(sent["metadata"], json!({}));
 
-    let options = WaitOptions { timeout: Duration::from_secs(10), poll_interval: Duration::from_millis(50) };
+    let mut options = WaitOptions::new();
+    options.timeout(Duration::from_secs(10)).unwrap().poll_interval(Duration::from_millis(50)).unwrap();
     let id = ingestion.ingestion_id().to_string();
     let status = client.memories_wait(&id, &options, None, |_| true).unwrap();
     assert_eq!(status.state(), &IngestState::Completed);
@@ -52,15 +54,15 @@ fn ingest_wait_and_read_the_memories() {
 fn refusals_map_to_codes() {
     let emu = Emu::start();
     let client = emu.client();
-    let first = client.memories_create(&CreateRequest::text("hello there friend").document_id("dup")).unwrap();
-    let e = client.memories_create(&CreateRequest::text("again and again").document_id("dup")).unwrap_err();
+    let first = client.memories_create(CreateRequest::text("hello there friend").document_id("dup")).unwrap();
+    let e = client.memories_create(CreateRequest::text("again and again").document_id("dup")).unwrap_err();
     assert_eq!((e.kind(), e.http_status()), (ErrorKind::Conflict, Some(409)));
     assert!(e.message().contains("document_id already exists: dup"), "{}", e.message());
     assert!(first.queued_at_us() > 0);
 
     let e = client.memories_create(&CreateRequest::text("   ")).unwrap_err();
     assert_eq!((e.kind(), e.http_status()), (ErrorKind::InvalidRequest, Some(422)));
-    let e = client.memories_create(&CreateRequest::text("some words here").user_id("u-only")).unwrap_err();
+    let e = client.memories_create(CreateRequest::text("some words here").user_id("u-only")).unwrap_err();
     assert_eq!((e.kind(), e.http_status()), (ErrorKind::InvalidRequest, Some(400)));
 
     let credit = r#"{"detail":{"reason":"overages_disabled","message":"Credit balance is exhausted."}}"#;
@@ -72,11 +74,9 @@ fn refusals_map_to_codes() {
 #[test]
 fn a_create_is_resent_only_when_it_provably_had_no_effect() {
     let emu = Emu::start();
-    let client = synap::Client::new(emu.options().retry(RetryPolicy::new(
-        3,
-        Duration::from_millis(20),
-        Duration::from_millis(50),
-    )))
+    let client = synap::Client::new(
+        emu.options().retry(RetryPolicy::new(3, Duration::from_millis(20), Duration::from_millis(50))).unwrap(),
+    )
     .unwrap();
     let attempts = |emu: &Emu| emu.requests(Some(CREATE)).len();
 
@@ -95,13 +95,14 @@ fn a_create_is_resent_only_when_it_provably_had_no_effect() {
         assert!(client.memories_create(&CreateRequest::text("seven eight nine")).is_err());
         assert_eq!(attempts(&emu), before + 1, "sent once");
     }
-    let impatient =
-        synap::Client::new(emu.options().request_timeout(Duration::from_millis(200)).retry(RetryPolicy::new(
-            3,
-            Duration::from_millis(20),
-            Duration::from_millis(50),
-        )))
-        .unwrap();
+    let impatient = synap::Client::new(
+        emu.options()
+            .request_timeout(Duration::from_millis(200))
+            .unwrap()
+            .retry(RetryPolicy::new(3, Duration::from_millis(20), Duration::from_millis(50)))
+            .unwrap(),
+    )
+    .unwrap();
     emu.post_fault(CREATE, 1, json!({"kind": "delay", "ms": 1000}));
     let before = attempts(&emu);
     assert_eq!(
@@ -112,11 +113,13 @@ fn a_create_is_resent_only_when_it_provably_had_no_effect() {
 
     // A refused connection never reached anyone: resent, then Network.
     let refused = synap::Client::new(
-        synap::ClientOptions::new().api_key("k").base_url(common::refused_url()).retry(RetryPolicy::new(
-            2,
-            Duration::from_millis(10),
-            Duration::from_millis(10),
-        )),
+        synap::ClientOptions::new()
+            .api_key("k")
+            .unwrap()
+            .base_url(&common::refused_url())
+            .unwrap()
+            .retry(RetryPolicy::new(2, Duration::from_millis(10), Duration::from_millis(10)))
+            .unwrap(),
     )
     .unwrap();
     assert_eq!(refused.memories_create(&CreateRequest::text("x y z")).unwrap_err().kind(), ErrorKind::Network);
@@ -130,23 +133,26 @@ fn b2c_instances_refuse_a_customer_id_locally_after_whoami() {
     });
     let client = emu.client();
     assert!(client.whoami().unwrap().is_b2c());
-    let e = client.memories_create(&CreateRequest::text("words words words").customer_id("c1")).unwrap_err();
+    let e = client.memories_create(CreateRequest::text("words words words").customer_id("c1")).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::InvalidArgument);
     assert!(emu.requests(Some(CREATE)).is_empty(), "refused before any request");
-    assert!(client.memories_create(&CreateRequest::text("words words words").user_id("u1")).is_ok());
+    assert!(client.memories_create(CreateRequest::text("words words words").user_id("u1")).is_ok());
 }
 
 #[test]
 fn batch_results_come_back_in_order() {
     let emu = Emu::start();
     let client = emu.client();
+    let mut email = CreateRequest::new();
+    email
+        .document_json(r#"{"subject":"Renewal","body":"The renewal is due in March."}"#)
+        .unwrap()
+        .document_type("email")
+        .unwrap();
     let requests = [
-        CreateRequest::text("first document has words").document_id("kb-1"),
-        CreateRequest::text("  ").document_id("kb-2"),
-        CreateRequest::json(r#"{"subject":"Renewal","body":"The renewal is due in March."}"#)
-            .unwrap()
-            .document_type("email")
-            .unwrap(),
+        CreateRequest::text("first document has words").document_id("kb-1").clone(),
+        CreateRequest::text("  ").document_id("kb-2").clone(),
+        email,
     ];
     let batch = client.memories_batch_create(&requests, false).unwrap();
     assert_eq!(batch.counts(), (3, 2, 1));
@@ -171,4 +177,21 @@ fn malformed_create_answers_are_protocol_errors_naming_the_field() {
     let e = emu.client().memories_create(&CreateRequest::text("a b c")).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Protocol);
     assert_eq!(e.message(), "invalid create response: field `ingestion_id` is not a UUID: \"x\"");
+}
+
+#[test]
+fn a_request_without_a_document_is_refused_before_any_request() {
+    let emu = Emu::start();
+    let client = emu.client();
+    let mut request = CreateRequest::new();
+    request.user_id("u1");
+    let e = client.memories_create(&request).unwrap_err();
+    assert_eq!(
+        (e.kind(), e.message()),
+        (ErrorKind::InvalidArgument, "the request has no document: set its text or JSON first")
+    );
+    let e = client.memories_batch_create(&[CreateRequest::text("a b c"), request], false).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidArgument);
+    assert!(e.message().starts_with("requests[1]: the request has no document"), "{}", e.message());
+    assert!(emu.requests(None).is_empty(), "nothing was sent: {:?}", emu.requests(None));
 }

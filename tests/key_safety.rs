@@ -26,12 +26,15 @@ fn no_message_or_log_line_contains_the_key() {
     let emulator =
         Emulator::start(Config { control: true, api_keys: vec![KEY.to_owned()], ..Config::default() }).unwrap();
     let emu = Emu::attach(emulator);
-    let client = Client::new(ClientOptions::new().api_key(KEY).base_url(&emu.base_url).retry(RetryPolicy::new(
-        2,
-        Duration::from_millis(10),
-        Duration::from_millis(20),
-    )))
-    .unwrap();
+    let mut options = ClientOptions::new();
+    options
+        .api_key(KEY)
+        .unwrap()
+        .base_url(&emu.base_url)
+        .unwrap()
+        .retry(RetryPolicy::new(2, Duration::from_millis(10), Duration::from_millis(20)))
+        .unwrap();
+    let client = Client::new(&options).unwrap();
     let echo = format!("the key {KEY} is not welcome; Bearer {KEY}");
     let faults = [
         json!({"kind": "respond", "status": 401, "body": format!(r#"{{"detail":"{echo}"}}"#)}),
@@ -54,11 +57,13 @@ fn no_message_or_log_line_contains_the_key() {
         let e = client.memories_status(&id).unwrap_err();
         messages.push(e.to_string());
     }
-    let wrong = Client::new(ClientOptions::new().api_key(format!("{KEY}x")).base_url(&emu.base_url)).unwrap();
+    let wrong = Client::new(ClientOptions::new().api_key(&format!("{KEY}x")).unwrap().base_url(&emu.base_url).unwrap())
+        .unwrap();
     messages.push(wrong.memories_status(&emu.job(json!({}))).unwrap_err().to_string());
     let id = emu.job(json!({"done_after_ms": 100}));
-    let options = WaitOptions { timeout: Duration::from_secs(5), poll_interval: Duration::from_millis(20) };
-    client.memories_wait(&id, &options, None, |_| true).unwrap();
+    let mut wait = WaitOptions::new();
+    wait.timeout(Duration::from_secs(5)).unwrap().poll_interval(Duration::from_millis(20)).unwrap();
+    client.memories_wait(&id, &wait, None, |_| true).unwrap();
     assert!(set_log_callback(LogLevel::Debug, None));
 
     let lines = lines.lock().unwrap();

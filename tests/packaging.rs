@@ -22,6 +22,12 @@ use synap_emulator::DEV_API_KEY;
 const PREFIX: &str = "/opt/synap";
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 const MAJOR: &str = env!("CARGO_PKG_VERSION_MAJOR");
+const MINOR: &str = env!("CARGO_PKG_VERSION_MINOR");
+
+/// The soname: it carries `0.<minor>` while the major is 0, else the major.
+fn soname() -> String {
+    if MAJOR == "0" { format!("libsynap.so.0.{MINOR}") } else { format!("libsynap.so.{MAJOR}") }
+}
 
 fn scratch(name: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("packaging").join(name);
@@ -85,7 +91,7 @@ fn needed(binary: &Path) -> Vec<String> {
 fn check_programs(dir: &Path) {
     let shared = dir.join("check_status");
     let static_ = dir.join("check_status_static");
-    assert!(needed(&shared).contains(&format!("libsynap.so.{MAJOR}")), "{:?}", needed(&shared));
+    assert!(needed(&shared).contains(&soname()), "{:?}", needed(&shared));
     assert!(!needed(&static_).iter().any(|n| n.contains("libsynap")), "{:?}", needed(&static_));
 
     let emu = Emu::start();
@@ -119,7 +125,7 @@ fn make_install_lays_out_the_library_and_uninstall_removes_it() {
     let lib = prefix.join("lib");
 
     let real = format!("libsynap.so.{VERSION}");
-    let soname = format!("libsynap.so.{MAJOR}");
+    let soname = soname();
     assert!(lib.join(&real).symlink_metadata().unwrap().is_file());
     assert_eq!(std::fs::read_link(lib.join(&soname)).unwrap(), Path::new(&real));
     assert_eq!(std::fs::read_link(lib.join("libsynap.so")).unwrap(), Path::new(&soname));
@@ -204,12 +210,22 @@ fn cmake_consumer_links_shared_and_static() {
     assert!(out.status.success(), "cmake build:\n{}{}", text(&out.stdout), text(&out.stderr));
     check_programs(&build);
 
-    // The version file turns down the next major version.
-    let next_major = format!("{}.0", MAJOR.parse::<u32>().unwrap() + 1);
-    let out = configure(&scratch("cmake-next-major"), &next_major);
-    assert!(!out.status.success(), "find_package(synap {next_major}) accepted {VERSION}");
-    let stderr = text(&out.stderr);
-    assert!(stderr.contains(&format!("requested version \"{next_major}\"")), "{stderr}");
+    // The version file turns down the next ABI: the next major, and while
+    // the major is 0 also the next and the previous minor.
+    let mut other_abis = vec![format!("{}.0", MAJOR.parse::<u32>().unwrap() + 1)];
+    if MAJOR == "0" {
+        let minor: u32 = MINOR.parse().unwrap();
+        other_abis.push(format!("0.{}", minor + 1));
+        if minor > 0 {
+            other_abis.push(format!("0.{}", minor - 1));
+        }
+    }
+    for other in other_abis {
+        let out = configure(&scratch(&format!("cmake-abi-{other}")), &other);
+        assert!(!out.status.success(), "find_package(synap {other}) accepted {VERSION}");
+        let stderr = text(&out.stderr);
+        assert!(stderr.contains(&format!("requested version \"{other}\"")), "{stderr}");
+    }
 }
 
 #[test]
@@ -231,7 +247,7 @@ fn go_binding_builds_with_the_installed_pkg_config_file() {
         .env_remove("C_INCLUDE_PATH")
         .env_remove("LIBRARY_PATH"));
     assert!(out.status.success(), "go test -c -tags synap_pkgconfig:\n{}", text(&out.stderr));
-    assert!(needed(&binary).contains(&format!("libsynap.so.{MAJOR}")), "{:?}", needed(&binary));
+    assert!(needed(&binary).contains(&soname()), "{:?}", needed(&binary));
     let out = run(Command::new(&binary)
         .args(["-test.v", "-test.run", "TestNotFoundHasItsDetails"])
         .current_dir(tools::go_binding_dir())

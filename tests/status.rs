@@ -151,7 +151,7 @@ fn malformed_ids_are_refused_before_any_request() {
 #[test]
 fn unknown_key_is_auth() {
     let emu = Emu::start();
-    let client = Client::new(emu.options().api_key("synap_wrong_key")).unwrap();
+    let client = Client::new(emu.options().api_key("synap_wrong_key").unwrap()).unwrap();
     let err = expect_err(&client, DEMO_FAILED_ID, ErrorKind::Auth);
     assert_eq!(err.http_status(), Some(401));
     assert_eq!(err.message(), "HTTP 401: Invalid API key");
@@ -181,7 +181,7 @@ fn unknown_id_is_not_found() {
 #[test]
 fn base_url_path_prefix_is_kept() {
     let emu = Emu::start();
-    let client = Client::new(emu.options().base_url(format!("{}/pfx/", emu.base_url))).unwrap();
+    let client = Client::new(emu.options().base_url(&format!("{}/pfx/", emu.base_url)).unwrap()).unwrap();
     expect_err(&client, DEMO_FAILED_ID, ErrorKind::NotFound);
     let log = emu.requests(None);
     assert_eq!(log[0]["path"], format!("/pfx{STATUS_PATH}{DEMO_FAILED_ID}"));
@@ -294,7 +294,7 @@ fn dropped_connection_is_network() {
 fn slow_server_times_out_within_the_request_timeout() {
     let emu = Emu::start();
     emu.fault(DEMO_FAILED_ID, 1, json!({"kind": "delay", "ms": 3000}));
-    let client = Client::new(emu.options().request_timeout(Duration::from_millis(300))).unwrap();
+    let client = Client::new(emu.options().request_timeout(Duration::from_millis(300)).unwrap()).unwrap();
     let started = Instant::now();
     let err = expect_err(&client, DEMO_FAILED_ID, ErrorKind::Timeout);
     let elapsed = started.elapsed();
@@ -304,8 +304,9 @@ fn slow_server_times_out_within_the_request_timeout() {
 
 #[test]
 fn refused_connection_is_network() {
-    let client = ClientOptions::new().api_key(DEV_API_KEY).base_url(refused_url());
-    let err = expect_err(&Client::new(client).unwrap(), DEMO_FAILED_ID, ErrorKind::Network);
+    let mut options = ClientOptions::new();
+    options.api_key(DEV_API_KEY).unwrap().base_url(&refused_url()).unwrap();
+    let err = expect_err(&Client::new(&options).unwrap(), DEMO_FAILED_ID, ErrorKind::Network);
     assert_eq!(err.message(), "connection refused");
 }
 
@@ -313,7 +314,7 @@ fn refused_connection_is_network() {
 fn tls_to_a_plain_http_server_is_tls() {
     let emu = Emu::start();
     let https = emu.base_url.replace("http://", "https://");
-    let client = Client::new(emu.options().base_url(https)).unwrap();
+    let client = Client::new(emu.options().base_url(&https).unwrap()).unwrap();
     let err = expect_err(&client, DEMO_FAILED_ID, ErrorKind::Tls);
     assert!(err.message().starts_with("TLS failed"), "{err}");
 }
@@ -321,7 +322,7 @@ fn tls_to_a_plain_http_server_is_tls() {
 #[test]
 fn body_over_the_cap_is_protocol() {
     let emu = Emu::start();
-    let client = Client::new(emu.options().max_body_bytes(100)).unwrap();
+    let client = Client::new(emu.options().max_body_bytes(100).unwrap()).unwrap();
     let err = expect_err(&client, DEMO_PARTIAL_ID, ErrorKind::Protocol);
     assert_eq!(err.message(), "response body is larger than the 100-byte cap");
 }
@@ -352,7 +353,7 @@ fn failures_after_a_200_keep_the_status() {
     emu.fault(DEMO_FAILED_ID, 1, json!({"kind": "truncate"}));
     let err = expect_err(&emu.client(), DEMO_FAILED_ID, ErrorKind::Network);
     assert_eq!(err.http_status(), Some(200), "truncated");
-    let client = Client::new(emu.options().max_body_bytes(64)).unwrap();
+    let client = Client::new(emu.options().max_body_bytes(64).unwrap()).unwrap();
     let err = expect_err(&client, DEMO_FAILED_ID, ErrorKind::Protocol);
     assert_eq!(err.http_status(), Some(200), "over the cap");
 }

@@ -1,8 +1,8 @@
 //! The Swift binding cannot be built here (no Swift toolchain), so its C
 //! side is tested instead: tests/c/test_swift_calls.c makes the calls the
 //! wrapper makes, under valgrind against the emulator; it uses exactly the
-//! C functions the wrapper uses; and the wrapper's error codes have the
-//! header's values.
+//! C functions the wrapper uses; and the wrapper's enums (error codes, job
+//! and wait states, log levels) have the header's values.
 
 mod common;
 
@@ -34,6 +34,8 @@ fn swift_wrapper_calls_run_under_valgrind() {
     let emu = Emu::start();
     let r429 = emu.job(json!({"memories": 1}));
     emu.fault(&r429, 1, json!({"kind": "respond", "status": 429, "headers": {"Retry-After": "7"}, "body": "{}"}));
+    let r503 = emu.job(json!({"memories": 1}));
+    emu.fault(&r503, 1, json!({"kind": "respond", "status": 503, "body": "{}"}));
     // Created jobs finish within 300 ms; the first whoami is refused.
     emu.post_config(json!({"create_processing_after_ms": 50, "create_done_after_ms": 300}));
     emu.post_fault(
@@ -48,6 +50,7 @@ fn swift_wrapper_calls_run_under_valgrind() {
         ("R429", r429),
         ("NEVER", emu.job(json!({"done_after_ms": 3_600_000}))),
         ("PROGRESSING", emu.job(json!({"processing_after_ms": 100, "done_after_ms": 300, "memories": 1}))),
+        ("R503_ONCE", r503),
     ];
     run_c_tests(&binary, &fixtures);
 
@@ -85,23 +88,52 @@ fn mirror_makes_every_call_the_swift_wrapper_makes() {
     }
 }
 
+/// The values of the C enum `name` in the header: `SYNAP_NOT_FOUND = 3,`
+/// as `("notfound", 3)`, without `prefix` (`SYNAP_` and the enum's own).
+fn c_enum(header: &str, name: &str, prefix: &str) -> Vec<(String, i64)> {
+    let body = header.split(&format!("typedef enum {name} {{")).nth(1).unwrap_or_else(|| panic!("{name} in synap.h"));
+    let body = body.split(&format!("}} {name};")).next().unwrap();
+    body.lines()
+        .filter_map(|l| l.trim().strip_prefix(prefix)?.strip_suffix(',')?.split_once(" = "))
+        .map(|(name, value)| (name.replace('_', "").to_lowercase(), value.parse().unwrap()))
+        .collect()
+}
+
+/// The cases of the Swift enum `name`, one a line up to its closing brace:
+/// `case notFound = 3` as `("notfound", 3)`.
+fn swift_enum(swift: &str, name: &str) -> Vec<(String, i64)> {
+    let body = swift.split(&format!("enum {name}: Int")).nth(1).unwrap_or_else(|| panic!("enum {name} in Swift"));
+    body.lines()
+        .skip(1)
+        .take_while(|l| l.trim() != "}")
+        .filter_map(|l| l.trim().strip_prefix("case ")?.split_once(" = "))
+        .map(|(name, value)| (name.to_lowercase(), value.parse().unwrap()))
+        .collect()
+}
+
 #[test]
-fn swift_error_codes_have_the_header_values() {
+fn swift_enums_have_the_header_values() {
     let header = std::fs::read_to_string(root().join("include/synap.h")).unwrap();
     let swift = std::fs::read_to_string(root().join(WRAPPER)).unwrap();
-    // `SYNAP_NOT_FOUND = 3,` in the header; `case notFound = 3` in Swift.
-    let c_codes: Vec<(String, u32)> = header
-        .lines()
-        .filter_map(|l| l.trim().strip_prefix("SYNAP_")?.strip_suffix(',')?.split_once(" = "))
-        .filter(|(name, _)| !name.starts_with("INGEST_") && !name.starts_with("LOG_") && *name != "OK")
-        .map(|(name, value)| (name.replace('_', "").to_lowercase(), value.parse().unwrap()))
-        .collect();
-    let swift_codes: Vec<(String, u32)> = swift
-        .lines()
-        .filter_map(|l| l.trim().strip_prefix("case ")?.split_once(" = "))
-        .filter_map(|(name, value)| Some((name.to_lowercase(), value.parse().ok()?)))
+
+    let c_codes: Vec<_> = c_enum(&header, "SynapCode", "SYNAP_").into_iter().filter(|(n, _)| n != "ok").collect();
+    // `internalError` and `protocolError` are `SYNAP_INTERNAL` and `SYNAP_PROTOCOL`.
+    let swift_codes: Vec<_> = swift_enum(&swift, "Code")
+        .into_iter()
         .map(|(name, value)| (name.trim_end_matches("error").to_owned(), value))
         .collect();
     assert_eq!(c_codes.len(), 14, "{c_codes:?}");
     assert_eq!(swift_codes, c_codes, "SynapError.Code in {WRAPPER} against SynapCode in synap.h");
+
+    let c_ingest = c_enum(&header, "SynapIngestState", "SYNAP_INGEST_");
+    assert_eq!(c_ingest.len(), 6, "{c_ingest:?}");
+    assert_eq!(swift_enum(&swift, "IngestState"), c_ingest, "IngestState in {WRAPPER} against SynapIngestState");
+
+    let c_states = c_enum(&header, "SynapWaitState", "SYNAP_WAIT_");
+    assert_eq!(c_states.len(), 7, "{c_states:?}");
+    assert_eq!(swift_enum(&swift, "WaitState"), c_states, "WaitState in {WRAPPER} against SynapWaitState");
+
+    let c_levels = c_enum(&header, "SynapLogLevel", "SYNAP_LOG_");
+    assert_eq!(c_levels.len(), 4, "{c_levels:?}");
+    assert_eq!(swift_enum(&swift, "LogLevel"), c_levels, "LogLevel in {WRAPPER} against SynapLogLevel");
 }

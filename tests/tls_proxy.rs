@@ -21,7 +21,9 @@ fn write_ca(name: &str, pem: &str) -> PathBuf {
 }
 
 fn options(base_url: &str) -> ClientOptions {
-    ClientOptions::new().api_key(DEV_API_KEY).base_url(base_url).retry(synap::RetryPolicy::none())
+    let mut options = ClientOptions::new();
+    options.api_key(DEV_API_KEY).unwrap().base_url(base_url).unwrap().retry(synap::RetryPolicy::none()).unwrap();
+    options
 }
 
 #[test]
@@ -31,22 +33,22 @@ fn an_unknown_ca_fails_and_the_right_ca_succeeds() {
     assert!(emu.base_url.starts_with("https://127.0.0.1:"));
     let id = emu.job(json!({"memories": 1}));
 
-    let e = Client::new(options(&emu.base_url)).unwrap().memories_status(&id).unwrap_err();
+    let e = Client::new(&options(&emu.base_url)).unwrap().memories_status(&id).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Tls, "bundled roots do not know the test CA: {e}");
     assert!(e.message().starts_with("TLS failed: "), "{}", e.message());
     assert!(e.message().contains("UnknownIssuer"), "{}", e.message());
 
     let ca = write_ca("right-ca", &pki.ca_cert_pem);
-    let status = Client::new(options(&emu.base_url).ca_file(&ca)).unwrap().memories_status(&id).unwrap();
+    let status = Client::new(options(&emu.base_url).ca_file(Some(ca.clone()))).unwrap().memories_status(&id).unwrap();
     assert_eq!(status.state(), &IngestState::Completed);
 
     let other = write_ca("other-ca", &test_pki().ca_cert_pem);
-    let e = Client::new(options(&emu.base_url).ca_file(&other)).unwrap().memories_status(&id).unwrap_err();
+    let e = Client::new(options(&emu.base_url).ca_file(Some(other))).unwrap().memories_status(&id).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Tls, "another CA is refused: {e}");
 
     // The certificate names 127.0.0.1 and localhost, not other names.
     let by_name = emu.base_url.replace("127.0.0.1", "localhost");
-    assert!(Client::new(options(&by_name).ca_file(&ca)).unwrap().memories_status(&id).is_ok());
+    assert!(Client::new(options(&by_name).ca_file(Some(ca.clone()))).unwrap().memories_status(&id).is_ok());
 }
 
 #[test]
@@ -105,7 +107,7 @@ fn https_through_the_proxy_runs_tls_end_to_end() {
     let target = format!("https://127.0.0.1:{}", refused_url().rsplit(':').next().unwrap());
     let proxy_url = format!("http://127.0.0.1:{port}");
     let ca = write_ca("tunnel-ca", &pki.ca_cert_pem);
-    let client = Client::new(options(&target).ca_file(&ca).proxy(ProxySetting::Url(proxy_url))).unwrap();
+    let client = Client::new(options(&target).ca_file(Some(ca.clone())).proxy(ProxySetting::Url(proxy_url))).unwrap();
     assert_eq!(client.memories_status(&id).unwrap().state(), &IngestState::Completed);
 }
 

@@ -7,10 +7,12 @@ use std::time::{Duration, Instant};
 
 use common::Emu;
 use serde_json::json;
-use synap::{CancelToken, ErrorKind, IngestState, WaitOptions};
+use synap::{CancelToken, ErrorKind, IngestState, WaitCounts, WaitOptions};
 
 fn every(poll_ms: u64, timeout_ms: u64) -> WaitOptions {
-    WaitOptions { timeout: Duration::from_millis(timeout_ms), poll_interval: Duration::from_millis(poll_ms) }
+    let mut options = WaitOptions::new();
+    options.timeout(Duration::from_millis(timeout_ms)).unwrap().poll_interval(Duration::from_millis(poll_ms)).unwrap();
+    options
 }
 
 #[test]
@@ -31,6 +33,7 @@ fn waits_through_queued_and_processing_to_completed() {
     assert!(seen.contains(&IngestState::Processing), "{seen:?}");
     assert_eq!(seen.last(), Some(&IngestState::Completed), "the callback sees the terminal poll too");
     assert!(seen.len() >= 5, "polled about every 50 ms: {seen:?}");
+    assert_eq!(WaitCounts::of_status(&status), WaitCounts { completed: 1, ..WaitCounts::default() });
 }
 
 #[test]
@@ -121,7 +124,13 @@ fn status_errors_end_the_wait() {
     let e = client.memories_wait("../../x", &every(10, 5_000), None, |_| true).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::InvalidArgument);
     let id = emu.job(json!({}));
-    let e = client.memories_wait(&id, &every(10, 0), None, |_| true).unwrap_err();
+    // A zero timeout is refused where it is set, and the refusal leaves the
+    // options as they were, so it can never reach a wait.
+    let mut options = every(10, 5_000);
+    let e = options.timeout(Duration::ZERO).unwrap_err();
     assert_eq!((e.kind(), e.message()), (ErrorKind::InvalidArgument, "wait timeout must be greater than zero"));
+    let e = options.poll_interval(Duration::ZERO).unwrap_err();
+    assert_eq!((e.kind(), e.message()), (ErrorKind::InvalidArgument, "poll interval must be greater than zero"));
+    assert_eq!(options, every(10, 5_000), "the refusals left the options unchanged");
     assert!(emu.requests(Some(&format!("{}{id}", common::STATUS_PATH))).is_empty(), "no request for bad input");
 }

@@ -6,14 +6,18 @@ use std::time::{Duration, Instant};
 
 use common::Emu;
 use serde_json::json;
-use synap::{ErrorKind, IngestState, WaitAllOptions, WaitCounts};
+use synap::{ErrorKind, IngestState, MAX_IN_FLIGHT, WaitCounts, WaitOptions};
 
-fn options(timeout_ms: u64, poll_ms: u64, in_flight: usize) -> WaitAllOptions {
-    WaitAllOptions {
-        timeout: Duration::from_millis(timeout_ms),
-        poll_interval: Duration::from_millis(poll_ms),
-        max_in_flight: in_flight,
-    }
+fn options(timeout_ms: u64, poll_ms: u64, in_flight: usize) -> WaitOptions {
+    let mut options = WaitOptions::new();
+    options
+        .timeout(Duration::from_millis(timeout_ms))
+        .unwrap()
+        .poll_interval(Duration::from_millis(poll_ms))
+        .unwrap()
+        .max_in_flight(in_flight)
+        .unwrap();
+    options
 }
 
 #[test]
@@ -32,13 +36,10 @@ fn many_jobs_finish_with_results_in_order_and_progress_counts() {
     ids.push("not-a-uuid".to_owned());
     ids.push("00000000-0000-4000-8000-000000000000".to_owned());
     let mut seen: Vec<WaitCounts> = Vec::new();
-    let results = emu
-        .client()
-        .memories_wait_all(&ids, &options(10_000, 50, 6), None, |c| {
-            seen.push(*c);
-            true
-        })
-        .unwrap();
+    let results = emu.client().memories_wait_all(&ids, &options(10_000, 50, 6), None, |c| {
+        seen.push(*c);
+        true
+    });
     assert_eq!(results.len(), 42);
     for (i, result) in results.iter().take(40).enumerate() {
         let status = result.as_ref().unwrap_or_else(|e| panic!("job {i}: {e}"));
@@ -61,7 +62,7 @@ fn requests_in_flight_are_bounded() {
     let ids: Vec<String> = (0..12).map(|_| emu.job(json!({"done_after_ms": 0}))).collect();
     emu.fault_any(12, json!({"kind": "delay", "ms": 150}));
     let started = Instant::now();
-    let results = emu.client().memories_wait_all(&ids, &options(20_000, 10, 3), None, |_| true).unwrap();
+    let results = emu.client().memories_wait_all(&ids, &options(20_000, 10, 3), None, |_| true);
     let elapsed = started.elapsed();
     assert!(results.iter().all(Result::is_ok));
     // 12 slow answers, 3 at a time: at least 4 rounds of 150 ms; all at
@@ -77,7 +78,7 @@ fn the_deadline_and_cancellation_end_unfinished_jobs() {
     let never = emu.job(json!({"done_after_ms": 3_600_000}));
     let ids = [done.clone(), never.clone()];
     let started = Instant::now();
-    let results = emu.client().memories_wait_all(&ids, &options(500, 100, 2), None, |_| true).unwrap();
+    let results = emu.client().memories_wait_all(&ids, &options(500, 100, 2), None, |_| true);
     assert!(started.elapsed() < Duration::from_millis(800), "{:?}", started.elapsed());
     assert!(results[0].is_ok());
     let e = results[1].as_ref().unwrap_err();
@@ -89,13 +90,10 @@ fn the_deadline_and_cancellation_end_unfinished_jobs() {
     );
 
     let mut calls = 0;
-    let results = emu
-        .client()
-        .memories_wait_all(&ids, &options(10_000, 50, 2), None, |c| {
-            calls += 1;
-            c.done() < 1
-        })
-        .unwrap();
+    let results = emu.client().memories_wait_all(&ids, &options(10_000, 50, 2), None, |c| {
+        calls += 1;
+        c.done() < 1
+    });
     assert!(results[0].is_ok());
     assert_eq!(results[1].as_ref().unwrap_err().kind(), ErrorKind::Cancelled);
 
@@ -109,12 +107,20 @@ fn the_deadline_and_cancellation_end_unfinished_jobs() {
     std::thread::sleep(Duration::from_millis(300));
     let cancelled_at = Instant::now();
     token.cancel();
-    let results = waiter.join().unwrap().unwrap();
+    let results = waiter.join().unwrap();
     assert!(cancelled_at.elapsed() < Duration::from_millis(100), "{:?}", cancelled_at.elapsed());
     assert_eq!(results[1].as_ref().unwrap_err().kind(), ErrorKind::Cancelled);
 
-    let e = emu.client().memories_wait_all(&ids, &options(1000, 10, 0), None, |_| true).unwrap_err();
-    assert_eq!(e.message(), "max_in_flight must be between 1 and 64, not 0");
+    // Bad options are refused where they are set, so no wait can see them;
+    // the refusal leaves the options as they were.
+    let mut bad = options(1000, 10, 2);
+    let e = bad.max_in_flight(0).unwrap_err();
+    assert_eq!((e.kind(), e.message()), (ErrorKind::InvalidArgument, "max_in_flight must be between 1 and 64, not 0"));
+    let e = bad.max_in_flight(MAX_IN_FLIGHT + 1).unwrap_err();
+    assert_eq!(e.message(), "max_in_flight must be between 1 and 64, not 65");
+    let e = bad.timeout(Duration::ZERO).unwrap_err();
+    assert_eq!(e.message(), "wait timeout must be greater than zero");
+    assert_eq!(bad, options(1000, 10, 2), "the refusals left the options unchanged");
 }
 
 #[test]
@@ -125,14 +131,11 @@ fn a_slow_progress_callback_still_sees_the_last_change() {
     // without reporting them.
     for round in 0..20 {
         let mut seen: Vec<WaitCounts> = Vec::new();
-        let results = emu
-            .client()
-            .memories_wait_all(&ids, &options(10_000, 10, 4), None, |c| {
-                seen.push(*c);
-                std::thread::sleep(Duration::from_millis(3));
-                true
-            })
-            .unwrap();
+        let results = emu.client().memories_wait_all(&ids, &options(10_000, 10, 4), None, |c| {
+            seen.push(*c);
+            std::thread::sleep(Duration::from_millis(3));
+            true
+        });
         assert!(results.iter().all(Result::is_ok));
         assert_eq!(seen[0], WaitCounts { pending: 4, ..WaitCounts::default() }, "round {round}: first report");
         assert_eq!(seen.last().unwrap().completed, 4, "round {round}: last report {seen:?}");
@@ -145,14 +148,11 @@ fn a_progress_callback_that_stops_at_once_polls_nothing() {
     let emu = Emu::start();
     let ids = [emu.job(json!({"done_after_ms": 0})), "not-a-uuid".to_owned()];
     let mut calls = 0;
-    let results = emu
-        .client()
-        .memories_wait_all(&ids, &options(10_000, 10, 2), None, |c| {
-            calls += 1;
-            assert_eq!((c.pending, c.errors), (1, 1));
-            false
-        })
-        .unwrap();
+    let results = emu.client().memories_wait_all(&ids, &options(10_000, 10, 2), None, |c| {
+        calls += 1;
+        assert_eq!((c.pending, c.errors), (1, 1));
+        false
+    });
     assert_eq!(calls, 1);
     assert_eq!(results[0].as_ref().unwrap_err().kind(), ErrorKind::Cancelled);
     assert_eq!(results[1].as_ref().unwrap_err().kind(), ErrorKind::InvalidArgument);

@@ -8,6 +8,8 @@ import (
 	"context"
 	"math"
 	"runtime"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 	"unsafe"
@@ -36,7 +38,15 @@ type settings struct {
 	err     *Error    // the first option the binding refused
 }
 
-func (s *settings) cString(value string) *C.char {
+// cString is a C copy of a string option. A NUL byte would end the string
+// early in C, so a value with one is refused.
+func (s *settings) cString(what, value string) *C.char {
+	if strings.IndexByte(value, 0) >= 0 {
+		if s.err == nil {
+			s.err = invalid(what + " contains a NUL byte")
+		}
+		return nil
+	}
 	p := C.CString(value)
 	s.strings = append(s.strings, p)
 	return p
@@ -60,7 +70,7 @@ func (s *settings) millis(what string, d time.Duration) C.uint32_t {
 func WithBaseURL(url string) Option {
 	return func(s *settings) {
 		s.c.set |= C.SYNAPGO_BASE_URL
-		s.c.base_url = s.cString(url)
+		s.c.base_url = s.cString("base URL", url)
 	}
 }
 
@@ -115,7 +125,7 @@ func WithRetryBackoff(base, limit time.Duration) Option {
 func WithProxy(url string) Option {
 	return func(s *settings) {
 		s.c.set |= C.SYNAPGO_PROXY
-		s.c.proxy = s.cString(url)
+		s.c.proxy = s.cString("proxy URL", url)
 	}
 }
 
@@ -124,7 +134,7 @@ func WithProxy(url string) Option {
 func WithCAFile(path string) Option {
 	return func(s *settings) {
 		s.c.set |= C.SYNAPGO_CA_FILE
-		s.c.ca_file = s.cString(path)
+		s.c.ca_file = s.cString("CA file path", path)
 	}
 }
 
@@ -164,11 +174,17 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 			C.free(unsafe.Pointer(p))
 		}
 	}()
-	for _, opt := range opts {
+	for i, opt := range opts {
+		if opt == nil {
+			return nil, invalid("option " + strconv.Itoa(i) + " is nil")
+		}
 		opt(&s)
 	}
 	if s.err != nil {
 		return nil, s.err
+	}
+	if strings.IndexByte(apiKey, 0) >= 0 {
+		return nil, invalid("API key contains a NUL byte")
 	}
 	key := C.CString(apiKey)
 	defer C.free(unsafe.Pointer(key))

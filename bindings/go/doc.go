@@ -2,7 +2,8 @@
 // service: queueing documents for ingestion (Create, BatchCreate), the
 // status of an ingestion job (MemoryStatus), waiting for one job or many
 // to finish (Wait, WaitAll), reading the memories a job produced (Get),
-// and the account behind the API key (Whoami).
+// the account behind the API key (Whoami), and libsynap's log lines
+// (SetLogCallback).
 //
 //	client, err := synap.NewClient(apiKey, synap.WithBaseURL(url))
 //	if err != nil { ... }

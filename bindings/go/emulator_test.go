@@ -87,7 +87,18 @@ func fault(t *testing.T, id string, count int, f map[string]interface{}) {
 // sent is the emulator's log of the requests to path, oldest first.
 func sent(t *testing.T, path string) []map[string]interface{} {
 	t.Helper()
-	resp, err := control.Get(emulatorURL + "/_emulator/requests?path=" + url.QueryEscape(path))
+	return requestLog(t, "?path="+url.QueryEscape(path))
+}
+
+// sentAll is the emulator's log of every request but control ones.
+func sentAll(t *testing.T) []map[string]interface{} {
+	t.Helper()
+	return requestLog(t, "")
+}
+
+func requestLog(t *testing.T, query string) []map[string]interface{} {
+	t.Helper()
+	resp, err := control.Get(emulatorURL + "/_emulator/requests" + query)
 	if err != nil {
 		t.Fatalf("control requests: %v", err)
 	}

@@ -27,6 +27,12 @@ static int fail(int code, synapgo_error *err) {
     return code;
 }
 
+static int out_of_memory(synapgo_error *err) {
+    err->code = SYNAP_INTERNAL;
+    err->message = copy("out of memory");
+    return SYNAP_INTERNAL;
+}
+
 static SynapCode apply(SynapOptions *o, const synapgo_settings *s) {
     SynapCode code = SYNAP_OK;
     if (code == SYNAP_OK && (s->set & SYNAPGO_BASE_URL)) {
@@ -69,9 +75,7 @@ int synapgo_client_new(const char *api_key, const synapgo_settings *settings, Sy
                        synapgo_error *err) {
     SynapOptions *options = synap_options_new();
     if (options == NULL) {
-        err->code = SYNAP_INTERNAL;
-        err->message = copy("out of memory");
-        return SYNAP_INTERNAL;
+        return out_of_memory(err);
     }
     SynapCode code = apply(options, settings);
     if (code == SYNAP_OK) {
@@ -90,16 +94,55 @@ int synapgo_status(const SynapClient *client, const char *id, SynapMemoryStatus 
     return code == SYNAP_OK ? SYNAP_OK : fail(code, err);
 }
 
-/* Hands each polled status to the Go function behind the handle. */
-static bool progress_to_go(const SynapMemoryStatus *status, void *user_data) {
-    return synapgoProgress((SynapMemoryStatus *)status, (uintptr_t)user_data);
+/* Builds the options `s` describes, with `to_go` as the progress callback
+ * when `s` has a handle. On failure it copies the error into `err` and
+ * returns the code. */
+static int wait_options(const synapgo_wait_settings *s, SynapWaitProgressFn to_go, SynapWaitOptions **out,
+                        synapgo_error *err) {
+    SynapWaitOptions *o = synap_wait_options_new();
+    if (o == NULL) {
+        return out_of_memory(err);
+    }
+    SynapCode code = synap_wait_options_set_timeout_ms(o, s->timeout_ms);
+    if (code == SYNAP_OK && s->poll_interval_ms > 0) {
+        code = synap_wait_options_set_poll_interval_ms(o, s->poll_interval_ms);
+    }
+    if (code == SYNAP_OK && s->max_in_flight > 0) {
+        code = synap_wait_options_set_max_in_flight(o, s->max_in_flight);
+    }
+    if (code == SYNAP_OK && s->progress != 0) {
+        code = synap_wait_options_set_progress(o, to_go, (void *)s->progress);
+    }
+    if (code == SYNAP_OK && s->cancel != NULL) {
+        code = synap_wait_options_set_cancel(o, s->cancel);
+    }
+    if (code != SYNAP_OK) {
+        fail(code, err);
+        synap_wait_options_free(o);
+        return code;
+    }
+    *out = o;
+    return SYNAP_OK;
 }
 
-int synapgo_wait(const SynapClient *client, const char *id, uint32_t timeout_ms, uint32_t interval_ms,
-                 uintptr_t progress, const SynapCancel *cancel, SynapMemoryStatus **out, synapgo_error *err) {
-    SynapCode code = synap_memories_wait(client, id, timeout_ms, interval_ms, progress ? progress_to_go : NULL,
-                                         (void *)progress, cancel, out);
-    return code == SYNAP_OK ? SYNAP_OK : fail(code, err);
+/* Hands each poll's progress to the Go function behind the handle. */
+static bool progress_to_go(const SynapWaitProgress *progress, void *user_data) {
+    return synapgoProgress((SynapWaitProgress *)progress, (uintptr_t)user_data);
+}
+
+int synapgo_wait(const SynapClient *client, const char *id, const synapgo_wait_settings *settings,
+                 SynapMemoryStatus **out, synapgo_error *err) {
+    SynapWaitOptions *options = NULL;
+    int code = wait_options(settings, progress_to_go, &options, err);
+    if (code != SYNAP_OK) {
+        return code;
+    }
+    code = synap_memories_wait(client, id, options, out);
+    if (code != SYNAP_OK) {
+        fail(code, err);
+    }
+    synap_wait_options_free(options);
+    return code;
 }
 
 /* Applies every field `in` sets to a new request. On failure it copies the
@@ -107,9 +150,7 @@ int synapgo_wait(const SynapClient *client, const char *id, uint32_t timeout_ms,
 static int build(const synapgo_request *in, SynapCreateRequest **out, synapgo_error *err) {
     SynapCreateRequest *r = synap_create_request_new();
     if (r == NULL) {
-        err->code = SYNAP_INTERNAL;
-        err->message = copy("out of memory");
-        return SYNAP_INTERNAL;
+        return out_of_memory(err);
     }
     SynapCode code = SYNAP_OK;
     if (code == SYNAP_OK && in->text != NULL) {
@@ -172,9 +213,7 @@ int synapgo_batch_create(const SynapClient *client, const synapgo_request *reque
     if (count > 0) {
         built = calloc(count, sizeof *built);
         if (built == NULL) {
-            err->code = SYNAP_INTERNAL;
-            err->message = copy("out of memory");
-            return SYNAP_INTERNAL;
+            return out_of_memory(err);
         }
     }
     int code = SYNAP_OK;
@@ -210,14 +249,43 @@ int synapgo_whoami(const SynapClient *client, SynapIdentity **out, synapgo_error
 }
 
 /* Hands each change of the counts to the Go function behind the handle. */
-static bool counts_to_go(const SynapWaitCounts *counts, void *user_data) {
-    return synapgoWaitAllProgress((SynapWaitCounts *)counts, (uintptr_t)user_data);
+static bool counts_to_go(const SynapWaitProgress *progress, void *user_data) {
+    return synapgoWaitAllProgress((SynapWaitProgress *)progress, (uintptr_t)user_data);
 }
 
-int synapgo_wait_all(const SynapClient *client, const char *const *ids, size_t count, uint32_t timeout_ms,
-                     uint32_t interval_ms, uint32_t max_in_flight, uintptr_t progress, const SynapCancel *cancel,
-                     SynapWaitAllResults **out, synapgo_error *err) {
-    SynapCode code = synap_memories_wait_all(client, ids, count, timeout_ms, interval_ms, max_in_flight,
-                                             progress ? counts_to_go : NULL, (void *)progress, cancel, out);
+int synapgo_wait_all(const SynapClient *client, const char *const *ids, size_t count,
+                     const synapgo_wait_settings *settings, SynapWaitAllResults **out, synapgo_error *err) {
+    SynapWaitOptions *options = NULL;
+    int code = wait_options(settings, counts_to_go, &options, err);
+    if (code != SYNAP_OK) {
+        return code;
+    }
+    code = synap_memories_wait_all(client, ids, count, options, out);
+    if (code != SYNAP_OK) {
+        fail(code, err);
+    }
+    synap_wait_options_free(options);
+    return code;
+}
+
+/* Set while this thread runs the Go log callback, so that SetLogCallback
+ * can refuse a call from inside it before taking its lock: a replacement
+ * holding that lock waits for the callback to return. */
+static _Thread_local bool in_log;
+
+bool synapgo_in_log_callback(void) {
+    return in_log;
+}
+
+/* Hands each log line to the Go function behind the handle. */
+static void log_to_go(SynapLogLevel level, const char *message, void *user_data) {
+    bool was = in_log;
+    in_log = true;
+    synapgoLog((int)level, (char *)message, (uintptr_t)user_data);
+    in_log = was;
+}
+
+int synapgo_set_log_callback(int level, uintptr_t handle, synapgo_error *err) {
+    SynapCode code = synap_set_log_callback(level, handle ? log_to_go : NULL, (void *)handle);
     return code == SYNAP_OK ? SYNAP_OK : fail(code, err);
 }

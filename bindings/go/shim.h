@@ -59,9 +59,19 @@ int synapgo_client_new(const char *api_key, const synapgo_settings *settings, Sy
 /* synap_memories_status. */
 int synapgo_status(const SynapClient *client, const char *id, SynapMemoryStatus **out, synapgo_error *err);
 
-/* synap_memories_wait; `progress` is a runtime/cgo.Handle, 0 for none. */
-int synapgo_wait(const SynapClient *client, const char *id, uint32_t timeout_ms, uint32_t interval_ms,
-                 uintptr_t progress, const SynapCancel *cancel, SynapMemoryStatus **out, synapgo_error *err);
+/* How a wait runs, as plain fields, so that one call builds its
+ * SynapWaitOptions. */
+typedef struct synapgo_wait_settings {
+    uint32_t timeout_ms;       /* more than 0 */
+    uint32_t poll_interval_ms; /* 0: the default */
+    uint32_t max_in_flight;    /* 0: the default; wait-all only */
+    uintptr_t progress;        /* a runtime/cgo.Handle, 0 for none */
+    const SynapCancel *cancel; /* NULL for none */
+} synapgo_wait_settings;
+
+/* Builds the wait options, then synap_memories_wait. */
+int synapgo_wait(const SynapClient *client, const char *id, const synapgo_wait_settings *settings,
+                 SynapMemoryStatus **out, synapgo_error *err);
 
 /* One create request as plain fields, so that one call builds it. Every
  * pointer is NULL (not set: the default) or a NUL-terminated string. */
@@ -97,9 +107,15 @@ int synapgo_get(const SynapClient *client, const char *id, SynapMemory **out, sy
 /* synap_client_whoami. */
 int synapgo_whoami(const SynapClient *client, SynapIdentity **out, synapgo_error *err);
 
-/* synap_memories_wait_all; `progress` is a runtime/cgo.Handle, 0 for none. */
-int synapgo_wait_all(const SynapClient *client, const char *const *ids, size_t count, uint32_t timeout_ms,
-                     uint32_t interval_ms, uint32_t max_in_flight, uintptr_t progress, const SynapCancel *cancel,
-                     SynapWaitAllResults **out, synapgo_error *err);
+/* Builds the wait options, then synap_memories_wait_all. */
+int synapgo_wait_all(const SynapClient *client, const char *const *ids, size_t count,
+                     const synapgo_wait_settings *settings, SynapWaitAllResults **out, synapgo_error *err);
+
+/* Whether the calling thread is running the Go log callback. */
+bool synapgo_in_log_callback(void);
+
+/* synap_set_log_callback with the Go log callback and `handle` (a
+ * runtime/cgo.Handle), or with none when `handle` is 0. */
+int synapgo_set_log_callback(int level, uintptr_t handle, synapgo_error *err);
 
 #endif

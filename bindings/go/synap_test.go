@@ -2,8 +2,17 @@ package synap_test
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
 	"errors"
 	"fmt"
+	"math/big"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -188,6 +197,84 @@ func TestRefusedOptionsFailNewClient(t *testing.T) {
 	}
 	if _, err := synap.NewClient("key with spaces"); !errors.Is(err, synap.ErrInvalidArgument) {
 		t.Fatalf("got %v", err)
+	}
+}
+
+// C reads a string up to its first NUL byte, so a string option or key
+// holding one would be cut short, maybe to a valid value.
+func TestNULInAStringOptionIsRefused(t *testing.T) {
+	ca := writeCA(t)
+	cases := []struct {
+		key    string
+		option func(string) synap.Option
+		value  string // cut short at the NUL, a value NewClient accepts
+		want   string
+	}{
+		{devKey, synap.WithBaseURL, emulatorURL + "\x00.example.com", "base URL contains a NUL byte"},
+		{devKey, synap.WithProxy, emulatorURL + "\x00tail", "proxy URL contains a NUL byte"},
+		{devKey, synap.WithCAFile, ca + "\x00.bak", "CA file path contains a NUL byte"},
+		{devKey + "\x00tail", synap.WithBaseURL, emulatorURL, "API key contains a NUL byte"},
+	}
+	before := len(sentAll(t))
+	for _, c := range cases {
+		base, once := synap.WithBaseURL(emulatorURL), synap.WithMaxAttempts(1)
+		prefix := func(s string) string { return strings.SplitN(s, "\x00", 2)[0] }
+		if client, err := synap.NewClient(prefix(c.key), base, once, c.option(prefix(c.value))); err != nil {
+			t.Fatalf("%s: the value before the NUL byte is refused: %v", c.want, err)
+		} else {
+			client.Close()
+		}
+		client, err := synap.NewClient(c.key, base, once, c.option(c.value))
+		if client != nil {
+			// What a cut-short value does: a request, which the check below sees.
+			client.MemoryStatus(context.Background(), unknownID)
+			client.Close()
+			t.Errorf("%s: a client despite the NUL byte", c.want)
+			continue
+		}
+		if e := asError(t, err, synap.ErrInvalidArgument); e.Message != c.want || e.HTTPStatus != 0 || e.CorrelationID != "" {
+			t.Errorf("%#v, want %q", e, c.want)
+		}
+	}
+	for _, r := range sentAll(t)[before:] {
+		t.Errorf("the emulator received %s %s", r["method"], r["path"])
+	}
+}
+
+// writeCA writes a self-signed CA certificate as a PEM file and returns its path.
+func writeCA(t *testing.T) string {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	template := &x509.Certificate{
+		SerialNumber:          big.NewInt(1),
+		Subject:               pkix.Name{CommonName: "synap Go test CA"},
+		NotBefore:             time.Now().Add(-time.Hour),
+		NotAfter:              time.Now().Add(time.Hour),
+		IsCA:                  true,
+		BasicConstraintsValid: true,
+		KeyUsage:              x509.KeyUsageCertSign,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, template, template, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestNilOptionIsRefused(t *testing.T) {
+	if _, err := synap.NewClient(devKey, synap.WithBaseURL(emulatorURL), nil); !errors.Is(err, synap.ErrInvalidArgument) {
+		t.Fatalf("NewClient: got %v", err)
+	}
+	client := newClient(t)
+	if _, err := client.Wait(context.Background(), unknownID, nil); !errors.Is(err, synap.ErrInvalidArgument) {
+		t.Fatalf("Wait: got %v", err)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"context"
 	"math"
 	"runtime/cgo"
+	"strconv"
 	"time"
 	"unsafe"
 )
@@ -76,8 +77,12 @@ type progress struct {
 }
 
 //export synapgoProgress
-func synapgoProgress(status *C.SynapMemoryStatus, handle C.uintptr_t) C.bool {
+func synapgoProgress(wp *C.SynapWaitProgress, handle C.uintptr_t) C.bool {
 	p := cgo.Handle(handle).Value().(*progress)
+	status := C.synap_wait_progress_status(wp)
+	if status == nil {
+		return true // nothing polled to report
+	}
 	return p.call(func() bool { return p.fn(copyStatus(status)) })
 }
 
@@ -141,7 +146,10 @@ func waitMillis(ctx context.Context, timeout time.Duration) (C.uint32_t, bool) {
 // when ctx ended the wait), or with a poll's error after its retries.
 func (c *Client) Wait(ctx context.Context, id string, opts ...WaitOption) (*MemoryStatus, error) {
 	var w waitConfig
-	for _, opt := range opts {
+	for i, opt := range opts {
+		if opt == nil {
+			return nil, invalid("wait option " + strconv.Itoa(i) + " is nil")
+		}
 		opt(&w)
 	}
 	if w.timeout < 0 || w.interval < 0 {
@@ -173,17 +181,17 @@ func (c *Client) Wait(ctx context.Context, id string, opts ...WaitOption) (*Memo
 	cancel, release := cancelOnDone(ctx)
 	defer release()
 
-	var handle C.uintptr_t
+	settings := C.synapgo_wait_settings{timeout_ms: timeoutMs, poll_interval_ms: intervalMs, cancel: cancel}
 	var p *progress
 	if w.progress != nil {
 		p = &progress{fn: w.progress}
 		h := cgo.NewHandle(p)
 		defer h.Delete()
-		handle = C.uintptr_t(h)
+		settings.progress = C.uintptr_t(h)
 	}
 	var out *C.SynapMemoryStatus
 	cerr := C.synapgo_error{retry_after_ms: -1}
-	code := C.synapgo_wait(c.handle, cid, timeoutMs, intervalMs, handle, cancel, &out, &cerr)
+	code := C.synapgo_wait(c.handle, cid, &settings, &out, &cerr)
 	var err *Error
 	if code != C.SYNAP_OK {
 		err = takeError(&cerr)

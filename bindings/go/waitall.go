@@ -84,20 +84,22 @@ type waitAllProgress struct {
 }
 
 //export synapgoWaitAllProgress
-func synapgoWaitAllProgress(counts *C.SynapWaitCounts, handle C.uintptr_t) C.bool {
+func synapgoWaitAllProgress(wp *C.SynapWaitProgress, handle C.uintptr_t) C.bool {
 	p := cgo.Handle(handle).Value().(*waitAllProgress)
-	return p.call(func() bool { return p.fn(copyCounts(counts)) })
+	counts := countsBy(func(state C.int) C.size_t { return C.synap_wait_progress_count(wp, state) })
+	return p.call(func() bool { return p.fn(counts) })
 }
 
-func copyCounts(c *C.SynapWaitCounts) WaitCounts {
+// countsBy reads the count of each state with count, given a SynapWaitState.
+func countsBy(count func(state C.int) C.size_t) WaitCounts {
 	return WaitCounts{
-		Pending:        int(c.pending),
-		Queued:         int(c.queued),
-		Processing:     int(c.processing),
-		Completed:      int(c.completed),
-		Failed:         int(c.failed),
-		PartialSuccess: int(c.partial_success),
-		Errors:         int(c.errors),
+		Pending:        int(count(C.SYNAP_WAIT_PENDING)),
+		Queued:         int(count(C.SYNAP_WAIT_QUEUED)),
+		Processing:     int(count(C.SYNAP_WAIT_PROCESSING)),
+		Completed:      int(count(C.SYNAP_WAIT_COMPLETED)),
+		Failed:         int(count(C.SYNAP_WAIT_FAILED)),
+		PartialSuccess: int(count(C.SYNAP_WAIT_PARTIAL_SUCCESS)),
+		Errors:         int(count(C.SYNAP_WAIT_ERROR)),
 	}
 }
 
@@ -151,18 +153,18 @@ func (c *Client) WaitAll(ctx context.Context, ids []string, opts WaitAllOptions)
 	cancel, release := cancelOnDone(ctx)
 	defer release()
 
-	var handle C.uintptr_t
+	settings := C.synapgo_wait_settings{timeout_ms: timeoutMs, poll_interval_ms: intervalMs,
+		max_in_flight: C.uint32_t(inFlight), cancel: cancel}
 	var p *waitAllProgress
 	if opts.Progress != nil {
 		p = &waitAllProgress{fn: opts.Progress}
 		h := cgo.NewHandle(p)
 		defer h.Delete()
-		handle = C.uintptr_t(h)
+		settings.progress = C.uintptr_t(h)
 	}
 	var out *C.SynapWaitAllResults
 	cerr := C.synapgo_error{retry_after_ms: -1}
-	code := C.synapgo_wait_all(c.handle, cids, C.size_t(len(ids)), timeoutMs, intervalMs, C.uint32_t(inFlight),
-		handle, cancel, &out, &cerr)
+	code := C.synapgo_wait_all(c.handle, cids, C.size_t(len(ids)), &settings, &out, &cerr)
 	var err *Error
 	if code != C.SYNAP_OK {
 		err = takeError(&cerr)
@@ -183,10 +185,7 @@ func (c *Client) WaitAll(ctx context.Context, ids []string, opts WaitAllOptions)
 	// ErrCancelled, both wrapping its error.
 	cause := endedBy(ctx)
 	results := &WaitAllResults{Results: make([]WaitAllResult, int(C.synap_wait_all_count(out)))}
-	var counts C.SynapWaitCounts
-	if C.synap_wait_all_counts(out, &counts) {
-		results.Counts = copyCounts(&counts)
-	}
+	results.Counts = countsBy(func(state C.int) C.size_t { return C.synap_wait_all_count_in(out, state) })
 	for i := range results.Results {
 		r := &results.Results[i]
 		r.IngestionID = ids[i]

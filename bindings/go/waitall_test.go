@@ -84,6 +84,11 @@ func TestWaitAllEndsEachJobItsOwnWay(t *testing.T) {
 			t.Fatalf("done went down: %+v", seen)
 		}
 	}
+	for _, c := range seen {
+		if c.Done()+c.Pending+c.Queued+c.Processing != len(ids) {
+			t.Fatalf("counts %+v do not add up to %d jobs", c, len(ids))
+		}
+	}
 	last := seen[len(seen)-1]
 	if last.Completed != 2 || last.Failed != 1 || last.Queued+last.Processing != 1 {
 		t.Fatalf("last counts %+v", last)

@@ -2,9 +2,9 @@
 
 use std::ffi::c_char;
 
-use super::cstr::{opt_str, out_ptr};
+use super::cstr::opt_string;
 use super::error::SynapCode;
-use super::guard::{entry, quiet};
+use super::guard::{Handle, free, produce};
 use super::options::SynapOptions;
 use crate::{Client, ClientOptions};
 
@@ -16,6 +16,10 @@ use crate::{Client, ClientOptions};
 /// sharing one is how connections get reused.
 pub struct SynapClient {
     pub(crate) inner: Client,
+}
+
+impl Handle for SynapClient {
+    const NAME: &'static str = "SynapClient";
 }
 
 /// Makes a client. Makes no network request, so a wrong key or URL shows up
@@ -42,18 +46,12 @@ pub unsafe extern "C" fn synap_client_new(
     options: *const SynapOptions,
     out_client: *mut *mut SynapClient,
 ) -> SynapCode {
-    entry(|| {
-        // SAFETY: pointer contracts are the caller's, as documented above.
-        let out = unsafe { out_ptr(out_client, "out_client") }?;
-        // SAFETY: as above.
-        let mut opts = unsafe { options.as_ref() }.map_or_else(ClientOptions::new, |o| o.inner.clone());
-        // SAFETY: as above.
-        if let Some(key) = unsafe { opt_str(api_key, "api_key") }? {
-            opts = opts.api_key(key);
+    produce(out_client, "out_client", || {
+        let mut settings = options.as_ref().map_or_else(ClientOptions::new, |o| o.inner.clone());
+        if let Some(key) = opt_string(api_key, "api_key")? {
+            settings.api_key(key)?;
         }
-        let client = Client::new(opts)?;
-        *out = Box::into_raw(Box::new(SynapClient { inner: client }));
-        Ok(())
+        Ok(SynapClient { inner: Client::new(&settings)? })
     })
 }
 
@@ -66,8 +64,5 @@ pub unsafe extern "C" fn synap_client_new(
 /// exactly once and not used afterwards.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn synap_client_free(client: *mut SynapClient) {
-    if !client.is_null() {
-        // SAFETY: the caller hands back a handle from synap_client_new.
-        quiet((), || drop(unsafe { Box::from_raw(client) }));
-    }
+    free(client)
 }

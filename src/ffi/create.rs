@@ -2,12 +2,11 @@
 //! and the `SynapIngestion` and `SynapBatch` they return.
 
 use std::ffi::{CString, c_char};
-use std::ptr;
 
 use super::client::SynapClient;
-use super::cstr::{arg_mut, arg_ref, arg_str, out_ptr};
+use super::cstr::{arg, array, c_opt_string, c_string, string};
 use super::error::SynapCode;
-use super::guard::{entry, quiet, read};
+use super::guard::{Handle, configure, free, get, lend, make, optional, produce, text};
 use super::status::{SynapIngestState, ingest_state};
 use crate::error::Error;
 use crate::{Batch, CreateRequest, Ingestion};
@@ -23,21 +22,34 @@ use crate::{Batch, CreateRequest, Ingestion};
 /// call only reads it, so it may be sent again or changed afterwards.
 pub struct SynapCreateRequest {
     request: CreateRequest,
-    has_document: bool,
+}
+
+impl Handle for SynapCreateRequest {
+    const NAME: &'static str = "SynapCreateRequest";
 }
 
 /// An accepted ingestion: the job `synap_memories_status()` and
 /// `synap_memories_wait()` follow.
 ///
 /// Made by `synap_memories_create()` and freed by `synap_ingestion_free()`,
-/// or lent by `synap_batch_result()` and owned by its batch. Immutable;
-/// strings it returns live as long as it does.
+/// or lent, as a `const SynapIngestion *`, by `synap_batch_result()` and
+/// owned by its batch. Immutable; strings it returns live as long as it
+/// does.
 pub struct SynapIngestion {
     ingestion: Ingestion,
     ingestion_id: CString,
     document_id: CString,
     state_name: CString,
     error_message: Option<CString>,
+    lent: bool,
+}
+
+impl Handle for SynapIngestion {
+    const NAME: &'static str = "SynapIngestion";
+
+    fn is_lent(&self) -> bool {
+        self.lent
+    }
 }
 
 /// The answer to `synap_memories_batch_create()`: counts and one
@@ -50,16 +62,20 @@ pub struct SynapBatch {
     results: Vec<SynapIngestion>,
 }
 
+impl Handle for SynapBatch {
+    const NAME: &'static str = "SynapBatch";
+}
+
 impl SynapIngestion {
-    fn new(ingestion: Ingestion) -> SynapIngestion {
-        let c = |s: &str| CString::new(s).unwrap_or_default();
-        SynapIngestion {
-            ingestion_id: c(&ingestion.ingestion_id().to_string()),
-            document_id: c(ingestion.document_id()),
-            state_name: c(ingestion.state().as_str()),
-            error_message: ingestion.error_message().map(c),
+    fn new(ingestion: Ingestion, lent: bool) -> Result<SynapIngestion, Error> {
+        Ok(SynapIngestion {
+            ingestion_id: c_string(&ingestion.ingestion_id().to_string(), "ingestion_id")?,
+            document_id: c_string(ingestion.document_id(), "document_id")?,
+            state_name: c_string(ingestion.state().as_str(), "status")?,
+            error_message: c_opt_string(ingestion.error_message(), "error_message")?,
             ingestion,
-        }
+            lent,
+        })
     }
 }
 
@@ -68,9 +84,7 @@ impl SynapIngestion {
 /// memory runs out. Free with `synap_create_request_free()`.
 #[unsafe(no_mangle)]
 pub extern "C" fn synap_create_request_new() -> *mut SynapCreateRequest {
-    quiet(ptr::null_mut(), || {
-        Box::into_raw(Box::new(SynapCreateRequest { request: CreateRequest::text(""), has_document: false }))
-    })
+    make(|| SynapCreateRequest { request: CreateRequest::new() })
 }
 
 /// Frees a request. NULL is ignored.
@@ -79,25 +93,19 @@ pub extern "C" fn synap_create_request_new() -> *mut SynapCreateRequest {
 /// `request` is NULL or a live handle, freed exactly once.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn synap_create_request_free(request: *mut SynapCreateRequest) {
-    if !request.is_null() {
-        // SAFETY: the caller hands back a handle made by this library.
-        quiet((), || drop(unsafe { Box::from_raw(request) }));
-    }
+    free(request)
 }
 
-/// The shape of every setter: check the handle, let `apply` check the value.
+/// Every setter: the core request's own setter checks the value and
+/// leaves the request unchanged when it refuses it.
 ///
 /// # Safety
 /// `request` is NULL or a live handle, not used elsewhere meanwhile.
 unsafe fn set(
     request: *mut SynapCreateRequest,
-    apply: impl FnOnce(&mut SynapCreateRequest) -> Result<(), Error>,
+    apply: impl FnOnce(&mut CreateRequest) -> Result<&mut CreateRequest, Error>,
 ) -> SynapCode {
-    entry(|| {
-        // SAFETY: forwarded from the caller.
-        let request = unsafe { arg_mut(request, "request") }?;
-        apply(request)
-    })
+    configure(request, "request", |r| apply(&mut r.request).map(|_| ()))
 }
 
 /// Sets the document to plain text (a conversation, an email body, ...).
@@ -111,15 +119,7 @@ pub unsafe extern "C" fn synap_create_request_set_document_text(
     request: *mut SynapCreateRequest,
     text: *const c_char,
 ) -> SynapCode {
-    // SAFETY: as documented above.
-    unsafe {
-        set(request, |r| {
-            let text = arg_str(text, "text")?;
-            r.request = r.request.clone().with_text(text);
-            r.has_document = true;
-            Ok(())
-        })
-    }
+    set(request, |r| Ok(r.document_text(string(text, "text")?)))
 }
 
 /// Sets the document to a JSON object given as text, e.g.
@@ -133,14 +133,7 @@ pub unsafe extern "C" fn synap_create_request_set_document_json(
     request: *mut SynapCreateRequest,
     json: *const c_char,
 ) -> SynapCode {
-    // SAFETY: as documented above.
-    unsafe {
-        set(request, |r| {
-            r.request = r.request.clone().with_json(arg_str(json, "json")?)?;
-            r.has_document = true;
-            Ok(())
-        })
-    }
+    set(request, |r| r.document_json(string(json, "json")?))
 }
 
 /// Sets the document type: `ai-chat-conversation` (default), `document`,
@@ -155,13 +148,7 @@ pub unsafe extern "C" fn synap_create_request_set_document_type(
     request: *mut SynapCreateRequest,
     document_type: *const c_char,
 ) -> SynapCode {
-    // SAFETY: as documented above.
-    unsafe {
-        set(request, |r| {
-            r.request = r.request.clone().document_type(arg_str(document_type, "document_type")?)?;
-            Ok(())
-        })
-    }
+    set(request, |r| r.document_type(string(document_type, "document_type")?))
 }
 
 /// Sets the mode: `long-range` (default) or `fast`; anything else is
@@ -174,13 +161,7 @@ pub unsafe extern "C" fn synap_create_request_set_mode(
     request: *mut SynapCreateRequest,
     mode: *const c_char,
 ) -> SynapCode {
-    // SAFETY: as documented above.
-    unsafe {
-        set(request, |r| {
-            r.request = r.request.clone().mode(arg_str(mode, "mode")?)?;
-            Ok(())
-        })
-    }
+    set(request, |r| r.mode(string(mode, "mode")?))
 }
 
 /// Sets your id for the document. The service refuses a second document
@@ -195,13 +176,7 @@ pub unsafe extern "C" fn synap_create_request_set_document_id(
     request: *mut SynapCreateRequest,
     document_id: *const c_char,
 ) -> SynapCode {
-    // SAFETY: as documented above.
-    unsafe {
-        set(request, |r| {
-            r.request = r.request.clone().document_id(arg_str(document_id, "document_id")?);
-            Ok(())
-        })
-    }
+    set(request, |r| Ok(r.document_id(string(document_id, "document_id")?)))
 }
 
 /// Sets when the document was written, in Unix microseconds UTC (years 1
@@ -214,13 +189,7 @@ pub unsafe extern "C" fn synap_create_request_set_document_created_at_us(
     request: *mut SynapCreateRequest,
     unix_us: i64,
 ) -> SynapCode {
-    // SAFETY: as documented above.
-    unsafe {
-        set(request, |r| {
-            r.request = r.request.clone().document_created_at_us(unix_us)?;
-            Ok(())
-        })
-    }
+    set(request, |r| r.document_created_at_us(unix_us))
 }
 
 /// Sets the end user the memories belong to.
@@ -232,13 +201,7 @@ pub unsafe extern "C" fn synap_create_request_set_user_id(
     request: *mut SynapCreateRequest,
     user_id: *const c_char,
 ) -> SynapCode {
-    // SAFETY: as documented above.
-    unsafe {
-        set(request, |r| {
-            r.request = r.request.clone().user_id(arg_str(user_id, "user_id")?);
-            Ok(())
-        })
-    }
+    set(request, |r| Ok(r.user_id(string(user_id, "user_id")?)))
 }
 
 /// Sets the customer (organisation) the memories belong to. On an instance
@@ -253,13 +216,7 @@ pub unsafe extern "C" fn synap_create_request_set_customer_id(
     request: *mut SynapCreateRequest,
     customer_id: *const c_char,
 ) -> SynapCode {
-    // SAFETY: as documented above.
-    unsafe {
-        set(request, |r| {
-            r.request = r.request.clone().customer_id(arg_str(customer_id, "customer_id")?);
-            Ok(())
-        })
-    }
+    set(request, |r| Ok(r.customer_id(string(customer_id, "customer_id")?)))
 }
 
 /// Adds one level of the scope path, e.g. `("team", "payments")`, for
@@ -274,14 +231,7 @@ pub unsafe extern "C" fn synap_create_request_add_scope(
     level: *const c_char,
     value: *const c_char,
 ) -> SynapCode {
-    // SAFETY: as documented above.
-    unsafe {
-        set(request, |r| {
-            let (level, value) = (arg_str(level, "level")?, arg_str(value, "value")?);
-            r.request = r.request.clone().scope(level, value);
-            Ok(())
-        })
-    }
+    set(request, |r| Ok(r.scope(string(level, "level")?, string(value, "value")?)))
 }
 
 /// Sets free-form metadata, a JSON object given as text, e.g.
@@ -294,22 +244,7 @@ pub unsafe extern "C" fn synap_create_request_set_metadata_json(
     request: *mut SynapCreateRequest,
     json: *const c_char,
 ) -> SynapCode {
-    // SAFETY: as documented above.
-    unsafe {
-        set(request, |r| {
-            r.request = r.request.clone().metadata_json(arg_str(json, "json")?)?;
-            Ok(())
-        })
-    }
-}
-
-fn ready(request: &SynapCreateRequest) -> Result<&CreateRequest, Error> {
-    if !request.has_document {
-        return Err(Error::invalid_argument(
-            "the request has no document: call synap_create_request_set_document_text() or _json()",
-        ));
-    }
-    Ok(&request.request)
+    set(request, |r| r.metadata_json(string(json, "json")?))
 }
 
 /// `memories.create`: queues one document for ingestion.
@@ -340,16 +275,10 @@ pub unsafe extern "C" fn synap_memories_create(
     request: *const SynapCreateRequest,
     out_ingestion: *mut *mut SynapIngestion,
 ) -> SynapCode {
-    entry(|| {
-        // SAFETY: pointer contracts are the caller's, as documented above.
-        let out = unsafe { out_ptr(out_ingestion, "out_ingestion") }?;
-        // SAFETY: as above.
-        let client = unsafe { arg_ref(client, "client") }?;
-        // SAFETY: as above.
-        let request = ready(unsafe { arg_ref(request, "request") }?)?;
-        let ingestion = client.inner.memories_create(request)?;
-        *out = Box::into_raw(Box::new(SynapIngestion::new(ingestion)));
-        Ok(())
+    produce(out_ingestion, "out_ingestion", || {
+        let client = arg(client, "client")?;
+        let request = arg(request, "request")?;
+        SynapIngestion::new(client.inner.memories_create(&request.request)?, false)
     })
 }
 
@@ -375,44 +304,30 @@ pub unsafe extern "C" fn synap_memories_batch_create(
     fail_fast: bool,
     out_batch: *mut *mut SynapBatch,
 ) -> SynapCode {
-    entry(|| {
-        // SAFETY: pointer contracts are the caller's, as documented above.
-        let out = unsafe { out_ptr(out_batch, "out_batch") }?;
-        // SAFETY: as above.
-        let client = unsafe { arg_ref(client, "client") }?;
-        if requests.is_null() || count == 0 {
-            return Err(Error::invalid_argument("requests is NULL or count is 0: a batch needs a document"));
-        }
-        // SAFETY: the caller promises `count` readable pointers.
-        let pointers = unsafe { std::slice::from_raw_parts(requests, count) };
-        let mut items = Vec::with_capacity(count);
-        for (i, pointer) in pointers.iter().enumerate() {
-            // SAFETY: each element is NULL or a live request.
-            let request = unsafe { arg_ref(*pointer, &format!("requests[{i}]")) }?;
-            items.push(
-                ready(request).map_err(|e| Error::invalid_argument(format!("requests[{i}]: {}", e.message())))?.clone(),
-            );
-        }
+    produce(out_batch, "out_batch", || {
+        let client = arg(client, "client")?;
+        let items = array(requests, count, "requests")?
+            .iter()
+            .enumerate()
+            .map(|(i, r)| arg(*r, &format!("requests[{i}]")).map(|r| r.request.clone()))
+            .collect::<Result<Vec<CreateRequest>, Error>>()?;
         let batch = client.inner.memories_batch_create(&items, fail_fast)?;
-        let results = batch.results().iter().cloned().map(SynapIngestion::new).collect();
-        let batch_id = CString::new(batch.batch_id().to_string()).unwrap_or_default();
-        *out = Box::into_raw(Box::new(SynapBatch { batch, batch_id, results }));
-        Ok(())
+        let results =
+            batch.results().iter().map(|r| SynapIngestion::new(r.clone(), true)).collect::<Result<Vec<_>, Error>>()?;
+        Ok(SynapBatch { batch_id: c_string(&batch.batch_id().to_string(), "batch_id")?, batch, results })
     })
 }
 
-/// Frees an ingestion from `synap_memories_create()`. NULL is ignored. Never
-/// pass one lent by `synap_batch_result()`.
+/// Frees an ingestion from `synap_memories_create()`. NULL is ignored, and
+/// so is one lent by `synap_batch_result()`, which is freed with its batch
+/// (the refusal is logged at `SYNAP_LOG_ERROR`).
 ///
 /// # Safety
 /// `ingestion` is NULL or a live handle from `synap_memories_create()`,
 /// freed exactly once.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn synap_ingestion_free(ingestion: *mut SynapIngestion) {
-    if !ingestion.is_null() {
-        // SAFETY: the caller hands back a handle made by this library.
-        quiet((), || drop(unsafe { Box::from_raw(ingestion) }));
-    }
+    free(ingestion)
 }
 
 /// The job's ingestion id (canonical lowercase UUID), for
@@ -423,8 +338,7 @@ pub unsafe extern "C" fn synap_ingestion_free(ingestion: *mut SynapIngestion) {
 /// `ingestion` is NULL or a live handle.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn synap_ingestion_id(ingestion: *const SynapIngestion) -> *const c_char {
-    // SAFETY: as documented above.
-    unsafe { read(ingestion, ptr::null(), |i| i.ingestion_id.as_ptr()) }
+    text(ingestion, |i| &i.ingestion_id)
 }
 
 /// Your document id, or the one the service assigned. NULL if `ingestion`
@@ -434,8 +348,7 @@ pub unsafe extern "C" fn synap_ingestion_id(ingestion: *const SynapIngestion) ->
 /// `ingestion` is NULL or a live handle.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn synap_ingestion_document_id(ingestion: *const SynapIngestion) -> *const c_char {
-    // SAFETY: as documented above.
-    unsafe { read(ingestion, ptr::null(), |i| i.document_id.as_ptr()) }
+    text(ingestion, |i| &i.document_id)
 }
 
 /// The job's state when accepted: normally `SYNAP_INGEST_QUEUED`; a batch
@@ -445,8 +358,7 @@ pub unsafe extern "C" fn synap_ingestion_document_id(ingestion: *const SynapInge
 /// `ingestion` is NULL or a live handle.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn synap_ingestion_state(ingestion: *const SynapIngestion) -> SynapIngestState {
-    // SAFETY: as documented above.
-    unsafe { read(ingestion, SynapIngestState::SYNAP_INGEST_UNKNOWN, |i| ingest_state(i.ingestion.state())) }
+    get(ingestion, SynapIngestState::SYNAP_INGEST_UNKNOWN, |i| ingest_state(i.ingestion.state()))
 }
 
 /// The state as the service sent it. NULL if `ingestion` is NULL. Owned by
@@ -456,8 +368,7 @@ pub unsafe extern "C" fn synap_ingestion_state(ingestion: *const SynapIngestion)
 /// `ingestion` is NULL or a live handle.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn synap_ingestion_state_name(ingestion: *const SynapIngestion) -> *const c_char {
-    // SAFETY: as documented above.
-    unsafe { read(ingestion, ptr::null(), |i| i.state_name.as_ptr()) }
+    text(ingestion, |i| &i.state_name)
 }
 
 /// When the job was queued, Unix microseconds UTC; 0 if `ingestion` is NULL.
@@ -466,8 +377,7 @@ pub unsafe extern "C" fn synap_ingestion_state_name(ingestion: *const SynapInges
 /// `ingestion` is NULL or a live handle.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn synap_ingestion_queued_at_us(ingestion: *const SynapIngestion) -> i64 {
-    // SAFETY: as documented above.
-    unsafe { read(ingestion, 0, |i| i.ingestion.queued_at_us()) }
+    get(ingestion, 0, |i| i.ingestion.queued_at_us())
 }
 
 /// Why the service refused a batch item; NULL when it was accepted (and for
@@ -477,8 +387,7 @@ pub unsafe extern "C" fn synap_ingestion_queued_at_us(ingestion: *const SynapIng
 /// `ingestion` is NULL or a live handle.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn synap_ingestion_error_message(ingestion: *const SynapIngestion) -> *const c_char {
-    // SAFETY: as documented above.
-    unsafe { read(ingestion, ptr::null(), |i| i.error_message.as_ref().map_or(ptr::null(), |m| m.as_ptr())) }
+    text(ingestion, |i| &i.error_message)
 }
 
 /// Frees a batch and every ingestion it lent. NULL is ignored.
@@ -487,10 +396,7 @@ pub unsafe extern "C" fn synap_ingestion_error_message(ingestion: *const SynapIn
 /// `batch` is NULL or a live handle, freed exactly once.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn synap_batch_free(batch: *mut SynapBatch) {
-    if !batch.is_null() {
-        // SAFETY: the caller hands back a handle made by this library.
-        quiet((), || drop(unsafe { Box::from_raw(batch) }));
-    }
+    free(batch)
 }
 
 /// The batch's id (UUID). NULL if `batch` is NULL. Owned by `batch`.
@@ -499,8 +405,7 @@ pub unsafe extern "C" fn synap_batch_free(batch: *mut SynapBatch) {
 /// `batch` is NULL or a live handle.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn synap_batch_id(batch: *const SynapBatch) -> *const c_char {
-    // SAFETY: as documented above.
-    unsafe { read(batch, ptr::null(), |b| b.batch_id.as_ptr()) }
+    text(batch, |b| &b.batch_id)
 }
 
 /// How many documents the service accepted (`out_succeeded`) and refused
@@ -516,19 +421,11 @@ pub unsafe extern "C" fn synap_batch_counts(
     out_succeeded: *mut u64,
     out_failed: *mut u64,
 ) -> bool {
-    // SAFETY: as documented above.
-    unsafe {
-        read(batch, false, |b| {
-            let (total, succeeded, failed) = b.batch.counts();
-            for (out, value) in [(out_total, total), (out_succeeded, succeeded), (out_failed, failed)] {
-                // SAFETY: each out pointer is NULL or writable.
-                if let Some(slot) = out.as_mut() {
-                    *slot = value;
-                }
-            }
-            true
-        })
+    let Some((total, succeeded, failed)) = get(batch, None, |b| Some(b.batch.counts())) else { return false };
+    for (out, value) in [(out_total, total), (out_succeeded, succeeded), (out_failed, failed)] {
+        optional(batch, out, |_| Some(value));
     }
+    true
 }
 
 /// How many results the batch holds: one per document sent. 0 if `batch`
@@ -538,18 +435,17 @@ pub unsafe extern "C" fn synap_batch_counts(
 /// `batch` is NULL or a live handle.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn synap_batch_result_count(batch: *const SynapBatch) -> usize {
-    // SAFETY: as documented above.
-    unsafe { read(batch, 0, |b| b.results.len()) }
+    get(batch, 0, |b| b.results.len())
 }
 
 /// The result for document `index` (0-based, in the order sent), lent by
-/// the batch: valid until `synap_batch_free()`, never freed by the caller.
+/// the batch: valid until `synap_batch_free()`, never freed on its own
+/// (`synap_ingestion_free()` refuses it).
 /// NULL if `batch` is NULL or `index` is out of range.
 ///
 /// # Safety
 /// `batch` is NULL or a live handle.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn synap_batch_result(batch: *const SynapBatch, index: usize) -> *const SynapIngestion {
-    // SAFETY: as documented above.
-    unsafe { read(batch, ptr::null(), |b| b.results.get(index).map_or(ptr::null(), |r| r as *const SynapIngestion)) }
+    lend(batch, |b| b.results.get(index))
 }

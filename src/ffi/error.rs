@@ -4,6 +4,7 @@ use std::cell::RefCell;
 use std::ffi::{CString, c_char, c_int};
 use std::ptr;
 
+use super::cstr::c_line;
 use crate::error::{Error, ErrorKind};
 
 /// The result of every fallible libsynap call. `SYNAP_OK` is 0; any other
@@ -143,11 +144,6 @@ thread_local! {
     static LAST_ERROR: RefCell<LastError> = RefCell::new(LastError::default());
 }
 
-fn to_cstring(text: &str) -> CString {
-    // Messages are ours or capped server text; a NUL cannot end up in C.
-    CString::new(text.replace('\0', " ")).unwrap_or_default()
-}
-
 pub(crate) fn clear_last_error() {
     // try_with: a call during thread teardown just has no last error.
     let _ = LAST_ERROR.try_with(|slot| *slot.borrow_mut() = LastError::default());
@@ -156,9 +152,9 @@ pub(crate) fn clear_last_error() {
 /// Stores `error` as the calling thread's last error and returns its code.
 pub(crate) fn record_last_error(error: &Error) -> SynapCode {
     let last = LastError {
-        message: Some(to_cstring(error.message())),
+        message: Some(c_line(error.message())),
         http_status: error.http_status().unwrap_or(0),
-        correlation_id: error.correlation_id().map(to_cstring),
+        correlation_id: error.correlation_id().map(c_line),
         retry_after_ms: error.retry_after().map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX)),
     };
     let _ = LAST_ERROR.try_with(|slot| *slot.borrow_mut() = last);

@@ -1,6 +1,8 @@
 //! `synap_set_log_callback()`: the library's log lines into the program's log.
 
-use std::ffi::{CString, c_char, c_void};
+use std::ffi::{c_char, c_void};
+
+use super::cstr::c_line;
 
 use super::error::SynapCode;
 use super::guard::entry;
@@ -69,7 +71,7 @@ pub unsafe extern "C" fn synap_set_log_callback(level: i32, callback: SynapLogFn
                     LogLevel::Info => SynapLogLevel::SYNAP_LOG_INFO,
                     LogLevel::Debug => SynapLogLevel::SYNAP_LOG_DEBUG,
                 };
-                let text = CString::new(text.replace('\0', " ")).unwrap_or_default();
+                let text = c_line(text);
                 let user_data = &user_data;
                 // SAFETY: the caller promised `callback` may be called so.
                 unsafe { callback(level, text.as_ptr(), user_data.0) }

@@ -2,13 +2,12 @@
 //! with its `SynapIdentity`.
 
 use std::ffi::{CString, c_char};
-use std::ptr;
 
 use super::client::SynapClient;
-use super::cstr::{arg_ref, arg_str, out_ptr};
+use super::cstr::{arg, c_opt_string, c_string, string};
 use super::error::SynapCode;
-use super::guard::{entry, quiet, read};
-use crate::{Identity, Memory};
+use super::guard::{Handle, free, get, optional, produce, text};
+use crate::Memory;
 
 /// One memory, as `synap_memories_get()` returned it.
 ///
@@ -33,13 +32,26 @@ pub struct SynapIdentity {
     user_context_isolation: Option<CString>,
 }
 
-fn c(s: &str) -> CString {
-    // The parsers refuse NUL inside server text; this cannot fail short of a bug.
-    CString::new(s).unwrap_or_default()
+impl Handle for SynapMemory {
+    const NAME: &'static str = "SynapMemory";
 }
 
-fn opt(s: &Option<CString>) -> *const c_char {
-    s.as_ref().map_or(ptr::null(), |s| s.as_ptr())
+impl Handle for SynapIdentity {
+    const NAME: &'static str = "SynapIdentity";
+}
+
+impl SynapMemory {
+    fn new(memory: Memory) -> Result<SynapMemory, crate::Error> {
+        Ok(SynapMemory {
+            memory_id: c_string(&memory.memory_id().to_string(), "id")?,
+            memory_type: c_string(memory.memory_type(), "memory_type")?,
+            content: c_string(memory.content(), "content")?,
+            category: c_opt_string(memory.category(), "category")?,
+            subcategory: c_opt_string(memory.subcategory(), "subcategory")?,
+            source_document_id: c_opt_string(memory.source_document_id(), "source_document_id")?,
+            memory,
+        })
+    }
 }
 
 /// `memories.get`: one memory by id (`GET /api/v1/memories/{memory_id}`).
@@ -62,24 +74,9 @@ pub unsafe extern "C" fn synap_memories_get(
     memory_id: *const c_char,
     out_memory: *mut *mut SynapMemory,
 ) -> SynapCode {
-    entry(|| {
-        // SAFETY: pointer contracts are the caller's, as documented above.
-        let out = unsafe { out_ptr(out_memory, "out_memory") }?;
-        // SAFETY: as above.
-        let client = unsafe { arg_ref(client, "client") }?;
-        // SAFETY: as above.
-        let id = unsafe { arg_str(memory_id, "memory_id") }?;
-        let memory = client.inner.memories_get(id)?;
-        *out = Box::into_raw(Box::new(SynapMemory {
-            memory_id: c(&memory.memory_id().to_string()),
-            memory_type: c(memory.memory_type()),
-            content: c(memory.content()),
-            category: memory.category().map(c),
-            subcategory: memory.subcategory().map(c),
-            source_document_id: memory.source_document_id().map(c),
-            memory,
-        }));
-        Ok(())
+    produce(out_memory, "out_memory", || {
+        let client = arg(client, "client")?;
+        SynapMemory::new(client.inner.memories_get(string(memory_id, "memory_id")?)?)
     })
 }
 
@@ -89,10 +86,7 @@ pub unsafe extern "C" fn synap_memories_get(
 /// `memory` is NULL or a live handle, freed exactly once.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn synap_memory_free(memory: *mut SynapMemory) {
-    if !memory.is_null() {
-        // SAFETY: the caller hands back a handle made by this library.
-        quiet((), || drop(unsafe { Box::from_raw(memory) }));
-    }
+    free(memory)
 }
 
 /// The memory's id, canonical lowercase UUID. NULL if `memory` is NULL.
@@ -101,8 +95,7 @@ pub unsafe extern "C" fn synap_memory_free(memory: *mut SynapMemory) {
 /// `memory` is NULL or a live handle.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn synap_memory_id(memory: *const SynapMemory) -> *const c_char {
-    // SAFETY: as documented above.
-    unsafe { read(memory, ptr::null(), |m| m.memory_id.as_ptr()) }
+    text(memory, |m| &m.memory_id)
 }
 
 /// Its kind as sent: `fact`, `preference`, `episode`, `emotion`,
@@ -112,8 +105,7 @@ pub unsafe extern "C" fn synap_memory_id(memory: *const SynapMemory) -> *const c
 /// `memory` is NULL or a live handle.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn synap_memory_type(memory: *const SynapMemory) -> *const c_char {
-    // SAFETY: as documented above.
-    unsafe { read(memory, ptr::null(), |m| m.memory_type.as_ptr()) }
+    text(memory, |m| &m.memory_type)
 }
 
 /// What was remembered, as text. NULL if `memory` is NULL.
@@ -122,8 +114,7 @@ pub unsafe extern "C" fn synap_memory_type(memory: *const SynapMemory) -> *const
 /// `memory` is NULL or a live handle.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn synap_memory_content(memory: *const SynapMemory) -> *const c_char {
-    // SAFETY: as documented above.
-    unsafe { read(memory, ptr::null(), |m| m.content.as_ptr()) }
+    text(memory, |m| &m.content)
 }
 
 /// How sure the service is, usually 0.0 to 1.0; 0.0 if `memory` is NULL.
@@ -132,8 +123,7 @@ pub unsafe extern "C" fn synap_memory_content(memory: *const SynapMemory) -> *co
 /// `memory` is NULL or a live handle.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn synap_memory_confidence(memory: *const SynapMemory) -> f64 {
-    // SAFETY: as documented above.
-    unsafe { read(memory, 0.0, |m| m.memory.confidence()) }
+    get(memory, 0.0, |m| m.memory.confidence())
 }
 
 /// Its category, or NULL when it has none.
@@ -142,8 +132,7 @@ pub unsafe extern "C" fn synap_memory_confidence(memory: *const SynapMemory) -> 
 /// `memory` is NULL or a live handle.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn synap_memory_category(memory: *const SynapMemory) -> *const c_char {
-    // SAFETY: as documented above.
-    unsafe { read(memory, ptr::null(), |m| opt(&m.category)) }
+    text(memory, |m| &m.category)
 }
 
 /// Its subcategory, or NULL when it has none.
@@ -152,8 +141,7 @@ pub unsafe extern "C" fn synap_memory_category(memory: *const SynapMemory) -> *c
 /// `memory` is NULL or a live handle.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn synap_memory_subcategory(memory: *const SynapMemory) -> *const c_char {
-    // SAFETY: as documented above.
-    unsafe { read(memory, ptr::null(), |m| opt(&m.subcategory)) }
+    text(memory, |m| &m.subcategory)
 }
 
 /// When the memory was made, Unix microseconds UTC; 0 if `memory` is NULL.
@@ -162,8 +150,7 @@ pub unsafe extern "C" fn synap_memory_subcategory(memory: *const SynapMemory) ->
 /// `memory` is NULL or a live handle.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn synap_memory_created_at_us(memory: *const SynapMemory) -> i64 {
-    // SAFETY: as documented above.
-    unsafe { read(memory, 0, |m| m.memory.created_at_us()) }
+    get(memory, 0, |m| m.memory.created_at_us())
 }
 
 /// When it last changed: returns true and writes `*out_us` if it has
@@ -173,16 +160,7 @@ pub unsafe extern "C" fn synap_memory_created_at_us(memory: *const SynapMemory) 
 /// `memory` is NULL or a live handle; `out_us` is NULL or writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn synap_memory_updated_at_us(memory: *const SynapMemory, out_us: *mut i64) -> bool {
-    // SAFETY: as documented above.
-    unsafe {
-        read(memory, false, |m| match (m.memory.updated_at_us(), out_us.as_mut()) {
-            (Some(us), Some(slot)) => {
-                *slot = us;
-                true
-            }
-            _ => false,
-        })
-    }
+    optional(memory, out_us, |m| m.memory.updated_at_us())
 }
 
 /// The document the memory came from, or NULL when unknown.
@@ -191,8 +169,7 @@ pub unsafe extern "C" fn synap_memory_updated_at_us(memory: *const SynapMemory, 
 /// `memory` is NULL or a live handle.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn synap_memory_source_document_id(memory: *const SynapMemory) -> *const c_char {
-    // SAFETY: as documented above.
-    unsafe { read(memory, ptr::null(), |m| opt(&m.source_document_id)) }
+    text(memory, |m| &m.source_document_id)
 }
 
 /// `whoami`: the account behind the client's API key.
@@ -214,18 +191,13 @@ pub unsafe extern "C" fn synap_client_whoami(
     client: *const SynapClient,
     out_identity: *mut *mut SynapIdentity,
 ) -> SynapCode {
-    entry(|| {
-        // SAFETY: pointer contracts are the caller's, as documented above.
-        let out = unsafe { out_ptr(out_identity, "out_identity") }?;
-        // SAFETY: as above.
-        let client = unsafe { arg_ref(client, "client") }?;
-        let identity: Identity = client.inner.whoami()?;
-        *out = Box::into_raw(Box::new(SynapIdentity {
-            client_id: identity.client_id().map(c),
-            instance_id: identity.instance_id().map(c),
-            user_context_isolation: identity.user_context_isolation().map(c),
-        }));
-        Ok(())
+    produce(out_identity, "out_identity", || {
+        let identity = arg(client, "client")?.inner.whoami()?;
+        Ok(SynapIdentity {
+            client_id: c_opt_string(identity.client_id(), "client_id")?,
+            instance_id: c_opt_string(identity.instance_id(), "instance_id")?,
+            user_context_isolation: c_opt_string(identity.user_context_isolation(), "user_context_isolation")?,
+        })
     })
 }
 
@@ -235,10 +207,7 @@ pub unsafe extern "C" fn synap_client_whoami(
 /// `identity` is NULL or a live handle, freed exactly once.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn synap_identity_free(identity: *mut SynapIdentity) {
-    if !identity.is_null() {
-        // SAFETY: the caller hands back a handle made by this library.
-        quiet((), || drop(unsafe { Box::from_raw(identity) }));
-    }
+    free(identity)
 }
 
 /// The client (account) id, or NULL if the service did not say.
@@ -247,8 +216,7 @@ pub unsafe extern "C" fn synap_identity_free(identity: *mut SynapIdentity) {
 /// `identity` is NULL or a live handle.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn synap_identity_client_id(identity: *const SynapIdentity) -> *const c_char {
-    // SAFETY: as documented above.
-    unsafe { read(identity, ptr::null(), |i| opt(&i.client_id)) }
+    text(identity, |i| &i.client_id)
 }
 
 /// The instance id, or NULL if the service did not say.
@@ -257,8 +225,7 @@ pub unsafe extern "C" fn synap_identity_client_id(identity: *const SynapIdentity
 /// `identity` is NULL or a live handle.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn synap_identity_instance_id(identity: *const SynapIdentity) -> *const c_char {
-    // SAFETY: as documented above.
-    unsafe { read(identity, ptr::null(), |i| opt(&i.instance_id)) }
+    text(identity, |i| &i.instance_id)
 }
 
 /// The instance's user-context isolation: `"equals_customer"` on a B2C
@@ -268,6 +235,5 @@ pub unsafe extern "C" fn synap_identity_instance_id(identity: *const SynapIdenti
 /// `identity` is NULL or a live handle.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn synap_identity_user_context_isolation(identity: *const SynapIdentity) -> *const c_char {
-    // SAFETY: as documented above.
-    unsafe { read(identity, ptr::null(), |i| opt(&i.user_context_isolation)) }
+    text(identity, |i| &i.user_context_isolation)
 }

@@ -3,6 +3,14 @@
 //! Every function here appears in `include/synap.h` with these comments,
 //! in the order the modules are declared below.
 
+// The area modules hold only exports. Each is an `unsafe extern "C" fn`
+// whose `# Safety` section is its C caller's pointer contract, and its body
+// calls the `unsafe` helpers of `guard` and `cstr` under exactly that
+// contract: the body as a whole is the unsafe block, and the reasoning is
+// written once, on the helpers. `guard` and `cstr` deny this lint again and
+// keep a SAFETY comment on every unsafe operation.
+#![allow(unsafe_op_in_unsafe_fn)]
+
 mod version;
 mod error;
 mod options;
@@ -54,11 +62,13 @@ pub use status::{
 };
 pub use version::synap_version;
 pub use wait::{
-    SynapCancel, SynapProgressFn, synap_cancel_free, synap_cancel_is_triggered, synap_cancel_new, synap_cancel_trigger,
-    synap_memories_wait,
+    SynapCancel, SynapWaitOptions, SynapWaitProgress, SynapWaitProgressFn, SynapWaitState, synap_cancel_free,
+    synap_cancel_is_triggered, synap_cancel_new, synap_cancel_trigger, synap_memories_wait, synap_wait_options_free,
+    synap_wait_options_new, synap_wait_options_set_cancel, synap_wait_options_set_max_in_flight,
+    synap_wait_options_set_poll_interval_ms, synap_wait_options_set_progress, synap_wait_options_set_timeout_ms,
+    synap_wait_progress_count, synap_wait_progress_status, synap_wait_progress_total,
 };
 pub use wait_all::{
-    SynapWaitAllProgressFn, SynapWaitAllResults, SynapWaitCounts, synap_memories_wait_all, synap_wait_all_code,
-    synap_wait_all_count, synap_wait_all_counts, synap_wait_all_error_message, synap_wait_all_free,
-    synap_wait_all_status,
+    SynapWaitAllResults, synap_memories_wait_all, synap_wait_all_code, synap_wait_all_count, synap_wait_all_count_in,
+    synap_wait_all_error_message, synap_wait_all_free, synap_wait_all_status,
 };

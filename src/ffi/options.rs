@@ -4,10 +4,9 @@ use std::ffi::c_char;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::cstr::{arg_mut, opt_str};
+use super::cstr::opt_string;
 use super::error::SynapCode;
-use super::guard::{entry, quiet};
-use crate::options::{check_max_body_bytes, check_timeout, normalize_base_url};
+use super::guard::{Handle, configure, free, make};
 use crate::{ClientOptions, Error, ProxySetting, RetryPolicy};
 
 /// Settings for `synap_client_new()`: base URL, timeouts and deadline,
@@ -21,6 +20,10 @@ pub struct SynapOptions {
     pub(crate) inner: ClientOptions,
 }
 
+impl Handle for SynapOptions {
+    const NAME: &'static str = "SynapOptions";
+}
+
 /// Makes options with the defaults: base URL from `SYNAP_BASE_URL`, else
 /// the production service; 5000 ms to connect; 30000 ms per attempt; no
 /// overall deadline; 3 attempts with backoff from 1000 ms up to 10000 ms;
@@ -30,7 +33,7 @@ pub struct SynapOptions {
 /// Returns NULL only if memory runs out. Free with `synap_options_free()`.
 #[unsafe(no_mangle)]
 pub extern "C" fn synap_options_new() -> *mut SynapOptions {
-    quiet(std::ptr::null_mut(), || Box::into_raw(Box::new(SynapOptions { inner: ClientOptions::new() })))
+    make(|| SynapOptions { inner: ClientOptions::new() })
 }
 
 /// Frees options made by `synap_options_new()`. NULL is ignored.
@@ -40,10 +43,7 @@ pub extern "C" fn synap_options_new() -> *mut SynapOptions {
 /// exactly once and not used afterwards.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn synap_options_free(options: *mut SynapOptions) {
-    if !options.is_null() {
-        // SAFETY: the caller hands back a handle from synap_options_new.
-        quiet((), || drop(unsafe { Box::from_raw(options) }));
-    }
+    free(options)
 }
 
 /// Sets the service's base URL: `http://` or `https://`, a host, an
@@ -59,13 +59,13 @@ pub unsafe extern "C" fn synap_options_free(options: *mut SynapOptions) {
 /// string.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn synap_options_set_base_url(options: *mut SynapOptions, url: *const c_char) -> SynapCode {
-    // SAFETY: pointer contracts are the caller's, as documented above.
-    unsafe {
-        set(options, |o| {
-            o.base_url = opt_str(url, "url")?.map(normalize_base_url).transpose()?;
+    set(options, |o| match opt_string(url, "url")? {
+        Some(url) => o.base_url(url).map(|_| ()),
+        None => {
+            o.default_base_url();
             Ok(())
-        })
-    }
+        }
+    })
 }
 
 /// Sets how long opening a connection (TCP and TLS handshake) may take, in
@@ -78,13 +78,7 @@ pub unsafe extern "C" fn synap_options_set_base_url(options: *mut SynapOptions, 
 /// `options` is NULL or a live handle.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn synap_options_set_connect_timeout_ms(options: *mut SynapOptions, ms: u32) -> SynapCode {
-    // SAFETY: as documented above.
-    unsafe {
-        set(options, |o| {
-            o.connect_timeout = timeout("connect timeout", ms)?;
-            Ok(())
-        })
-    }
+    set(options, |o| o.connect_timeout(millis(ms)).map(|_| ()))
 }
 
 /// Sets how long one attempt of a request may take, from connecting to the
@@ -101,13 +95,7 @@ pub unsafe extern "C" fn synap_options_set_connect_timeout_ms(options: *mut Syna
 /// `options` is NULL or a live handle.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn synap_options_set_request_timeout_ms(options: *mut SynapOptions, ms: u32) -> SynapCode {
-    // SAFETY: as documented above.
-    unsafe {
-        set(options, |o| {
-            o.request_timeout = timeout("request timeout", ms)?;
-            Ok(())
-        })
-    }
+    set(options, |o| o.request_timeout(millis(ms)).map(|_| ()))
 }
 
 /// Sets the largest response body accepted, in bytes; must be greater than
@@ -121,14 +109,7 @@ pub unsafe extern "C" fn synap_options_set_request_timeout_ms(options: *mut Syna
 /// `options` is NULL or a live handle.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn synap_options_set_max_body_bytes(options: *mut SynapOptions, bytes: u64) -> SynapCode {
-    // SAFETY: as documented above.
-    unsafe {
-        set(options, |o| {
-            check_max_body_bytes(bytes)?;
-            o.max_body_bytes = bytes;
-            Ok(())
-        })
-    }
+    set(options, |o| o.max_body_bytes(bytes).map(|_| ()))
 }
 
 /// Sets the most one call may take, in milliseconds, every attempt and
@@ -143,13 +124,7 @@ pub unsafe extern "C" fn synap_options_set_max_body_bytes(options: *mut SynapOpt
 /// `options` is NULL or a live handle.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn synap_options_set_deadline_ms(options: *mut SynapOptions, ms: u32) -> SynapCode {
-    // SAFETY: as documented above.
-    unsafe {
-        set(options, |o| {
-            o.deadline = (ms > 0).then(|| Duration::from_millis(ms.into()));
-            Ok(())
-        })
-    }
+    set(options, |o| o.deadline((ms > 0).then(|| millis(ms))).map(|_| ()))
 }
 
 /// Sets how many attempts a call makes at most, the first included: 1
@@ -166,15 +141,10 @@ pub unsafe extern "C" fn synap_options_set_deadline_ms(options: *mut SynapOption
 /// `options` is NULL or a live handle.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn synap_options_set_max_attempts(options: *mut SynapOptions, attempts: u32) -> SynapCode {
-    // SAFETY: as documented above.
-    unsafe {
-        set(options, |o| {
-            let policy = RetryPolicy::new(attempts, o.retry.base, o.retry.cap);
-            policy.check()?;
-            o.retry = policy;
-            Ok(())
-        })
-    }
+    set(options, |o| {
+        let now = o.retry_policy();
+        o.retry(RetryPolicy::new(attempts, now.base, now.cap)).map(|_| ())
+    })
 }
 
 /// Sets the backoff between attempts, in milliseconds. After failed attempt
@@ -194,17 +164,10 @@ pub unsafe extern "C" fn synap_options_set_retry_backoff_ms(
     base_ms: u32,
     cap_ms: u32,
 ) -> SynapCode {
-    // SAFETY: as documented above.
-    unsafe {
-        set(options, |o| {
-            let base = Duration::from_millis(base_ms.into());
-            let cap = Duration::from_millis(cap_ms.into());
-            let policy = RetryPolicy::new(o.retry.max_attempts, base, cap);
-            policy.check()?;
-            o.retry = policy;
-            Ok(())
-        })
-    }
+    set(options, |o| {
+        let now = o.retry_policy();
+        o.retry(RetryPolicy::new(now.max_attempts(), millis(base_ms), millis(cap_ms))).map(|_| ())
+    })
 }
 
 /// Sets the proxy, as curl's `CURLOPT_PROXY` does:
@@ -231,17 +194,14 @@ pub unsafe extern "C" fn synap_options_set_retry_backoff_ms(
 /// string.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn synap_options_set_proxy(options: *mut SynapOptions, url: *const c_char) -> SynapCode {
-    // SAFETY: as documented above.
-    unsafe {
-        set(options, |o| {
-            o.proxy = match opt_str(url, "url")? {
-                None => ProxySetting::FromEnv,
-                Some("") => ProxySetting::Off,
-                Some(url) => ProxySetting::Url(url.to_owned()),
-            };
-            Ok(())
-        })
-    }
+    set(options, |o| {
+        o.proxy(match opt_string(url, "url")? {
+            None => ProxySetting::FromEnv,
+            Some("") => ProxySetting::Off,
+            Some(url) => ProxySetting::Url(url.to_owned()),
+        });
+        Ok(())
+    })
 }
 
 /// Trusts the certificate authorities in the PEM file at `path` instead of
@@ -259,13 +219,10 @@ pub unsafe extern "C" fn synap_options_set_proxy(options: *mut SynapOptions, url
 /// string.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn synap_options_set_ca_file(options: *mut SynapOptions, path: *const c_char) -> SynapCode {
-    // SAFETY: as documented above.
-    unsafe {
-        set(options, |o| {
-            o.ca_file = opt_str(path, "path")?.map(PathBuf::from);
-            Ok(())
-        })
-    }
+    set(options, |o| {
+        o.ca_file(opt_string(path, "path")?.map(PathBuf::from));
+        Ok(())
+    })
 }
 
 /// Trusts the operating system's root certificates instead of the bundled
@@ -279,13 +236,10 @@ pub unsafe extern "C" fn synap_options_set_ca_file(options: *mut SynapOptions, p
 /// `options` is NULL or a live handle.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn synap_options_set_system_roots(options: *mut SynapOptions, on: bool) -> SynapCode {
-    // SAFETY: as documented above.
-    unsafe {
-        set(options, |o| {
-            o.system_roots = on;
-            Ok(())
-        })
-    }
+    set(options, |o| {
+        o.system_roots(on);
+        Ok(())
+    })
 }
 
 /// Allows a plain `http://` base URL to a host that is not loopback when
@@ -300,30 +254,21 @@ pub unsafe extern "C" fn synap_options_set_system_roots(options: *mut SynapOptio
 /// `options` is NULL or a live handle.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn synap_options_set_allow_insecure_http(options: *mut SynapOptions, allow: bool) -> SynapCode {
-    // SAFETY: as documented above.
-    unsafe {
-        set(options, |o| {
-            o.allow_insecure_http = allow;
-            Ok(())
-        })
-    }
+    set(options, |o| {
+        o.allow_insecure_http(allow);
+        Ok(())
+    })
 }
 
-/// The shape of every setter: check the handle, then let `apply` check the
-/// value and store it; a refused value leaves the options unchanged.
+/// Every setter: the core's own setter checks the value and leaves the
+/// options unchanged when it refuses it.
 ///
 /// # Safety
 /// `options` is NULL or a live handle, not used elsewhere meanwhile.
 unsafe fn set(options: *mut SynapOptions, apply: impl FnOnce(&mut ClientOptions) -> Result<(), Error>) -> SynapCode {
-    entry(|| {
-        // SAFETY: forwarded from the caller.
-        let options = unsafe { arg_mut(options, "options") }?;
-        apply(&mut options.inner)
-    })
+    configure(options, "options", |o| apply(&mut o.inner))
 }
 
-fn timeout(name: &str, ms: u32) -> Result<Duration, Error> {
-    let timeout = Duration::from_millis(ms.into());
-    check_timeout(name, timeout)?;
-    Ok(timeout)
+fn millis(ms: u32) -> Duration {
+    Duration::from_millis(ms.into())
 }

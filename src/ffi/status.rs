@@ -1,12 +1,12 @@
 //! `SynapMemoryStatus` and `synap_memories_status()`.
 
-use std::ffi::{CString, c_char};
-use std::ptr;
+use std::ffi::{CStr, CString, c_char};
 
 use super::client::SynapClient;
-use super::cstr::{arg_ref, arg_str, out_ptr};
+use super::cstr::{arg, c_opt_string, c_string, string};
 use super::error::SynapCode;
-use super::guard::{entry, quiet};
+use super::guard::{Handle, free, get, optional, produce, text};
+use crate::error::Error;
 use crate::{IngestState, MemoryStatus};
 
 /// An ingestion job's state. `SYNAP_INGEST_UNKNOWN` is a state this version
@@ -35,7 +35,10 @@ pub enum SynapIngestState {
 
 /// One ingestion job's status, as `memories.status` returned it.
 ///
-/// Made by `synap_memories_status()`, freed by `synap_status_free()`.
+/// Made by `synap_memories_status()` and `synap_memories_wait()`, freed by
+/// `synap_status_free()`; or lent, as a `const SynapMemoryStatus *`, by
+/// `synap_wait_all_status()` and `synap_wait_progress_status()`, and then
+/// owned by the lender and never freed on its own.
 /// Immutable: any thread may read it. Every string an accessor returns is
 /// NUL-terminated UTF-8 owned by the handle: valid until the handle is
 /// freed, never freed by the caller. Absent values are NULL, never `""`.
@@ -45,21 +48,33 @@ pub struct SynapMemoryStatus {
     document_id: CString,
     state_name: CString,
     error_message: Option<CString>,
+    lent: bool,
+}
+
+impl Handle for SynapMemoryStatus {
+    const NAME: &'static str = "SynapMemoryStatus";
+
+    fn is_lent(&self) -> bool {
+        self.lent
+    }
 }
 
 impl SynapMemoryStatus {
-    /// Makes the C strings once, so accessors only lend pointers. The parser
-    /// refused any NUL inside server text, so no conversion here can fail
-    /// short of a bug; those fall back to empty strings.
-    pub(crate) fn new(status: MemoryStatus) -> SynapMemoryStatus {
-        let c = |s: &str| CString::new(s).unwrap_or_default();
-        SynapMemoryStatus {
-            ingestion_id: c(&status.ingestion_id().to_string()),
-            document_id: c(status.document_id()),
-            state_name: c(status.state().as_str()),
-            error_message: status.error_message().map(c),
+    /// Makes the C strings once, so accessors only lend pointers.
+    pub(crate) fn owned(status: MemoryStatus) -> Result<SynapMemoryStatus, Error> {
+        Ok(SynapMemoryStatus {
+            ingestion_id: c_string(&status.ingestion_id().to_string(), "ingestion_id")?,
+            document_id: c_string(status.document_id(), "document_id")?,
+            state_name: c_string(status.state().as_str(), "status")?,
+            error_message: c_opt_string(status.error_message(), "error_message")?,
             status,
-        }
+            lent: false,
+        })
+    }
+
+    /// A status another handle keeps and lends.
+    pub(crate) fn lent(status: MemoryStatus) -> Result<SynapMemoryStatus, Error> {
+        Ok(SynapMemoryStatus { lent: true, ..SynapMemoryStatus::owned(status)? })
     }
 }
 
@@ -89,36 +104,22 @@ pub unsafe extern "C" fn synap_memories_status(
     ingestion_id: *const c_char,
     out_status: *mut *mut SynapMemoryStatus,
 ) -> SynapCode {
-    entry(|| {
-        // SAFETY: pointer contracts are the caller's, as documented above.
-        let out = unsafe { out_ptr(out_status, "out_status") }?;
-        // SAFETY: as above.
-        let client = unsafe { arg_ref(client, "client") }?;
-        // SAFETY: as above.
-        let id = unsafe { arg_str(ingestion_id, "ingestion_id") }?;
-        let status = client.inner.memories_status(id)?;
-        *out = Box::into_raw(Box::new(SynapMemoryStatus::new(status)));
-        Ok(())
+    produce(out_status, "out_status", || {
+        let client = arg(client, "client")?;
+        SynapMemoryStatus::owned(client.inner.memories_status(string(ingestion_id, "ingestion_id")?)?)
     })
 }
 
-/// Frees a status. NULL is ignored. Every string its accessors returned
-/// becomes invalid.
+/// Frees a status. NULL is ignored, and so is a status lent by another
+/// handle (a wait-all result's, a progress report's): that one is freed
+/// with its owner, and the refusal is logged at `SYNAP_LOG_ERROR`. Every
+/// string its accessors returned becomes invalid.
 ///
 /// # Safety
 /// `status` is NULL or a live handle, freed exactly once and not used after.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn synap_status_free(status: *mut SynapMemoryStatus) {
-    if !status.is_null() {
-        // SAFETY: the caller hands back a handle made by this library.
-        quiet((), || drop(unsafe { Box::from_raw(status) }));
-    }
-}
-
-/// Reads a status handle, or returns `fallback` for NULL or a panic.
-fn read<T>(status: *const SynapMemoryStatus, fallback: T, get: impl FnOnce(&SynapMemoryStatus) -> T) -> T {
-    // SAFETY: every accessor documents that `status` is NULL or live.
-    unsafe { super::guard::read(status, fallback, get) }
+    free(status)
 }
 
 /// The job's ingestion id, canonical lowercase UUID
@@ -129,7 +130,7 @@ fn read<T>(status: *const SynapMemoryStatus, fallback: T, get: impl FnOnce(&Syna
 /// `status` is NULL or a live status handle.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn synap_status_ingestion_id(status: *const SynapMemoryStatus) -> *const c_char {
-    read(status, ptr::null(), |s| s.ingestion_id.as_ptr())
+    text(status, |s| &s.ingestion_id)
 }
 
 /// The id of the document the job ingests: the caller's own id, or one the
@@ -139,7 +140,7 @@ pub unsafe extern "C" fn synap_status_ingestion_id(status: *const SynapMemorySta
 /// `status` is NULL or a live status handle.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn synap_status_document_id(status: *const SynapMemoryStatus) -> *const c_char {
-    read(status, ptr::null(), |s| s.document_id.as_ptr())
+    text(status, |s| &s.document_id)
 }
 
 /// The job's state; `SYNAP_INGEST_UNKNOWN` for a state this version does
@@ -149,7 +150,7 @@ pub unsafe extern "C" fn synap_status_document_id(status: *const SynapMemoryStat
 /// `status` is NULL or a live status handle.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn synap_status_state(status: *const SynapMemoryStatus) -> SynapIngestState {
-    read(status, SynapIngestState::SYNAP_INGEST_UNKNOWN, |s| ingest_state(s.status.state()))
+    get(status, SynapIngestState::SYNAP_INGEST_UNKNOWN, |s| ingest_state(s.status.state()))
 }
 
 /// The C value of a state.
@@ -172,7 +173,7 @@ pub(crate) fn ingest_state(state: &IngestState) -> SynapIngestState {
 /// `status` is NULL or a live status handle.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn synap_status_state_name(status: *const SynapMemoryStatus) -> *const c_char {
-    read(status, ptr::null(), |s| s.state_name.as_ptr())
+    text(status, |s| &s.state_name)
 }
 
 /// True if the job will not change any more: completed, failed or
@@ -183,7 +184,7 @@ pub unsafe extern "C" fn synap_status_state_name(status: *const SynapMemoryStatu
 /// `status` is NULL or a live status handle.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn synap_status_is_terminal(status: *const SynapMemoryStatus) -> bool {
-    read(status, false, |s| s.status.state().is_terminal())
+    get(status, false, |s| s.status.state().is_terminal())
 }
 
 /// When the job was queued, in microseconds since the Unix epoch, UTC (a
@@ -194,7 +195,7 @@ pub unsafe extern "C" fn synap_status_is_terminal(status: *const SynapMemoryStat
 /// `status` is NULL or a live status handle.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn synap_status_queued_at_us(status: *const SynapMemoryStatus) -> i64 {
-    read(status, 0, |s| s.status.queued_at_us())
+    get(status, 0, |s| s.status.queued_at_us())
 }
 
 /// When processing started, in Unix microseconds, UTC. Returns true and
@@ -205,8 +206,7 @@ pub unsafe extern "C" fn synap_status_queued_at_us(status: *const SynapMemorySta
 /// `status` is NULL or a live status handle; `out_us` is NULL or writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn synap_status_started_at_us(status: *const SynapMemoryStatus, out_us: *mut i64) -> bool {
-    // SAFETY: forwarded from the caller.
-    unsafe { write_optional(out_us, read(status, None, |s| s.status.started_at_us())) }
+    optional(status, out_us, |s| s.status.started_at_us())
 }
 
 /// When processing finished, in Unix microseconds, UTC. Returns true and
@@ -217,21 +217,7 @@ pub unsafe extern "C" fn synap_status_started_at_us(status: *const SynapMemorySt
 /// `status` is NULL or a live status handle; `out_us` is NULL or writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn synap_status_completed_at_us(status: *const SynapMemoryStatus, out_us: *mut i64) -> bool {
-    // SAFETY: forwarded from the caller.
-    unsafe { write_optional(out_us, read(status, None, |s| s.status.completed_at_us())) }
-}
-
-/// # Safety
-/// `out` is NULL or valid for writing one `i64`.
-unsafe fn write_optional(out: *mut i64, value: Option<i64>) -> bool {
-    match (value, out.is_null()) {
-        (Some(v), false) => {
-            // SAFETY: checked non-NULL; writable per the caller.
-            unsafe { out.write(v) };
-            true
-        }
-        _ => false,
-    }
+    optional(status, out_us, |s| s.status.completed_at_us())
 }
 
 /// How many memories the job has produced so far, as the server counts
@@ -241,7 +227,7 @@ unsafe fn write_optional(out: *mut i64, value: Option<i64>) -> bool {
 /// `status` is NULL or a live status handle.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn synap_status_memories_created(status: *const SynapMemoryStatus) -> u64 {
-    read(status, 0, |s| s.status.memories_created())
+    get(status, 0, |s| s.status.memories_created())
 }
 
 /// How many memory ids the status lists (see `synap_status_memory_id()`).
@@ -251,7 +237,7 @@ pub unsafe extern "C" fn synap_status_memories_created(status: *const SynapMemor
 /// `status` is NULL or a live status handle.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn synap_status_memory_id_count(status: *const SynapMemoryStatus) -> usize {
-    read(status, 0, |s| s.status.memory_ids().len())
+    get(status, 0, |s| s.status.memory_ids().len())
 }
 
 /// The memory id at `index`, from 0 to `synap_status_memory_id_count() - 1`,
@@ -262,8 +248,8 @@ pub unsafe extern "C" fn synap_status_memory_id_count(status: *const SynapMemory
 /// `status` is NULL or a live status handle.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn synap_status_memory_id(status: *const SynapMemoryStatus, index: usize) -> *const c_char {
-    read(status, ptr::null(), |s| {
-        s.status.memory_ids().get_with_nul(index).map_or(ptr::null(), |id| id.as_ptr().cast())
+    text(status, |s| {
+        s.status.memory_ids().get_with_nul(index).and_then(|id| CStr::from_bytes_with_nul(id.as_bytes()).ok())
     })
 }
 
@@ -274,5 +260,5 @@ pub unsafe extern "C" fn synap_status_memory_id(status: *const SynapMemoryStatus
 /// `status` is NULL or a live status handle.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn synap_status_error_message(status: *const SynapMemoryStatus) -> *const c_char {
-    read(status, ptr::null(), |s| s.error_message.as_ref().map_or(ptr::null(), |m| m.as_ptr()))
+    text(status, |s| &s.error_message)
 }

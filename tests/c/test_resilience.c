@@ -1,5 +1,6 @@
-/* Retries, deadlines, waiting, cancellation, the log hook, the new options,
- * and one client shared by many threads: the C API against the emulator.
+/* Retries, deadlines, waiting and its options, cancellation, the log hook,
+ * the client options, and one client shared by many threads: the C API
+ * against the emulator.
  * Run by tests/c_api.rs under valgrind, with fixtures in the environment;
  * the harness then checks the attempts the emulator saw per fixture. */
 #define _POSIX_C_SOURCE 200809L
@@ -171,14 +172,29 @@ static void test_log_callback(const char *base_url) {
 struct progress_log {
     int polls;
     int stop_after; /* 0: never stop */
+    int broken;     /* reports that did not add up */
+    SynapIngestState last;
 };
 
-static bool on_progress(const SynapMemoryStatus *status, void *user_data) {
+/* Every report of a single wait: one job, counted once, in the state of the
+ * status lent with it (a state this version does not know is PROCESSING). */
+static bool on_progress(const SynapWaitProgress *progress, void *user_data) {
     struct progress_log *log = user_data;
+    const SynapMemoryStatus *status = synap_wait_progress_status(progress);
     log->polls++;
-    if (synap_status_is_terminal(status) != (synap_status_state(status) >= SYNAP_INGEST_COMPLETED)) {
-        log->polls = -1000; /* the handle lent to the callback must be whole */
+    size_t sum = 0;
+    for (int state = SYNAP_WAIT_PENDING; state <= SYNAP_WAIT_ERROR; state++) {
+        sum += synap_wait_progress_count(progress, state);
     }
+    SynapIngestState state = synap_status_state(status);
+    int expected = state == SYNAP_INGEST_UNKNOWN ? (int)SYNAP_WAIT_PROCESSING : (int)state;
+    if (status == NULL || synap_wait_progress_total(progress) != 1 || sum != 1 ||
+        synap_wait_progress_count(progress, expected) != 1 || synap_wait_progress_count(progress, -1) != 0 ||
+        synap_wait_progress_count(progress, SYNAP_WAIT_ERROR + 1) != 0 ||
+        synap_status_is_terminal(status) != (state >= SYNAP_INGEST_COMPLETED)) {
+        log->broken++;
+    }
+    log->last = state;
     return log->stop_after == 0 || log->polls < log->stop_after;
 }
 
@@ -196,70 +212,165 @@ static void *cancel_later(void *arg) {
     return NULL;
 }
 
+/* Wait options with this timeout and poll interval, and nothing else set. */
+static SynapWaitOptions *wait_options(uint32_t timeout_ms, uint32_t interval_ms) {
+    SynapWaitOptions *how = synap_wait_options_new();
+    CHECK(how != NULL, "wait options");
+    CHECK(synap_wait_options_set_timeout_ms(how, timeout_ms) == SYNAP_OK, "timeout %u", (unsigned)timeout_ms);
+    CHECK(synap_wait_options_set_poll_interval_ms(how, interval_ms) == SYNAP_OK, "interval %u",
+          (unsigned)interval_ms);
+    return how;
+}
+
 static void test_wait(const SynapClient *client) {
     SynapMemoryStatus *status = (SynapMemoryStatus *)&status;
-    struct progress_log log = {0, 0};
+    struct progress_log log = {0, 0, 0, SYNAP_INGEST_UNKNOWN};
 
-    CHECK(synap_memories_wait(client, fixture("W_PROGRESSING"), 30000, 100, on_progress, &log, NULL, &status) ==
-              SYNAP_OK,
-          "wait: %s", synap_last_error_message());
+    SynapWaitOptions *how = wait_options(30000, 100);
+    CHECK(synap_wait_options_set_progress(how, on_progress, &log) == SYNAP_OK, "progress");
+    CHECK(synap_memories_wait(client, fixture("W_PROGRESSING"), how, &status) == SYNAP_OK, "wait: %s",
+          synap_last_error_message());
     CHECK(status != NULL && synap_status_state(status) == SYNAP_INGEST_COMPLETED, "completed");
     CHECK(log.polls >= 2, "progress saw %d polls", log.polls);
+    CHECK(log.broken == 0, "%d of %d progress reports did not add up", log.broken, log.polls);
+    CHECK(log.last == SYNAP_INGEST_COMPLETED, "the last report is the final status");
     synap_status_free(status);
+    synap_wait_options_free(how);
 
-    CHECK(synap_memories_wait(client, fixture("W_FAILED"), 10000, 50, NULL, NULL, NULL, &status) == SYNAP_OK,
-          "a failed job is a status");
+    how = wait_options(10000, 50);
+    CHECK(synap_memories_wait(client, fixture("W_FAILED"), how, &status) == SYNAP_OK, "a failed job is a status");
     CHECK(synap_status_state(status) == SYNAP_INGEST_FAILED, "failed state");
     synap_status_free(status);
+    synap_wait_options_free(how);
 
+    how = wait_options(600, 250);
     double start = now_ms();
-    CHECK(synap_memories_wait(client, fixture("W_NEVER"), 600, 250, NULL, NULL, NULL, &status) == SYNAP_TIMEOUT,
-          "deadline");
+    CHECK(synap_memories_wait(client, fixture("W_NEVER"), how, &status) == SYNAP_TIMEOUT, "deadline");
     double took = now_ms() - start;
     CHECK(took >= 590.0 && took < 2000.0, "ended at the deadline: %.0f ms", took);
     CHECK(strstr(synap_last_error_message(), "did not complete within 600 ms") != NULL, "%s",
           synap_last_error_message());
     CHECK(status == NULL, "no status on timeout");
+    synap_wait_options_free(how);
 
-    struct progress_log stopper = {0, 2};
-    CHECK(synap_memories_wait(client, fixture("W_NEVER"), 10000, 10, on_progress, &stopper, NULL, &status) ==
-              SYNAP_CANCELLED,
-          "callback cancels");
+    struct progress_log stopper = {0, 2, 0, SYNAP_INGEST_UNKNOWN};
+    how = wait_options(10000, 10);
+    CHECK(synap_wait_options_set_progress(how, on_progress, &stopper) == SYNAP_OK, "progress");
+    CHECK(synap_memories_wait(client, fixture("W_NEVER"), how, &status) == SYNAP_CANCELLED, "callback cancels");
     CHECK(stopper.polls == 2, "stopped after 2 polls, got %d", stopper.polls);
+    CHECK(stopper.broken == 0, "%d progress reports did not add up", stopper.broken);
+    synap_wait_options_free(how);
 
     SynapCancel *cancel = synap_cancel_new();
     CHECK(cancel != NULL && !synap_cancel_is_triggered(cancel), "new cancel handle");
     struct canceller c = {cancel, 300, 0.0};
     pthread_t thread;
+    how = wait_options(60000, 30000);
+    CHECK(synap_wait_options_set_cancel(how, cancel) == SYNAP_OK, "cancel handle");
     CHECK(pthread_create(&thread, NULL, cancel_later, &c) == 0, "thread");
-    CHECK(synap_memories_wait(client, fixture("W_NEVER"), 60000, 30000, NULL, NULL, cancel, &status) ==
-              SYNAP_CANCELLED,
+    CHECK(synap_memories_wait(client, fixture("W_NEVER"), how, &status) == SYNAP_CANCELLED,
           "cancelled mid-sleep: %s", synap_last_error_message());
     double lag = now_ms() - c.fired_at;
     pthread_join(thread, NULL);
     /* 50 ms natively (tests/wait.rs measures it); valgrind slows threads. */
     CHECK(lag < 1000.0, "returned %.0f ms after the trigger", lag);
     CHECK(synap_cancel_is_triggered(cancel), "stays triggered");
+    start = now_ms();
+    CHECK(synap_memories_wait(client, fixture("W_NEVER"), how, &status) == SYNAP_CANCELLED,
+          "a triggered handle stops the next wait too");
+    CHECK(now_ms() - start < 1000.0, "at once");
+    CHECK(status == NULL, "no status when cancelled");
+    /* Taken off the options, the triggered handle no longer stops a wait. */
+    CHECK(synap_wait_options_set_cancel(how, NULL) == SYNAP_OK, "no cancel handle");
+    CHECK(synap_memories_wait(client, fixture("W_FAILED"), how, &status) == SYNAP_OK, "not cancelled: %s",
+          synap_last_error_message());
+    CHECK(synap_status_state(status) == SYNAP_INGEST_FAILED, "failed state");
+    synap_status_free(status);
     synap_cancel_trigger(cancel);
     synap_cancel_free(cancel);
     synap_cancel_trigger(NULL);
     CHECK(!synap_cancel_is_triggered(NULL), "NULL is not triggered");
     synap_cancel_free(NULL);
+    synap_wait_options_free(how);
 
-    CHECK(synap_memories_wait(client, "../../x", 1000, 10, NULL, NULL, NULL, &status) == SYNAP_INVALID_ARGUMENT,
-          "bad id");
-    CHECK(synap_memories_wait(client, fixture("W_NEVER"), 0, 10, NULL, NULL, NULL, &status) ==
-              SYNAP_INVALID_ARGUMENT,
-          "zero timeout");
-    CHECK(synap_memories_wait(NULL, fixture("W_NEVER"), 1000, 10, NULL, NULL, NULL, &status) ==
-              SYNAP_INVALID_ARGUMENT,
-          "NULL client");
-    CHECK(synap_memories_wait(client, fixture("W_NEVER"), 1000, 10, NULL, NULL, NULL, NULL) ==
-              SYNAP_INVALID_ARGUMENT,
-          "NULL out");
-    CHECK(synap_memories_wait(client, "00000000-0000-4000-8000-000000000000", 1000, 10, NULL, NULL, NULL,
-                              &status) == SYNAP_NOT_FOUND,
+    how = wait_options(1000, 10);
+    CHECK(synap_memories_wait(client, "../../x", how, &status) == SYNAP_INVALID_ARGUMENT, "bad id");
+    CHECK(synap_memories_wait(NULL, fixture("W_NEVER"), how, &status) == SYNAP_INVALID_ARGUMENT, "NULL client");
+    CHECK(synap_memories_wait(client, NULL, how, &status) == SYNAP_INVALID_ARGUMENT, "NULL id");
+    CHECK(synap_memories_wait(client, fixture("W_NEVER"), how, NULL) == SYNAP_INVALID_ARGUMENT, "NULL out");
+    CHECK(synap_memories_wait(client, "00000000-0000-4000-8000-000000000000", how, &status) == SYNAP_NOT_FOUND,
           "status errors end the wait");
+    synap_wait_options_free(how);
+}
+
+/* A refused value leaves the options as they were, so a wait with them
+ * still has the timeout and interval set before. */
+static void test_wait_options(const SynapClient *client) {
+    SynapWaitOptions *how = synap_wait_options_new();
+    SynapCancel *cancel = synap_cancel_new();
+    struct progress_log log = {0, 0, 0, SYNAP_INGEST_UNKNOWN};
+    SynapMemoryStatus *status = NULL;
+    CHECK(how != NULL, "new wait options");
+
+    CHECK(synap_wait_options_set_timeout_ms(NULL, 1000) == SYNAP_INVALID_ARGUMENT, "NULL options timeout");
+    CHECK(synap_last_error_message() != NULL, "says why");
+    CHECK(synap_wait_options_set_poll_interval_ms(NULL, 10) == SYNAP_INVALID_ARGUMENT, "NULL options interval");
+    CHECK(synap_wait_options_set_max_in_flight(NULL, 8) == SYNAP_INVALID_ARGUMENT, "NULL options in flight");
+    CHECK(synap_wait_options_set_progress(NULL, on_progress, &log) == SYNAP_INVALID_ARGUMENT,
+          "NULL options progress");
+    CHECK(synap_wait_options_set_cancel(NULL, cancel) == SYNAP_INVALID_ARGUMENT, "NULL options cancel");
+
+    /* The defaults: 2000 ms between polls, so one poll fits in 1000 ms. */
+    CHECK(synap_wait_options_set_timeout_ms(how, 1000) == SYNAP_OK, "timeout");
+    CHECK(synap_wait_options_set_progress(how, on_progress, &log) == SYNAP_OK, "progress");
+    CHECK(synap_memories_wait(client, fixture("W_NEVER"), how, &status) == SYNAP_TIMEOUT, "default interval: %s",
+          synap_last_error_message());
+    CHECK(log.polls == 1, "one poll at the default interval, got %d", log.polls);
+
+    CHECK(synap_wait_options_set_timeout_ms(how, 700) == SYNAP_OK, "timeout 700");
+    CHECK(synap_wait_options_set_poll_interval_ms(how, 50) == SYNAP_OK, "interval 50");
+    CHECK(synap_wait_options_set_max_in_flight(how, 1) == SYNAP_OK, "1 in flight");
+    CHECK(synap_wait_options_set_max_in_flight(how, 64) == SYNAP_OK, "64 in flight");
+    CHECK(synap_wait_options_set_timeout_ms(how, 0) == SYNAP_INVALID_ARGUMENT, "zero timeout");
+    CHECK(synap_last_error_message() != NULL, "says why");
+    CHECK(synap_wait_options_set_poll_interval_ms(how, 0) == SYNAP_INVALID_ARGUMENT, "zero interval");
+    CHECK(synap_last_error_message() != NULL, "says why");
+    CHECK(synap_wait_options_set_max_in_flight(how, 0) == SYNAP_INVALID_ARGUMENT, "0 in flight");
+    CHECK(synap_last_error_message() != NULL, "says why");
+    CHECK(synap_wait_options_set_max_in_flight(how, 65) == SYNAP_INVALID_ARGUMENT, "65 in flight");
+    CHECK(synap_last_error_message() != NULL, "says why");
+    CHECK(synap_wait_options_set_max_in_flight(how, UINT32_MAX) == SYNAP_INVALID_ARGUMENT, "UINT32_MAX in flight");
+
+    log.polls = 0;
+    double start = now_ms();
+    CHECK(synap_memories_wait(client, fixture("W_NEVER"), how, &status) == SYNAP_TIMEOUT, "still usable: %s",
+          synap_last_error_message());
+    double took = now_ms() - start;
+    CHECK(strstr(synap_last_error_message(), "did not complete within 700 ms") != NULL, "timeout kept: %s",
+          synap_last_error_message());
+    CHECK(took >= 690.0 && took < 3000.0, "ended at the kept deadline: %.0f ms", took);
+    CHECK(log.polls >= 2, "interval kept: %d polls in 700 ms", log.polls);
+    CHECK(log.broken == 0, "%d progress reports did not add up", log.broken);
+    CHECK(status == NULL, "no status on timeout");
+
+    /* Progress taken off the options: the callback is not called again. */
+    CHECK(synap_wait_options_set_progress(how, NULL, &log) == SYNAP_OK, "no progress");
+    log.polls = 0;
+    CHECK(synap_memories_wait(client, fixture("W_FAILED"), how, &status) == SYNAP_OK, "wait: %s",
+          synap_last_error_message());
+    CHECK(log.polls == 0, "progress removed, called %d times", log.polls);
+    synap_status_free(status);
+    status = NULL;
+
+    /* NULL options: every default. A finished job ends the wait at once. */
+    CHECK(synap_memories_wait(client, fixture("COMPLETED"), NULL, &status) == SYNAP_OK, "NULL options: %s",
+          synap_last_error_message());
+    CHECK(synap_status_state(status) == SYNAP_INGEST_COMPLETED, "completed with the defaults");
+    synap_status_free(status);
+
+    synap_wait_options_free(how);
+    synap_wait_options_free(NULL);
+    synap_cancel_free(cancel);
 }
 
 struct worker {
@@ -306,6 +417,7 @@ int main(void) {
     const char *base_url = fixture("BASE_URL");
     SynapClient *client = retrying_client(base_url);
     test_wait(client); /* first, while W_PROGRESSING is still running */
+    test_wait_options(client);
     test_option_setters(base_url);
     test_retries(base_url);
     test_log_callback(base_url);

@@ -211,3 +211,42 @@ pub fn ingest_fixtures(emu: &Emu) -> Vec<(&'static str, String)> {
         ("NEVER", emu.job(json!({"done_after_ms": 3_600_000}))),
     ]
 }
+
+/// The functions a C header declares: the `synap_*` names of its
+/// top-level declarations, as cbindgen writes them (one per line, at the
+/// line's start after the return type).
+pub fn declared_functions(header: &str) -> std::collections::BTreeSet<String> {
+    header
+        .lines()
+        .filter(|l| !l.starts_with(' ') && !l.starts_with('*') && !l.starts_with('#') && !l.starts_with('/'))
+        .filter(|l| !l.starts_with("typedef"))
+        .filter_map(|l| l.split_once('(').map(|(head, _)| head))
+        .filter_map(|head| head.rsplit([' ', '*']).next())
+        .filter(|n| n.starts_with("synap_"))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The `synap_*` functions a source text uses: each name outside comments,
+/// called or passed as a function pointer (C, C++, Go and Swift share `//` and `/* */`; a line
+/// comment counts only on a line of its own, so `"http://..."` is safe).
+pub fn used_functions(source: &str) -> std::collections::BTreeSet<String> {
+    let mut code = String::with_capacity(source.len());
+    let mut rest = source;
+    while let Some(start) = rest.find("/*") {
+        code.push_str(&rest[..start]);
+        rest = rest[start..].find("*/").map_or("", |end| &rest[start + end + 2..]);
+    }
+    code.push_str(rest);
+    let source: String = code.lines().filter(|l| !l.trim_start().starts_with("//")).flat_map(|l| [l, "\n"]).collect();
+    let mut found = std::collections::BTreeSet::new();
+    for (at, _) in source.match_indices("synap_") {
+        let before = source[..at].chars().next_back();
+        if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_') {
+            continue;
+        }
+        let name: String = source[at..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+        found.insert(name);
+    }
+    found
+}

@@ -107,11 +107,13 @@ impl Emu {
     /// Options for this emulator with one attempt per call, so a scripted
     /// fault shows as the call's result; retry tests set their own policy.
     pub fn options(&self) -> ClientOptions {
-        ClientOptions::new().api_key(DEV_API_KEY).base_url(&self.base_url).retry(RetryPolicy::none())
+        let mut options = ClientOptions::new();
+        options.api_key(DEV_API_KEY).unwrap().base_url(&self.base_url).unwrap().retry(RetryPolicy::none()).unwrap();
+        options
     }
 
     pub fn client(&self) -> Client {
-        Client::new(self.options()).expect("client")
+        Client::new(&self.options()).expect("client")
     }
 }
 

@@ -7,6 +7,8 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -138,20 +140,32 @@ void refused_options_throw() {
     CHECK(e && e->code() == SYNAP_INVALID_ARGUMENT);
 }
 
+// A single wait's progress: one job, whose status just polled is lent to
+// the callback and counted in the state it is in.
 void wait_reports_progress() {
     synap::Client c = client();
     std::vector<std::string> states;
+    bool one_job = true;
     synap::WaitOptions how;
-    how.timeout = 10s;
-    how.poll_interval = 50ms;
-    how.progress = [&](const synap::StatusView& s) {
-        if (states.empty() || states.back() != s.state_name()) {
-            states.emplace_back(s.state_name());
+    how.timeout(10s).poll_interval(50ms).progress([&](const synap::WaitProgress& p) {
+        std::optional<synap::StatusView> s = p.status();
+        if (!s) {
+            one_job = false;
+            return false;
+        }
+        // SynapWaitState's 1 to 5 are SynapIngestState's.
+        auto state = static_cast<synap::WaitState>(s->state());
+        one_job = one_job && p.total() == 1 && p.count(state) == 1 && p.count(synap::WaitState::pending) == 0 &&
+                  p.count(synap::WaitState::error) == 0 && s->ingestion_id() == fixture("PROGRESSING") &&
+                  p.done() == (s->is_terminal() ? 1u : 0u);
+        if (states.empty() || states.back() != s->state_name()) {
+            states.emplace_back(s->state_name());
         }
         return true;
-    };
+    });
     synap::MemoryStatus done = c.wait(fixture("PROGRESSING"), how);
     CHECK(done.state() == synap::State::completed && done.memories_created() == 1);
+    CHECK(one_job);
     // In order, ending with completed; the job is queued for 1 s, so a slow
     // start may miss that state, but not all before the last.
     const std::vector<std::string> order{"queued", "processing", "completed"};
@@ -165,11 +179,11 @@ void wait_reports_progress() {
 void wait_stops() {
     synap::Client c = client();
     synap::WaitOptions how;
-    how.poll_interval = 20ms;
+    how.poll_interval(20ms);
 
     // From another thread, through a Cancel.
     synap::Cancel cancel;
-    how.cancel = &cancel;
+    how.cancel(&cancel);
     std::thread trigger([&] {
         std::this_thread::sleep_for(200ms);
         cancel.trigger();
@@ -180,30 +194,75 @@ void wait_stops() {
     trigger.join();
     CHECK(e && e->code() == SYNAP_CANCELLED && cancel.triggered());
     CHECK(took >= 150ms && took < 2s);
-    how.cancel = nullptr;
+    how.cancel(nullptr);
 
     // By the progress callback returning false.
     int polls = 0;
-    how.progress = [&](const synap::StatusView&) { return ++polls < 3; };
+    how.progress([&](const synap::WaitProgress&) { return ++polls < 3; });
     e = error_of([&] { c.wait(fixture("NEVER"), how); });
     CHECK(e && e->code() == SYNAP_CANCELLED && polls == 3);
 
-    // By an exception from the callback, which reaches the caller as itself.
+    // By an exception from the callback, which reaches the caller as itself
+    // (ASan's leak checker sees that nothing the wait held is left).
     struct Stop {};
-    how.progress = [](const synap::StatusView&) -> bool { throw Stop(); };
+    polls = 0;
+    how.progress([&](const synap::WaitProgress&) -> bool {
+        polls++;
+        throw Stop();
+    });
     bool stopped = false;
     try {
         c.wait(fixture("NEVER"), how);
     } catch (const Stop&) {
         stopped = true;
     }
-    CHECK(stopped);
+    CHECK(stopped && polls == 1);
 
     // By the timeout.
-    how.progress = nullptr;
-    how.timeout = 200ms;
+    how.progress(nullptr);
+    how.timeout(200ms);
     e = error_of([&] { c.wait(fixture("NEVER"), how); });
     CHECK(e && e->code() == SYNAP_TIMEOUT);
+
+    // Without options: the defaults, which a finished job does not wait on.
+    CHECK(c.wait(fixture("COMPLETED")).state() == synap::State::completed);
+}
+
+// Each setter refuses what libsynap refuses, as SYNAP_INVALID_ARGUMENT
+// before any request, and keeps the value it had.
+void wait_options_refuse_bad_values() {
+    auto refused = [](const std::optional<synap::Error>& e, const char* part) {
+        return e && e->code() == SYNAP_INVALID_ARGUMENT && e->http_status() == 0 &&
+               e->message().find(part) != std::string::npos;
+    };
+    synap::WaitOptions how;
+    CHECK(refused(error_of([&] { how.timeout(0ms); }), "timeout"));
+    CHECK(refused(error_of([&] { how.timeout(-1ms); }), "timeout"));
+    CHECK(refused(error_of([&] { how.poll_interval(0s); }), "interval"));
+    CHECK(refused(error_of([&] { how.poll_interval(std::chrono::hours(24 * 365 * 1000)); }), "interval"));
+    CHECK(refused(error_of([&] { how.max_in_flight(0); }), "max_in_flight"));
+    CHECK(refused(error_of([&] { how.max_in_flight(65); }), "max_in_flight"));
+    CHECK(!error_of([&] { how.max_in_flight(1).max_in_flight(64); }));
+    // Rounded up: a sub-millisecond interval is 1 ms, not the refused 0.
+    CHECK(!error_of([&] { how.poll_interval(std::chrono::microseconds(10)); }));
+
+    // What was set before a refusal still holds: a 300 ms timeout (not 0,
+    // nor the 5 minute default) polling every 20 ms (not every 2 s).
+    synap::Client c = client();
+    int polls = 0;
+    how.timeout(300ms).poll_interval(20ms).progress([&](const synap::WaitProgress&) { return ++polls > 0; });
+    CHECK(error_of([&] { how.timeout(0ms); }) && error_of([&] { how.poll_interval(0ms); }));
+    auto started = std::chrono::steady_clock::now();
+    auto e = error_of([&] { c.wait(fixture("NEVER"), how); });
+    auto took = std::chrono::steady_clock::now() - started;
+    CHECK(e && e->code() == SYNAP_TIMEOUT && took >= 250ms && took < 3s && polls >= 4);
+
+    // A copy is a value of its own.
+    synap::WaitOptions copy = how;
+    copy.timeout(10s).progress(nullptr);
+    polls = 0;
+    e = error_of([&] { c.wait(fixture("NEVER"), how); });
+    CHECK(e && e->code() == SYNAP_TIMEOUT && polls >= 4);
 }
 
 // Each thread's errors are its own calls', read right after they failed.
@@ -309,8 +368,7 @@ void create_wait_and_get() {
     CHECK(e && e->code() == SYNAP_INVALID_REQUEST && e->http_status() == 400);
 
     synap::WaitOptions how;
-    how.timeout = 10s;
-    how.poll_interval = 50ms;
+    how.timeout(10s).poll_interval(50ms);
     synap::MemoryStatus done = c.wait(std::string(job.ingestion_id()), how);
     CHECK(done.state() == synap::State::completed && done.document_id() == "cpp-chat-1");
     std::vector<std::string_view> ids = done.memory_ids();
@@ -397,10 +455,7 @@ void batch_has_per_item_results() {
     e = error_of([&] { c.batch_create({requests[0], gone}); });
     CHECK(e && e->code() == SYNAP_INVALID_ARGUMENT && e->message().rfind("requests[0] is NULL", 0) == 0);
 
-    synap::WaitAllOptions how;
-    how.timeout = 10s;
-    how.poll_interval = 50ms;
-    synap::WaitAllResults all = c.wait_all(ids, how);
+    synap::WaitAllResults all = c.wait_all(ids, synap::WaitOptions().timeout(10s).poll_interval(50ms));
     CHECK(all.size() == 5);
     const synap::State want[5] = {synap::State::completed, synap::State::failed, synap::State::completed,
                                   synap::State::failed, synap::State::partial_success};
@@ -409,8 +464,8 @@ void batch_has_per_item_results() {
         CHECK(all[i].status() && all[i].status()->ingestion_id() == ids[i]);
     }
     CHECK(all[3].status() && all[3].status()->error_message() == batch[3].error_message());
-    synap::WaitCounts counts = all.counts();
-    CHECK(counts.completed == 2 && counts.failed == 2 && counts.partial_success == 1 && counts.errors == 0);
+    CHECK(all.count_in(synap::WaitState::completed) == 2 && all.count_in(synap::WaitState::failed) == 2);
+    CHECK(all.count_in(synap::WaitState::partial_success) == 1 && all.count_in(synap::WaitState::error) == 0);
 }
 
 void whoami_identifies_the_key() {
@@ -437,21 +492,43 @@ bool contains(std::optional<std::string_view> text, std::string_view part) {
     return text && text->find(part) != std::string_view::npos;
 }
 
+using synap::WaitState;
+
+// One progress report, kept past the callback that saw it.
+struct Report {
+    std::size_t total;
+    std::size_t done;
+    bool has_status;
+    std::size_t in[7];
+
+    explicit Report(const synap::WaitProgress& p)
+        : total(p.total()), done(p.done()), has_status(p.status().has_value()), in{} {
+        for (int state = 0; state < 7; state++) {
+            in[state] = p.count(static_cast<WaitState>(state));
+        }
+    }
+    std::size_t operator[](WaitState state) const { return in[static_cast<int>(state)]; }
+    std::size_t sum() const {
+        std::size_t all = 0;
+        for (std::size_t n : in) {
+            all += n;
+        }
+        return all;
+    }
+};
+
 // Completed, failed, malformed, never-ending and unknown jobs at once, with
 // a deadline: each gets its own code, in the order given.
 void wait_all_reports_each_job() {
     synap::Client c = client();
     const std::vector<std::string> ids{fixture("COMPLETED"), fixture("FAILED"), "not-a-uuid", fixture("NEVER"),
                                        unknown_id};
-    std::vector<synap::WaitCounts> seen;
-    synap::WaitAllOptions how;
-    how.timeout = 1000ms;
-    how.poll_interval = 50ms;
-    how.max_in_flight = 2;
-    how.progress = [&](const synap::WaitCounts& counts) {
-        seen.push_back(counts);
+    std::vector<Report> seen;
+    synap::WaitOptions how;
+    how.timeout(1000ms).poll_interval(50ms).max_in_flight(2).progress([&](const synap::WaitProgress& p) {
+        seen.emplace_back(p);
         return true;
-    };
+    });
     auto started = std::chrono::steady_clock::now();
     synap::WaitAllResults results = c.wait_all(ids, how);
     auto took = std::chrono::steady_clock::now() - started;
@@ -483,53 +560,59 @@ void wait_all_reports_each_job() {
     }
     CHECK(out_of_range);
 
-    synap::WaitCounts last = results.counts();
-    CHECK(last.completed == 1 && last.failed == 1 && last.partial_success == 0 && last.errors == 3);
-    CHECK(last.pending == 0 && last.queued == 0 && last.processing == 0 && last.done() == 5);
+    CHECK(results.count_in(WaitState::completed) == 1 && results.count_in(WaitState::failed) == 1);
+    CHECK(results.count_in(WaitState::partial_success) == 0 && results.count_in(WaitState::error) == 3);
+    CHECK(results.count_in(WaitState::pending) == 0 && results.count_in(WaitState::queued) == 0 &&
+          results.count_in(WaitState::processing) == 0);
+    CHECK(results.count_in(static_cast<WaitState>(7)) == 0 && results.count_in(static_cast<WaitState>(-1)) == 0);
 
     // Reported before the first poll (the malformed id is already an
     // error), then after every change; each report accounts for every job
-    // once, and what is done only grows.
+    // once, has no single status, and what is done only grows.
     CHECK(seen.size() >= 2);
-    CHECK(!seen.empty() && seen.front().pending == 4 && seen.front().errors == 1);
-    CHECK(!seen.empty() && seen.back().done() >= 4);
+    CHECK(!seen.empty() && seen.front()[WaitState::pending] == 4 && seen.front()[WaitState::error] == 1);
+    CHECK(!seen.empty() && seen.back().done >= 4);
     bool growing = true;
     for (std::size_t i = 0; i < seen.size(); i++) {
-        growing = growing && seen[i].pending + seen[i].queued + seen[i].processing + seen[i].done() == 5;
-        growing = growing && (i == 0 || seen[i].done() >= seen[i - 1].done());
+        growing = growing && seen[i].total == 5 && seen[i].sum() == 5 && !seen[i].has_status;
+        growing = growing && (i == 0 || seen[i].done >= seen[i - 1].done);
     }
     CHECK(growing);
 
     synap::WaitAllResults moved = std::move(results);
     CHECK(moved.size() == 5 && results.size() == 0 && results[0].code() == SYNAP_INVALID_ARGUMENT);
+    CHECK(results.count_in(WaitState::error) == 0);
 
     CHECK(c.wait_all({}, how).size() == 0);
+    // Without options: the defaults, which finished jobs do not wait on.
+    results = c.wait_all({fixture("COMPLETED"), fixture("FAILED")});
+    CHECK(results.count_in(WaitState::completed) == 1 && results.count_in(WaitState::failed) == 1);
 }
 
 void wait_all_stops() {
     synap::Client c = client();
     const std::vector<std::string> ids{fixture("COMPLETED"), fixture("NEVER")};
-    synap::WaitAllOptions how;
-    how.timeout = 10s;
-    how.poll_interval = 20ms;
+    synap::WaitOptions how;
+    how.timeout(10s).poll_interval(20ms);
 
     // By the progress callback returning false: unfinished jobs are cancelled.
     int calls = 0;
-    how.progress = [&](const synap::WaitCounts& counts) {
+    how.progress([&](const synap::WaitProgress& p) {
         calls++;
-        return counts.done() < 1;
-    };
+        return p.done() < 1;
+    });
     synap::WaitAllResults results = c.wait_all(ids, how);
     CHECK(results[0].has_status() && results[1].code() == SYNAP_CANCELLED && calls >= 1);
+    CHECK(results.count_in(WaitState::completed) == 1 && results.count_in(WaitState::error) == 1);
 
     // By an exception from the callback: the wait stops, and the exception
     // reaches the caller as itself (the results it had are freed).
     struct Stop {};
     calls = 0;
-    how.progress = [&](const synap::WaitCounts&) -> bool {
+    how.progress([&](const synap::WaitProgress&) -> bool {
         calls++;
         throw Stop();
-    };
+    });
     bool stopped = false;
     auto started = std::chrono::steady_clock::now();
     try {
@@ -540,9 +623,9 @@ void wait_all_stops() {
     CHECK(stopped && calls == 1 && std::chrono::steady_clock::now() - started < 2s);
 
     // From another thread, through a Cancel.
-    how.progress = nullptr;
+    how.progress(nullptr);
     synap::Cancel cancel;
-    how.cancel = &cancel;
+    how.cancel(&cancel);
     std::thread trigger([&] {
         std::this_thread::sleep_for(200ms);
         cancel.trigger();
@@ -553,19 +636,11 @@ void wait_all_stops() {
     trigger.join();
     CHECK(results[0].has_status() && results[1].code() == SYNAP_CANCELLED && cancel.triggered());
     CHECK(took >= 150ms && took < 2s);
-    how.cancel = nullptr;
 
-    // Bad options are refused as a whole.
-    how.max_in_flight = 0;
+    // A moved-from client is refused as in C, with a NULL client.
+    synap::Client gone = std::move(c);
     auto e = error_of([&] { c.wait_all(ids, how); });
-    CHECK(e && e->code() == SYNAP_INVALID_ARGUMENT && e->message() == "max_in_flight must be between 1 and 64, not 0");
-    how.max_in_flight = 2;
-    how.timeout = 0ms;
-    e = error_of([&] { c.wait_all(ids, how); });
     CHECK(e && e->code() == SYNAP_INVALID_ARGUMENT);
-    how.timeout = -1ms;
-    e = error_of([&] { c.wait_all(ids, how); });
-    CHECK(e && e->code() == SYNAP_INVALID_ARGUMENT && e->message().find("timeout") != std::string::npos);
 }
 
 // A different number of jobs in each state (1 partial_success, 2 failed,
@@ -582,35 +657,36 @@ void wait_all_counts_each_state() {
     for (int i = 0; i < 6; i++) {
         ids.push_back("malformed-" + std::to_string(i));
     }
-    std::vector<synap::WaitCounts> seen;
-    synap::WaitAllOptions how;
-    how.timeout = 600ms;
-    how.poll_interval = 50ms;
-    how.progress = [&](const synap::WaitCounts& counts) {
-        seen.push_back(counts);
+    std::vector<Report> seen;
+    synap::WaitOptions how;
+    how.timeout(600ms).poll_interval(50ms).progress([&](const synap::WaitProgress& p) {
+        seen.emplace_back(p);
         return true;
-    };
+    });
     synap::WaitAllResults results = c.wait_all(ids, how);
     CHECK(results.size() == 21);
 
     // Every report accounts for each job once; the malformed ids are errors
     // from the first report on.
-    bool whole = !seen.empty() && seen.front().errors >= 6;
-    for (const synap::WaitCounts& s : seen) {
-        whole = whole && s.pending + s.queued + s.processing + s.done() == 21;
+    bool whole = !seen.empty() && seen.front()[WaitState::error] >= 6;
+    for (const Report& r : seen) {
+        whole = whole && r.total == 21 && r.sum() == 21;
     }
     CHECK(whole);
     // Once every job has answered, each state has its own count.
-    auto answered = std::find_if(seen.begin(), seen.end(), [](const synap::WaitCounts& s) { return s.pending == 0; });
+    auto answered = std::find_if(seen.begin(), seen.end(), [](const Report& r) { return r[WaitState::pending] == 0; });
     CHECK(answered != seen.end());
     if (answered != seen.end()) {
-        CHECK(answered->partial_success == 1 && answered->failed == 2 && answered->completed == 3);
-        CHECK(answered->queued == 4 && answered->processing == 5 && answered->errors == 6);
+        const Report& r = *answered;
+        CHECK(r[WaitState::partial_success] == 1 && r[WaitState::failed] == 2 && r[WaitState::completed] == 3);
+        CHECK(r[WaitState::queued] == 4 && r[WaitState::processing] == 5 && r[WaitState::error] == 6);
+        CHECK(r.done == 1 + 2 + 3 + 6);
     }
     // At the deadline the queued and processing jobs end as errors.
-    synap::WaitCounts last = results.counts();
-    CHECK(last.partial_success == 1 && last.failed == 2 && last.completed == 3 && last.errors == 6 + 4 + 5);
-    CHECK(last.pending == 0 && last.queued == 0 && last.processing == 0);
+    CHECK(results.count_in(WaitState::partial_success) == 1 && results.count_in(WaitState::failed) == 2 &&
+          results.count_in(WaitState::completed) == 3 && results.count_in(WaitState::error) == 6 + 4 + 5);
+    CHECK(results.count_in(WaitState::pending) == 0 && results.count_in(WaitState::queued) == 0 &&
+          results.count_in(WaitState::processing) == 0);
     CHECK(results[0].status() && results[0].status()->state() == synap::State::partial_success &&
           results[0].status()->error_message() == std::string_view("half"));
     CHECK(results[6].code() == SYNAP_TIMEOUT && results[10].code() == SYNAP_TIMEOUT);
@@ -637,6 +713,161 @@ void b2c_refuses_a_customer_id_after_whoami() {
     CHECK(job.accepted() && job.state() == synap::State::queued);
 }
 
+// Log lines heard on any thread.
+class Heard {
+public:
+    void add(synap::LogLevel level, std::string_view line) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        lines_.emplace_back(level, std::string(line));
+    }
+    std::vector<std::pair<synap::LogLevel, std::string>> lines() {
+        std::lock_guard<std::mutex> lock(mutex_);
+        return lines_;
+    }
+    std::size_t size() { return lines().size(); }
+
+private:
+    std::mutex mutex_;
+    std::vector<std::pair<synap::LogLevel, std::string>> lines_;
+};
+
+// The callback hears the client's requests at its level, a replaced one is
+// destroyed and never called again, and nothing it throws reaches libsynap.
+void log_callback_hears_requests() {
+    synap::Client c = client();
+    Heard heard;
+    synap::set_log_callback(synap::LogLevel::debug,
+                            [&](synap::LogLevel level, std::string_view line) { heard.add(level, line); });
+    c.status(fixture("COMPLETED"));
+    auto e = error_of([&] { c.status(unknown_id); });
+    std::vector<std::pair<synap::LogLevel, std::string>> lines = heard.lines();
+    CHECK(e && e->correlation_id() && lines.size() >= 2);
+    // Each line is one line, without the key; the failed request's ends
+    // with its correlation id.
+    const std::string tail = e && e->correlation_id() ? "[" + *e->correlation_id() + "]" : "(no correlation id)";
+    bool clean = true;
+    bool quoted = false;
+    for (const auto& [level, line] : lines) {
+        clean = clean && level == synap::LogLevel::debug && !line.empty() && line.find('\n') == std::string::npos &&
+                line.find(key) == std::string::npos;
+        quoted = quoted || (line.size() > tail.size() && line.compare(line.size() - tail.size(), tail.size(), tail) == 0);
+    }
+    CHECK(clean && quoted);
+
+    // A quieter level does not hear the requests.
+    Heard warnings;
+    synap::set_log_callback(synap::LogLevel::warn,
+                            [&](synap::LogLevel level, std::string_view line) { warnings.add(level, line); });
+    std::size_t before = heard.size();
+    c.status(fixture("COMPLETED"));
+    CHECK(warnings.size() == 0 && heard.size() == before);
+
+    // Replacing destroys the callback replaced: nothing holds its captures.
+    auto token = std::make_shared<int>(0);
+    std::atomic<int> calls{0};
+    synap::set_log_callback(synap::LogLevel::debug, [&calls, token](synap::LogLevel, std::string_view) { calls++; });
+    CHECK(token.use_count() == 2);
+    c.status(fixture("COMPLETED"));
+    CHECK(calls > 0);
+
+    // A level libsynap does not know is refused, keeping the installed
+    // callback and dropping the one offered.
+    auto offered = std::make_shared<int>(0);
+    for (int level : {0, 5}) {
+        auto unused = [offered](synap::LogLevel, std::string_view) {};
+        e = error_of([&] { synap::set_log_callback(static_cast<synap::LogLevel>(level), unused); });
+        CHECK(e && e->code() == SYNAP_INVALID_ARGUMENT && e->message().find("level") != std::string::npos);
+    }
+    CHECK(offered.use_count() == 1);
+    int seen = calls;
+    c.status(fixture("COMPLETED"));
+    CHECK(calls > seen);
+
+    // An exception from the callback is dropped and the call goes on; a
+    // call to set_log_callback() from inside the callback is refused.
+    std::atomic<int> threw{0};
+    std::optional<SynapCode> inside;
+    synap::set_log_callback(synap::LogLevel::debug, [&](synap::LogLevel, std::string_view) {
+        if (!inside) {
+            auto refused = error_of([] { synap::set_log_callback(synap::LogLevel::debug, nullptr); });
+            inside = refused ? refused->code() : SYNAP_OK;
+        }
+        threw++;
+        throw std::runtime_error("from the log callback");
+    });
+    CHECK(token.use_count() == 1);
+    seen = calls;
+    CHECK(c.status(fixture("COMPLETED")).is_terminal());
+    e = error_of([&] { c.status(unknown_id); });
+    CHECK(e && e->code() == SYNAP_NOT_FOUND && e->http_status() == 404);
+    CHECK(threw >= 2 && calls == seen && inside == SYNAP_INVALID_ARGUMENT);
+
+    // Off: nothing is heard.
+    synap::set_log_callback(synap::LogLevel::error, nullptr);
+    int thrown = threw;
+    c.status(fixture("COMPLETED"));
+    CHECK(threw == thrown);
+}
+
+// Threads replace the callback while others make calls that log: no
+// callback runs once destroyed (ASan would see it), every replaced one is
+// destroyed, so nothing holds the token at the end, and a callback's own
+// call to set_log_callback() is refused rather than waiting for a
+// replacement that waits for the callback.
+void log_callback_replaced_from_threads() {
+    const synap::Client c = client();
+    auto token = std::make_shared<int>(0);
+    std::atomic<int> heard{0};
+    std::atomic<int> wrong{0};
+    std::atomic<bool> stop{false};
+    // A deadlock would hang the test: fail it instead.
+    std::atomic<bool> finished{false};
+    std::thread watchdog([&] {
+        for (int i = 0; i < 600 && !finished; i++) {
+            std::this_thread::sleep_for(100ms);
+        }
+        if (!finished) {
+            std::fprintf(stderr, "not ok: log_callback_replaced_from_threads still running after 60 s\n");
+            std::abort();
+        }
+    });
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 3; t++) {
+        threads.emplace_back([&] {
+            for (int i = 0; i < 30; i++) {
+                synap::set_log_callback(i % 2 ? synap::LogLevel::debug : synap::LogLevel::info,
+                                        [&heard, &wrong, token](synap::LogLevel, std::string_view line) {
+                                            heard++;
+                                            auto e = error_of([] {
+                                                synap::set_log_callback(synap::LogLevel::debug, nullptr);
+                                            });
+                                            wrong += line.empty() || !e || e->code() != SYNAP_INVALID_ARGUMENT;
+                                        });
+                std::this_thread::sleep_for(1ms);
+            }
+        });
+    }
+    for (int t = 0; t < 3; t++) {
+        threads.emplace_back([&] {
+            while (!stop) {
+                wrong += c.status(fixture("COMPLETED")).memories_created() != 3;
+                wrong += !error_of([&] { c.status(unknown_id); });
+            }
+        });
+    }
+    for (std::size_t i = 0; i < 3; i++) {
+        threads[i].join();
+    }
+    stop = true;
+    for (std::size_t i = 3; i < threads.size(); i++) {
+        threads[i].join();
+    }
+    finished = true;
+    watchdog.join();
+    synap::set_log_callback(synap::LogLevel::debug, nullptr);
+    CHECK(wrong == 0 && heard > 0 && token.use_count() == 1);
+}
+
 }  // namespace
 
 static_assert(std::is_same_v<synap::TimePoint::duration, std::chrono::microseconds>);
@@ -651,6 +882,7 @@ int main() {
     errors_carry_their_details();
     refused_options_throw();
     wait_stops();
+    wait_options_refuse_bad_values();
     threads_share_one_client();
     create_request_refuses_bad_values();
     create_wait_and_get();
@@ -660,6 +892,8 @@ int main() {
     wait_all_stops();
     wait_all_counts_each_state();
     b2c_refuses_a_customer_id_after_whoami();
+    log_callback_hears_requests();
+    log_callback_replaced_from_threads();
 
     // A client moves; the moved-to one works.
     synap::Client a = client();

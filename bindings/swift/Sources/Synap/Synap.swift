@@ -14,19 +14,36 @@ import Foundation
 public struct SynapError: Error, CustomStringConvertible {
     /// The result codes (SynapCode in synap.h), with the same values.
     public enum Code: Int {
+        /// Refused before any request: a malformed id or URL, a zero
+        /// timeout, a value out of range.
         case invalidArgument = 1
+        /// HTTP 401 or 403, or no API key at all.
         case auth = 2
+        /// HTTP 404: the id is unknown, or outside the key's scope.
         case notFound = 3
+        /// HTTP 400, 422 or another 4xx refusing the request as invalid.
         case invalidRequest = 4
+        /// HTTP 402, or a 429 saying credits or the trial ran out.
         case insufficientCredits = 5
+        /// HTTP 409, e.g. a document id sent before.
         case conflict = 6
+        /// HTTP 429, a plain rate limit; see `retryAfter`.
         case rateLimited = 7
+        /// HTTP 5xx.
         case server = 8
+        /// The connect or request timeout, the deadline or a wait's timeout
+        /// passed, or HTTP 408.
         case timeout = 9
+        /// The host could not be resolved or reached, or the connection broke.
         case network = 10
+        /// The TLS handshake failed or the server's certificate was refused.
         case tls = 11
+        /// The server's answer was not valid (malformed, over the body cap,
+        /// a redirect).
         case protocolError = 12
+        /// A Cancel was triggered or a progress closure returned false.
         case cancelled = 13
+        /// A bug in libsynap, caught at the API boundary.
         case internalError = 14
     }
 
@@ -104,35 +121,80 @@ private func microseconds(_ date: Date) -> Int64 {
     Int64(exactly: (date.timeIntervalSince1970 * 1_000_000).rounded()) ?? .max
 }
 
-/// Settings for a Client; nil leaves libsynap's default.
+/// Settings for a Client; nil (or false) leaves libsynap's default.
 public struct ClientOptions {
-    /// The service's base URL, e.g. "http://127.0.0.1:8787".
+    /// The service's base URL, e.g. "http://127.0.0.1:8787"; nil reads
+    /// SYNAP_BASE_URL, else the production service.
     public var baseURL: String?
-    /// How long opening a connection may take, in seconds.
+    /// How long opening a connection (TCP and TLS handshake) may take, in
+    /// seconds; more than 0. Default 5.
     public var connectTimeout: TimeInterval?
-    /// How long one attempt of a request may take, in seconds.
+    /// How long one attempt of a request may take, from connecting to the
+    /// last byte of the answer, in seconds; more than 0. Default 30.
     public var requestTimeout: TimeInterval?
-    /// The most one call may take, retries included, in seconds.
+    /// The largest response body accepted, in bytes; more than 0. Default
+    /// 16 MiB. A longer body throws `.protocolError`.
+    public var maxBodyBytes: UInt64?
+    /// The most one call may take, every attempt and backoff included, in
+    /// seconds. Default: no overall deadline.
     public var deadline: TimeInterval?
-    /// How many attempts a call makes at most (1 to 100).
+    /// How many attempts a call makes at most, the first included (1 to
+    /// 100). Default 3.
     public var maxAttempts: UInt32?
-    /// The proxy URL; "" for none (nil reads the environment).
+    /// The backoff between attempts, in seconds: after failed attempt n a
+    /// call waits `min(base * 2^(n-1), cap)` plus some jitter, at most `cap`;
+    /// `cap` must be at least `base`. Default 1 and 10.
+    public var retryBackoff: (base: TimeInterval, cap: TimeInterval)?
+    /// The proxy URL, `http://[user:password@]host:port`; "" for none. nil
+    /// reads the environment (`https_proxy`, `no_proxy` and the others).
     public var proxy: String?
-    /// A PEM file of CAs to trust instead of the bundled roots.
+    /// A PEM file of CAs to trust instead of the bundled Mozilla roots.
     public var caFile: String?
+    /// Whether to trust the operating system's root certificates instead
+    /// of the bundled Mozilla roots (with `caFile` too, both are trusted).
+    /// Default false.
+    public var systemRoots: Bool
+    /// Whether a plain `http://` base URL to a host that is not loopback is
+    /// allowed: the API key would cross the network unencrypted. Default
+    /// false; loopback hosts are always allowed.
+    public var allowInsecureHTTP: Bool
 
     /// Options with the given settings; the rest keep libsynap's defaults.
     public init(baseURL: String? = nil, connectTimeout: TimeInterval? = nil, requestTimeout: TimeInterval? = nil,
-                deadline: TimeInterval? = nil, maxAttempts: UInt32? = nil, proxy: String? = nil,
-                caFile: String? = nil) {
+                maxBodyBytes: UInt64? = nil, deadline: TimeInterval? = nil, maxAttempts: UInt32? = nil,
+                retryBackoff: (base: TimeInterval, cap: TimeInterval)? = nil, proxy: String? = nil,
+                caFile: String? = nil, systemRoots: Bool = false, allowInsecureHTTP: Bool = false) {
         self.baseURL = baseURL
         self.connectTimeout = connectTimeout
         self.requestTimeout = requestTimeout
+        self.maxBodyBytes = maxBodyBytes
         self.deadline = deadline
         self.maxAttempts = maxAttempts
+        self.retryBackoff = retryBackoff
         self.proxy = proxy
         self.caFile = caFile
+        self.systemRoots = systemRoots
+        self.allowInsecureHTTP = allowInsecureHTTP
     }
+}
+
+/// An ingestion job's state (SynapIngestState in synap.h, with the same
+/// values).
+public enum IngestState: Int {
+    /// A state this version does not know; `MemoryStatus.state` has it as
+    /// sent.
+    case unknown = 0
+    /// "queued": accepted, not yet picked up.
+    case queued = 1
+    /// "processing": in the pipeline.
+    case processing = 2
+    /// "completed": every stage succeeded. Terminal.
+    case completed = 3
+    /// "failed": processing failed; see `MemoryStatus.errorMessage`. Terminal.
+    case failed = 4
+    /// "partial_success": some extractions failed; see
+    /// `MemoryStatus.errorMessage`. Terminal.
+    case partialSuccess = 5
 }
 
 /// One ingestion job's status, copied out of libsynap.
@@ -144,6 +206,8 @@ public struct MemoryStatus {
     /// The state exactly as sent: "queued", "processing", "completed",
     /// "failed", "partial_success", or one this version does not know.
     public let state: String
+    /// The state as a value; `.unknown` for one this version does not know.
+    public let ingestState: IngestState
     /// Whether the job will not change any more.
     public let isTerminal: Bool
     /// When the job was queued.
@@ -164,6 +228,7 @@ public struct MemoryStatus {
         ingestionId = String(cString: synap_status_ingestion_id(status))
         documentId = String(cString: synap_status_document_id(status))
         state = String(cString: synap_status_state_name(status))
+        ingestState = IngestState(rawValue: Int(synap_status_state(status).rawValue)) ?? .unknown
         isTerminal = synap_status_is_terminal(status)
         queuedAt = date(synap_status_queued_at_us(status))
         var us: Int64 = 0
@@ -381,8 +446,27 @@ public struct Identity {
     }
 }
 
-/// How many jobs of a Client.waitAll are in each state, as its progress
-/// closure sees them.
+/// Where one job of a wait stands (SynapWaitState in synap.h, with the
+/// same values).
+public enum WaitState: Int, CaseIterable {
+    /// Not polled yet.
+    case pending = 0
+    /// Last seen queued.
+    case queued = 1
+    /// Last seen processing, or in a state this version does not know.
+    case processing = 2
+    /// Finished: completed.
+    case completed = 3
+    /// Finished: failed.
+    case failed = 4
+    /// Finished: partial_success.
+    case partialSuccess = 5
+    /// Ended by an error: a malformed id, a status error, the timeout or a
+    /// cancel.
+    case error = 6
+}
+
+/// How many jobs of a wait are in each state.
 public struct WaitCounts {
     /// Not polled yet.
     public let pending: Int
@@ -396,25 +480,147 @@ public struct WaitCounts {
     public let failed: Int
     /// Finished: partial_success.
     public let partialSuccess: Int
-    /// Ended by an error: a malformed id, or a status error after retries.
+    /// Ended by an error: a malformed id, a status error, the timeout or a
+    /// cancel.
     public let errors: Int
 
     /// Jobs that will not change any more, errors included.
     public var finished: Int { completed + failed + partialSuccess + errors }
 
-    /// Copies the C counts.
-    init(_ c: SynapWaitCounts) {
-        pending = c.pending
-        queued = c.queued
-        processing = c.processing
-        completed = c.completed
-        failed = c.failed
-        partialSuccess = c.partial_success
-        errors = c.errors
+    /// How many jobs are in `state`.
+    public subscript(state: WaitState) -> Int {
+        switch state {
+        case .pending: return pending
+        case .queued: return queued
+        case .processing: return processing
+        case .completed: return completed
+        case .failed: return failed
+        case .partialSuccess: return partialSuccess
+        case .error: return errors
+        }
+    }
+
+    /// Counts read state by state, in WaitState's order, with `count`.
+    init(_ count: (WaitState) -> Int) {
+        pending = count(.pending)
+        queued = count(.queued)
+        processing = count(.processing)
+        completed = count(.completed)
+        failed = count(.failed)
+        partialSuccess = count(.partialSuccess)
+        errors = count(.error)
     }
 }
 
-/// Stops a Client.wait from another thread; once triggered it stays so.
+/// Where a wait stands, as its progress closure sees it; copied out of
+/// libsynap, so it may be kept.
+public struct WaitProgress {
+    /// How many jobs the wait follows: 1 for Client.wait.
+    public let total: Int
+    /// How many of them are in each state.
+    public let counts: WaitCounts
+    /// For Client.wait, the status just polled; nil for Client.waitAll.
+    public let status: MemoryStatus?
+
+    /// Copies the progress libsynap lends the callback for its call only.
+    init(_ progress: OpaquePointer) {
+        total = synap_wait_progress_total(progress)
+        counts = WaitCounts { synap_wait_progress_count(progress, Int32($0.rawValue)) }
+        status = synap_wait_progress_status(progress).map { MemoryStatus($0) }
+    }
+}
+
+/// How Client.wait and Client.waitAll wait; nil leaves libsynap's default.
+/// A value libsynap refuses throws `.invalidArgument` before any request.
+public struct WaitOptions {
+    /// How long the whole wait may take, in seconds; more than 0. Default
+    /// 300. A job still running then ends with `.timeout`.
+    public var timeout: TimeInterval?
+    /// The pause between two polls of a job, in seconds; more than 0.
+    /// Default 2.
+    public var pollInterval: TimeInterval?
+    /// How many jobs Client.waitAll polls at once, 1 to 64. Default 8.
+    public var maxInFlight: UInt32?
+    /// Stops the wait with `.cancelled` when triggered from another thread.
+    public var cancel: Cancel?
+    /// Runs on the waiting thread: for Client.wait after every poll, for
+    /// Client.waitAll once before any poll and then after every change.
+    /// Returning false stops the wait with `.cancelled`.
+    public var progress: ((WaitProgress) -> Bool)?
+
+    /// Options with the given settings; the rest keep libsynap's defaults.
+    public init(timeout: TimeInterval? = nil, pollInterval: TimeInterval? = nil, maxInFlight: UInt32? = nil,
+                cancel: Cancel? = nil, progress: ((WaitProgress) -> Bool)? = nil) {
+        self.timeout = timeout
+        self.pollInterval = pollInterval
+        self.maxInFlight = maxInFlight
+        self.cancel = cancel
+        self.progress = progress
+    }
+
+    /// Runs `body` with the C options, which (with the progress closure and
+    /// the cancel handle they point to) live until it returns. `body` reads
+    /// a failure's details itself: the options are freed after it.
+    fileprivate func withHandle(_ body: (OpaquePointer) throws -> Void) throws {
+        guard let o = synap_wait_options_new() else {
+            throw SynapError.outOfMemory
+        }
+        defer { synap_wait_options_free(o) }
+        if let t = timeout {
+            try check(synap_wait_options_set_timeout_ms(o, milliseconds(t)))
+        }
+        if let t = pollInterval {
+            try check(synap_wait_options_set_poll_interval_ms(o, milliseconds(t)))
+        }
+        if let n = maxInFlight {
+            try check(synap_wait_options_set_max_in_flight(o, n))
+        }
+        if let cancel = cancel {
+            try check(synap_wait_options_set_cancel(o, cancel.handle))
+        }
+        let box = progress.map { ProgressHandler($0) }
+        if let box = box {
+            try check(synap_wait_options_set_progress(o, { progress, userData in
+                let box = Unmanaged<ProgressHandler>.fromOpaque(userData!).takeUnretainedValue()
+                return box.call(WaitProgress(progress!))
+            }, Unmanaged.passUnretained(box).toOpaque()))
+        }
+        try withExtendedLifetime((box, cancel)) { try body(o) }
+    }
+}
+
+/// The progress closure of a wait, which libsynap reaches through the
+/// callback's user data. A class, so that its address is stable.
+private final class ProgressHandler {
+    let call: (WaitProgress) -> Bool
+    init(_ call: @escaping (WaitProgress) -> Bool) { self.call = call }
+}
+
+/// The outcome of Client.waitAll, copied out of libsynap.
+public struct WaitAllResults {
+    /// One per id, in the order given: the terminal status (completed,
+    /// failed or partial_success), or what ended that job (`.invalidArgument`
+    /// for a malformed id, `.timeout`, `.cancelled`, a status error).
+    public let results: [Result<MemoryStatus, SynapError>]
+    /// How many jobs ended in each state; jobs that did not finish count as
+    /// errors, so nothing is pending, queued or processing.
+    public let counts: WaitCounts
+
+    /// Copies C results; the caller still owns them.
+    init(_ out: OpaquePointer) {
+        results = (0..<synap_wait_all_count(out)).map { i -> Result<MemoryStatus, SynapError> in
+            if let status = synap_wait_all_status(out, i) {
+                return .success(MemoryStatus(status))
+            }
+            let message = synap_wait_all_error_message(out, i).map { String(cString: $0) } ?? ""
+            return .failure(SynapError(synap_wait_all_code(out, i), message: message))
+        }
+        counts = WaitCounts { synap_wait_all_count_in(out, Int32($0.rawValue)) }
+    }
+}
+
+/// Stops the waits it is given to (`WaitOptions.cancel`) from another
+/// thread; once triggered it stays so.
 public final class Cancel: @unchecked Sendable {
     let handle: OpaquePointer
 
@@ -457,11 +663,17 @@ public final class Client: @unchecked Sendable {
         if let t = options.requestTimeout {
             try check(synap_options_set_request_timeout_ms(o, milliseconds(t)))
         }
+        if let n = options.maxBodyBytes {
+            try check(synap_options_set_max_body_bytes(o, n))
+        }
         if let t = options.deadline {
             try check(synap_options_set_deadline_ms(o, milliseconds(t)))
         }
         if let n = options.maxAttempts {
             try check(synap_options_set_max_attempts(o, n))
+        }
+        if let b = options.retryBackoff {
+            try check(synap_options_set_retry_backoff_ms(o, milliseconds(b.base), milliseconds(b.cap)))
         }
         if let url = options.proxy {
             try check(synap_options_set_proxy(o, url))
@@ -469,6 +681,8 @@ public final class Client: @unchecked Sendable {
         if let path = options.caFile {
             try check(synap_options_set_ca_file(o, path))
         }
+        try check(synap_options_set_system_roots(o, options.systemRoots))
+        try check(synap_options_set_allow_insecure_http(o, options.allowInsecureHTTP))
         var out: OpaquePointer?
         try check(synap_client_new(apiKey ?? "", o, &out))
         handle = out!
@@ -487,32 +701,15 @@ public final class Client: @unchecked Sendable {
     }
 
     /// Polls until the job is completed, failed or partial_success and
-    /// returns that status. Throws `.timeout` after `timeout` seconds, and
-    /// `.cancelled` if `cancel` is triggered or `progress` returns false.
-    /// `progress` runs on the calling thread after every poll.
-    public func wait(_ ingestionId: String, timeout: TimeInterval = 300, pollInterval: TimeInterval = 0,
-                     cancel: Cancel? = nil, progress: ((MemoryStatus) -> Bool)? = nil) throws -> MemoryStatus {
-        final class Progress {
-            let call: (MemoryStatus) -> Bool
-            init(_ call: @escaping (MemoryStatus) -> Bool) { self.call = call }
-        }
+    /// returns that status (a failed job is a status, not an error). Throws
+    /// `.timeout` once `options.timeout` has passed, `.cancelled` if
+    /// `options.cancel` is triggered or `options.progress` returns false,
+    /// or the error a poll ended with after its retries.
+    public func wait(_ ingestionId: String, options: WaitOptions = WaitOptions()) throws -> MemoryStatus {
         var out: OpaquePointer?
-        let code: SynapCode
-        if let progress = progress {
-            let box = Progress(progress)
-            code = withExtendedLifetime(box) {
-                synap_memories_wait(handle, ingestionId, milliseconds(timeout), milliseconds(pollInterval),
-                                    { status, userData in
-                                        let box = Unmanaged<Progress>.fromOpaque(userData!).takeUnretainedValue()
-                                        return box.call(MemoryStatus(status!))
-                                    },
-                                    Unmanaged.passUnretained(box).toOpaque(), cancel?.handle, &out)
-            }
-        } else {
-            code = synap_memories_wait(handle, ingestionId, milliseconds(timeout), milliseconds(pollInterval),
-                                       nil, nil, cancel?.handle, &out)
+        try options.withHandle { o in
+            try check(synap_memories_wait(handle, ingestionId, o, &out))
         }
-        try check(code)
         defer { synap_status_free(out) }
         return MemoryStatus(out!)
     }
@@ -565,50 +762,89 @@ public final class Client: @unchecked Sendable {
         return Identity(out!)
     }
 
-    /// Waits for many jobs at once, polling at most `maxInFlight` (1 to 64)
-    /// at a time, and returns one result per id, in order: the terminal
-    /// status (completed, failed or partial_success), or what ended that
-    /// job (`.invalidArgument` for a malformed id, `.timeout` still running
-    /// after `timeout` seconds, `.cancelled` if `cancel` was triggered or
-    /// `progress` returned false). Throws only for bad arguments.
-    /// `progress` runs on the calling thread after every change.
-    public func waitAll(_ ingestionIds: [String], timeout: TimeInterval = 300, pollInterval: TimeInterval = 0,
-                        maxInFlight: UInt32 = 8, cancel: Cancel? = nil,
-                        progress: ((WaitCounts) -> Bool)? = nil) throws -> [Result<MemoryStatus, SynapError>] {
-        final class Progress {
-            let call: (WaitCounts) -> Bool
-            init(_ call: @escaping (WaitCounts) -> Bool) { self.call = call }
-        }
+    /// Waits for many jobs at once, polling at most `options.maxInFlight`
+    /// at a time, and returns one result per id, in order, with the counts
+    /// per final state. A job's own failure (a malformed id, the timeout, a
+    /// cancel, a status error) is its result; only a refused call (a
+    /// refused option) throws.
+    public func waitAll(_ ingestionIds: [String], options: WaitOptions = WaitOptions()) throws -> WaitAllResults {
         let copies: [UnsafeMutablePointer<CChar>?] = ingestionIds.map { strdup($0) }
         defer { copies.forEach { free($0) } }
         let ids: [UnsafePointer<CChar>?] = copies.map { $0.map { UnsafePointer($0) } }
         var out: OpaquePointer?
-        let code: SynapCode
-        if let progress = progress {
-            let box = Progress(progress)
-            code = withExtendedLifetime(box) {
-                synap_memories_wait_all(handle, ids, ids.count, milliseconds(timeout), milliseconds(pollInterval),
-                                        maxInFlight,
-                                        { counts, userData in
-                                            let box = Unmanaged<Progress>.fromOpaque(userData!).takeUnretainedValue()
-                                            return box.call(WaitCounts(counts!.pointee))
-                                        },
-                                        Unmanaged.passUnretained(box).toOpaque(), cancel?.handle, &out)
-            }
-        } else {
-            code = synap_memories_wait_all(handle, ids, ids.count, milliseconds(timeout), milliseconds(pollInterval),
-                                           maxInFlight, nil, nil, cancel?.handle, &out)
+        try options.withHandle { o in
+            try check(synap_memories_wait_all(handle, ids, ids.count, o, &out))
         }
-        try check(code)
         defer { synap_wait_all_free(out) }
-        return (0..<synap_wait_all_count(out)).map { i -> Result<MemoryStatus, SynapError> in
-            if let status = synap_wait_all_status(out, i) {
-                return .success(MemoryStatus(status))
-            }
-            let message = synap_wait_all_error_message(out, i).map { String(cString: $0) } ?? ""
-            return .failure(SynapError(synap_wait_all_code(out, i), message: message))
-        }
+        return WaitAllResults(out!)
     }
+}
+
+/// How much a log handler hears; each level includes the ones before it
+/// (SynapLogLevel in synap.h, with the same values).
+public enum LogLevel: Int {
+    /// Failures the caller may not see otherwise.
+    case error = 1
+    /// Things to know: plain http to a remote host, a Retry-After longer
+    /// than the backoff cap, a retry the deadline left no time for.
+    case warn = 2
+    /// Retries and the backoff waited, the proxy in use.
+    case info = 3
+    /// Every request with its outcome and time, every poll of a wait.
+    case debug = 4
+}
+
+/// The handler setLogHandler installed; libsynap holds it as a raw pointer.
+private final class LogHandler {
+    let call: @Sendable (LogLevel, String) -> Void
+    init(_ call: @escaping @Sendable (LogLevel, String) -> Void) { self.call = call }
+}
+
+/// Serialises setLogHandler, so that the handler libsynap points to and the
+/// one retained here are always the same.
+private let logLock = NSLock()
+/// The retain that keeps the installed handler alive; under logLock only.
+private var installedLogHandler: Unmanaged<LogHandler>?
+
+/// Sends libsynap's log lines at `level` or more severe to `handler`, for
+/// the whole process, replacing any handler set before; nil turns logging
+/// off (the default). A line is one line of text that never holds the API
+/// key or proxy credentials, and ends with the request's correlation id in
+/// brackets when there is one.
+///
+/// `handler` runs on the thread whose libsynap call logs, possibly on
+/// several at once, and must not call setLogHandler. Once this returns,
+/// the handler it replaced is not running and will not run again.
+public func setLogHandler(level: LogLevel = .info, _ handler: (@Sendable (LogLevel, String) -> Void)?) throws {
+    let new = handler.map { Unmanaged.passRetained(LogHandler($0)) }
+    let old: Unmanaged<LogHandler>?
+    do {
+        old = try swapLogHandler(level: level, new)
+    } catch {
+        new?.release()
+        throw error
+    }
+    // Outside the lock: releasing a handler may run its captures' deinit.
+    old?.release()
+}
+
+/// Installs `new` in libsynap and records it, under logLock; returns the
+/// handler it replaced, which libsynap no longer runs or calls.
+private func swapLogHandler(level: LogLevel, _ new: Unmanaged<LogHandler>?) throws -> Unmanaged<LogHandler>? {
+    logLock.lock()
+    defer { logLock.unlock() }
+    if let new = new {
+        try check(synap_set_log_callback(Int32(level.rawValue), { level, message, userData in
+            let handler = Unmanaged<LogHandler>.fromOpaque(userData!).takeUnretainedValue()
+            handler.call(LogLevel(rawValue: Int(level.rawValue)) ?? .error,
+                         message.map { String(cString: $0) } ?? "")
+        }, new.toOpaque()))
+    } else {
+        try check(synap_set_log_callback(Int32(level.rawValue), nil, nil))
+    }
+    let old = installedLogHandler
+    installedLogHandler = new
+    return old
 }
 
 /// The linked library's version, "MAJOR.MINOR.PATCH".
