@@ -1,5 +1,6 @@
-//! The test-only control endpoint under `/_emulator/`: scripts jobs and
-//! faults, shows the request log. No auth; served only when enabled.
+//! The test-only control endpoint under `/_emulator/`: scripts jobs,
+//! faults and context fetch answers, shows the request log. No auth; served
+//! only when enabled.
 
 use std::time::Duration;
 
@@ -10,9 +11,10 @@ use serde_json::value::RawValue;
 use uuid::Uuid;
 
 use crate::config::TimeFormat;
+use crate::context_script::ContextScript;
 use crate::faults::{ANY_PATH, Fault};
 use crate::http::{Request, Response, percent_decode};
-use crate::jobs::{FinalState, JobSpec, MAX_MEMORIES, assigned_document_id};
+use crate::jobs::{FinalState, JobSpec, MAX_MEMORIES, Origin, assigned_document_id};
 use crate::reqlog::LoggedRequest;
 use crate::state::{State, lock};
 
@@ -25,7 +27,7 @@ pub(crate) fn is_control_path(path: &str) -> bool {
 pub(crate) fn handle(state: &State, req: &Request) -> Response {
     let name = req.path.strip_prefix(PREFIX).unwrap_or("");
     let method = match name {
-        "jobs" | "faults" | "reset" | "config" => "POST",
+        "jobs" | "faults" | "reset" | "config" | "context" => "POST",
         "requests" => "GET",
         _ => return Response::detail(404, "Not Found"),
     };
@@ -39,6 +41,7 @@ pub(crate) fn handle(state: &State, req: &Request) -> Response {
         "faults" => add_fault(state, req),
         "reset" => Ok(reset(state)),
         "config" => set_config(state, req),
+        "context" => add_context_script(state, req),
         _ => Ok(requests(state, req)),
     };
     result.unwrap_or_else(|msg| Response::detail(400, &msg))
@@ -93,6 +96,7 @@ fn add_job(state: &State, req: &Request) -> Result<Response, String> {
             memory_texts: Vec::new(),
             error_message: job.error_message,
             backdate: Duration::ZERO,
+            origin: Origin::default(),
         };
         jobs.insert(id, spec);
     }
@@ -132,8 +136,17 @@ fn add_fault(state: &State, req: &Request) -> Result<Response, String> {
     Ok(Response::json(200, &json!({ "path": f.path, "count": f.count, "pending": faults.pending() })))
 }
 
+fn add_context_script(state: &State, req: &Request) -> Result<Response, String> {
+    let script: ContextScript = body(req)?;
+    let route = script.validate()?;
+    let mut scripts = lock(&state.context_scripts);
+    scripts.push(route, script);
+    Ok(Response::json(200, &json!({ "pending": scripts.pending() })))
+}
+
 fn reset(state: &State) -> Response {
     lock(&state.faults).clear();
+    lock(&state.context_scripts).clear();
     lock(&state.log).clear();
     Response::new(200, "{}")
 }

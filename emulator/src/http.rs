@@ -291,6 +291,16 @@ pub(crate) fn percent_decode(s: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
+/// The first value of `name` in a form-encoded query (`+` is a space),
+/// decoded; `None` when absent or not UTF-8.
+pub(crate) fn query_param(query: Option<&str>, name: &str) -> Option<String> {
+    query?.split('&').find_map(|pair| {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let decode = |s: &str| percent_decode(&s.replace('+', " "));
+        (decode(key)? == name).then(|| decode(value)).flatten()
+    })
+}
+
 /// A response before framing; the server adds the standard headers.
 #[derive(Debug, Clone)]
 pub(crate) struct Response {
@@ -526,6 +536,11 @@ mod tests {
         assert_eq!(percent_decode("/a%2Fb%7b").as_deref(), Some("/a/b{"));
         assert_eq!(percent_decode("%zz%4").as_deref(), Some("%zz%4"));
         assert_eq!(percent_decode("%ff"), None);
+        let q = Some("style=bullet_points&customer_id=acme+co%2F1&flag&x=%ff");
+        assert_eq!(query_param(q, "style").as_deref(), Some("bullet_points"));
+        assert_eq!(query_param(q, "customer_id").as_deref(), Some("acme co/1"));
+        assert_eq!(query_param(q, "flag").as_deref(), Some(""));
+        assert_eq!((query_param(q, "x"), query_param(q, "nope"), query_param(None, "style")), (None, None, None));
     }
 
     #[test]

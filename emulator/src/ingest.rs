@@ -9,10 +9,11 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
+use crate::conversations::Joining;
 use crate::http::{Request, Response};
-use crate::jobs::{FinalState, JobSpec, JobStore, assigned_document_id};
+use crate::jobs::{FinalState, JobSpec, JobStore, Origin, assigned_document_id};
 use crate::memories;
-use crate::state::{State, lock};
+use crate::state::{B2C, State, lock};
 use crate::timefmt;
 use crate::validate::{self, FieldError, NewDocument};
 
@@ -24,8 +25,6 @@ pub const PARTIAL_MARKER: &str = "PARTIAL_INGEST";
 const MAX_BATCH: usize = 1000;
 /// Most memories one document yields (from its first sentences).
 const MAX_MEMORIES_PER_DOCUMENT: usize = 5;
-/// whoami's `user_context_isolation` of a B2C instance.
-const B2C: &str = "equals_customer";
 
 /// Why a document was refused.
 enum Refusal {
@@ -205,13 +204,21 @@ fn admit(
     Ok(doc)
 }
 
-/// Queues a job for an admitted document and takes its document_id.
+/// Queues a job for an admitted document, takes its document_id and adds
+/// its messages to its conversation.
 fn enqueue(state: &State, jobs: &mut JobStore, doc: NewDocument) -> Ack {
     let id = Uuid::new_v4();
     let document_id = doc.document_id.unwrap_or_else(|| assigned_document_id(&id));
     jobs.claim_document_id(document_id.clone());
     let (final_state, memory_texts, error_message) = outcome(&doc.text);
     let (processing_after, done_after) = state.create_timing();
+    let origin = Origin {
+        user_id: doc.user_id,
+        customer_id: doc.customer_id,
+        conversation_id: doc.conversation_id,
+        said_at: doc.created_at,
+        document_type: Some(doc.document_type),
+    };
     let spec = JobSpec {
         document_id: document_id.clone(),
         final_state,
@@ -221,8 +228,19 @@ fn enqueue(state: &State, jobs: &mut JobStore, doc: NewDocument) -> Ack {
         memory_texts,
         error_message,
         backdate: Duration::ZERO,
+        origin: origin.clone(),
     };
     let queued_at = jobs.insert(id, spec);
+    if let Some(conversation_id) = &origin.conversation_id {
+        lock(&state.conversations).add(Joining {
+            conversation_id,
+            user_id: origin.user_id.as_deref(),
+            customer_id: origin.customer_id.as_deref(),
+            document_type: origin.document_type.as_deref().unwrap_or_default(),
+            at: origin.said_at.unwrap_or(queued_at),
+            messages: doc.messages,
+        });
+    }
     Ack {
         ingestion_id: id.hyphenated().to_string(),
         document_id,
@@ -247,6 +265,7 @@ fn record_refusal(state: &State, jobs: &mut JobStore, item: &Value, reason: Stri
         memory_texts: Vec::new(),
         error_message: Some(reason.clone()),
         backdate: Duration::ZERO,
+        origin: Origin::default(),
     };
     let queued_at = jobs.insert(id, spec);
     Ack {

@@ -1,6 +1,6 @@
 //! Whether a string is an ISO 8601 datetime of the forms in contract
 //! section 9 (what `document_created_at` may carry). Only validity is
-//! needed: the emulator never uses the value.
+//! checked here; `timefmt::parse` reads the value where it can.
 
 use jiff::civil::{Date, ISOWeekDate, Weekday};
 

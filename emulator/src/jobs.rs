@@ -10,7 +10,7 @@ use serde_json::value::RawValue;
 use uuid::Uuid;
 
 use crate::config::TimeFormat;
-use crate::memories::{self, SAMPLES};
+use crate::memories::{self, Draft, SAMPLES};
 use crate::timefmt;
 use crate::{DEMO_FAILED_ID, DEMO_PARTIAL_ID, DEMO_PROGRESSING_ID};
 
@@ -51,11 +51,41 @@ pub(crate) struct JobSpec {
     pub error_message: Option<String>,
     /// How long before "now" the job was queued (for already-finished jobs).
     pub backdate: Duration,
+    /// Whose document it was, for the context routes.
+    pub origin: Origin,
+}
+
+/// Who a job's document belongs to. Control-made and demo jobs have no
+/// owner, so only a client-wide context fetch sees their memories.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Origin {
+    pub user_id: Option<String>,
+    pub customer_id: Option<String>,
+    /// The conversation key (see `conversations::key`).
+    pub conversation_id: Option<String>,
+    /// The document's `document_created_at`; `None` = its queued_at.
+    pub said_at: Option<Timestamp>,
+    pub document_type: Option<String>,
+}
+
+/// A memory a job has reported, with what the context routes need.
+#[derive(Debug, Clone)]
+pub(crate) struct StoredMemory {
+    pub id: Uuid,
+    /// Its place among its document's memories.
+    pub index: usize,
+    pub draft: Draft,
+    /// When the job's status first listed it.
+    pub created_at: Timestamp,
+    /// When its document was written.
+    pub said_at: Timestamp,
+    pub document_id: String,
+    pub origin: Origin,
 }
 
 #[derive(Debug)]
 enum Job {
-    Timed(TimedJob),
+    Timed(Box<TimedJob>),
     /// Served verbatim, for client parser tests.
     Raw(Box<RawValue>),
 }
@@ -164,10 +194,27 @@ impl TimedJob {
         if (index as u64) >= self.progress(self.elapsed()).count {
             return None;
         }
-        let texts = &self.spec.memory_texts;
-        let text = if texts.is_empty() { SAMPLES[index % SAMPLES.len()] } else { &texts[index % texts.len()] };
         let created_at = timefmt::format(self.at(self.appears_after(index)), fmt);
-        Some(memories::body(memory_id, &memories::draft(text), created_at, &self.spec.document_id))
+        Some(memories::body(memory_id, &memories::draft(self.text(index)), created_at, &self.spec.document_id))
+    }
+
+    fn text(&self, index: usize) -> &str {
+        let texts = &self.spec.memory_texts;
+        if texts.is_empty() { SAMPLES[index % SAMPLES.len()] } else { &texts[index % texts.len()] }
+    }
+
+    /// The memories the status reports now.
+    fn reported(&self) -> impl Iterator<Item = StoredMemory> + '_ {
+        let count = self.progress(self.elapsed()).count as usize;
+        self.memory_ids[..count].iter().enumerate().map(|(index, id)| StoredMemory {
+            id: *id,
+            index,
+            draft: memories::draft(self.text(index)),
+            created_at: self.at(self.appears_after(index)),
+            said_at: self.spec.origin.said_at.unwrap_or(self.queued_at),
+            document_id: self.spec.document_id.clone(),
+            origin: self.spec.origin.clone(),
+        })
     }
 }
 
@@ -191,7 +238,7 @@ impl JobStore {
         for (index, memory_id) in job.memory_ids.iter().enumerate() {
             self.memories.insert(*memory_id, (id, index));
         }
-        self.jobs.insert(id, Job::Timed(job));
+        self.jobs.insert(id, Job::Timed(Box::new(job)));
         queued_at
     }
 
@@ -226,6 +273,22 @@ impl JobStore {
             Job::Timed(job) => job.memory_body(memory_id, *index, fmt),
             Job::Raw(_) => None,
         }
+    }
+
+    /// Every memory reported so far, newest first; at equal times the
+    /// later one in its document first, then by id, so the order is stable.
+    pub fn reported_memories(&self) -> Vec<StoredMemory> {
+        let mut all: Vec<StoredMemory> = self
+            .jobs
+            .values()
+            .filter_map(|job| match job {
+                Job::Timed(job) => Some(job.reported()),
+                Job::Raw(_) => None,
+            })
+            .flatten()
+            .collect();
+        all.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(b.index.cmp(&a.index)).then(a.id.cmp(&b.id)));
+        all
     }
 
     /// The 200 body for a status request, or `None` for an unknown job.
@@ -264,6 +327,7 @@ pub(crate) fn demo_jobs() -> Vec<(Uuid, JobSpec)> {
                 memory_texts: Vec::new(),
                 error_message: None,
                 backdate: Duration::ZERO,
+                origin: Origin::default(),
             },
         ),
         (
@@ -277,6 +341,7 @@ pub(crate) fn demo_jobs() -> Vec<(Uuid, JobSpec)> {
                 memory_texts: Vec::new(),
                 error_message: Some("document could not be parsed: unsupported encoding".to_owned()),
                 backdate: secs(95.0),
+                origin: Origin::default(),
             },
         ),
         (
@@ -290,6 +355,7 @@ pub(crate) fn demo_jobs() -> Vec<(Uuid, JobSpec)> {
                 memory_texts: vec!["Escalated the billing ticket to the finance team.".to_owned()],
                 error_message: Some("entity resolution timed out for 2 of 3 extractions".to_owned()),
                 backdate: secs(120.0),
+                origin: Origin::default(),
             },
         ),
     ]
@@ -379,6 +445,7 @@ mod tests {
             memory_texts: Vec::new(),
             error_message: Some("only when terminal".into()),
             backdate: Duration::from_secs(50),
+            origin: Origin::default(),
         };
         let mut store = JobStore::default();
         let id = Uuid::new_v4();
@@ -400,6 +467,7 @@ mod tests {
             memory_texts: vec!["I love green tea.".into(), "Lives in Oslo.".into()],
             error_message: None,
             backdate: Duration::from_millis(backdate_ms),
+            origin: Origin::default(),
         }
     }
 
@@ -466,6 +534,25 @@ mod tests {
             }
             assert_eq!(job.appears_after(n as usize - 1), job.spec.done_after);
         }
+    }
+
+    #[test]
+    fn reported_memories_follow_the_status() {
+        let mut store = JobStore::default();
+        let said = "2025-01-15T10:29:58Z".parse::<Timestamp>().unwrap();
+        let origin = Origin { user_id: Some("u".into()), said_at: Some(said), ..Origin::default() };
+        let id = Uuid::new_v4();
+        store.insert(id, JobSpec { origin: origin.clone(), ..spec(4, 0, 100_000, 50_000) });
+        store.insert(Uuid::new_v4(), spec(1, 0, 0, 0));
+        let all = store.reported_memories();
+        assert_eq!(all.len(), 3, "two of four, plus one");
+        assert!(all.windows(2).all(|w| w[0].created_at >= w[1].created_at));
+        let mine: Vec<&StoredMemory> = all.iter().filter(|m| m.origin == origin).collect();
+        assert_eq!(mine.len(), 2);
+        assert_eq!(mine[1].draft.content, "I love green tea.");
+        assert_eq!((mine[0].said_at, mine[0].document_id.as_str()), (said, "doc-1"));
+        let listed = body(&store, &id.to_string())["memory_ids"].clone();
+        assert_eq!(listed[0], mine[1].id.to_string());
     }
 
     #[test]

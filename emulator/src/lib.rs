@@ -1,8 +1,8 @@
 //! A Synap-compatible HTTP/1.1 server for loopback tests and demos.
 //!
 //! It speaks the subset of the Synap REST contract that libsynap uses
-//! (`memories.create`, `.batch`, `.status` and `.get`, `whoami`, `/health`,
-//! telemetry), with ingestion jobs that move from `queued` to a terminal
+//! (`memories.create`, `.batch`, `.status` and `.get`, the context reads,
+//! `whoami`, `/health`, telemetry), with ingestion jobs that move from `queued` to a terminal
 //! state over time, and an optional control endpoint (`/_emulator/...`)
 //! that scripts jobs and wire faults: scripted answers, delays, garbage,
 //! truncated, gzip, chunked, endless and trickled bodies, dropped
@@ -23,6 +23,18 @@
 //! Jobs scripted through the control endpoint, and the demo jobs, produce
 //! readable memories too, with sample contents.
 //!
+//! Context reads: `POST /v1/context/{user,customer,client,conversation}/fetch`
+//! ranks the memories jobs have reported by BM25 relevance to its
+//! `search_query` (newest first without one), in the scope of the documents
+//! they came from: a created document belongs to its `user_id` and
+//! `customer_id`, and to a conversation when its `metadata.conversation_id`
+//! is a string or its `document_id` a UUID. The user route also has summary
+//! mode (profile and latest conversations);
+//! `GET /v1/users/{user_id}/profile` is derived from the user's preference
+//! memories; `GET /v1/conversations/{id}/context-for-prompt` renders the
+//! conversation's messages. The control endpoint can script `retrieval` and
+//! `conversation_context` blocks and malformed items on the next fetches.
+//!
 //! It can serve HTTPS ([`Config::tls`], with [`tls::TestPki`] to make a CA
 //! and a certificate at test time) and act as an HTTP CONNECT proxy whose
 //! tunnels lead back to itself ([`Config::proxy`]), so a test can tell
@@ -32,15 +44,23 @@
 
 mod config;
 mod connection;
+mod context;
+mod context_items;
+mod context_script;
 mod control;
+mod conversations;
 mod fault_writers;
 mod faults;
+mod fetch_request;
 mod http;
 mod ingest;
 mod isodate;
 mod jobs;
 mod memories;
+mod profile;
+mod prompt;
 mod reqlog;
+mod retrieval;
 mod routes;
 mod server;
 mod state;

@@ -13,13 +13,23 @@ Usage: synap-emulator [OPTIONS]
 A Synap-compatible HTTP/1.1 server for local tests and demos. Routes:
 GET /health, GET /api/v1/auth/whoami, POST /api/v1/memories/create,
 POST /api/v1/memories/batch, GET /api/v1/memories/status/{ingestion_id},
-GET /api/v1/memories/{memory_id}, POST /v1/telemetry/batch.
+GET /api/v1/memories/{memory_id}, POST /v1/telemetry/batch,
+POST /v1/context/{user,customer,client,conversation}/fetch,
+GET /v1/conversations/{conversation_id}/context-for-prompt?style=S,
+GET /v1/users/{user_id}/profile[?customer_id=C].
 
 A created document's job is queued, then processing, then completed; its
 first sentences (up to 5) become its memories, readable by id as soon as
 its status lists them. A document containing FAIL_INGEST is accepted and
 its job ends failed; one containing PARTIAL_INGEST ends partial_success.
 A document_id may be used once (409 after).
+
+Context fetches rank those memories by relevance to search_query (BM25;
+newest first without a query) within the fetch's scope: a document belongs
+to its user_id and customer_id, and to a conversation when its
+metadata.conversation_id is a string or its document_id a UUID; the
+client scope is everything. A user's profile is made of their preference
+memories; context-for-prompt lists the conversation's messages.
 
 Options:
   --host IP             address to bind (default 127.0.0.1)
@@ -52,7 +62,11 @@ With --control, POST /_emulator/config {\"time_format\": T,
 \"create_processing_after_ms\": N, \"create_done_after_ms\": N} changes those
 settings (each optional), GET /_emulator/requests lists the requests seen
 (method, path, query, headers, body), POST /_emulator/jobs scripts a job,
-POST /_emulator/reset clears faults and the log, and
+POST /_emulator/reset clears faults, context scripts and the log,
+POST /_emulator/context {\"count\": N, \"route\": R, \"retrieval\": {..},
+\"conversation_context\": {..}, \"clear_items\": false, \"item_patch\": {..},
+\"inject\": {\"facts\": [..], \"items\": [..]}} changes the next N successful
+context fetches (on route R only, when given; each field optional), and
 POST /_emulator/faults {\"path\": P, \"count\": N, \"fault\": F}
 scripts the next N answers on path P (\"*\": any path); F is one of
 (optional fields show their defaults):

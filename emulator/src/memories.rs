@@ -41,23 +41,14 @@ const PREFERENCE: &[&str] = &[
     "rather",
     "want",
     "wants",
+    // A changed habit ("switched to decaf") is a preference now held.
+    "switched",
 ];
-const EMOTION: &[&str] = &[
-    "feel",
-    "feels",
-    "felt",
-    "happy",
-    "sad",
-    "angry",
-    "upset",
-    "worried",
-    "anxious",
-    "excited",
-    "frustrated",
-    "relieved",
-    "stressed",
-    "glad",
-];
+/// Words that only say a sentence is about a feeling: the feeling itself,
+/// when named too, is the better label.
+const FEELING: &[&str] = &["feel", "feels", "felt"];
+const EMOTION: &[&str] =
+    &["happy", "sad", "angry", "upset", "worried", "anxious", "excited", "frustrated", "relieved", "stressed", "glad"];
 const TEMPORAL: &[&str] = &[
     "today",
     "tomorrow",
@@ -148,13 +139,19 @@ fn push_sentence(out: &mut Vec<String>, s: &str) {
 
 /// `User: hello` -> `hello`; a label is one word starting with a letter.
 fn strip_speaker(line: &str) -> &str {
+    split_speaker(line).1
+}
+
+/// `User: hello` -> `(Some("User"), "hello")`; a line without a label is
+/// `(None, line)`.
+pub(crate) fn split_speaker(line: &str) -> (Option<&str>, &str) {
     let Some((label, rest)) = line.split_once(':') else {
-        return line;
+        return (None, line);
     };
     let is_label = label.len() <= 20
         && label.starts_with(|c: char| c.is_alphabetic())
         && label.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-');
-    if is_label && !rest.trim().is_empty() { rest.trim_start() } else { line }
+    if is_label && !rest.trim().is_empty() { (Some(label), rest.trim_start()) } else { (None, line) }
 }
 
 /// Types a memory by the first rule that matches: preference, emotion,
@@ -170,7 +167,7 @@ pub(crate) fn draft(content: &str) -> Draft {
     });
     let (memory_type, category, subcategory) = if let Some(k) = find(PREFERENCE) {
         ("preference", Some("preferences"), Some(k))
-    } else if let Some(k) = find(EMOTION) {
+    } else if let Some(k) = find(EMOTION).or_else(|| find(FEELING)) {
         ("emotion", Some("emotional_state"), Some(k))
     } else if let Some(k) = find(TEMPORAL) {
         ("temporal_event", Some("schedule"), Some(k))
@@ -252,6 +249,9 @@ mod tests {
         assert_eq!((d.memory_type, d.category, d.subcategory), ("preference", Some("preferences"), Some("only")));
         let d = draft("Call at 9pm sharp");
         assert_eq!((d.memory_type, d.subcategory), ("temporal_event", Some("time_of_day")));
+        let d = draft("Felt relieved once it was fixed");
+        assert_eq!((d.memory_type, d.subcategory), ("emotion", Some("relieved")));
+        assert_eq!(draft("I feel it in my bones").subcategory, Some("feel"));
         let d = draft(SAMPLES[6]);
         assert_eq!((d.memory_type, d.category, d.subcategory), ("fact", None, None));
     }

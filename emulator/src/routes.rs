@@ -3,8 +3,12 @@
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::http::{Request, Response, percent_decode};
+use crate::context;
+use crate::fetch_request::Scope;
+use crate::http::{Request, Response, percent_decode, query_param};
 use crate::ingest;
+use crate::profile;
+use crate::prompt;
 use crate::state::{State, lock};
 
 const MEMORIES_PREFIX: &str = "/api/v1/memories/";
@@ -17,14 +21,33 @@ enum Route<'a> {
     Batch,
     Status(&'a str),
     Memory(&'a str),
+    Fetch(Scope),
+    /// The user id, decoded.
+    Profile(String),
+    /// The conversation id, decoded.
+    Prompt(String),
 }
 
 impl Route<'_> {
     fn method(&self) -> &'static str {
         match self {
-            Route::Telemetry | Route::Create | Route::Batch => "POST",
+            Route::Telemetry | Route::Create | Route::Batch | Route::Fetch(_) => "POST",
             _ => "GET",
         }
+    }
+}
+
+/// Routes with an id in the middle of the path, matched segment by segment
+/// on the path as sent, so an id holding an encoded `/`, `?` or `#` is
+/// found intact.
+fn segment_route(raw_path: &str) -> Option<Route<'static>> {
+    let segments: Vec<String> = raw_path.split('/').map(percent_decode).collect::<Option<_>>()?;
+    let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
+    match segments[..] {
+        ["", "v1", "context", scope, "fetch"] => Scope::from_name(scope).map(Route::Fetch),
+        ["", "v1", "users", id, "profile"] if !id.is_empty() => Some(Route::Profile(id.to_owned())),
+        ["", "v1", "conversations", id, "context-for-prompt"] if !id.is_empty() => Some(Route::Prompt(id.to_owned())),
+        _ => None,
     }
 }
 
@@ -52,7 +75,7 @@ pub(crate) fn handle(state: &State, req: &Request) -> Response {
     let Some(path) = percent_decode(&req.path) else {
         return Response::detail(404, "Not Found");
     };
-    let Some(route) = route(&path) else {
+    let Some(route) = segment_route(&req.path).or_else(|| route(&path)) else {
         return Response::detail(404, "Not Found");
     };
     if req.method != route.method() {
@@ -68,6 +91,13 @@ pub(crate) fn handle(state: &State, req: &Request) -> Response {
         Route::Batch => authorized(state, req).unwrap_or_else(|| ingest::batch(state, req)),
         Route::Status(id) => authorized(state, req).unwrap_or_else(|| status(state, id)),
         Route::Memory(id) => authorized(state, req).unwrap_or_else(|| memory(state, id)),
+        Route::Fetch(scope) => authorized(state, req).unwrap_or_else(|| context::fetch(state, scope, req)),
+        Route::Profile(user_id) => authorized(state, req).unwrap_or_else(|| {
+            let customer_id = query_param(req.query.as_deref(), "customer_id");
+            profile::get(state, &user_id, customer_id.as_deref())
+        }),
+        Route::Prompt(id) => authorized(state, req)
+            .unwrap_or_else(|| prompt::get(state, &id, query_param(req.query.as_deref(), "style").as_deref())),
     }
 }
 
@@ -105,7 +135,7 @@ fn whoami(state: &State) -> Response {
 fn status(state: &State, raw_id: &str) -> Response {
     let id = match Uuid::parse_str(raw_id) {
         Ok(id) => id,
-        Err(e) => return uuid_error(raw_id, &e.to_string()),
+        Err(e) => return uuid_error("ingestion_id", raw_id, &e.to_string()),
     };
     let body = lock(&state.jobs).status_body(&id, state.time_format());
     match body {
@@ -125,7 +155,7 @@ fn memory(state: &State, raw_id: &str) -> Response {
 }
 
 /// FastAPI's (pydantic 2) 422 for a path parameter that is not a UUID.
-fn uuid_error(input: &str, reason: &str) -> Response {
+pub(crate) fn uuid_error(param: &'static str, input: &str, reason: &str) -> Response {
     #[derive(Serialize)]
     struct Item<'a> {
         #[serde(rename = "type")]
@@ -143,7 +173,7 @@ fn uuid_error(input: &str, reason: &str) -> Response {
         &Body {
             detail: [Item {
                 kind: "uuid_parsing",
-                loc: ["path", "ingestion_id"],
+                loc: ["path", param],
                 msg: format!("Input should be a valid UUID, {reason}"),
                 input,
             }],

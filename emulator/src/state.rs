@@ -7,12 +7,16 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use rustls::ServerConfig;
 
 use crate::config::{Config, TimeFormat};
+use crate::context_script::ScriptQueue;
+use crate::conversations::ConversationStore;
 use crate::faults::FaultQueue;
 use crate::jobs::JobStore;
 use crate::reqlog::RequestLog;
 
 /// The advertised per-minute limit (Pro tier, contract section 18).
 pub(crate) const RATE_LIMIT: u32 = 600;
+/// whoami's `user_context_isolation` of a B2C instance.
+pub(crate) const B2C: &str = "equals_customer";
 
 pub(crate) struct State {
     pub config: Config,
@@ -22,7 +26,10 @@ pub(crate) struct State {
     /// Timing of jobs made by create and batch (changeable via control).
     create_processing_after_ms: AtomicU64,
     create_done_after_ms: AtomicU64,
+    /// Locked before `conversations` when both are held.
     pub jobs: Mutex<JobStore>,
+    pub conversations: Mutex<ConversationStore>,
+    pub context_scripts: Mutex<ScriptQueue>,
     pub faults: Mutex<FaultQueue>,
     pub log: Mutex<RequestLog>,
     rate: Mutex<RateWindow>,
@@ -43,6 +50,8 @@ impl State {
             config,
             tls,
             jobs: Mutex::new(jobs),
+            conversations: Mutex::new(ConversationStore::default()),
+            context_scripts: Mutex::new(ScriptQueue::default()),
             faults: Mutex::new(FaultQueue::default()),
             log: Mutex::new(RequestLog::default()),
             rate: Mutex::new(RateWindow::default()),

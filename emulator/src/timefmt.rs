@@ -1,6 +1,8 @@
-//! Writes timestamps in each [`TimeFormat`], always in UTC.
+//! Writes timestamps in each [`TimeFormat`], always in UTC, and reads the
+//! ones clients send.
 
 use jiff::Timestamp;
+use jiff::civil::{Date, DateTime};
 use jiff::tz::Offset;
 
 use crate::config::TimeFormat;
@@ -29,9 +31,33 @@ pub(crate) fn format(ts: Timestamp, fmt: TimeFormat) -> String {
     }
 }
 
+/// A client's datetime (say `document_created_at`): with a zone, naive
+/// (read as UTC) or a bare date (its midnight, UTC). `None` for forms jiff
+/// does not read, such as ISO week dates.
+pub(crate) fn parse(s: &str) -> Option<Timestamp> {
+    if let Ok(ts) = s.parse::<Timestamp>() {
+        return Some(ts);
+    }
+    let naive = s
+        .parse::<DateTime>()
+        .ok()
+        .or_else(|| s.parse::<Date>().ok().map(|d| d.to_datetime(jiff::civil::time(0, 0, 0, 0))))?;
+    Offset::UTC.to_timestamp(naive).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parse_reads_zoned_naive_and_dates() {
+        let utc = ts("2025-01-15T10:30:00Z");
+        assert_eq!(parse("2025-01-15T10:30:00Z"), Some(utc));
+        assert_eq!(parse("2025-01-15T12:30:00+02:00"), Some(utc));
+        assert_eq!(parse("2025-01-15T10:30:00"), Some(utc));
+        assert_eq!(parse("2025-01-15"), Some(ts("2025-01-15T00:00:00Z")));
+        assert_eq!(parse("yesterday"), None);
+    }
 
     fn ts(s: &str) -> Timestamp {
         s.parse().unwrap()

@@ -4,9 +4,11 @@
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
+use crate::conversations;
 use crate::http::Response;
 use crate::isodate;
 use crate::memories;
+use crate::timefmt;
 
 pub(crate) const DOCUMENT_TYPES: [&str; 7] =
     ["ai-chat-conversation", "document", "email", "pdf", "image", "audio", "meeting-transcript"];
@@ -75,6 +77,13 @@ pub(crate) struct NewDocument {
     pub document_id: Option<String>,
     pub user_id: Option<String>,
     pub customer_id: Option<String>,
+    pub document_type: String,
+    /// `document_created_at`, when given in a form it can be read in.
+    pub created_at: Option<jiff::Timestamp>,
+    /// The conversation key it belongs to (see `conversations`).
+    pub conversation_id: Option<String>,
+    /// Its messages as (role, content), for its conversation.
+    pub messages: Vec<(String, String)>,
 }
 
 /// Checks one create body found at `loc`; unknown keys are ignored and
@@ -148,7 +157,12 @@ pub(crate) fn document(value: &Value, loc: &[Value]) -> Result<NewDocument, Vec<
         return Err(errors);
     }
     let text = memories::document_text(&obj["document"]);
-    Ok(NewDocument { text, document_id, user_id, customer_id })
+    let document_type = obj.get("document_type").and_then(Value::as_str).unwrap_or(DOCUMENT_TYPES[0]).to_owned();
+    let created_at = obj.get("document_created_at").and_then(Value::as_str).and_then(timefmt::parse);
+    let conversation_id =
+        conversations::conversation_of(document_id.as_deref(), obj.get("metadata").and_then(Value::as_object));
+    let messages = conversations::messages(&obj["document"]);
+    Ok(NewDocument { text, document_id, user_id, customer_id, document_type, created_at, conversation_id, messages })
 }
 
 fn is_blank(doc: &Value) -> bool {
@@ -160,7 +174,7 @@ fn is_blank(doc: &Value) -> bool {
 }
 
 /// An enum field: absent takes the default; anything else must be listed.
-fn one_of(
+pub(crate) fn one_of(
     obj: &Map<String, Value>,
     name: &str,
     allowed: &[&str],
