@@ -1,7 +1,8 @@
 # Builds libsynap, the C example, and runs the demo and the tests.
 #   make            library (release) and examples-c programs in build/
 #   make demo       start the local emulator, ingest a transcript with synap-ingest,
-#                   then show synap-status on the emulator's demo jobs
+#                   ask synap-context what it remembers and show the prompt
+#                   context, then show synap-status on the emulator's demo jobs
 #   make test       every check: lint, Rust unit and integration tests, the C
 #                   tests and examples under valgrind and sanitizers, header, ABI
 #                   and soname checks, then fuzzing
@@ -30,7 +31,7 @@ all: examples
 lib:
 	$(CARGO) build --workspace --release
 
-examples: build/synap-status build/synap-status-static build/synap-ingest
+examples: build/synap-status build/synap-status-static build/synap-ingest build/synap-context
 
 # Shared: found at run time through the rpath.
 build/synap-status: examples-c/synap-status.c include/synap.h lib
@@ -46,8 +47,12 @@ build/synap-ingest: examples-c/synap-ingest.c include/synap.h lib
 	@mkdir -p build
 	$(CC) $(C_STRICT) $(CFLAGS) -Iinclude $< -o $@ -L$(LIBDIR) -lsynap -Wl,-rpath,$(abspath $(LIBDIR))
 
+build/synap-context: examples-c/synap-context.c include/synap.h lib
+	@mkdir -p build
+	$(CC) $(C_STRICT) $(CFLAGS) -Iinclude $< -o $@ -L$(LIBDIR) -lsynap -Wl,-rpath,$(abspath $(LIBDIR))
+
 demo: examples
-	examples-c/demo.sh build/synap-status build/synap-ingest target/release/synap-emulator
+	examples-c/demo.sh build/synap-status build/synap-ingest build/synap-context target/release/synap-emulator
 
 # cargo build first: the C tests link the library it makes (see tests/c_api.rs).
 test: lint

@@ -1,17 +1,26 @@
 #!/usr/bin/env bash
 # Starts the local Synap emulator on a free loopback port, ingests a chat
-# transcript with synap-ingest (create, wait with progress, print the
-# memories it produced), then runs synap-status on the emulator's demo
-# jobs: one that moves queued -> processing -> completed a few seconds
-# after the emulator starts, one failed, one partial_success.
-#   demo.sh SYNAP_STATUS_BINARY SYNAP_INGEST_BINARY EMULATOR_BINARY
+# transcript for a user with synap-ingest (create, wait with progress, print
+# the memories it produced), asks synap-context what the user drinks after
+# 3pm (the decaf preference must rank first) and prints the conversation's
+# prompt context, then runs synap-status on the emulator's demo jobs: one
+# that moves queued -> processing -> completed a few seconds after the
+# emulator starts, one failed, one partial_success.
+#   demo.sh SYNAP_STATUS_BINARY SYNAP_INGEST_BINARY SYNAP_CONTEXT_BINARY EMULATOR_BINARY
 set -euo pipefail
 
-usage="usage: demo.sh SYNAP_STATUS_BINARY SYNAP_INGEST_BINARY EMULATOR_BINARY"
+usage="usage: demo.sh SYNAP_STATUS_BINARY SYNAP_INGEST_BINARY SYNAP_CONTEXT_BINARY EMULATOR_BINARY"
 status_bin=${1:?$usage}
 ingest_bin=${2:?$usage}
-emulator_bin=${3:?$usage}
+context_bin=${3:?$usage}
+emulator_bin=${4:?$usage}
 sample="$(dirname "$0")/sample-chat.txt"
+
+# The transcript's user, their customer, and the conversation it is filed in.
+user=demo-user
+customer=demo-customer
+conversation=5b0f3c2e-8d41-4a7b-9c6e-1f2a3b4c5d6e
+question="what does the user drink after 3pm?"
 
 # The demo jobs the emulator seeds at start, and its development key.
 progressing=6f1c9e2a-3b7d-4a58-9c0e-2d4b6a8f1e37
@@ -19,7 +28,10 @@ failed=2c5d8e1f-4a7b-4c9d-8e0f-1a2b3c4d5e6f
 partial=1b4e7a90-5c3d-4f28-b6e1-7a9c0d2e4f81
 
 tmp=$(mktemp -d)
-"$emulator_bin" --port 0 >"$tmp/emulator.out" 2>"$tmp/emulator.err" &
+# A created job turns processing after 100 ms and completes after 400 ms
+# (the emulator's defaults are 0.5 s and 2 s), so the demo stays quick.
+"$emulator_bin" --port 0 --create-processing-after-ms 100 --create-done-after-ms 400 \
+    >"$tmp/emulator.out" 2>"$tmp/emulator.err" &
 emulator_pid=$!
 trap 'kill "$emulator_pid" 2>/dev/null || true; rm -rf "$tmp"' EXIT
 
@@ -39,16 +51,38 @@ run() {
     "$status_bin" --base-url "$base_url" "$@"
 }
 
-echo "== ingest a chat transcript, wait for it, print the memories it produced"
-echo "\$ synap-ingest --document-id demo-chat-1 $sample"
-"$ingest_bin" --base-url "$base_url" --document-id demo-chat-1 "$sample"
+ingest_args=(--document-id demo-chat-1 --user-id "$user" --customer-id "$customer"
+             --metadata "{\"conversation_id\": \"$conversation\"}")
+echo "== ingest a chat transcript for $user, wait for it, print the memories it produced"
+echo "\$ synap-ingest --document-id demo-chat-1 --user-id $user --customer-id $customer \\"
+echo "    --metadata '{\"conversation_id\": \"$conversation\"}' $sample"
+"$ingest_bin" --base-url "$base_url" --interval 0.2 "${ingest_args[@]}" "$sample"
 
 echo "== the same document id again: the service refuses a duplicate (exit status 6, SYNAP_CONFLICT)"
 set +e
-"$ingest_bin" --base-url "$base_url" --document-id demo-chat-1 "$sample"
+"$ingest_bin" --base-url "$base_url" "${ingest_args[@]}" "$sample"
 code=$?
 set -e
 [ "$code" -eq 6 ] || { echo "demo: expected exit status 6 (SYNAP_CONFLICT), got $code" >&2; exit 1; }
+
+echo "== ask what Synap remembers: the memories of $user that bear on the question, best first"
+echo "\$ synap-context --user $user --ranked --query \"$question\""
+answer=$("$context_bin" --base-url "$base_url" --user "$user" --ranked --query "$question")
+printf '%s\n' "$answer"
+first=$(printf '%s\n' "$answer" | grep -m 1 '^ *1\. ' || true)
+case $first in
+    *"I switched to decaf after 3pm."*) ;;
+    *) echo "demo: expected the decaf preference ranked first, got: ${first:-nothing}" >&2; exit 1 ;;
+esac
+
+echo "== the conversation's prompt context: what to put before the next model call"
+echo "\$ synap-context --prompt $conversation"
+prompt=$("$context_bin" --base-url "$base_url" --prompt "$conversation")
+printf '%s\n' "$prompt"
+case $prompt in
+    *"user: I switched to decaf after 3pm."*) ;;
+    *) echo "demo: the prompt context lacks the user's message" >&2; exit 1 ;;
+esac
 
 echo "== synap-status on the emulator's three demo jobs"
 run "$progressing" "$failed" "$partial"

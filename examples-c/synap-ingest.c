@@ -3,6 +3,7 @@
  * memories it produced.
  *
  *   synap-ingest [--base-url URL] [--type TYPE] [--document-id ID] [--json-document]
+ *                [--user-id ID] [--customer-id ID] [--metadata JSON]
  *                [--timeout S] [--interval S] [FILE]
  *
  * Reads the document from FILE, or from standard input when FILE is absent
@@ -41,6 +42,10 @@ static void usage(FILE *to) {
             "                     email, pdf, image, audio, meeting-transcript)\n"
             "  --document-id ID   your id for the document (a repeat is refused)\n"
             "  --json-document    the input is a JSON object, not text\n"
+            "  --user-id ID       the end user the document is about\n"
+            "  --customer-id ID   the user's customer (organisation)\n"
+            "  --metadata JSON    a JSON object filed with the document, e.g.\n"
+            "                     {\"conversation_id\": \"<uuid>\"} to file it in a conversation\n"
             "  --timeout S        give up waiting after S seconds (default 300)\n"
             "  --interval S       seconds between polls (default 1)\n"
             "  The API key is read from $SYNAP_API_KEY.\n");
@@ -177,6 +182,7 @@ static SynapCode print_memories(const SynapClient *client, const SynapMemoryStat
 
 int main(int argc, char **argv) {
     const char *base_url = NULL, *type = NULL, *document_id = NULL, *path = NULL;
+    const char *user_id = NULL, *customer_id = NULL, *metadata = NULL;
     bool json = false;
     uint32_t timeout_ms = 300000, interval_ms = 1000;
 
@@ -184,7 +190,8 @@ int main(int argc, char **argv) {
         const char *arg = argv[i];
         int takes_value = strcmp(arg, "--base-url") == 0 || strcmp(arg, "--type") == 0 ||
                           strcmp(arg, "--document-id") == 0 || strcmp(arg, "--timeout") == 0 ||
-                          strcmp(arg, "--interval") == 0;
+                          strcmp(arg, "--interval") == 0 || strcmp(arg, "--user-id") == 0 ||
+                          strcmp(arg, "--customer-id") == 0 || strcmp(arg, "--metadata") == 0;
         if (takes_value && ++i == argc) {
             fprintf(stderr, "synap-ingest: %s needs a value\n", arg);
             return EXIT_USAGE;
@@ -195,6 +202,12 @@ int main(int argc, char **argv) {
             type = argv[i];
         } else if (strcmp(arg, "--document-id") == 0) {
             document_id = argv[i];
+        } else if (strcmp(arg, "--user-id") == 0) {
+            user_id = argv[i];
+        } else if (strcmp(arg, "--customer-id") == 0) {
+            customer_id = argv[i];
+        } else if (strcmp(arg, "--metadata") == 0) {
+            metadata = argv[i];
         } else if (strcmp(arg, "--json-document") == 0) {
             json = true;
         } else if (strcmp(arg, "--timeout") == 0 || strcmp(arg, "--interval") == 0) {
@@ -251,6 +264,15 @@ int main(int argc, char **argv) {
     }
     if (code == SYNAP_OK && document_id != NULL) {
         code = synap_create_request_set_document_id(request, document_id);
+    }
+    if (code == SYNAP_OK && user_id != NULL) {
+        code = synap_create_request_set_user_id(request, user_id);
+    }
+    if (code == SYNAP_OK && customer_id != NULL) {
+        code = synap_create_request_set_customer_id(request, customer_id);
+    }
+    if (code == SYNAP_OK && metadata != NULL) {
+        code = synap_create_request_set_metadata_json(request, metadata);
     }
     free(document);
     synap_options_free(options);

@@ -206,6 +206,65 @@ typedef enum SynapWaitState {
 } SynapWaitState;
 
 /**
+ * The scope of a context fetch: whose memories it reads. Taken as an
+ * `int`, so any value is safe to pass; another value is refused.
+ */
+typedef enum SynapContextScope {
+  /**
+   * One end user's memories (`POST /v1/context/user/fetch`); needs a
+   * user id.
+   */
+  SYNAP_SCOPE_USER = 1,
+  /**
+   * One customer's (organisation's); needs a customer id.
+   */
+  SYNAP_SCOPE_CUSTOMER = 2,
+  /**
+   * The whole account's.
+   */
+  SYNAP_SCOPE_CLIENT = 3,
+  /**
+   * One conversation's; needs a conversation id.
+   */
+  SYNAP_SCOPE_CONVERSATION = 4,
+} SynapContextScope;
+
+/**
+ * The lists of a `SynapContext`. Taken as an `int`; another value is an
+ * empty list.
+ */
+typedef enum SynapContextList {
+  /**
+   * `facts`.
+   */
+  SYNAP_LIST_FACTS = 1,
+  /**
+   * `preferences`.
+   */
+  SYNAP_LIST_PREFERENCES = 2,
+  /**
+   * `episodes`.
+   */
+  SYNAP_LIST_EPISODES = 3,
+  /**
+   * `emotions`.
+   */
+  SYNAP_LIST_EMOTIONS = 4,
+  /**
+   * `temporal_events`.
+   */
+  SYNAP_LIST_TEMPORAL_EVENTS = 5,
+  /**
+   * The ranked shape's items, best first across types.
+   */
+  SYNAP_LIST_RANKED = 6,
+  /**
+   * Document excerpts (ranked shape, `source` `chunks`).
+   */
+  SYNAP_LIST_EXCERPTS = 7,
+} SynapContextList;
+
+/**
  * The answer to `synap_memories_batch_create()`: counts and one
  * `SynapIngestion` per document sent, in order.
  *
@@ -232,6 +291,58 @@ typedef struct SynapCancel SynapCancel;
  * sharing one is how connections get reused.
  */
 typedef struct SynapClient SynapClient;
+
+/**
+ * What a context fetch returned: the memories (typed lists, ranked list,
+ * excerpts), the conversation state, the retrieval block, the profile and
+ * conversation summaries of summary mode, and the answer's metadata.
+ *
+ * Made by `synap_context_fetch()`, freed by `synap_context_free()`.
+ * Immutable: any thread may read it. Everything it lends (items, turns,
+ * strings) is valid until it is freed. Absent values are NULL, or false
+ * from the `bool f(handle, &out)` accessors.
+ *
+ * It is tolerant where the reference SDK fails a whole fetch over one
+ * item: an explicit `null` is absent; a score is kept as sent, inside 0..1
+ * or not; a time, number or text that does not read as its type is
+ * absent. Only a body whose structure is wrong (a list that is not an
+ * array, an item that is not an object) fails the fetch, with
+ * `SYNAP_PROTOCOL` naming the field. Keys this version does not read
+ * stay in an item's metadata JSON or in `synap_context_raw_json()`.
+ */
+typedef struct SynapContext SynapContext;
+
+/**
+ * One remembered item of a `SynapContext`, lent by it.
+ *
+ * Each memory type names its fields differently on the wire; they are
+ * read into one shape (text, score, label, time), as the table in
+ * README.md ("Context retrieval") shows.
+ */
+typedef struct SynapContextItem SynapContextItem;
+
+/**
+ * A context fetch: its scope and ids, queries, and how to rank and shape
+ * the answer (contract part 2, §3.2).
+ *
+ * Made by `synap_context_request_new()`, freed by
+ * `synap_context_request_free()`. Setters copy their strings, check their
+ * value and leave the request unchanged when they refuse it. Use from one
+ * thread at a time; a fetch only reads it, so it may be sent again or
+ * changed afterwards.
+ */
+typedef struct SynapContextRequest SynapContextRequest;
+
+/**
+ * A conversation's state as a context fetch returns it, lent by its
+ * `SynapContext`.
+ */
+typedef struct SynapConversationContext SynapConversationContext;
+
+/**
+ * One conversation's summary in summary mode, lent by its `SynapContext`.
+ */
+typedef struct SynapConversationSummary SynapConversationSummary;
 
 /**
  * One document to ingest and how to file it: the request builder for
@@ -295,6 +406,49 @@ typedef struct SynapMemoryStatus SynapMemoryStatus;
  * so the options may be freed, or reused for another client, right after.
  */
 typedef struct SynapOptions SynapOptions;
+
+/**
+ * A user's profile: what the service has learnt of them (contract part
+ * 2, §7.1).
+ *
+ * Made by `synap_user_profile()` and freed by `synap_profile_free()`, or
+ * lent by `synap_context_profile()` and owned by its context. Immutable;
+ * everything it returns lives as long as it does.
+ */
+typedef struct SynapProfile SynapProfile;
+
+/**
+ * A conversation's prompt context: its compacted history plus every
+ * message after the compaction cut-off (all of them before the first
+ * compaction), as one prompt-ready string and its parts.
+ *
+ * Made by `synap_conversation_prompt_context()`, freed by
+ * `synap_prompt_context_free()`. Immutable; everything it returns lives
+ * as long as it does.
+ */
+typedef struct SynapPromptContext SynapPromptContext;
+
+/**
+ * How `synap_conversation_prompt_context()` renders: the style, for now.
+ *
+ * Made by `synap_prompt_options_new()`, freed by
+ * `synap_prompt_options_free()`. Setters check their value and leave the
+ * options unchanged when they refuse it.
+ */
+typedef struct SynapPromptOptions SynapPromptOptions;
+
+/**
+ * The retrieval block of a `SynapContext`, lent by it: how the service
+ * says "nothing came back because retrieval broke", as against "nothing
+ * relevant".
+ */
+typedef struct SynapRetrieval SynapRetrieval;
+
+/**
+ * One conversation turn, lent by a `SynapConversationContext` or a
+ * `SynapPromptContext`.
+ */
+typedef struct SynapTurn SynapTurn;
 
 /**
  * The outcome of `synap_memories_wait_all()`: one result per id, in the
@@ -1499,6 +1653,1066 @@ const char *synap_identity_instance_id(const struct SynapIdentity *identity);
  * `identity` is NULL or a live handle.
  */
 const char *synap_identity_user_context_isolation(const struct SynapIdentity *identity);
+
+/**
+ * Makes a request for `scope` (a `SynapContextScope`) with the defaults:
+ * no ids, no query, 10 results, every type, mode `fast`, precision
+ * `high`, by type. Returns NULL if `scope` is not a `SynapContextScope`
+ * (the last error says so) or memory runs out. Free with
+ * `synap_context_request_free()`.
+ */
+struct SynapContextRequest *synap_context_request_new(int scope);
+
+/**
+ * Frees a request. NULL is ignored.
+ *
+ * # Safety
+ * `request` is NULL or a live handle, freed exactly once.
+ */
+void synap_context_request_free(struct SynapContextRequest *request);
+
+/**
+ * Moves the request to another scope (a `SynapContextScope`); the ids set
+ * stay. Refused for a value that is not a scope, and for a scope other
+ * than the user's while summary mode is on.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or
+ * the value is refused.
+ *
+ * # Safety
+ * `request` is NULL or a live handle.
+ */
+enum SynapCode synap_context_request_set_scope(struct SynapContextRequest *request, int scope);
+
+/**
+ * Sets the end user: the user scope's id, required there, and a filter on
+ * the conversation scope. Refused if empty.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or
+ * the value is refused.
+ *
+ * # Safety
+ * `request` is NULL or a live handle; `user_id` NULL or NUL-terminated.
+ */
+enum SynapCode synap_context_request_set_user_id(struct SynapContextRequest *request,
+                                                 const char *user_id);
+
+/**
+ * Sets the customer (organisation): the customer scope's id, required
+ * there, and the tenant of a user on a B2B instance. Refused if empty; a
+ * fetch naming one on an instance `synap_client_whoami()` reported as B2C
+ * fails with `SYNAP_INVALID_ARGUMENT` before any request.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or
+ * the value is refused.
+ *
+ * # Safety
+ * `request` is NULL or a live handle; `customer_id` NULL or NUL-terminated.
+ */
+enum SynapCode synap_context_request_set_customer_id(struct SynapContextRequest *request,
+                                                     const char *customer_id);
+
+/**
+ * Sets the conversation: the conversation scope's id, required there, and
+ * the current conversation on the other scopes. A UUID in any case, with
+ * or without hyphens; anything else is refused.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or
+ * the value is refused.
+ *
+ * # Safety
+ * `request` is NULL or a live handle; `conversation_id` NULL or NUL-terminated.
+ */
+enum SynapCode synap_context_request_set_conversation_id(struct SynapContextRequest *request,
+                                                         const char *conversation_id);
+
+/**
+ * Adds a search query (copied). Without a query (none, or only blank
+ * ones) a conversation fetch answers with the conversation's prompt
+ * context, and a user fetch with the user's profile when there is one,
+ * as the reference SDK does (see `synap_context_fetch()`).
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or
+ * the value is refused.
+ *
+ * # Safety
+ * `request` is NULL or a live handle; `query` NULL or NUL-terminated.
+ */
+enum SynapCode synap_context_request_add_query(struct SynapContextRequest *request,
+                                               const char *query);
+
+/**
+ * Removes every query.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or
+ * the value is refused.
+ *
+ * # Safety
+ * `request` is NULL or a live handle.
+ */
+enum SynapCode synap_context_request_clear_queries(struct SynapContextRequest *request);
+
+/**
+ * Sets how many memories at most, at least 1; default 10. The service
+ * sets the upper bound, and refuses more with `SYNAP_INVALID_REQUEST`.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or
+ * the value is refused.
+ *
+ * # Safety
+ * `request` is NULL or a live handle.
+ */
+enum SynapCode synap_context_request_set_max_results(struct SynapContextRequest *request,
+                                                     uint32_t max_results);
+
+/**
+ * Adds a memory type to fetch: `facts`, `preferences`, `episodes`,
+ * `emotions`, `temporal_events` or `all`; none added means `all`. Any
+ * other value is refused.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or
+ * the value is refused.
+ *
+ * # Safety
+ * `request` is NULL or a live handle; `memory_type` NULL or NUL-terminated.
+ */
+enum SynapCode synap_context_request_add_type(struct SynapContextRequest *request,
+                                              const char *memory_type);
+
+/**
+ * Sets the retrieval mode: `fast` (default) or `accurate`.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or
+ * the value is refused.
+ *
+ * # Safety
+ * `request` is NULL or a live handle; `mode` NULL or NUL-terminated.
+ */
+enum SynapCode synap_context_request_set_mode(struct SynapContextRequest *request,
+                                              const char *mode);
+
+/**
+ * Sets the precision level: `high` (default) or `medium`.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or
+ * the value is refused.
+ *
+ * # Safety
+ * `request` is NULL or a live handle; `precision_level` NULL or NUL-terminated.
+ */
+enum SynapCode synap_context_request_set_precision_level(struct SynapContextRequest *request,
+                                                         const char *precision_level);
+
+/**
+ * Sets the answer's shape: `by_type` (default: the five typed lists) or
+ * `ranked` (`SYNAP_LIST_RANKED`, best first across types, plus the
+ * excerpts and the typed lists as views of it).
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or
+ * the value is refused.
+ *
+ * # Safety
+ * `request` is NULL or a live handle; `response_shape` NULL or NUL-terminated.
+ */
+enum SynapCode synap_context_request_set_response_shape(struct SynapContextRequest *request,
+                                                        const char *response_shape);
+
+/**
+ * Sets the day the queries are asked, as text the service reads
+ * (`2025-03-11`, `2025/03/11 21:26`; anything else means now). NULL or
+ * `""` clears it.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or
+ * the value is refused.
+ *
+ * # Safety
+ * `request` is NULL or a live handle; `query_date` NULL or NUL-terminated.
+ */
+enum SynapCode synap_context_request_set_query_date(struct SynapContextRequest *request,
+                                                    const char *query_date);
+
+/**
+ * Sets how many memories each query may contribute; 0 (the default)
+ * means no bound per query.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or
+ * the value is refused.
+ *
+ * # Safety
+ * `request` is NULL or a live handle.
+ */
+enum SynapCode synap_context_request_set_max_results_per_query(struct SynapContextRequest *request,
+                                                               uint32_t max_results);
+
+/**
+ * Adds (or replaces) one rung of the scope path, e.g. `("team",
+ * "payments")`, for accounts with levels between customer and user. The
+ * service refuses a path that skips a rung.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or
+ * the value is refused.
+ *
+ * # Safety
+ * `request` is NULL or a live handle; `level` and `value` NULL or NUL-terminated.
+ */
+enum SynapCode synap_context_request_add_scope_level(struct SynapContextRequest *request,
+                                                     const char *level,
+                                                     const char *value);
+
+/**
+ * Turns on summary mode (user scope only): the fetch answers with the
+ * user's profile (when `include_profile`) and the summaries of the last
+ * `last_n_conversations` conversations (0 to 20) instead of memories.
+ * Refused on another scope or out of range.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or
+ * the value is refused.
+ *
+ * # Safety
+ * `request` is NULL or a live handle.
+ */
+enum SynapCode synap_context_request_set_summary_mode(struct SynapContextRequest *request,
+                                                      bool include_profile,
+                                                      uint32_t last_n_conversations);
+
+/**
+ * `context.fetch`: the memories of the request's scope relevant to its
+ * queries (`POST /v1/context/{user,customer,client,conversation}/fetch`).
+ *
+ * - `client`: from `synap_client_new()`.
+ * - `request`: from `synap_context_request_new()`, with the scope's own
+ *   id set; only read.
+ * - `out_context`: receives the answer on `SYNAP_OK`; set to NULL on
+ *   entry. Free it with `synap_context_free()`.
+ *
+ * Without a query (none, or only blank ones), as the reference SDK does:
+ * a conversation fetch reads the conversation's prompt context instead
+ * (`GET .../context-for-prompt?style=structured`) and answers with no
+ * memories, that state as its conversation context and source
+ * `conversation_state`; a user fetch (not in summary mode) reads the
+ * user's profile first and answers with it when it has attributes or an
+ * overview (source `profile`), else makes the fetch. A ranked fetch whose
+ * answer has no ranked list gets one merged from the typed lists.
+ *
+ * Idempotent, so retried as reads are. Returns `SYNAP_OK`;
+ * `SYNAP_INVALID_ARGUMENT` (NULL, the scope's id missing, a customer id on
+ * a B2C instance); `SYNAP_INVALID_REQUEST` (the service refused a value:
+ * HTTP 400/422); `SYNAP_NOT_FOUND`; `SYNAP_CONFLICT` (the instance is not
+ * ready); `SYNAP_PROTOCOL` (a body whose structure is wrong); or the
+ * transport codes.
+ *
+ * # Safety
+ * `client` and `request` are NULL or live handles; `out_context` is NULL
+ * or valid for writing a pointer.
+ */
+enum SynapCode synap_context_fetch(const struct SynapClient *client,
+                                   const struct SynapContextRequest *request,
+                                   struct SynapContext **out_context);
+
+/**
+ * Frees a context and everything it lent. NULL is ignored.
+ *
+ * # Safety
+ * `context` is NULL or a live handle, freed exactly once.
+ */
+void synap_context_free(struct SynapContext *context);
+
+/**
+ * How many items `list` (a `SynapContextList`) holds; 0 for another
+ * value, or if `context` is NULL.
+ *
+ * # Safety
+ * `context` is NULL or a live handle.
+ */
+size_t synap_context_count(const struct SynapContext *context, int list);
+
+/**
+ * Item `index` of `list` (a `SynapContextList`), in the service's order
+ * (best first), lent by `context`; NULL past the end, for another `list`
+ * value, or if `context` is NULL.
+ *
+ * # Safety
+ * `context` is NULL or a live handle.
+ */
+const struct SynapContextItem *synap_context_item(const struct SynapContext *context,
+                                                  int list,
+                                                  size_t index);
+
+/**
+ * The conversation's state, when the service sent one (or a conversation
+ * fetch without a query read it), lent by `context`; else NULL.
+ *
+ * # Safety
+ * `context` is NULL or a live handle.
+ */
+const struct SynapConversationContext *synap_context_conversation(const struct SynapContext *context);
+
+/**
+ * The retrieval block, when the service sent one, lent by `context`; NULL
+ * on a healthy fetch.
+ *
+ * # Safety
+ * `context` is NULL or a live handle.
+ */
+const struct SynapRetrieval *synap_context_retrieval(const struct SynapContext *context);
+
+/**
+ * The user's profile (summary mode, or a user fetch without a query),
+ * lent by `context` (`synap_profile_free()` refuses it); else NULL.
+ *
+ * # Safety
+ * `context` is NULL or a live handle.
+ */
+const struct SynapProfile *synap_context_profile(const struct SynapContext *context);
+
+/**
+ * How many conversation summaries summary mode returned; 0 otherwise.
+ *
+ * # Safety
+ * `context` is NULL or a live handle.
+ */
+size_t synap_context_conversation_count(const struct SynapContext *context);
+
+/**
+ * Conversation summary `index`, lent by `context`; NULL past the end.
+ *
+ * # Safety
+ * `context` is NULL or a live handle.
+ */
+const struct SynapConversationSummary *synap_context_conversation_summary(const struct SynapContext *context,
+                                                                          size_t index);
+
+/**
+ * How long the answer may be cached, in seconds (300 when the service
+ * did not say); 0 if `context` is NULL.
+ *
+ * # Safety
+ * `context` is NULL or a live handle.
+ */
+int64_t synap_context_ttl_seconds(const struct SynapContext *context);
+
+/**
+ * Where the answer came from: `cloud` (a fetch), `profile` or
+ * `conversation_state` (a fetch without a query). Static; NULL if
+ * `context` is NULL.
+ *
+ * # Safety
+ * `context` is NULL or a live handle.
+ */
+const char *synap_context_source(const struct SynapContext *context);
+
+/**
+ * The `X-Correlation-ID` of the request that answered; quote it when
+ * reporting a problem. Owned by `context`.
+ *
+ * # Safety
+ * `context` is NULL or a live handle.
+ */
+const char *synap_context_correlation_id(const struct SynapContext *context);
+
+/**
+ * When the answer was received, Unix microseconds UTC; 0 if `context` is
+ * NULL.
+ *
+ * # Safety
+ * `context` is NULL or a live handle.
+ */
+int64_t synap_context_retrieved_at_us(const struct SynapContext *context);
+
+/**
+ * The response body as JSON text, for what this version does not read;
+ * NULL when no body was read (a profile answer). Owned by `context`.
+ *
+ * # Safety
+ * `context` is NULL or a live handle.
+ */
+const char *synap_context_raw_json(const struct SynapContext *context);
+
+/**
+ * The item's type: the list it came from (`facts`, `preferences`, `episodes`, `emotions`, `temporal_events`, `excerpts`), or for a ranked item its `category` as sent. Valid as long as the handle that lent it.
+ *
+ * # Safety
+ * `item` is NULL or a live handle.
+ */
+const char *synap_context_item_kind(const struct SynapContextItem *item);
+
+/**
+ * The memory's id. Valid as long as the handle that lent it.
+ *
+ * # Safety
+ * `item` is NULL or a live handle.
+ */
+const char *synap_context_item_id(const struct SynapContextItem *item);
+
+/**
+ * What was remembered (`content`; an episode's `summary`, an emotion's `context`). Valid as long as the handle that lent it.
+ *
+ * # Safety
+ * `item` is NULL or a live handle.
+ */
+const char *synap_context_item_text(const struct SynapContextItem *item);
+
+/**
+ * How sure or how strong, usually 0 to 1, kept as sent (`confidence`; a preference's `strength`, an episode's `significance`, an emotion's `intensity`). The words `explicit`, `inferred` and `assumed` read as 1.0, 0.75 and 0.5. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ *
+ * # Safety
+ * `item` is NULL or a live handle; `out` is NULL or writable.
+ */
+bool synap_context_item_score(const struct SynapContextItem *item,
+                              double *out);
+
+/**
+ * A preference's category, an emotion's type or a temporal event's temporal category. Valid as long as the handle that lent it.
+ *
+ * # Safety
+ * `item` is NULL or a live handle.
+ */
+const char *synap_context_item_label(const struct SynapContextItem *item);
+
+/**
+ * When it was extracted (an episode's `occurred_at`, an emotion's `detected_at`), Unix microseconds UTC. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ *
+ * # Safety
+ * `item` is NULL or a live handle; `out` is NULL or writable.
+ */
+bool synap_context_item_time_us(const struct SynapContextItem *item,
+                                int64_t *out);
+
+/**
+ * Where it came from (`conversation`, `chunks`, ...). Valid as long as the handle that lent it.
+ *
+ * # Safety
+ * `item` is NULL or a live handle.
+ */
+const char *synap_context_item_source(const struct SynapContextItem *item);
+
+/**
+ * The start of the time window the memory is about, Unix microseconds UTC. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ *
+ * # Safety
+ * `item` is NULL or a live handle; `out` is NULL or writable.
+ */
+bool synap_context_item_event_date_us(const struct SynapContextItem *item,
+                                      int64_t *out);
+
+/**
+ * The end of that window, Unix microseconds UTC. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ *
+ * # Safety
+ * `item` is NULL or a live handle; `out` is NULL or writable.
+ */
+bool synap_context_item_event_end_us(const struct SynapContextItem *item,
+                                     int64_t *out);
+
+/**
+ * The day it was said, Unix microseconds UTC. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ *
+ * # Safety
+ * `item` is NULL or a live handle; `out` is NULL or writable.
+ */
+bool synap_context_item_said_at_us(const struct SynapContextItem *item,
+                                   int64_t *out);
+
+/**
+ * Until when it holds, Unix microseconds UTC. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ *
+ * # Safety
+ * `item` is NULL or a live handle; `out` is NULL or writable.
+ */
+bool synap_context_item_valid_until_us(const struct SynapContextItem *item,
+                                       int64_t *out);
+
+/**
+ * How precise the window is (`day`, `month`, `approximate`, ...). Valid as long as the handle that lent it.
+ *
+ * # Safety
+ * `item` is NULL or a live handle.
+ */
+const char *synap_context_item_event_precision(const struct SynapContextItem *item);
+
+/**
+ * `perpetual`, `temporal_fact`, `episode`, ... Valid as long as the handle that lent it.
+ *
+ * # Safety
+ * `item` is NULL or a live handle.
+ */
+const char *synap_context_item_temporal_category(const struct SynapContextItem *item);
+
+/**
+ * How sure the temporal reading is. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ *
+ * # Safety
+ * `item` is NULL or a live handle; `out` is NULL or writable.
+ */
+bool synap_context_item_temporal_confidence(const struct SynapContextItem *item,
+                                            double *out);
+
+/**
+ * How many of the fetch's queries found the item. 0 if `item` is NULL.
+ *
+ * # Safety
+ * `item` is NULL or a live handle.
+ */
+size_t synap_context_item_matched_query_count(const struct SynapContextItem *item);
+
+/**
+ * The query at `index` that found the item. NULL past the end. Valid as long as the handle that lent it.
+ *
+ * # Safety
+ * `item` is NULL or a live handle.
+ */
+const char *synap_context_item_matched_query(const struct SynapContextItem *item,
+                                             size_t index);
+
+/**
+ * How many quotes the memory rests on. 0 if `item` is NULL.
+ *
+ * # Safety
+ * `item` is NULL or a live handle.
+ */
+size_t synap_context_item_source_evidence_count(const struct SynapContextItem *item);
+
+/**
+ * The quote at `index` the memory rests on. NULL past the end. Valid as long as the handle that lent it.
+ *
+ * # Safety
+ * `item` is NULL or a live handle.
+ */
+const char *synap_context_item_source_evidence(const struct SynapContextItem *item,
+                                               size_t index);
+
+/**
+ * How many participants an episode names. 0 if `item` is NULL.
+ *
+ * # Safety
+ * `item` is NULL or a live handle.
+ */
+size_t synap_context_item_participant_count(const struct SynapContextItem *item);
+
+/**
+ * The participant at `index`. NULL past the end. Valid as long as the handle that lent it.
+ *
+ * # Safety
+ * `item` is NULL or a live handle.
+ */
+const char *synap_context_item_participant(const struct SynapContextItem *item, size_t index);
+
+/**
+ * The item's rank (1 = best), which the ranked shape sends. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ *
+ * # Safety
+ * `item` is NULL or a live handle; `out` is NULL or writable.
+ */
+bool synap_context_item_rank(const struct SynapContextItem *item,
+                             int64_t *out);
+
+/**
+ * Its rank score (`metadata.rank_score`), which the ranked shape sends. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ *
+ * # Safety
+ * `item` is NULL or a live handle; `out` is NULL or writable.
+ */
+bool synap_context_item_rank_score(const struct SynapContextItem *item,
+                                   double *out);
+
+/**
+ * The item's `metadata` object as JSON text. Valid as long as the handle that lent it.
+ *
+ * # Safety
+ * `item` is NULL or a live handle.
+ */
+const char *synap_context_item_metadata_json(const struct SynapContextItem *item);
+
+/**
+ * The conversation's id. Valid as long as the handle that lent it.
+ *
+ * # Safety
+ * `conversation` is NULL or a live handle.
+ */
+const char *synap_conversation_context_id(const struct SynapConversationContext *conversation);
+
+/**
+ * The compaction narrative. Valid as long as the handle that lent it.
+ *
+ * # Safety
+ * `conversation` is NULL or a live handle.
+ */
+const char *synap_conversation_context_summary(const struct SynapConversationContext *conversation);
+
+/**
+ * The compaction the summary comes from. Valid as long as the handle that lent it.
+ *
+ * # Safety
+ * `conversation` is NULL or a live handle.
+ */
+const char *synap_conversation_context_compaction_id(const struct SynapConversationContext *conversation);
+
+/**
+ * When it was compacted, as the service wrote it (not parsed). Valid as long as the handle that lent it.
+ *
+ * # Safety
+ * `conversation` is NULL or a live handle.
+ */
+const char *synap_conversation_context_compacted_at(const struct SynapConversationContext *conversation);
+
+/**
+ * The prompt-ready text, when given. Valid as long as the handle that lent it.
+ *
+ * # Safety
+ * `conversation` is NULL or a live handle.
+ */
+const char *synap_conversation_context_formatted_context(const struct SynapConversationContext *conversation);
+
+/**
+ * `current_state` as JSON text. Valid as long as the handle that lent it.
+ *
+ * # Safety
+ * `conversation` is NULL or a live handle.
+ */
+const char *synap_conversation_context_current_state_json(const struct SynapConversationContext *conversation);
+
+/**
+ * `key_extractions` as JSON text. Valid as long as the handle that lent it.
+ *
+ * # Safety
+ * `conversation` is NULL or a live handle.
+ */
+const char *synap_conversation_context_key_extractions_json(const struct SynapConversationContext *conversation);
+
+/**
+ * How many turns came after the compaction cut-off. 0 if `conversation` is NULL.
+ *
+ * # Safety
+ * `conversation` is NULL or a live handle.
+ */
+size_t synap_conversation_context_turn_count(const struct SynapConversationContext *conversation);
+
+/**
+ * The turn at `index`, oldest first. Lent; NULL past the end.
+ *
+ * # Safety
+ * `conversation` is NULL or a live handle.
+ */
+const struct SynapTurn *synap_conversation_context_turn(const struct SynapConversationContext *conversation,
+                                                        size_t index);
+
+/**
+ * Who spoke: `user`, `assistant`, ... Valid as long as the handle that lent it.
+ *
+ * # Safety
+ * `turn` is NULL or a live handle.
+ */
+const char *synap_turn_role(const struct SynapTurn *turn);
+
+/**
+ * What was said. Valid as long as the handle that lent it.
+ *
+ * # Safety
+ * `turn` is NULL or a live handle.
+ */
+const char *synap_turn_content(const struct SynapTurn *turn);
+
+/**
+ * When, Unix microseconds UTC. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ *
+ * # Safety
+ * `turn` is NULL or a live handle; `out` is NULL or writable.
+ */
+bool synap_turn_timestamp_us(const struct SynapTurn *turn,
+                             int64_t *out);
+
+/**
+ * The message's id, where the service gives one. Valid as long as the handle that lent it.
+ *
+ * # Safety
+ * `turn` is NULL or a live handle.
+ */
+const char *synap_turn_message_id(const struct SynapTurn *turn);
+
+/**
+ * True when the answer is incomplete because retrieval broke. False if `retrieval` is NULL.
+ *
+ * # Safety
+ * `retrieval` is NULL or a live handle.
+ */
+bool synap_retrieval_degraded(const struct SynapRetrieval *retrieval);
+
+/**
+ * How much broke: `partial`, `minimal` or `failed`. Valid as long as the handle that lent it.
+ *
+ * # Safety
+ * `retrieval` is NULL or a live handle.
+ */
+const char *synap_retrieval_level(const struct SynapRetrieval *retrieval);
+
+/**
+ * Why: `timeout`, `overloaded`, `unavailable` or `internal`. Valid as long as the handle that lent it.
+ *
+ * # Safety
+ * `retrieval` is NULL or a live handle.
+ */
+const char *synap_retrieval_code(const struct SynapRetrieval *retrieval);
+
+/**
+ * How many warnings the service gave. 0 if `retrieval` is NULL.
+ *
+ * # Safety
+ * `retrieval` is NULL or a live handle.
+ */
+size_t synap_retrieval_warning_count(const struct SynapRetrieval *retrieval);
+
+/**
+ * The warning at `index`. NULL past the end. Valid as long as the handle that lent it.
+ *
+ * # Safety
+ * `retrieval` is NULL or a live handle.
+ */
+const char *synap_retrieval_warning(const struct SynapRetrieval *retrieval, size_t index);
+
+/**
+ * The conversation's id. Valid as long as the handle that lent it.
+ *
+ * # Safety
+ * `summary` is NULL or a live handle.
+ */
+const char *synap_conversation_summary_id(const struct SynapConversationSummary *summary);
+
+/**
+ * Whether its summary is ready: `available`, `pending` or `failed`. Valid as long as the handle that lent it.
+ *
+ * # Safety
+ * `summary` is NULL or a live handle.
+ */
+const char *synap_conversation_summary_status(const struct SynapConversationSummary *summary);
+
+/**
+ * The summary's prompt text. Valid as long as the handle that lent it.
+ *
+ * # Safety
+ * `summary` is NULL or a live handle.
+ */
+const char *synap_conversation_summary_text(const struct SynapConversationSummary *summary);
+
+/**
+ * How many messages the conversation has. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ *
+ * # Safety
+ * `summary` is NULL or a live handle; `out` is NULL or writable.
+ */
+bool synap_conversation_summary_message_count(const struct SynapConversationSummary *summary,
+                                              int64_t *out);
+
+/**
+ * When it started, Unix microseconds UTC. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ *
+ * # Safety
+ * `summary` is NULL or a live handle; `out` is NULL or writable.
+ */
+bool synap_conversation_summary_started_at_us(const struct SynapConversationSummary *summary,
+                                              int64_t *out);
+
+/**
+ * When its last message came, Unix microseconds UTC. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ *
+ * # Safety
+ * `summary` is NULL or a live handle; `out` is NULL or writable.
+ */
+bool synap_conversation_summary_last_message_at_us(const struct SynapConversationSummary *summary,
+                                                   int64_t *out);
+
+/**
+ * The whole summary element as JSON text. Valid as long as the handle that lent it.
+ *
+ * # Safety
+ * `summary` is NULL or a live handle.
+ */
+const char *synap_conversation_summary_json(const struct SynapConversationSummary *summary);
+
+/**
+ * A user's profile (`GET /v1/users/{user_id}/profile`).
+ *
+ * - `user_id`: the user, not empty; percent-encoded into the path, so any
+ *   text (`/`, `?`, `#` included) reaches the service intact.
+ * - `customer_id`: the user's customer on a B2B instance, where the
+ *   service needs it; NULL on a B2C instance (where one is refused before
+ *   any request, once `synap_client_whoami()` has told).
+ * - `out_profile`: receives the profile on `SYNAP_OK`; set to NULL on
+ *   entry. Free it with `synap_profile_free()`.
+ *
+ * Returns `SYNAP_OK`; `SYNAP_NOT_FOUND` when the user has no profile yet;
+ * `SYNAP_INVALID_ARGUMENT`; or the other codes of
+ * `synap_memories_status()`. Retried as reads are.
+ *
+ * # Safety
+ * `client` is NULL or live; `user_id` and `customer_id` are NULL or
+ * NUL-terminated; `out_profile` is NULL or writable.
+ */
+enum SynapCode synap_user_profile(const struct SynapClient *client,
+                                  const char *user_id,
+                                  const char *customer_id,
+                                  struct SynapProfile **out_profile);
+
+/**
+ * Frees a profile from `synap_user_profile()`. NULL is ignored, and so is
+ * one lent by `synap_context_profile()`, which is freed with its context
+ * (the refusal is logged at `SYNAP_LOG_ERROR`).
+ *
+ * # Safety
+ * `profile` is NULL or a live handle, freed exactly once.
+ */
+void synap_profile_free(struct SynapProfile *profile);
+
+/**
+ * The free-text overview. Owned by `profile`.
+ *
+ * # Safety
+ * `profile` is NULL or a live handle.
+ */
+const char *synap_profile_overview(const struct SynapProfile *profile);
+
+/**
+ * The whole profile document as JSON text. Owned by `profile`.
+ *
+ * # Safety
+ * `profile` is NULL or a live handle.
+ */
+const char *synap_profile_json(const struct SynapProfile *profile);
+
+/**
+ * How many attributes the profile has. 0 if `profile` is NULL.
+ *
+ * # Safety
+ * `profile` is NULL or a live handle.
+ */
+size_t synap_profile_attribute_count(const struct SynapProfile *profile);
+
+/**
+ * The name of attribute `index` (e.g. `preferred_name`). NULL past the end or when absent. Owned by `profile`.
+ *
+ * # Safety
+ * `profile` is NULL or a live handle.
+ */
+const char *synap_profile_attribute_name(const struct SynapProfile *profile,
+                                         size_t index);
+
+/**
+ * The value of attribute `index` as JSON text (a string keeps its quotes). NULL past the end or when absent. Owned by `profile`.
+ *
+ * # Safety
+ * `profile` is NULL or a live handle.
+ */
+const char *synap_profile_attribute_value_json(const struct SynapProfile *profile,
+                                               size_t index);
+
+/**
+ * The conversation attribute `index` was learnt in. NULL past the end or when absent. Owned by `profile`.
+ *
+ * # Safety
+ * `profile` is NULL or a live handle.
+ */
+const char *synap_profile_attribute_source_conversation_id(const struct SynapProfile *profile,
+                                                           size_t index);
+
+/**
+ * How sure the service is of attribute `index`. Returns true and writes `*out` when present; false, leaving
+ * `*out` alone, when absent, past the end, or a pointer is NULL.
+ *
+ * # Safety
+ * `profile` is NULL or a live handle; `out` is NULL or writable.
+ */
+bool synap_profile_attribute_confidence(const struct SynapProfile *profile,
+                                        size_t index,
+                                        double *out);
+
+/**
+ * When attribute `index` last changed, Unix microseconds UTC. Returns true and writes `*out` when present; false, leaving
+ * `*out` alone, when absent, past the end, or a pointer is NULL.
+ *
+ * # Safety
+ * `profile` is NULL or a live handle; `out` is NULL or writable.
+ */
+bool synap_profile_attribute_updated_at_us(const struct SynapProfile *profile,
+                                           size_t index,
+                                           int64_t *out);
+
+/**
+ * Makes prompt options with the defaults (style `structured`). Returns
+ * NULL only if memory runs out. Free with `synap_prompt_options_free()`.
+ */
+struct SynapPromptOptions *synap_prompt_options_new(void);
+
+/**
+ * Frees prompt options. NULL is ignored.
+ *
+ * # Safety
+ * `options` is NULL or a live handle, freed exactly once.
+ */
+void synap_prompt_options_free(struct SynapPromptOptions *options);
+
+/**
+ * Sets the style: `structured` (default), `narrative` or `bullet_points`.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `options` is NULL or
+ * the style is not one of those.
+ *
+ * # Safety
+ * `options` is NULL or a live handle; `style` is NULL or NUL-terminated.
+ */
+enum SynapCode synap_prompt_options_set_style(struct SynapPromptOptions *options,
+                                              const char *style);
+
+/**
+ * `context-for-prompt` (`GET /v1/conversations/{id}/context-for-prompt`).
+ *
+ * - `conversation_id`: a UUID, as for `synap_context_request_set_conversation_id()`.
+ * - `options`: NULL for the defaults, else from `synap_prompt_options_new()`.
+ * - `out_prompt`: receives the prompt context on `SYNAP_OK`; set to NULL
+ *   on entry. Free it with `synap_prompt_context_free()`.
+ *
+ * Returns `SYNAP_OK`; `SYNAP_NOT_FOUND` for an unknown conversation;
+ * `SYNAP_INVALID_ARGUMENT`; or the other codes of
+ * `synap_memories_status()`. Retried as reads are.
+ *
+ * # Safety
+ * `client` and `options` are NULL or live handles; `conversation_id` is
+ * NULL or NUL-terminated; `out_prompt` is NULL or writable.
+ */
+enum SynapCode synap_conversation_prompt_context(const struct SynapClient *client,
+                                                 const char *conversation_id,
+                                                 const struct SynapPromptOptions *options,
+                                                 struct SynapPromptContext **out_prompt);
+
+/**
+ * Frees a prompt context. NULL is ignored.
+ *
+ * # Safety
+ * `prompt` is NULL or a live handle, freed exactly once.
+ */
+void synap_prompt_context_free(struct SynapPromptContext *prompt);
+
+/**
+ * The prompt-ready text: the compaction block, then the recent messages. Owned by `prompt`.
+ *
+ * # Safety
+ * `prompt` is NULL or a live handle.
+ */
+const char *synap_prompt_context_formatted_context(const struct SynapPromptContext *prompt);
+
+/**
+ * True when a compaction exists. False if `prompt` is NULL.
+ *
+ * # Safety
+ * `prompt` is NULL or a live handle.
+ */
+bool synap_prompt_context_available(const struct SynapPromptContext *prompt);
+
+/**
+ * True when the compaction lags the conversation. False if `prompt` is NULL.
+ *
+ * # Safety
+ * `prompt` is NULL or a live handle.
+ */
+bool synap_prompt_context_is_stale(const struct SynapPromptContext *prompt);
+
+/**
+ * True when the service doubts the compaction's quality. False if `prompt` is NULL.
+ *
+ * # Safety
+ * `prompt` is NULL or a live handle.
+ */
+bool synap_prompt_context_quality_warning(const struct SynapPromptContext *prompt);
+
+/**
+ * How much the compaction shrank the history. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ *
+ * # Safety
+ * `prompt` is NULL or a live handle; `out` is NULL or writable.
+ */
+bool synap_prompt_context_compression_ratio(const struct SynapPromptContext *prompt,
+                                            double *out);
+
+/**
+ * The compaction's validation score. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ *
+ * # Safety
+ * `prompt` is NULL or a live handle; `out` is NULL or writable.
+ */
+bool synap_prompt_context_validation_score(const struct SynapPromptContext *prompt,
+                                           double *out);
+
+/**
+ * How old the compaction is, in seconds. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ *
+ * # Safety
+ * `prompt` is NULL or a live handle; `out` is NULL or writable.
+ */
+bool synap_prompt_context_compaction_age_seconds(const struct SynapPromptContext *prompt,
+                                                 int64_t *out);
+
+/**
+ * How many messages came after the cut-off, as the service counts them. 0 if `prompt` is NULL.
+ *
+ * # Safety
+ * `prompt` is NULL or a live handle.
+ */
+int64_t synap_prompt_context_recent_message_count(const struct SynapPromptContext *prompt);
+
+/**
+ * How many messages the compaction covers. 0 if `prompt` is NULL.
+ *
+ * # Safety
+ * `prompt` is NULL or a live handle.
+ */
+int64_t synap_prompt_context_compacted_message_count(const struct SynapPromptContext *prompt);
+
+/**
+ * How many messages the conversation has. 0 if `prompt` is NULL.
+ *
+ * # Safety
+ * `prompt` is NULL or a live handle.
+ */
+int64_t synap_prompt_context_total_message_count(const struct SynapPromptContext *prompt);
+
+/**
+ * The compaction block alone. Owned by `prompt`.
+ *
+ * # Safety
+ * `prompt` is NULL or a live handle.
+ */
+const char *synap_prompt_context_context_block(const struct SynapPromptContext *prompt);
+
+/**
+ * The compaction it comes from. Owned by `prompt`.
+ *
+ * # Safety
+ * `prompt` is NULL or a live handle.
+ */
+const char *synap_prompt_context_compaction_id(const struct SynapPromptContext *prompt);
+
+/**
+ * How many recent messages the answer holds. 0 if `prompt` is NULL.
+ *
+ * # Safety
+ * `prompt` is NULL or a live handle.
+ */
+size_t synap_prompt_context_turn_count(const struct SynapPromptContext *prompt);
+
+/**
+ * The recent message at `index`, oldest first. Lent by `prompt`; NULL past the end.
+ *
+ * # Safety
+ * `prompt` is NULL or a live handle.
+ */
+const struct SynapTurn *synap_prompt_context_turn(const struct SynapPromptContext *prompt,
+                                                  size_t index);
+
+/**
+ * The response body as JSON text. Owned by `prompt`.
+ *
+ * # Safety
+ * `prompt` is NULL or a live handle.
+ */
+const char *synap_prompt_context_raw_json(const struct SynapPromptContext *prompt);
 
 /**
  * Installs the process-wide log callback: `callback` hears every message

@@ -12,8 +12,13 @@
  *       client.wait(std::string(job.ingestion_id()), synap::WaitOptions().timeout(std::chrono::minutes(1)));
  *   for (std::string_view id : done.memory_ids()) std::cout << client.get(std::string(id)).content() << "\n";
  *
+ *   synap::Context context = client.context_fetch(
+ *       synap::ContextRequest(synap::ContextScope::user).user_id("u1").add_query("coffee").response_shape("ranked"));
+ *   for (synap::ContextItem item : context.items(synap::ContextList::ranked)) std::cout << *item.text() << "\n";
+ *
  * - Handles are RAII types: Options, CreateRequest, Client, MemoryStatus,
- *   Ingestion, Batch, Memory, Identity, WaitAllResults and Cancel free
+ *   Ingestion, Batch, Memory, Identity, WaitAllResults, Cancel,
+ *   ContextRequest, Context, Profile, PromptOptions and PromptContext free
  *   their C handle when destroyed. They move; they do not copy.
  *   WaitOptions is a value: it copies, and is turned into libsynap's
  *   options at each wait.
@@ -23,6 +28,16 @@
  * - Strings are std::string_view into the object they came from: valid
  *   while it lives (a view type's, while the object that lent it lives).
  *   Absent values are std::nullopt.
+ * - A string passed in that holds a NUL byte, which C would read only up
+ *   to that byte, is refused with synap::Error (SYNAP_INVALID_ARGUMENT)
+ *   before any call to libsynap, leaving the object as it was.
+ * - View types (StatusView, ContextItem, Turn, ConversationContext,
+ *   Retrieval, ProfileView, ...) and the ViewLists that yield them hold a
+ *   pointer to their owner's C handle: valid while the owner lives, even
+ *   after it is moved. Context, Profile and PromptContext refuse to lend
+ *   views while they are temporaries, so
+ *   `for (auto item : client.context_fetch(r).items(l))` does not
+ *   compile: keep the owner in a variable.
  * - Times are system_clock time points with microsecond precision (UTC).
  * - Threads: as in C. One Client may be used by any number of threads.
  * - synap::set_log_callback() sends libsynap's log lines to a std::function.
@@ -37,6 +52,7 @@
 #include <exception>
 #include <functional>
 #include <initializer_list>
+#include <iterator>
 #include <limits>
 #include <memory>
 #include <mutex>
@@ -134,6 +150,16 @@ std::uint32_t to_ms(std::chrono::duration<Rep, Period> d, const char* what) {
     return static_cast<std::uint32_t>(ms);
 }
 
+/** `text` as a C string. C reads a string up to its first NUL byte, so
+ *  one inside `text` would cut it short: refused as SYNAP_INVALID_ARGUMENT
+ *  ("<what> contains a NUL byte") before any call to libsynap. */
+inline const char* c_str(const std::string& text, std::string_view what) {
+    if (text.find('\0') != std::string::npos) {
+        throw Error(SYNAP_INVALID_ARGUMENT, std::string(what) + " contains a NUL byte");
+    }
+    return text.c_str();
+}
+
 /** A string from the C API; NULL (a moved-from handle) is "". */
 inline std::string_view view(const char* text) noexcept { return text ? std::string_view(text) : std::string_view(); }
 
@@ -179,7 +205,9 @@ public:
     Options& operator=(const Options&) = delete;
 
     /** The service's base URL, e.g. "http://127.0.0.1:8787". */
-    Options& base_url(const std::string& url) { return set(synap_options_set_base_url(handle_, url.c_str())); }
+    Options& base_url(const std::string& url) {
+        return set(synap_options_set_base_url(handle_, detail::c_str(url, "base_url")));
+    }
     /** How long opening a connection may take; more than 0. */
     template <class Rep, class Period>
     Options& connect_timeout(std::chrono::duration<Rep, Period> d) {
@@ -206,9 +234,13 @@ public:
     /** The largest response body accepted, in bytes. */
     Options& max_body_bytes(std::uint64_t bytes) { return set(synap_options_set_max_body_bytes(handle_, bytes)); }
     /** The proxy URL; "" for none (the default reads the environment). */
-    Options& proxy(const std::string& url) { return set(synap_options_set_proxy(handle_, url.c_str())); }
+    Options& proxy(const std::string& url) {
+        return set(synap_options_set_proxy(handle_, detail::c_str(url, "proxy")));
+    }
     /** Trusts the CAs in this PEM file instead of the bundled roots. */
-    Options& ca_file(const std::string& path) { return set(synap_options_set_ca_file(handle_, path.c_str())); }
+    Options& ca_file(const std::string& path) {
+        return set(synap_options_set_ca_file(handle_, detail::c_str(path, "ca_file")));
+    }
     /** Trusts the operating system's roots instead of the bundled ones. */
     Options& system_roots(bool on) { return set(synap_options_set_system_roots(handle_, on)); }
     /** Allows plain http to a host that is not loopback. */
@@ -247,24 +279,26 @@ public:
 
     /** The document as plain text: a conversation, an email body, ... */
     CreateRequest& document_text(const std::string& text) {
-        return set(synap_create_request_set_document_text(handle_, text.c_str()));
+        return set(synap_create_request_set_document_text(handle_, detail::c_str(text, "document_text")));
     }
     /** The document as a JSON object given as text, e.g. {"subject":"Renewal","body":"..."}. */
     CreateRequest& document_json(const std::string& json) {
-        return set(synap_create_request_set_document_json(handle_, json.c_str()));
+        return set(synap_create_request_set_document_json(handle_, detail::c_str(json, "document_json")));
     }
     /** ai-chat-conversation (the default), document, email, pdf, image,
      *  audio or meeting-transcript: what the service extracts depends on it. */
     CreateRequest& document_type(const std::string& type) {
-        return set(synap_create_request_set_document_type(handle_, type.c_str()));
+        return set(synap_create_request_set_document_type(handle_, detail::c_str(type, "document_type")));
     }
     /** long-range (the default) or fast. */
-    CreateRequest& mode(const std::string& mode) { return set(synap_create_request_set_mode(handle_, mode.c_str())); }
+    CreateRequest& mode(const std::string& mode) {
+        return set(synap_create_request_set_mode(handle_, detail::c_str(mode, "mode")));
+    }
     /** Your id for the document. The service refuses a second document with
      *  it (SYNAP_CONFLICT), which makes a create you are unsure about safe
      *  to repeat. */
     CreateRequest& document_id(const std::string& id) {
-        return set(synap_create_request_set_document_id(handle_, id.c_str()));
+        return set(synap_create_request_set_document_id(handle_, detail::c_str(id, "document_id")));
     }
     /** When the document was written (years 1 to 9999), to the microsecond
      *  (rounded down); without it the service uses the time of ingestion. */
@@ -274,21 +308,24 @@ public:
         return set(synap_create_request_set_document_created_at_us(handle_, static_cast<std::int64_t>(us)));
     }
     /** The end user the memories belong to. */
-    CreateRequest& user_id(const std::string& id) { return set(synap_create_request_set_user_id(handle_, id.c_str())); }
+    CreateRequest& user_id(const std::string& id) {
+        return set(synap_create_request_set_user_id(handle_, detail::c_str(id, "user_id")));
+    }
     /** The customer (organisation) the memories belong to. A B2C instance
      *  (Identity::is_b2c()) refuses it: the service does, and so does a
      *  client whose whoami() has answered, before any request. */
     CreateRequest& customer_id(const std::string& id) {
-        return set(synap_create_request_set_customer_id(handle_, id.c_str()));
+        return set(synap_create_request_set_customer_id(handle_, detail::c_str(id, "customer_id")));
     }
     /** Adds one level of the scope path, e.g. add_scope("team", "payments"),
      *  for accounts with levels between customer and user. */
     CreateRequest& add_scope(const std::string& level, const std::string& value) {
-        return set(synap_create_request_add_scope(handle_, level.c_str(), value.c_str()));
+        return set(synap_create_request_add_scope(handle_, detail::c_str(level, "scope level"),
+                                                   detail::c_str(value, "scope value")));
     }
     /** Free-form metadata, a JSON object given as text, e.g. {"channel":"web"}. */
     CreateRequest& metadata_json(const std::string& json) {
-        return set(synap_create_request_set_metadata_json(handle_, json.c_str()));
+        return set(synap_create_request_set_metadata_json(handle_, detail::c_str(json, "metadata_json")));
     }
 
     /** The C handle, still owned by this request. */
@@ -853,6 +890,848 @@ private:
     SynapWaitAllResults* handle_;
 };
 
+/* ---- Context retrieval: what Synap remembers -------------------------- */
+
+/** Whose memories a context fetch reads (SynapContextScope). */
+enum class ContextScope : int {
+    user = SYNAP_SCOPE_USER,                  ///< one end user's; needs a user id
+    customer = SYNAP_SCOPE_CUSTOMER,          ///< one customer's (organisation's); needs a customer id
+    client = SYNAP_SCOPE_CLIENT,              ///< the whole account's
+    conversation = SYNAP_SCOPE_CONVERSATION,  ///< one conversation's; needs a conversation id
+};
+
+/** The lists of a Context (SynapContextList). */
+enum class ContextList : int {
+    facts = SYNAP_LIST_FACTS,
+    preferences = SYNAP_LIST_PREFERENCES,
+    episodes = SYNAP_LIST_EPISODES,
+    emotions = SYNAP_LIST_EMOTIONS,
+    temporal_events = SYNAP_LIST_TEMPORAL_EVENTS,
+    ranked = SYNAP_LIST_RANKED,      ///< the ranked shape's items, best first across types
+    excerpts = SYNAP_LIST_EXCERPTS,  ///< document excerpts (ranked shape)
+};
+
+namespace detail {
+
+template <class Handle, class T>
+std::optional<T> optional_value(bool (*get)(const Handle*, T*), const Handle* handle) noexcept {
+    T value{};
+    if (!get(handle, &value)) {
+        return std::nullopt;
+    }
+    return value;
+}
+
+/** Strings `get(handle, i)` for i below `count(handle)`. */
+template <class Handle>
+std::vector<std::string_view> strings(std::size_t (*count)(const Handle*),
+                                      const char* (*get)(const Handle*, std::size_t), const Handle* handle) {
+    std::vector<std::string_view> all(count(handle));
+    for (std::size_t i = 0; i < all.size(); i++) {
+        all[i] = view(get(handle, i));
+    }
+    return all;
+}
+
+/** A random-access iterator over a ViewList: a copy of the list's source
+ *  (the owner's C handle) and an index. Dereferencing makes the view. */
+template <class Source>
+class IndexIterator {
+public:
+    using iterator_category = std::random_access_iterator_tag;
+    using value_type = typename Source::value_type;
+    using difference_type = std::ptrdiff_t;
+    using reference = value_type;
+    /** What operator-> returns: the view, held by value. */
+    struct pointer {
+        value_type value;
+        const value_type* operator->() const noexcept { return &value; }
+    };
+
+    IndexIterator() = default;
+    IndexIterator(Source source, std::size_t index) noexcept : source_(source), index_(index) {}
+
+    reference operator*() const noexcept { return source_.at(index_); }
+    pointer operator->() const noexcept { return pointer{**this}; }
+    reference operator[](difference_type n) const noexcept { return source_.at(index_ + n); }
+
+    IndexIterator& operator++() noexcept { return *this += 1; }
+    IndexIterator operator++(int) noexcept { return std::exchange(*this, *this + 1); }
+    IndexIterator& operator--() noexcept { return *this -= 1; }
+    IndexIterator operator--(int) noexcept { return std::exchange(*this, *this - 1); }
+    IndexIterator& operator+=(difference_type n) noexcept {
+        index_ = static_cast<std::size_t>(static_cast<difference_type>(index_) + n);
+        return *this;
+    }
+    IndexIterator& operator-=(difference_type n) noexcept { return *this += -n; }
+    friend IndexIterator operator+(IndexIterator it, difference_type n) noexcept { return it += n; }
+    friend IndexIterator operator+(difference_type n, IndexIterator it) noexcept { return it += n; }
+    friend IndexIterator operator-(IndexIterator it, difference_type n) noexcept { return it -= n; }
+    friend difference_type operator-(const IndexIterator& a, const IndexIterator& b) noexcept {
+        return static_cast<difference_type>(a.index_) - static_cast<difference_type>(b.index_);
+    }
+    friend bool operator==(const IndexIterator& a, const IndexIterator& b) noexcept { return a.index_ == b.index_; }
+    friend bool operator!=(const IndexIterator& a, const IndexIterator& b) noexcept { return a.index_ != b.index_; }
+    friend bool operator<(const IndexIterator& a, const IndexIterator& b) noexcept { return a.index_ < b.index_; }
+    friend bool operator>(const IndexIterator& a, const IndexIterator& b) noexcept { return a.index_ > b.index_; }
+    friend bool operator<=(const IndexIterator& a, const IndexIterator& b) noexcept { return a.index_ <= b.index_; }
+    friend bool operator>=(const IndexIterator& a, const IndexIterator& b) noexcept { return a.index_ >= b.index_; }
+
+private:
+    Source source_{};
+    std::size_t index_ = 0;
+};
+
+}  // namespace detail
+
+/** A list lent by an owned object (a Context, a Profile, a PromptContext):
+ *  size(), operator[], at(), and begin()/end() for range-for and the
+ *  standard algorithms. Each element is a view made on demand. The list,
+ *  its iterators and its elements hold the owner's C handle, not a copy:
+ *  valid while the owner lives (moving the owner keeps them valid). */
+template <class Source>
+class ViewList {
+public:
+    /** The view each element is. */
+    using value_type = typename Source::value_type;
+    /** An index or a count. */
+    using size_type = std::size_t;
+    /** A random-access iterator yielding value_type by value. */
+    using iterator = detail::IndexIterator<Source>;
+    /** The same iterator: the list is read-only. */
+    using const_iterator = iterator;
+
+    /** The list `source` describes. */
+    explicit ViewList(Source source) noexcept : source_(source) {}
+
+    /** How many elements. */
+    std::size_t size() const noexcept { return source_.size(); }
+    /** Whether there are none. */
+    bool empty() const noexcept { return size() == 0; }
+    /** Element `index`; past the end, a view that reads as empty. */
+    value_type operator[](std::size_t index) const noexcept { return source_.at(index); }
+    /** Element `index`; throws std::out_of_range past the end. */
+    value_type at(std::size_t index) const {
+        if (index >= size()) {
+            throw std::out_of_range("synap::ViewList::at: index " + std::to_string(index) + " >= size " +
+                                    std::to_string(size()));
+        }
+        return source_.at(index);
+    }
+    /** The first element. */
+    iterator begin() const noexcept { return iterator(source_, 0); }
+    /** One past the last element. */
+    iterator end() const noexcept { return iterator(source_, size()); }
+
+private:
+    Source source_;
+};
+
+/** One remembered item of a Context: a view, valid while that Context
+ *  lives. Every type names its fields differently on the wire; each item
+ *  is read into one shape (README.md, "Context retrieval", has the table).
+ *  Read tolerantly: an explicit null, and a time, number or text that does
+ *  not read as its type, are nullopt; a score is kept as sent, even
+ *  outside 0..1. */
+class ContextItem {
+public:
+    /** A view of `item`, whose owner must outlive it. */
+    explicit ContextItem(const SynapContextItem* item) noexcept : item_(item) {}
+
+    /** The list it came from ("facts", "preferences", "episodes",
+     *  "emotions", "temporal_events", "excerpts"); for a ranked item, its
+     *  category as sent. */
+    std::optional<std::string_view> kind() const noexcept {
+        return detail::optional_view(synap_context_item_kind(item_));
+    }
+    /** The memory's id. */
+    std::optional<std::string_view> id() const noexcept { return detail::optional_view(synap_context_item_id(item_)); }
+    /** What was remembered (an episode's summary, an emotion's context). */
+    std::optional<std::string_view> text() const noexcept {
+        return detail::optional_view(synap_context_item_text(item_));
+    }
+    /** How sure or how strong, usually 0 to 1, kept as sent (a
+     *  preference's strength, an episode's significance, an emotion's
+     *  intensity, else the confidence). */
+    std::optional<double> score() const noexcept { return detail::optional_value(synap_context_item_score, item_); }
+    /** A preference's category, an emotion's type or a temporal event's
+     *  temporal category. */
+    std::optional<std::string_view> label() const noexcept {
+        return detail::optional_view(synap_context_item_label(item_));
+    }
+    /** When it was extracted (an episode's occurred_at, an emotion's detected_at). */
+    std::optional<TimePoint> time() const noexcept { return detail::optional_time(synap_context_item_time_us, item_); }
+    /** Where it came from ("conversation", "chunks", ...). */
+    std::optional<std::string_view> source() const noexcept {
+        return detail::optional_view(synap_context_item_source(item_));
+    }
+    /** The start of the time window the memory is about. */
+    std::optional<TimePoint> event_date() const noexcept {
+        return detail::optional_time(synap_context_item_event_date_us, item_);
+    }
+    /** The end of that window. */
+    std::optional<TimePoint> event_end() const noexcept {
+        return detail::optional_time(synap_context_item_event_end_us, item_);
+    }
+    /** The day it was said. */
+    std::optional<TimePoint> said_at() const noexcept {
+        return detail::optional_time(synap_context_item_said_at_us, item_);
+    }
+    /** Until when it holds. */
+    std::optional<TimePoint> valid_until() const noexcept {
+        return detail::optional_time(synap_context_item_valid_until_us, item_);
+    }
+    /** How precise the window is ("day", "month", "approximate", ...). */
+    std::optional<std::string_view> event_precision() const noexcept {
+        return detail::optional_view(synap_context_item_event_precision(item_));
+    }
+    /** "perpetual", "temporal_fact", "episode", ... */
+    std::optional<std::string_view> temporal_category() const noexcept {
+        return detail::optional_view(synap_context_item_temporal_category(item_));
+    }
+    /** How sure the temporal reading is. */
+    std::optional<double> temporal_confidence() const noexcept {
+        return detail::optional_value(synap_context_item_temporal_confidence, item_);
+    }
+    /** The fetch's queries that found the item, in the order sent. */
+    std::vector<std::string_view> matched_queries() const {
+        return detail::strings(synap_context_item_matched_query_count, synap_context_item_matched_query, item_);
+    }
+    /** The quotes the memory rests on. */
+    std::vector<std::string_view> source_evidence() const {
+        return detail::strings(synap_context_item_source_evidence_count, synap_context_item_source_evidence, item_);
+    }
+    /** The participants an episode names. */
+    std::vector<std::string_view> participants() const {
+        return detail::strings(synap_context_item_participant_count, synap_context_item_participant, item_);
+    }
+    /** In the ranked shape, its rank (1 = best). */
+    std::optional<std::int64_t> rank() const noexcept {
+        return detail::optional_value(synap_context_item_rank, item_);
+    }
+    /** In the ranked shape, its rank score. */
+    std::optional<double> rank_score() const noexcept {
+        return detail::optional_value(synap_context_item_rank_score, item_);
+    }
+    /** Its metadata object as JSON text, unknown keys included. */
+    std::optional<std::string_view> metadata_json() const noexcept {
+        return detail::optional_view(synap_context_item_metadata_json(item_));
+    }
+
+    /** The C handle, lent by its Context. */
+    const SynapContextItem* get() const noexcept { return item_; }
+
+private:
+    const SynapContextItem* item_;
+};
+
+/** One conversation turn: a view, valid while the Context or
+ *  PromptContext that lent it lives. */
+class Turn {
+public:
+    /** A view of `turn`, whose owner must outlive it. */
+    explicit Turn(const SynapTurn* turn) noexcept : turn_(turn) {}
+
+    /** Who spoke: "user", "assistant", ... */
+    std::optional<std::string_view> role() const noexcept { return detail::optional_view(synap_turn_role(turn_)); }
+    /** What was said. */
+    std::optional<std::string_view> content() const noexcept {
+        return detail::optional_view(synap_turn_content(turn_));
+    }
+    /** When. */
+    std::optional<TimePoint> timestamp() const noexcept {
+        return detail::optional_time(synap_turn_timestamp_us, turn_);
+    }
+    /** The message's id, where the service gives one. */
+    std::optional<std::string_view> message_id() const noexcept {
+        return detail::optional_view(synap_turn_message_id(turn_));
+    }
+
+    /** The C handle, lent by its owner. */
+    const SynapTurn* get() const noexcept { return turn_; }
+
+private:
+    const SynapTurn* turn_;
+};
+
+namespace detail {
+
+/** The items of one list of a context. */
+struct ContextItems {
+    using value_type = ContextItem;
+    const SynapContext* context = nullptr;
+    int list = 0;
+    std::size_t size() const noexcept { return synap_context_count(context, list); }
+    ContextItem at(std::size_t i) const noexcept { return ContextItem(synap_context_item(context, list, i)); }
+};
+
+/** The turns of a conversation context or of a prompt context. */
+struct Turns {
+    using value_type = Turn;
+    const SynapConversationContext* conversation = nullptr;
+    const SynapPromptContext* prompt = nullptr;
+    std::size_t size() const noexcept {
+        return conversation ? synap_conversation_context_turn_count(conversation)
+                            : synap_prompt_context_turn_count(prompt);
+    }
+    Turn at(std::size_t i) const noexcept {
+        return Turn(conversation ? synap_conversation_context_turn(conversation, i)
+                                 : synap_prompt_context_turn(prompt, i));
+    }
+};
+
+}  // namespace detail
+
+/** The items of one list of a Context, best first. */
+using ContextItemList = ViewList<detail::ContextItems>;
+/** Conversation turns, oldest first. */
+using TurnList = ViewList<detail::Turns>;
+
+/** A conversation's state, as a context fetch returns it: a view, valid
+ *  while its Context lives. */
+class ConversationContext {
+public:
+    /** A view of `conversation`, whose owner must outlive it. */
+    explicit ConversationContext(const SynapConversationContext* conversation) noexcept
+        : conversation_(conversation) {}
+
+    /** The conversation's id. */
+    std::optional<std::string_view> conversation_id() const noexcept {
+        return detail::optional_view(synap_conversation_context_id(conversation_));
+    }
+    /** The compaction narrative. */
+    std::optional<std::string_view> summary() const noexcept {
+        return detail::optional_view(synap_conversation_context_summary(conversation_));
+    }
+    /** The compaction the summary comes from. */
+    std::optional<std::string_view> compaction_id() const noexcept {
+        return detail::optional_view(synap_conversation_context_compaction_id(conversation_));
+    }
+    /** When it was compacted, as the service wrote it (not parsed). */
+    std::optional<std::string_view> compacted_at() const noexcept {
+        return detail::optional_view(synap_conversation_context_compacted_at(conversation_));
+    }
+    /** The prompt-ready text, when given. */
+    std::optional<std::string_view> formatted_context() const noexcept {
+        return detail::optional_view(synap_conversation_context_formatted_context(conversation_));
+    }
+    /** current_state as JSON text. */
+    std::optional<std::string_view> current_state_json() const noexcept {
+        return detail::optional_view(synap_conversation_context_current_state_json(conversation_));
+    }
+    /** key_extractions as JSON text. */
+    std::optional<std::string_view> key_extractions_json() const noexcept {
+        return detail::optional_view(synap_conversation_context_key_extractions_json(conversation_));
+    }
+    /** The turns after the compaction cut-off, oldest first. */
+    TurnList turns() const noexcept { return TurnList(detail::Turns{conversation_, nullptr}); }
+
+    /** The C handle, lent by its Context. */
+    const SynapConversationContext* get() const noexcept { return conversation_; }
+
+private:
+    const SynapConversationContext* conversation_;
+};
+
+/** A context's retrieval block: how the service says "nothing came back
+ *  because retrieval broke", as against "nothing relevant". A view, valid
+ *  while its Context lives. */
+class Retrieval {
+public:
+    /** A view of `retrieval`, whose owner must outlive it. */
+    explicit Retrieval(const SynapRetrieval* retrieval) noexcept : retrieval_(retrieval) {}
+
+    /** Whether the answer is incomplete because retrieval broke. */
+    bool degraded() const noexcept { return synap_retrieval_degraded(retrieval_); }
+    /** How much broke: "partial", "minimal" or "failed". */
+    std::optional<std::string_view> level() const noexcept {
+        return detail::optional_view(synap_retrieval_level(retrieval_));
+    }
+    /** Why: "timeout", "overloaded", "unavailable" or "internal". */
+    std::optional<std::string_view> code() const noexcept {
+        return detail::optional_view(synap_retrieval_code(retrieval_));
+    }
+    /** The service's warnings, as sent. */
+    std::vector<std::string_view> warnings() const {
+        return detail::strings(synap_retrieval_warning_count, synap_retrieval_warning, retrieval_);
+    }
+
+    /** The C handle, lent by its Context. */
+    const SynapRetrieval* get() const noexcept { return retrieval_; }
+
+private:
+    const SynapRetrieval* retrieval_;
+};
+
+/** One conversation's summary, in summary mode: a view, valid while its
+ *  Context lives. */
+class ConversationSummary {
+public:
+    /** A view of `summary`, whose owner must outlive it. */
+    explicit ConversationSummary(const SynapConversationSummary* summary) noexcept : summary_(summary) {}
+
+    /** The conversation's id. */
+    std::optional<std::string_view> conversation_id() const noexcept {
+        return detail::optional_view(synap_conversation_summary_id(summary_));
+    }
+    /** Whether its summary is ready: "available", "pending" or "failed". */
+    std::optional<std::string_view> status() const noexcept {
+        return detail::optional_view(synap_conversation_summary_status(summary_));
+    }
+    /** The summary's prompt text. */
+    std::optional<std::string_view> text() const noexcept {
+        return detail::optional_view(synap_conversation_summary_text(summary_));
+    }
+    /** How many messages the conversation has. */
+    std::optional<std::int64_t> message_count() const noexcept {
+        return detail::optional_value(synap_conversation_summary_message_count, summary_);
+    }
+    /** When it started. */
+    std::optional<TimePoint> started_at() const noexcept {
+        return detail::optional_time(synap_conversation_summary_started_at_us, summary_);
+    }
+    /** When its last message came. */
+    std::optional<TimePoint> last_message_at() const noexcept {
+        return detail::optional_time(synap_conversation_summary_last_message_at_us, summary_);
+    }
+    /** The whole summary element as JSON text. */
+    std::optional<std::string_view> json() const noexcept {
+        return detail::optional_view(synap_conversation_summary_json(summary_));
+    }
+
+    /** The C handle, lent by its Context. */
+    const SynapConversationSummary* get() const noexcept { return summary_; }
+
+private:
+    const SynapConversationSummary* summary_;
+};
+
+/** One attribute of a profile: a view, valid while the Profile (or the
+ *  Context that lent the profile) lives. */
+class ProfileAttribute {
+public:
+    /** Attribute `index` of `profile`, whose owner must outlive it. */
+    ProfileAttribute(const SynapProfile* profile, std::size_t index) noexcept : profile_(profile), index_(index) {}
+
+    /** Its name, e.g. "preferred_name". */
+    std::optional<std::string_view> name() const noexcept {
+        return detail::optional_view(synap_profile_attribute_name(profile_, index_));
+    }
+    /** Its value as JSON text: a string keeps its quotes. */
+    std::optional<std::string_view> value_json() const noexcept {
+        return detail::optional_view(synap_profile_attribute_value_json(profile_, index_));
+    }
+    /** The conversation it was learnt in. */
+    std::optional<std::string_view> source_conversation_id() const noexcept {
+        return detail::optional_view(synap_profile_attribute_source_conversation_id(profile_, index_));
+    }
+    /** How sure the service is of it. */
+    std::optional<double> confidence() const noexcept {
+        double value = 0.0;
+        return synap_profile_attribute_confidence(profile_, index_, &value) ? std::optional<double>(value)
+                                                                             : std::nullopt;
+    }
+    /** When it last changed. */
+    std::optional<TimePoint> updated_at() const noexcept {
+        std::int64_t us = 0;
+        return synap_profile_attribute_updated_at_us(profile_, index_, &us)
+                   ? std::optional<TimePoint>(detail::from_us(us))
+                   : std::nullopt;
+    }
+
+private:
+    const SynapProfile* profile_;
+    std::size_t index_;
+};
+
+namespace detail {
+
+/** The attributes of a profile. */
+struct ProfileAttributes {
+    using value_type = ProfileAttribute;
+    const SynapProfile* profile = nullptr;
+    std::size_t size() const noexcept { return synap_profile_attribute_count(profile); }
+    ProfileAttribute at(std::size_t i) const noexcept { return ProfileAttribute(profile, i); }
+};
+
+/** The conversation summaries of a context. */
+struct ConversationSummaries {
+    using value_type = ConversationSummary;
+    const SynapContext* context = nullptr;
+    std::size_t size() const noexcept { return synap_context_conversation_count(context); }
+    ConversationSummary at(std::size_t i) const noexcept {
+        return ConversationSummary(synap_context_conversation_summary(context, i));
+    }
+};
+
+}  // namespace detail
+
+/** A profile's attributes, in the order sent. */
+using ProfileAttributeList = ViewList<detail::ProfileAttributes>;
+/** A context's conversation summaries (summary mode). */
+using ConversationSummaryList = ViewList<detail::ConversationSummaries>;
+
+/** A user's profile, borrowed: what Context::profile() lends, valid while
+ *  that Context lives. Profile has the same accessors and owns its handle. */
+class ProfileView {
+public:
+    /** A view of `profile`, whose owner must outlive it. */
+    explicit ProfileView(const SynapProfile* profile) noexcept : profile_(profile) {}
+
+    /** The free-text overview. */
+    std::optional<std::string_view> overview() const noexcept {
+        return detail::optional_view(synap_profile_overview(profile_));
+    }
+    /** The whole profile document as JSON text. */
+    std::optional<std::string_view> json() const noexcept {
+        return detail::optional_view(synap_profile_json(profile_));
+    }
+    /** The attributes, in the order sent. */
+    ProfileAttributeList attributes() const noexcept {
+        return ProfileAttributeList(detail::ProfileAttributes{profile_});
+    }
+    /** The first attribute called `name`, if there is one. */
+    std::optional<ProfileAttribute> attribute(std::string_view name) const noexcept {
+        for (ProfileAttribute a : attributes()) {
+            if (a.name() == name) {
+                return a;
+            }
+        }
+        return std::nullopt;
+    }
+
+    /** The C handle, not owned. */
+    const SynapProfile* get() const noexcept { return profile_; }
+
+protected:
+    const SynapProfile* profile_;
+};
+
+/** A user's profile, owned, as Client::user_profile() returned it. What
+ *  it lends (strings, attributes) is valid while it lives; attributes()
+ *  and attribute() are refused on a temporary, which would be destroyed
+ *  while they are in use. */
+class Profile : public ProfileView {
+public:
+    /** Takes ownership of a profile from synap_user_profile(). */
+    explicit Profile(SynapProfile* owned) noexcept : ProfileView(owned) {}
+    ~Profile() { synap_profile_free(const_cast<SynapProfile*>(profile_)); }
+    Profile(Profile&& other) noexcept : ProfileView(std::exchange(other.profile_, nullptr)) {}
+    Profile& operator=(Profile&& other) noexcept {
+        std::swap(profile_, other.profile_);
+        return *this;
+    }
+    Profile(const Profile&) = delete;
+    Profile& operator=(const Profile&) = delete;
+
+    /** The attributes, in the order sent: valid while this profile lives. */
+    ProfileAttributeList attributes() const& noexcept { return ProfileView::attributes(); }
+    /** Refused: the profile is a temporary. Keep it in a variable first. */
+    ProfileAttributeList attributes() const&& = delete;
+    /** The first attribute called `name`: valid while this profile lives. */
+    std::optional<ProfileAttribute> attribute(std::string_view name) const& noexcept {
+        return ProfileView::attribute(name);
+    }
+    /** Refused: the profile is a temporary. Keep it in a variable first. */
+    std::optional<ProfileAttribute> attribute(std::string_view name) const&& = delete;
+};
+
+/** A context fetch for Client::context_fetch(): its scope and ids,
+ *  queries, and how to rank and shape the answer. Each setter throws
+ *  synap::Error (SYNAP_INVALID_ARGUMENT) if libsynap refuses the value,
+ *  before any request and leaving the request as it was, and returns *this
+ *  for chaining. A fetch only reads the request, so it may be sent again. */
+class ContextRequest {
+public:
+    /** A request on `scope` with the defaults: no ids, no query, 10
+     *  results, every type, mode "fast", precision "high", shape "by_type".
+     *  Throws synap::Error for a value that is not a ContextScope. */
+    explicit ContextRequest(ContextScope scope) : handle_(synap_context_request_new(static_cast<int>(scope))) {
+        if (handle_ == nullptr) {
+            if (synap_last_error_message() == nullptr) {
+                throw std::bad_alloc();
+            }
+            throw Error::last(SYNAP_INVALID_ARGUMENT);
+        }
+    }
+    ~ContextRequest() { synap_context_request_free(handle_); }
+    ContextRequest(ContextRequest&& other) noexcept : handle_(std::exchange(other.handle_, nullptr)) {}
+    ContextRequest& operator=(ContextRequest&& other) noexcept {
+        std::swap(handle_, other.handle_);
+        return *this;
+    }
+    ContextRequest(const ContextRequest&) = delete;
+    ContextRequest& operator=(const ContextRequest&) = delete;
+
+    /** Moves the request to another scope; the ids set stay. Refused for a
+     *  scope other than the user's while summary mode is on. */
+    ContextRequest& scope(ContextScope scope) {
+        return set(synap_context_request_set_scope(handle_, static_cast<int>(scope)));
+    }
+    /** The end user: the user scope's id, and a filter on the conversation
+     *  scope. Not empty; any text (`/`, `?`, `#` included) reaches the
+     *  service intact. */
+    ContextRequest& user_id(const std::string& id) {
+        return set(synap_context_request_set_user_id(handle_, detail::c_str(id, "user_id")));
+    }
+    /** The customer (organisation): the customer scope's id, and a user's
+     *  tenant on a B2B instance. Not empty; a fetch naming one is refused
+     *  once whoami() has reported a B2C instance. */
+    ContextRequest& customer_id(const std::string& id) {
+        return set(synap_context_request_set_customer_id(handle_, detail::c_str(id, "customer_id")));
+    }
+    /** The conversation: the conversation scope's id, and the current
+     *  conversation on the other scopes. A UUID. */
+    ContextRequest& conversation_id(const std::string& id) {
+        return set(synap_context_request_set_conversation_id(handle_, detail::c_str(id, "conversation_id")));
+    }
+    /** Adds a search query. Without one, a conversation fetch answers with
+     *  the conversation's state (source "conversation_state") and a user
+     *  fetch with the user's profile when there is one (source "profile"). */
+    ContextRequest& add_query(const std::string& query) {
+        return set(synap_context_request_add_query(handle_, detail::c_str(query, "query")));
+    }
+    /** Removes every query. */
+    ContextRequest& clear_queries() { return set(synap_context_request_clear_queries(handle_)); }
+    /** How many memories at most, at least 1 (default 10). */
+    ContextRequest& max_results(std::uint32_t n) { return set(synap_context_request_set_max_results(handle_, n)); }
+    /** Adds a memory type to fetch: "facts", "preferences", "episodes",
+     *  "emotions", "temporal_events" or "all"; none added means all. */
+    ContextRequest& add_type(const std::string& type) {
+        return set(synap_context_request_add_type(handle_, detail::c_str(type, "type")));
+    }
+    /** "fast" (the default) or "accurate". */
+    ContextRequest& mode(const std::string& mode) {
+        return set(synap_context_request_set_mode(handle_, detail::c_str(mode, "mode")));
+    }
+    /** "high" (the default) or "medium". */
+    ContextRequest& precision_level(const std::string& level) {
+        return set(synap_context_request_set_precision_level(handle_, detail::c_str(level, "precision_level")));
+    }
+    /** "by_type" (the default: the five typed lists) or "ranked"
+     *  (ContextList::ranked, best first across types, plus the excerpts). */
+    ContextRequest& response_shape(const std::string& shape) {
+        return set(synap_context_request_set_response_shape(handle_, detail::c_str(shape, "response_shape")));
+    }
+    /** The day the queries are asked, as text the service reads
+     *  ("2025-03-11", "2025/03/11 21:26"); "" clears it (now). */
+    ContextRequest& query_date(const std::string& date) {
+        return set(synap_context_request_set_query_date(handle_, detail::c_str(date, "query_date")));
+    }
+    /** How many memories each query may contribute; 0 (the default) for no bound. */
+    ContextRequest& max_results_per_query(std::uint32_t n) {
+        return set(synap_context_request_set_max_results_per_query(handle_, n));
+    }
+    /** Adds (or replaces) one level of the scope path, e.g.
+     *  add_scope_level("team", "payments"). */
+    ContextRequest& add_scope_level(const std::string& level, const std::string& value) {
+        return set(synap_context_request_add_scope_level(handle_, detail::c_str(level, "scope level"),
+                                                          detail::c_str(value, "scope value")));
+    }
+    /** Summary mode (user scope only): the answer holds the user's profile
+     *  (when `include_profile`) and the summaries of the last
+     *  `last_n_conversations` conversations (0 to 20) instead of memories. */
+    ContextRequest& summary_mode(bool include_profile, std::uint32_t last_n_conversations) {
+        return set(synap_context_request_set_summary_mode(handle_, include_profile, last_n_conversations));
+    }
+
+    /** The C handle, still owned by this request. */
+    const SynapContextRequest* get() const noexcept { return handle_; }
+
+private:
+    ContextRequest& set(SynapCode code) {
+        detail::check(code);
+        return *this;
+    }
+
+    SynapContextRequest* handle_;
+};
+
+/** What Client::context_fetch() returned, owned: the memories (typed
+ *  lists, ranked list, excerpts), the conversation state, the retrieval
+ *  block, the profile and conversation summaries of summary mode, and the
+ *  answer's metadata. Immutable; any thread may read it.
+ *
+ *  What it lends (lists, items, views, strings) holds its C handle, so it
+ *  is valid while this context lives, moves included, and no longer. The
+ *  calls that lend views are refused on a temporary context (a range-for
+ *  over `client.context_fetch(r).items(...)` would read freed memory):
+ *  keep the context in a variable first. */
+class Context {
+public:
+    /** Takes ownership of a context from synap_context_fetch(). */
+    explicit Context(SynapContext* owned) noexcept : handle_(owned) {}
+    ~Context() { synap_context_free(handle_); }
+    Context(Context&& other) noexcept : handle_(std::exchange(other.handle_, nullptr)) {}
+    Context& operator=(Context&& other) noexcept {
+        std::swap(handle_, other.handle_);
+        return *this;
+    }
+    Context(const Context&) = delete;
+    Context& operator=(const Context&) = delete;
+
+    /** The items of `list`, best first; empty for a list the answer did
+     *  not have. */
+    ContextItemList items(ContextList list) const& noexcept {
+        return ContextItemList(detail::ContextItems{handle_, static_cast<int>(list)});
+    }
+    /** Refused: the context is a temporary. Keep it in a variable first. */
+    ContextItemList items(ContextList list) const&& = delete;
+    /** The conversation's state, when the service sent one (or a
+     *  conversation fetch without a query read it). */
+    std::optional<ConversationContext> conversation() const& noexcept {
+        const SynapConversationContext* c = synap_context_conversation(handle_);
+        return c ? std::optional<ConversationContext>(ConversationContext(c)) : std::nullopt;
+    }
+    /** Refused: the context is a temporary. Keep it in a variable first. */
+    std::optional<ConversationContext> conversation() const&& = delete;
+    /** The retrieval block; nullopt on a healthy fetch. */
+    std::optional<Retrieval> retrieval() const& noexcept {
+        const SynapRetrieval* r = synap_context_retrieval(handle_);
+        return r ? std::optional<Retrieval>(Retrieval(r)) : std::nullopt;
+    }
+    /** Refused: the context is a temporary. Keep it in a variable first. */
+    std::optional<Retrieval> retrieval() const&& = delete;
+    /** The user's profile (summary mode, or a user fetch without a query). */
+    std::optional<ProfileView> profile() const& noexcept {
+        const SynapProfile* p = synap_context_profile(handle_);
+        return p ? std::optional<ProfileView>(ProfileView(p)) : std::nullopt;
+    }
+    /** Refused: the context is a temporary. Keep it in a variable first. */
+    std::optional<ProfileView> profile() const&& = delete;
+    /** The conversation summaries of summary mode; empty otherwise. */
+    ConversationSummaryList conversations() const& noexcept {
+        return ConversationSummaryList(detail::ConversationSummaries{handle_});
+    }
+    /** Refused: the context is a temporary. Keep it in a variable first. */
+    ConversationSummaryList conversations() const&& = delete;
+
+    /** How long the answer may be cached (300 s when the service did not say). */
+    std::chrono::seconds ttl() const noexcept { return std::chrono::seconds(synap_context_ttl_seconds(handle_)); }
+    /** Where the answer came from: "cloud" (a fetch), "profile" or
+     *  "conversation_state" (a fetch without a query). */
+    std::string_view source() const noexcept { return detail::view(synap_context_source(handle_)); }
+    /** The X-Correlation-ID of the request that answered. */
+    std::optional<std::string_view> correlation_id() const noexcept {
+        return detail::optional_view(synap_context_correlation_id(handle_));
+    }
+    /** When the answer was received. */
+    TimePoint retrieved_at() const noexcept { return detail::from_us(synap_context_retrieved_at_us(handle_)); }
+    /** The response body as JSON text, for what this version does not
+     *  read; nullopt when no body was read (a profile answer). */
+    std::optional<std::string_view> raw_json() const noexcept {
+        return detail::optional_view(synap_context_raw_json(handle_));
+    }
+
+    /** The C handle, still owned by this context. */
+    const SynapContext* get() const noexcept { return handle_; }
+
+private:
+    SynapContext* handle_;
+};
+
+/** How Client::prompt_context() renders. The setter throws synap::Error
+ *  (SYNAP_INVALID_ARGUMENT) if libsynap refuses the value, leaving the
+ *  options as they were, and returns *this for chaining. */
+class PromptOptions {
+public:
+    /** The defaults: style "structured". */
+    PromptOptions() : handle_(detail::not_null(synap_prompt_options_new())) {}
+    ~PromptOptions() { synap_prompt_options_free(handle_); }
+    PromptOptions(PromptOptions&& other) noexcept : handle_(std::exchange(other.handle_, nullptr)) {}
+    PromptOptions& operator=(PromptOptions&& other) noexcept {
+        std::swap(handle_, other.handle_);
+        return *this;
+    }
+    PromptOptions(const PromptOptions&) = delete;
+    PromptOptions& operator=(const PromptOptions&) = delete;
+
+    /** "structured" (the default), "narrative" or "bullet_points". */
+    PromptOptions& style(const std::string& style) {
+        detail::check(synap_prompt_options_set_style(handle_, detail::c_str(style, "style")));
+        return *this;
+    }
+
+    /** The C handle, still owned by these options. */
+    const SynapPromptOptions* get() const noexcept { return handle_; }
+
+private:
+    SynapPromptOptions* handle_;
+};
+
+/** A conversation's prompt context, owned, as Client::prompt_context()
+ *  returned it: the compacted history plus every message after the
+ *  cut-off (all of them before the first compaction), as one prompt-ready
+ *  text and its parts. What it lends is valid while it lives; turns() is
+ *  refused on a temporary. */
+class PromptContext {
+public:
+    /** Takes ownership of a prompt context from the C API. */
+    explicit PromptContext(SynapPromptContext* owned) noexcept : handle_(owned) {}
+    ~PromptContext() { synap_prompt_context_free(handle_); }
+    PromptContext(PromptContext&& other) noexcept : handle_(std::exchange(other.handle_, nullptr)) {}
+    PromptContext& operator=(PromptContext&& other) noexcept {
+        std::swap(handle_, other.handle_);
+        return *this;
+    }
+    PromptContext(const PromptContext&) = delete;
+    PromptContext& operator=(const PromptContext&) = delete;
+
+    /** The prompt-ready text: the compaction block, then the recent messages. */
+    std::optional<std::string_view> formatted_context() const noexcept {
+        return detail::optional_view(synap_prompt_context_formatted_context(handle_));
+    }
+    /** Whether a compaction exists. */
+    bool available() const noexcept { return synap_prompt_context_available(handle_); }
+    /** Whether the compaction lags the conversation. */
+    bool is_stale() const noexcept { return synap_prompt_context_is_stale(handle_); }
+    /** Whether the service doubts the compaction's quality. */
+    bool quality_warning() const noexcept { return synap_prompt_context_quality_warning(handle_); }
+    /** How much the compaction shrank the history. */
+    std::optional<double> compression_ratio() const noexcept {
+        return detail::optional_value(synap_prompt_context_compression_ratio, handle_);
+    }
+    /** The compaction's validation score. */
+    std::optional<double> validation_score() const noexcept {
+        return detail::optional_value(synap_prompt_context_validation_score, handle_);
+    }
+    /** How old the compaction is. */
+    std::optional<std::chrono::seconds> compaction_age() const noexcept {
+        std::optional<std::int64_t> s = detail::optional_value(synap_prompt_context_compaction_age_seconds, handle_);
+        return s ? std::optional<std::chrono::seconds>(*s) : std::nullopt;
+    }
+    /** How many messages came after the cut-off, as the service counts them. */
+    std::int64_t recent_message_count() const noexcept { return synap_prompt_context_recent_message_count(handle_); }
+    /** How many messages the compaction covers. */
+    std::int64_t compacted_message_count() const noexcept {
+        return synap_prompt_context_compacted_message_count(handle_);
+    }
+    /** How many messages the conversation has. */
+    std::int64_t total_message_count() const noexcept { return synap_prompt_context_total_message_count(handle_); }
+    /** The compaction block alone. */
+    std::optional<std::string_view> context_block() const noexcept {
+        return detail::optional_view(synap_prompt_context_context_block(handle_));
+    }
+    /** The compaction it comes from. */
+    std::optional<std::string_view> compaction_id() const noexcept {
+        return detail::optional_view(synap_prompt_context_compaction_id(handle_));
+    }
+    /** The recent messages, oldest first: valid while this lives. */
+    TurnList turns() const& noexcept { return TurnList(detail::Turns{nullptr, handle_}); }
+    /** Refused: the prompt context is a temporary. Keep it in a variable first. */
+    TurnList turns() const&& = delete;
+    /** The response body as JSON text. */
+    std::optional<std::string_view> raw_json() const noexcept {
+        return detail::optional_view(synap_prompt_context_raw_json(handle_));
+    }
+
+    /** The C handle, still owned by this prompt context. */
+    const SynapPromptContext* get() const noexcept { return handle_; }
+
+private:
+    SynapPromptContext* handle_;
+};
+
 /** A connection to the service; share one between threads. */
 class Client {
 public:
@@ -872,7 +1751,7 @@ public:
     /** The job's status now (memories.status). Throws synap::Error. */
     MemoryStatus status(const std::string& ingestion_id) const {
         SynapMemoryStatus* out = nullptr;
-        detail::check(synap_memories_status(handle_, ingestion_id.c_str(), &out));
+        detail::check(synap_memories_status(handle_, detail::c_str(ingestion_id, "ingestion_id"), &out));
         return MemoryStatus(out);
     }
 
@@ -881,11 +1760,12 @@ public:
      *  SYNAP_CANCELLED, or a poll's error), or what the progress callback
      *  threw. */
     MemoryStatus wait(const std::string& ingestion_id, const WaitOptions& how = WaitOptions()) const {
+        const char* id = detail::c_str(ingestion_id, "ingestion_id");
         detail::ProgressCall progress{how.progress_, nullptr};
         detail::WaitHandle options;
         how.apply(options, progress);
         SynapMemoryStatus* out = nullptr;
-        SynapCode code = synap_memories_wait(handle_, ingestion_id.c_str(), options.get(), &out);
+        SynapCode code = synap_memories_wait(handle_, id, options.get(), &out);
         // Read the details before anything else can make a libsynap call.
         std::optional<Error> error;
         if (code != SYNAP_OK) {
@@ -941,7 +1821,7 @@ public:
      *  UUID (before any request), SYNAP_NOT_FOUND, or the codes of status(). */
     Memory get(const std::string& memory_id) const {
         SynapMemory* out = nullptr;
-        detail::check(synap_memories_get(handle_, memory_id.c_str(), &out));
+        detail::check(synap_memories_get(handle_, detail::c_str(memory_id, "memory_id"), &out));
         return Memory(out);
     }
 
@@ -967,7 +1847,7 @@ public:
         std::vector<const char*> ids;
         ids.reserve(ingestion_ids.size());
         for (const std::string& id : ingestion_ids) {
-            ids.push_back(id.c_str());
+            ids.push_back(detail::c_str(id, "ingestion_ids[" + std::to_string(ids.size()) + "]"));
         }
         detail::ProgressCall progress{how.progress_, nullptr};
         detail::WaitHandle options;
@@ -987,12 +1867,62 @@ public:
         return results;
     }
 
+    /** What Synap remembers for a scope (context.fetch): the memories
+     *  relevant to the request's queries, with the conversation state and
+     *  the retrieval block. Without a query, a conversation fetch answers
+     *  with the conversation's state and a user fetch with the user's
+     *  profile when there is one (Context::source() says which). Throws
+     *  synap::Error: SYNAP_INVALID_ARGUMENT (the scope's id missing, a
+     *  customer id on a B2C instance), SYNAP_INVALID_REQUEST (the service
+     *  refused a value), SYNAP_NOT_FOUND, SYNAP_CONFLICT (the instance is
+     *  not ready), SYNAP_PROTOCOL (a body whose structure is wrong) or a
+     *  transport code. */
+    Context context_fetch(const ContextRequest& request) const {
+        SynapContext* out = nullptr;
+        detail::check(synap_context_fetch(handle_, request.get(), &out));
+        return Context(out);
+    }
+
+    /** What the service has learnt of a user: overview and attributes.
+     *  `customer_id` is the user's customer on a B2B instance; leave it
+     *  out on a B2C one. Any user id (`/`, `?`, `#` included) reaches the
+     *  service intact. Throws synap::Error: SYNAP_NOT_FOUND while the user
+     *  has no profile, SYNAP_INVALID_ARGUMENT, or the codes of status(). */
+    Profile user_profile(const std::string& user_id,
+                         const std::optional<std::string>& customer_id = std::nullopt) const {
+        const char* user = detail::c_str(user_id, "user_id");
+        const char* customer = customer_id ? detail::c_str(*customer_id, "customer_id") : nullptr;
+        SynapProfile* out = nullptr;
+        detail::check(synap_user_profile(handle_, user, customer, &out));
+        return Profile(out);
+    }
+
+    /** A conversation's prompt context in the default style
+     *  ("structured"). Throws synap::Error: SYNAP_INVALID_ARGUMENT for an
+     *  id that is not a UUID, SYNAP_NOT_FOUND, or the codes of status(). */
+    PromptContext prompt_context(const std::string& conversation_id) const {
+        SynapPromptContext* out = nullptr;
+        const char* id = detail::c_str(conversation_id, "conversation_id");
+        detail::check(synap_conversation_prompt_context(handle_, id, nullptr, &out));
+        return PromptContext(out);
+    }
+
+    /** A conversation's prompt context rendered as `options` say, e.g.
+     *  prompt_context(id, synap::PromptOptions().style("narrative")).
+     *  Throws as prompt_context(conversation_id) does. */
+    PromptContext prompt_context(const std::string& conversation_id, const PromptOptions& options) const {
+        SynapPromptContext* out = nullptr;
+        const char* id = detail::c_str(conversation_id, "conversation_id");
+        detail::check(synap_conversation_prompt_context(handle_, id, options.get(), &out));
+        return PromptContext(out);
+    }
+
     /** The C handle, still owned by this client. */
     const SynapClient* get() const noexcept { return handle_; }
 
 private:
     void make(const std::string& api_key, const SynapOptions* options) {
-        detail::check(synap_client_new(api_key.c_str(), options, &handle_));
+        detail::check(synap_client_new(detail::c_str(api_key, "api_key"), options, &handle_));
     }
 
     SynapClient* handle_ = nullptr;

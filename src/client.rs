@@ -162,7 +162,7 @@ impl Client {
     /// effect (a refused connection, 429, 503), never after a timeout or
     /// another 5xx, so a document is never ingested twice.
     pub fn memories_create(&self, request: &CreateRequest) -> Result<Ingestion, Error> {
-        self.refuse_customer_on_b2c(request)?;
+        self.refuse_customer_id_on_b2c(request.customer_id_set())?;
         let body = serde_json::to_vec(&request.to_json()?).map_err(|e| Error::invalid_argument(e.to_string()))?;
         let url = format!("{}/api/v1/memories/create", self.base_url);
         self.call(&url, Some(&body), &self.limits(None, None), parse_ingestion)
@@ -187,18 +187,6 @@ impl Client {
         self.call(&url, Some(&body), &self.limits(None, None), parse_batch)
     }
 
-    /// On an instance whoami reported as B2C, a customer id is refused
-    /// locally, as the reference SDK does (the service would refuse it too).
-    fn refuse_customer_on_b2c(&self, request: &CreateRequest) -> Result<(), Error> {
-        let b2c = self.known.read().unwrap_or_else(|p| p.into_inner()).as_ref().is_some_and(|k| k.b2c);
-        if b2c && request.customer_id_set() {
-            return Err(Error::invalid_argument(
-                "customer_id is not accepted on this instance: whoami reported user_context_isolation = equals_customer",
-            ));
-        }
-        Ok(())
-    }
-
     /// `whoami`: the account behind the API key. Once it has answered, the
     /// instance id prefixes this client's correlation ids and requests carry
     /// `X-Client-ID` and `X-Instance-ID`, as the reference SDK does.
@@ -214,9 +202,9 @@ impl Client {
         Ok(identity)
     }
 
-    /// One call: a GET, or a POST of `json`; retried as the policy and the
-    /// method allow; the 200 body parsed by `parse`. Every error carries the
-    /// call's correlation id and never the key.
+    /// One call: a GET, or a POST of `json` that creates something (so it
+    /// is resent only when the failure proves it had no effect); see
+    /// [`Client::exchange`].
     pub(crate) fn call<T>(
         &self,
         url: &str,
@@ -224,21 +212,38 @@ impl Client {
         limits: &Limits<'_>,
         parse: fn(&[u8]) -> Result<T, Error>,
     ) -> Result<T, Error> {
+        let request = match json {
+            None => Request::Get,
+            Some(body) => Request::Post(body, Idempotence::NotIdempotent),
+        };
+        self.exchange(url, request, limits, parse).map(|(value, _)| value)
+    }
+
+    /// One exchange, retried as the policy and the request's idempotence
+    /// allow; the 200 body parsed by `parse`. Returns the value and the
+    /// call's correlation id. Every error carries that id and never the key.
+    pub(crate) fn exchange<T>(
+        &self,
+        url: &str,
+        request: Request<'_>,
+        limits: &Limits<'_>,
+        parse: impl Fn(&[u8]) -> Result<T, Error>,
+    ) -> Result<(T, String), Error> {
         let known = self.known.read().unwrap_or_else(|p| p.into_inner()).clone();
         let correlation_id = new_correlation_id(known.as_ref().map_or("", |k| k.instance_id.as_str()));
         let identity = known.as_ref().map(|k| (k.client_id.as_str(), k.instance_id.as_str()));
-        let (method, idempotence) = match json {
-            None => ("GET", Idempotence::Idempotent),
-            Some(_) => ("POST", Idempotence::NotIdempotent),
+        let (method, idempotence) = match request {
+            Request::Get => ("GET", Idempotence::Idempotent),
+            Request::Post(_, idempotence) => ("POST", idempotence),
         };
         let what = || format!("{method} {}", &url[self.base_url.len()..]);
         with_retries(&self.retry, limits, idempotence, &what, &correlation_id, |time_left| {
             let started = Instant::now();
             let call =
                 Call { url, authorization: &self.authorization, correlation_id: &correlation_id, identity, time_left };
-            let result = match json {
-                None => self.transport.get(&call),
-                Some(body) => self.transport.post_json(&call, body),
+            let result = match request {
+                Request::Get => self.transport.get(&call),
+                Request::Post(body, _) => self.transport.post_json(&call, body),
             }
             .and_then(|body| parse(&body).map_err(|e| e.with_http_status(200)))
             .map_err(|e| e.with_correlation_id(&correlation_id).redact(&self.api_key));
@@ -251,8 +256,30 @@ impl Client {
             });
             result
         })
+        .map(|value| (value, correlation_id.clone()))
         .map_err(|e| e.with_correlation_id(&correlation_id))
     }
+
+    /// A customer id is refused locally on an instance whoami reported as
+    /// B2C, as the reference SDK does (the service would refuse it too).
+    pub(crate) fn refuse_customer_id_on_b2c(&self, customer_id_set: bool) -> Result<(), Error> {
+        let b2c = self.known.read().unwrap_or_else(|p| p.into_inner()).as_ref().is_some_and(|k| k.b2c);
+        if b2c && customer_id_set {
+            return Err(Error::invalid_argument(
+                "customer_id is not accepted on this instance: whoami reported user_context_isolation = equals_customer",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// What one exchange sends.
+#[derive(Clone, Copy)]
+pub(crate) enum Request<'a> {
+    /// A GET: idempotent.
+    Get,
+    /// A POST of a JSON body, retried as its idempotence allows.
+    Post(&'a [u8], Idempotence),
 }
 
 impl fmt::Debug for Client {

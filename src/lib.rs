@@ -15,6 +15,9 @@
 mod call;
 mod cancel;
 mod client;
+mod context;
+mod context_fetch;
+mod context_request;
 mod correlation;
 mod create;
 mod error;
@@ -30,15 +33,26 @@ mod retry;
 mod retry_after;
 mod rng;
 mod status;
+mod text;
 mod timestamp;
 mod tls;
 mod transport;
+mod url;
 mod wait;
 mod wait_all;
 mod wire;
 
 pub use cancel::CancelToken;
 pub use client::Client;
+pub use context::{
+    Context, ContextItem, ContextList, ConversationContext, ConversationSummary, Profile, ProfileAttribute,
+    PromptContext, Retrieval, Turn,
+};
+pub use context_fetch::PROMPT_STYLES;
+pub use context_request::{
+    CONTEXT_MODES, CONTEXT_TYPES, ContextRequest, ContextScope, MAX_SUMMARY_CONVERSATIONS, PRECISION_LEVELS,
+    RESPONSE_SHAPES,
+};
 pub use create::{Batch, CreateRequest, DOCUMENT_TYPES, Ingestion, MODES};
 pub use error::{Error, ErrorKind};
 pub use identity::Identity;
@@ -51,6 +65,7 @@ pub use options::{
 pub use proxy::ProxySetting;
 pub use retry::{DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_BASE, DEFAULT_RETRY_CAP, RetryPolicy};
 pub use status::{IngestState, MemoryIds, MemoryStatus};
+pub use text::Text;
 pub use timestamp::parse_unix_micros;
 pub use wait::{DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT, WaitOptions};
 pub use wait_all::{MAX_IN_FLIGHT, WaitCounts};

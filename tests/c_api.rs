@@ -9,7 +9,8 @@ use std::process::{Command, Output};
 
 use common::Emu;
 use common::cprog::{
-    compile, ingest_fixtures, resilience_fixtures, root, run, run_c_tests, status_fixtures, text, valgrind,
+    compile, context_fixtures, declared_functions, ingest_fixtures, resilience_fixtures, root, run, run_c_tests,
+    status_fixtures, text, used_functions, valgrind,
 };
 use serde_json::json;
 use synap_emulator::{DEMO_FAILED_ID, DEMO_PARTIAL_ID, DEMO_PROGRESSING_ID, DEV_API_KEY};
@@ -88,7 +89,7 @@ fn synap_ingest_example_ingests_waits_and_prints_memories_under_valgrind() {
     let stdout = text(&out.stdout);
     assert!(out.status.success(), "{stdout}\n{}", text(&out.stderr));
     assert!(stdout.contains(": completed, 5 memories"), "{stdout}");
-    assert!(stdout.contains("- [preference] I only drink decaf after 3pm"), "{stdout}");
+    assert!(stdout.contains("- [preference] I switched to decaf after 3pm."), "{stdout}");
     assert!(text(&out.stderr).contains(": completed after "), "{}", text(&out.stderr));
 
     let out = ingest(&["--document-id", "ex-1", sample.to_str().unwrap()], false);
@@ -100,6 +101,11 @@ fn synap_ingest_example_ingests_waits_and_prints_memories_under_valgrind() {
     assert!(text(&out.stdout).contains("error: extraction failed"), "{}", text(&out.stdout));
     let out = ingest(&["--type", "support-ticket", sample.to_str().unwrap()], false);
     assert_eq!(out.status.code(), Some(1), "unknown type refused locally");
+    let out = ingest(&["--metadata", "[1]", sample.to_str().unwrap()], false);
+    assert_eq!(out.status.code(), Some(1), "metadata that is not an object refused locally");
+    assert!(text(&out.stderr).contains("SYNAP_INVALID_ARGUMENT"), "{}", text(&out.stderr));
+    let out = ingest(&["--user-id", "u-1", sample.to_str().unwrap()], false);
+    assert_eq!(out.status.code(), Some(4), "this instance wants a customer with a user: {}", text(&out.stderr));
     let out = ingest(&["/nonexistent/file"], false);
     assert_eq!(out.status.code(), Some(64));
 }
@@ -201,4 +207,233 @@ fn synap_status_example_is_clean_under_valgrind() {
         .args(["--base-url", &emu.base_url, DEMO_PARTIAL_ID, "00000000-0000-4000-8000-000000000000"])
         .env("SYNAP_API_KEY", DEV_API_KEY));
     assert_eq!(out.status.code(), Some(3), "valgrind or the program failed:\n{}", text(&out.stderr));
+}
+
+#[test]
+fn c_context_tests_pass_under_valgrind() {
+    let source = "tests/c/test_context.c";
+    // Every context-retrieval function of the header is called at least once.
+    let header = std::fs::read_to_string(root().join("include/synap.h")).unwrap();
+    let used = used_functions(&std::fs::read_to_string(root().join(source)).unwrap());
+    let families =
+        ["synap_context_", "synap_conversation_", "synap_profile_", "synap_prompt_", "synap_retrieval_", "synap_turn_"];
+    let missing: Vec<String> = declared_functions(&header)
+        .into_iter()
+        .filter(|f| families.iter().any(|p| f.starts_with(p)) || f == "synap_user_profile")
+        .filter(|f| !used.contains(f))
+        .collect();
+    assert!(missing.is_empty(), "{source} never calls {missing:?}");
+
+    let binary = compile(source, "test_context");
+    let emu = Emu::start();
+    let fixtures = context_fixtures(&emu, false);
+    let started = std::time::Instant::now();
+    run_c_tests(&binary, &fixtures);
+    eprintln!("test_context under valgrind: {:?}", started.elapsed());
+    // Refused arguments never reached the server; a conversation id in any
+    // accepted form is sent canonical.
+    for path in ["/v1/conversations/conv-1/context-for-prompt", "/v1/users//profile", "/v1/users/nobody/profile"] {
+        let seen = emu.requests(Some(path)).len();
+        assert_eq!(seen, usize::from(path.contains("nobody")), "{path}");
+    }
+    let fetches = emu.requests(Some("/v1/context/user/fetch"));
+    let conversation = &fixtures.iter().find(|(n, _)| *n == "CONVERSATION").unwrap().1;
+    let named = format!(r#""conversation_id":"{conversation}""#);
+    assert!(fetches.iter().any(|r| r["body"].as_str().unwrap().contains(&named)), "sent canonical: {fetches:?}");
+}
+
+/// An emulator holding the demo's conversation: the sample transcript for
+/// `demo-user` of `demo-customer`, in conversation `CONVERSATION`.
+fn context_emulator(ingest: &Path) -> Emu {
+    let emu = Emu::start();
+    emu.post_config(json!({"create_processing_after_ms": 50, "create_done_after_ms": 200}));
+    let metadata = format!(r#"{{"conversation_id": "{CONVERSATION}"}}"#);
+    let sample = root().join("examples-c/sample-chat.txt");
+    let out = example(
+        &emu,
+        ingest,
+        &[
+            "--interval",
+            "0.05",
+            "--user-id",
+            "demo-user",
+            "--customer-id",
+            "demo-customer",
+            "--metadata",
+            &metadata,
+            sample.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}\n{}", text(&out.stdout), text(&out.stderr));
+    emu
+}
+
+const CONVERSATION: &str = "5b0f3c2e-8d41-4a7b-9c6e-1f2a3b4c5d6e";
+const QUESTION: &str = "what does the user drink after 3pm?";
+
+#[test]
+fn synap_context_example_ranks_the_decaf_preference_first() {
+    let ingest = compile("examples-c/synap-ingest.c", "synap-ingest-for-context");
+    let binary = compile("examples-c/synap-context.c", "synap-context");
+    let emu = context_emulator(&ingest);
+
+    // Under valgrind: the ranked answer, then the prompt context.
+    let out = run(valgrind()
+        .arg(&binary)
+        .args(["--base-url", &emu.base_url, "--user", "demo-user", "--ranked", "--query", QUESTION])
+        .env("SYNAP_API_KEY", DEV_API_KEY));
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", text(&out.stderr));
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines[0], "ranked (2):", "{stdout}");
+    assert!(lines[1].starts_with("  1. [preferences] I switched to decaf after 3pm.  (rank score 0."), "{stdout}");
+    assert!(lines[1].ends_with(", score 0.81)"), "{stdout}");
+    assert!(lines[2].starts_with("  2. [facts] Regular coffee after lunch gives me a headache."), "{stdout}");
+    let out = run(valgrind()
+        .arg(&binary)
+        .args(["--base-url", &emu.base_url, "--prompt", CONVERSATION, "--style", "bullet_points"])
+        .env("SYNAP_API_KEY", DEV_API_KEY));
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", text(&out.stderr));
+    assert_eq!(
+        stdout.lines().next(),
+        Some(format!("conversation {CONVERSATION}: 5 messages, 0 compacted (no compaction yet)").as_str())
+    );
+    assert!(stdout.contains("\n- user: I switched to decaf after 3pm."), "{stdout}");
+    assert!(stdout.contains("\n- assistant: Done: Friday afternoon"), "{stdout}");
+
+    // One JSON object per item, with every field.
+    let out = example(&emu, &binary, &["--user", "demo-user", "--ranked", "--json", "--query", QUESTION]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let items: Vec<serde_json::Value> =
+        text(&out.stdout).lines().map(|l| serde_json::from_str(l).expect("one JSON object per line")).collect();
+    assert_eq!(items.len(), 2);
+    assert_eq!(items[0]["text"], "I switched to decaf after 3pm.");
+    assert_eq!((items[0]["list"].as_str(), items[0]["rank"].as_i64()), (Some("ranked"), Some(1)));
+    assert_eq!(items[0]["kind"], "preferences");
+    assert_eq!(items[0]["score"], 0.81);
+    assert!(items[0]["rank_score"].as_f64().unwrap() > items[1]["rank_score"].as_f64().unwrap());
+    assert_eq!(items[0]["matched_queries"], json!([QUESTION]));
+    assert!(items[0]["time"].as_str().unwrap().ends_with('Z'));
+    assert_eq!(items[0]["metadata"]["source_document_id"], items[1]["metadata"]["source_document_id"]);
+    for field in ["id", "label", "source"] {
+        assert!(items[0].get(field).is_some(), "{field}");
+    }
+
+    // By type: each list with its items and their scores.
+    let out = example(&emu, &binary, &["--user", "demo-user", "--query", "coffee", "--query", "Friday"]);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(stdout.starts_with("facts (2):\n  - "), "{stdout}");
+    assert!(stdout.contains("temporal_events (1):\n  - Also, my sister Dana is visiting on Friday"), "{stdout}");
+    assert!(!stdout.contains("preferences ("), "{stdout}");
+    let out = example(&emu, &binary, &["--user", "demo-user", "--types", "preferences,emotions", "--max", "1"]);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    // No query: the user's profile answers.
+    assert!(stdout.starts_with("profile: 2 preferences on record."), "{stdout}");
+    assert!(stdout.contains("  decaf_after_3pm = \"I switched to decaf after 3pm.\"  (confidence 0.81)"), "{stdout}");
+    let out = example(&emu, &binary, &["--user", "demo-user", "--json"]);
+    let profile: serde_json::Value = serde_json::from_str(text(&out.stdout).trim()).unwrap();
+    assert_eq!(profile["profile"]["attributes"]["decaf_after_3pm"]["value"], "I switched to decaf after 3pm.");
+    let out = example(&emu, &binary, &["--user", "demo-user", "--query", "zebra"]);
+    assert_eq!((out.status.code(), text(&out.stdout).as_str()), (Some(0), "no memories found\n"));
+
+    // A conversation: its state without a query, its memories with one.
+    let out = example(&emu, &binary, &["--conversation", CONVERSATION]);
+    let stdout = text(&out.stdout);
+    assert!(stdout.starts_with(&format!("conversation {CONVERSATION}: 5 recent turns\n## Recent messages\n[")));
+    let out = example(&emu, &binary, &["--conversation", CONVERSATION, "--ranked", "--query", "decaf"]);
+    let stdout = text(&out.stdout);
+    assert!(stdout.starts_with("ranked (1):\n  1. [preferences] I switched to decaf after 3pm."), "{stdout}");
+    assert!(stdout.contains("\n  user: I switched to decaf after 3pm."), "the state's turns: {stdout}");
+    let out = example(&emu, &binary, &["--client", "--types", "facts", "--query", "coffee", "--json"]);
+    assert_eq!(text(&out.stdout).lines().count(), 2, "{}", text(&out.stdout));
+    let out = example(&emu, &binary, &["--customer", "demo-customer", "--query", "oat milk"]);
+    assert!(text(&out.stdout).starts_with("preferences (1):\n  - I love the oat milk latte"));
+    let out = example(&emu, &binary, &["--prompt", CONVERSATION, "--json"]);
+    let body: serde_json::Value = serde_json::from_str(text(&out.stdout).trim()).unwrap();
+    assert_eq!(body["total_message_count"], 5);
+}
+
+#[test]
+fn synap_context_example_warns_of_a_degraded_retrieval_and_reports_failures() {
+    let ingest = compile("examples-c/synap-ingest.c", "synap-ingest-for-context-failures");
+    let binary = compile("examples-c/synap-context.c", "synap-context-failures");
+    let emu = context_emulator(&ingest);
+
+    emu.script_context(json!({"route": "user", "retrieval": {"degraded": true, "level": "partial",
+        "code": "timeout", "warnings": ["vector index timed out"]}}));
+    let out = example(&emu, &binary, &["--user", "demo-user", "--ranked", "--query", QUESTION]);
+    assert!(out.status.success());
+    assert!(text(&out.stdout).starts_with("ranked (2):\n  1. [preferences] I switched to decaf"));
+    assert_eq!(
+        text(&out.stderr),
+        "synap-context: warning: retrieval degraded (level partial, code timeout): vector index timed out: \
+         some memories may be missing\n"
+    );
+
+    // Errors: code, message and correlation id on stderr; the code is the exit status.
+    emu.post_fault(
+        "/v1/context/user/fetch",
+        1,
+        json!({"kind": "respond", "status": 404,
+        "body": r#"{"detail":"user not found"}"#}),
+    );
+    let out = example(&emu, &binary, &["--user", "demo-user", "--query", "decaf"]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "SYNAP_NOT_FOUND: {stderr}");
+    assert!(stderr.starts_with("synap-context: fetch: SYNAP_NOT_FOUND: HTTP 404: user not found"), "{stderr}");
+    assert!(stderr.contains(" (correlation id syn_"), "{stderr}");
+    emu.post_fault("/v1/context/client/fetch", 1, json!({"kind": "garbage"}));
+    let out = example(&emu, &binary, &["--client", "--query", "decaf"]);
+    assert_eq!(out.status.code(), Some(12), "SYNAP_PROTOCOL: {}", text(&out.stderr));
+    let out = example(&emu, &binary, &["--user", "demo-user", "--query", "decaf", "--max", "101"]);
+    assert_eq!(out.status.code(), Some(4), "SYNAP_INVALID_REQUEST: {}", text(&out.stderr));
+    for (args, code, says) in [
+        (&["--conversation", "conv-1"][..], 1, "conversation_id"),
+        (&["--prompt", "../x"][..], 1, "conversation_id"),
+        (&["--prompt", CONVERSATION, "--style", "poetic"][..], 1, "style"),
+        (&["--client", "--types", "facts,notes"][..], 1, "type \"notes\""),
+        (&["--client", "--max", "0"][..], 1, "max_results"),
+    ] {
+        let out = example(&emu, &binary, args);
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {}", text(&out.stderr));
+        assert!(text(&out.stderr).contains("SYNAP_INVALID_ARGUMENT") && text(&out.stderr).contains(says), "{args:?}");
+    }
+    let out =
+        run(Command::new(&binary).args(["--client"]).env_remove("SYNAP_API_KEY").env("SYNAP_BASE_URL", &emu.base_url));
+    assert_eq!(out.status.code(), Some(2), "no key is SYNAP_AUTH");
+    let out = run(Command::new(&binary)
+        .args(["--client", "--base-url", &common::refused_url()])
+        .env("SYNAP_API_KEY", DEV_API_KEY));
+    assert_eq!(out.status.code(), Some(10), "SYNAP_NETWORK");
+
+    // Usage errors: 64.
+    for args in [
+        &[][..],
+        &["--user"][..],
+        &["--bogus"][..],
+        &["--user", "u", "--client"][..],
+        &["--conversation", CONVERSATION, "--customer", "c"][..],
+        &["--prompt", CONVERSATION, "--ranked"][..],
+        &["--client", "--style", "narrative"][..],
+        &["--client", "--max", "ten"][..],
+        &["--client", "--max", "-1"][..],
+        &["--client", "--max", "4294967296"][..],
+        &["stray"][..],
+    ] {
+        let out = example(&emu, &binary, args);
+        assert_eq!(out.status.code(), Some(64), "{args:?}: {}", text(&out.stderr));
+        assert!(text(&out.stderr).contains("usage: synap-context"), "{args:?}");
+    }
+    let out = example(&emu, &binary, &["--help"]);
+    assert!(out.status.success() && text(&out.stdout).starts_with("usage: synap-context"));
+
+    // Under valgrind, a failing run is clean too.
+    let out = run(valgrind()
+        .arg(&binary)
+        .args(["--base-url", &emu.base_url, "--prompt", "not-a-uuid"])
+        .env("SYNAP_API_KEY", DEV_API_KEY));
+    assert_eq!(out.status.code(), Some(1), "valgrind or the program failed:\n{}", text(&out.stderr));
 }

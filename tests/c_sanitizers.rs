@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use common::Emu;
-use common::cprog::{ingest_fixtures, resilience_fixtures, root, run, status_fixtures, text};
+use common::cprog::{context_fixtures, ingest_fixtures, resilience_fixtures, root, run, status_fixtures, text};
 use compilers::Compiler;
 use serde_json::json;
 use synap_emulator::{DEMO_FAILED_ID, DEMO_PARTIAL_ID, DEV_API_KEY};
@@ -143,6 +143,51 @@ fn ingest_example(compiler: Compiler) {
     assert_clean("synap-ingest, an unknown type", &ingest(&["--type", "support-ticket", sample]), 1);
 }
 
+/// synap-context against the demo's conversation: the ranked answer, the
+/// profile, the prompt context, JSON lines, a degraded retrieval and errors.
+fn context_example(compiler: Compiler) {
+    let ingest = build(compiler, "examples-c/synap-ingest.c", "synap-ingest-for-context-sanitized");
+    let binary = build(compiler, "examples-c/synap-context.c", "synap-context-sanitized");
+    let emu = Emu::start();
+    emu.post_config(json!({"create_processing_after_ms": 50, "create_done_after_ms": 200}));
+    let conversation = "5b0f3c2e-8d41-4a7b-9c6e-1f2a3b4c5d6e";
+    let with_key = |binary: &Path, args: &[&str]| {
+        run(sanitized(binary).args(["--base-url", &emu.base_url]).args(args).env("SYNAP_API_KEY", DEV_API_KEY))
+    };
+    let metadata = format!(r#"{{"conversation_id": "{conversation}"}}"#);
+    let sample = root().join("examples-c/sample-chat.txt");
+    let ingested = with_key(
+        &ingest,
+        &[
+            "--interval",
+            "0.05",
+            "--user-id",
+            "demo-user",
+            "--customer-id",
+            "demo-customer",
+            "--metadata",
+            &metadata,
+            sample.to_str().unwrap(),
+        ],
+    );
+    assert_clean("synap-ingest --user-id --metadata", &ingested, 0);
+    let context = |args: &[&str]| with_key(&binary, args);
+    let question = "what does the user drink after 3pm?";
+    let out = context(&["--user", "demo-user", "--ranked", "--query", question]);
+    assert_clean("synap-context --ranked", &out, 0);
+    assert!(text(&out.stdout).contains("  1. [preferences] I switched to decaf after 3pm."), "{}", text(&out.stdout));
+    assert_clean("synap-context --json", &context(&["--user", "demo-user", "--json", "--query", "coffee"]), 0);
+    assert_clean("synap-context, the profile", &context(&["--user", "demo-user"]), 0);
+    assert_clean("synap-context, the state", &context(&["--conversation", conversation]), 0);
+    assert_clean("synap-context --prompt", &context(&["--prompt", conversation, "--style", "narrative"]), 0);
+    emu.script_context(json!({"retrieval": {"degraded": true, "level": "failed", "code": "internal"},
+                              "clear_items": true}));
+    assert_clean("synap-context, degraded", &context(&["--client", "--types", "facts,preferences", "--query", "x"]), 0);
+    assert_clean("synap-context, a bad type", &context(&["--client", "--types", "facts,notes"]), 1);
+    assert_clean("synap-context, a bad id", &context(&["--prompt", "conv-1"]), 1);
+    assert_clean("synap-context, usage", &context(&["--client", "--user", "u"]), 64);
+}
+
 fn all_checks(compiler: Compiler) {
     canary_catches_planted_bugs(compiler);
     let emu = Emu::start();
@@ -151,8 +196,11 @@ fn all_checks(compiler: Compiler) {
     c_tests(compiler, "tests/c/test_resilience.c", &resilience_fixtures(&emu));
     let emu = Emu::start();
     c_tests(compiler, "tests/c/test_ingest.c", &ingest_fixtures(&emu));
+    let emu = Emu::start();
+    c_tests(compiler, "tests/c/test_context.c", &context_fixtures(&emu, true));
     status_example(compiler);
     ingest_example(compiler);
+    context_example(compiler);
 }
 
 #[test]

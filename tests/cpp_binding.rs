@@ -2,12 +2,14 @@
 //! C++17 with strict warnings by g++ and by clang++, with AddressSanitizer
 //! (its leak checker proves the RAII types free every handle) and
 //! UndefinedBehaviorSanitizer, run against the emulator; then the bodies
-//! its creates and batches sent are checked here. The README's C++
-//! examples compile too.
+//! its creates, batches and context fetches sent, and the paths its reads
+//! asked for, are checked here, and that a call refused for a NUL byte in a
+//! string sent nothing. The README's C++ examples compile too.
 
 mod common;
 mod compilers;
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -19,6 +21,9 @@ use synap_emulator::Config;
 
 const CREATE: &str = "/api/v1/memories/create";
 const BATCH: &str = "/api/v1/memories/batch";
+const USER_FETCH: &str = "/v1/context/user/fetch";
+/// The conversation of the C++ tests' decaf document.
+const CONVERSATION: &str = "5d0c3a1e-8b7f-4c2d-9e6a-1f2b3c4d5e6f";
 
 const CXX_STRICT: [&str; 5] = ["-std=c++17", "-Wall", "-Wextra", "-Werror", "-pedantic"];
 const SANITIZE: [&str; 4] =
@@ -59,9 +64,15 @@ fn cpp_tests_pass(compiler: Compiler) {
     // A B2C instance: whoami says so, and it refuses a customer id.
     let b2c =
         Emu::start_with(Config { user_context_isolation: Some("equals_customer".to_owned()), ..Config::default() });
+    let scripted = scripted_context_answers();
+    // Every call the C++ tests make with a NUL byte in a string goes here:
+    // none may reach it.
+    let nul = Emu::start();
     let fixtures = [
         ("BASE_URL", emu.base_url.clone()),
         ("B2C_URL", b2c.base_url.clone()),
+        ("CTX_URL", scripted.base_url.clone()),
+        ("NUL_URL", nul.base_url.clone()),
         ("COMPLETED", emu.job(json!({"document_id": "cpp-doc", "memories": 3}))),
         ("QUEUED", emu.job(json!({"processing_after_ms": 3_600_000, "done_after_ms": 7_200_000}))),
         ("FAILED", emu.job(json!({"final_status": "failed", "memories": 0, "error_message": "boom"}))),
@@ -117,6 +128,97 @@ fn cpp_tests_pass(compiler: Compiler) {
     // the client refused it itself.
     let customers: Vec<Value> = sent(&b2c, CREATE, |_| true).iter().map(|b| b["customer_id"].clone()).collect();
     assert_eq!(customers, [json!("c1"), Value::Null]);
+    // ... and no context fetch at all: the one naming a customer was refused.
+    assert!(b2c.requests(None).iter().all(|r| !r["path"].as_str().unwrap_or_default().starts_with("/v1/context/")));
+
+    // Refused context setters left the request as it was.
+    let kept = &sent(&emu, USER_FETCH, |body| body["user_id"] == "cpp-ctx-kept")[0];
+    assert_eq!(
+        (&kept["mode"], &kept["max_results"], &kept["types"], &kept["precision_level"], &kept["search_query"]),
+        (&json!("accurate"), &json!(3), &json!(["preferences"]), &json!("medium"), &json!(["decaf"])),
+        "{kept}"
+    );
+    // The user id holding `/`, `?`, `#` and `%` arrived intact:
+    // percent-encoded in the profile's path, as itself in the fetch's body.
+    let paths: Vec<String> =
+        emu.requests(None).iter().map(|r| r["path"].as_str().unwrap_or_default().to_owned()).collect();
+    assert!(paths.iter().any(|p| p == "/v1/users/team%2Fa%3Fb%23c%252F/profile"), "{paths:?}");
+    assert!(!paths.iter().any(|p| p.contains("team/a")), "{paths:?}");
+    assert_eq!(
+        sent(&emu, USER_FETCH, |body| body["user_id"] == "team/a?b#c%2F")[0]["search_query"],
+        json!(["jasmine"])
+    );
+    // Each prompt style was asked for (the conversation fetch without a
+    // query asks for the structured one).
+    let styles: BTreeSet<String> = emu
+        .requests(Some(&format!("/v1/conversations/{CONVERSATION}/context-for-prompt")))
+        .iter()
+        .map(|r| r["query"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(styles, ["style=bullet_points", "style=narrative", "style=structured"].map(str::to_owned).into());
+    // Summary mode asked for what it was told.
+    let summary = &sent(&emu, USER_FETCH, |body| body["context_mode"] == "conversation-summary")[0];
+    assert_eq!((&summary["include_profile"], &summary["last_n_conversations"]), (&json!(true), &json!(5)));
+    // A string holding a NUL byte was refused before any request ...
+    let reached: Vec<Value> = nul.requests(None);
+    assert!(reached.is_empty(), "requests with a NUL byte reached the emulator: {reached:?}");
+    // ... and the refusing setters left the requests as they were.
+    assert_eq!(
+        sent(&emu, CREATE, |body| body["document_id"] == "cpp-nul-kept")[0],
+        json!({
+            "document": "User: keep me as I am.",
+            "document_type": "ai-chat-conversation",
+            "document_id": "cpp-nul-kept",
+            "document_created_at": null,
+            "user_id": "cpp-nul-user",
+            "customer_id": "cpp-ctx-cust",
+            "scope": null,
+            "mode": "long-range",
+            "metadata": {},
+        })
+    );
+    assert_eq!(
+        sent(&emu, USER_FETCH, |body| body["user_id"] == "cpp-nul-ctx")[0],
+        json!({"user_id": "cpp-nul-ctx", "customer_id": "cpp-ctx-cust", "conversation_id": null,
+               "search_query": ["decaf"], "max_results": 10, "types": ["all"], "mode": "fast"})
+    );
+    // Every scripted answer was served.
+    assert_eq!(scripted.requests(None).iter().filter(|r| r["path"] == "/v1/context/client/fetch").count(), 2);
+}
+
+/// An emulator whose next answers on three routes are scripted: the
+/// customer route's retrieval broke, the user route's holds malformed
+/// items and a conversation block, the client route's has an item that is
+/// not an object.
+fn scripted_context_answers() -> Emu {
+    let emu = Emu::start();
+    emu.script_context(json!({
+        "route": "customer",
+        "clear_items": true,
+        "retrieval": {"degraded": true, "level": "partial", "code": "timeout",
+                      "warnings": ["vector store slow", "retried once"]},
+    }));
+    let malformed = json!({
+        "id": null, "content": "I like tea.", "strength": 1.5, "category": null, "source": null,
+        "extracted_at": "yesterday-ish", "said_at": "2025-13-45T99:00:00Z", "matched_queries": null,
+        "metadata": null, "event_precision": "day", "temporal_confidence": "high", "rank": null,
+    });
+    let odder =
+        json!({"id": "p-2", "content": 42, "strength": null, "confidence": 0.25, "metadata": {"surprise": true}});
+    emu.script_context(json!({
+        "route": "user",
+        "inject": {"preferences": [malformed, odder]},
+        "conversation_context": {
+            "conversation_id": CONVERSATION, "summary": "Asked about tea.", "current_state": {"stage": "ordering"},
+            "key_extractions": null, "compaction_id": "b3c4d5e6-f7a8-4b9c-8d0e-1f2a3b4c5d6e", "compacted_at": "not parsed",
+            "recent_turns": [
+                {"role": "user", "content": "and tea?", "timestamp": "2025-01-15T10:41:02Z", "message_id": "m-1"},
+                {"role": "assistant", "content": "Green or black?", "timestamp": "soon"},
+            ],
+        },
+    }));
+    emu.script_context(json!({"route": "client", "inject": {"facts": [7]}}));
+    emu
 }
 
 /// The JSON bodies of the requests to `path` that `keep` selects, in order.

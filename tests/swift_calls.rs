@@ -2,7 +2,8 @@
 //! side is tested instead: tests/c/test_swift_calls.c makes the calls the
 //! wrapper makes, under valgrind against the emulator; it uses exactly the
 //! C functions the wrapper uses; and the wrapper's enums (error codes, job
-//! and wait states, log levels) have the header's values.
+//! and wait states, log levels, context scopes and lists) have the
+//! header's values.
 
 mod common;
 
@@ -43,6 +44,7 @@ fn swift_wrapper_calls_run_under_valgrind() {
         1,
         json!({"kind": "respond", "status": 401, "body": "{\"detail\":\"Invalid API key\"}"}),
     );
+    script_context_answers(&emu);
     let fixtures = [
         ("BASE_URL", emu.base_url.clone()),
         ("COMPLETED", emu.job(json!({"document_id": "swift-doc", "memories": 2}))),
@@ -73,6 +75,100 @@ fn swift_wrapper_calls_run_under_valgrind() {
         assert!(!sent.contains(refused), "{refused} was refused locally, yet sent");
     }
     assert_eq!(emu.requests(Some("/api/v1/memories/batch")).len(), 2, "the batch and its fail_fast repeat");
+
+    check_context_requests(&emu);
+}
+
+/// The conversation the C program ingests and fetches.
+const CTX_CONVERSATION: &str = "5b0c2d1e-8f7a-4c3b-9e2d-1a0b9c8d7e6f";
+
+/// What the C program's first fetches on the customer, client and
+/// conversation routes get: a degraded retrieval, then a failed one; items
+/// with malformed values, then a list holding a number; a compaction block.
+fn script_context_answers(emu: &Emu) {
+    let degraded = json!({"degraded": true, "level": "partial", "code": "timeout", "warnings": ["vector store slow"]});
+    emu.script_context(json!({"route": "customer", "retrieval": degraded}));
+    let failed = json!({"degraded": true, "level": "failed", "code": "unavailable", "warnings": []});
+    emu.script_context(json!({"route": "customer", "retrieval": failed, "clear_items": true}));
+    emu.script_context(json!({
+        "route": "client",
+        "item_patch": {"source": null, "confidence": 1.5, "extracted_at": "not a time", "surprise": {"x": 1}},
+        "inject": {"facts": [{"id": null, "content": "raw", "confidence": "inferred", "said_at": "2025-13-45",
+                              "extracted_at": 17, "matched_queries": null, "rank": "first"}]},
+    }));
+    emu.script_context(json!({"route": "client", "inject": {"facts": [7]}}));
+    emu.script_context(json!({
+        "route": "conversation",
+        "conversation_context": {
+            "conversation_id": CTX_CONVERSATION, "summary": "Asked about an order.",
+            "current_state": {"stage": "shipping"}, "key_extractions": {"topics": ["order"]},
+            "formatted_context": "Order asked about.", "compaction_id": "b3c4d5e6-f7a8-4b9c-8d0e-1f2a3b4c5d6e",
+            "compacted_at": "2025-01-15T10:40:00Z",
+            "recent_turns": [{"role": "user", "content": "and when?", "timestamp": "2025-01-15T10:41:02Z",
+                              "message_id": "m-1"}],
+        },
+    }));
+}
+
+/// What ContextRequest.handle() set reached the service; what libsynap (or
+/// the NUL check) refused never left the process; the user id's `/`, `?`
+/// and `#` reached the profile route encoded, and were matched intact.
+fn check_context_requests(emu: &Emu) {
+    let fetches = emu.requests(Some("/v1/context/user/fetch"));
+    let bodies: Vec<serde_json::Value> =
+        fetches.iter().map(|r| serde_json::from_str(r["body"].as_str().unwrap()).unwrap()).collect();
+    let every: Vec<_> = bodies.iter().filter(|b| b["query_date"] == "2025-03-11").collect();
+    assert_eq!(every.len(), 1, "the fetch with every setter: {bodies:?}");
+    let every = every[0];
+    assert_eq!((&every["user_id"], &every["customer_id"]), (&json!("swift/ctx?u#1"), &json!("c-swift-ctx")));
+    assert_eq!(every["conversation_id"], CTX_CONVERSATION);
+    assert_eq!(every["search_query"], json!(["what does the user drink after 3pm?", "dark roast"]));
+    assert_eq!((&every["max_results"], &every["max_results_per_query"]), (&json!(5), &json!(2)));
+    assert_eq!(every["types"], json!(["preferences", "facts"]));
+    assert_eq!((&every["mode"], &every["precision_level"]), (&json!("accurate"), &json!("medium")));
+    assert_eq!(every["scope"], json!({"team": "payments"}));
+    let summary: Vec<_> = bodies.iter().filter(|b| b["context_mode"] == "conversation-summary").collect();
+    assert_eq!(summary.len(), 1, "{bodies:?}");
+    assert_eq!((&summary[0]["include_profile"], &summary[0]["last_n_conversations"]), (&json!(true), &json!(5)));
+    assert!(bodies.iter().any(|b| b["max_results"] == 101), "the value the service refused was sent");
+    for b in &bodies {
+        assert_eq!(b["user_id"], "swift/ctx?u#1", "{b}");
+        for (key, refused) in [("mode", "slow"), ("precision_level", "low"), ("response_shape", "flat")] {
+            assert_ne!(b[key], refused, "{key} {refused} was refused locally, yet sent");
+        }
+        assert!(b["max_results"] != 0 && !b["types"].to_string().contains("notes"), "{b}");
+    }
+    for route in ["customer", "client", "conversation"] {
+        let sent = emu.requests(Some(&format!("/v1/context/{route}/fetch")));
+        assert!(!sent.is_empty(), "no {route} fetch");
+        for r in sent {
+            let body: serde_json::Value = serde_json::from_str(r["body"].as_str().unwrap()).unwrap();
+            assert!(body.get("context_mode").is_none(), "summary mode off the user scope was sent: {body}");
+        }
+    }
+
+    let all = emu.requests(None);
+    let log = format!("{all:?}");
+    assert!(!log.contains("swift-nul") && !log.contains("not-a-uuid"), "a refused value was sent");
+    let profiles: Vec<_> = all
+        .iter()
+        .filter(|r| r["path"].as_str().is_some_and(|p| p.starts_with("/v1/users/")))
+        .map(|r| (r["path"].as_str().unwrap().to_owned(), r["query"].as_str().map(str::to_owned)))
+        .collect();
+    let encoded = "/v1/users/swift%2Fctx%3Fu%231/profile".to_owned();
+    assert!(profiles.contains(&(encoded.clone(), Some("customer_id=c-swift-ctx".to_owned()))), "{profiles:?}");
+    assert!(profiles.contains(&(encoded.clone(), None)), "{profiles:?}");
+    assert!(profiles.contains(&("/v1/users/swift-nobody/profile".to_owned(), None)), "{profiles:?}");
+    for (path, _) in &profiles {
+        assert!(path == &encoded || path == "/v1/users/swift-nobody/profile", "{path}");
+    }
+
+    let prompts = emu.requests(Some(&format!("/v1/conversations/{CTX_CONVERSATION}/context-for-prompt")));
+    let styles: Vec<Option<&str>> = prompts.iter().map(|r| r["query"].as_str()).collect();
+    for style in ["structured", "bullet_points", "narrative"] {
+        assert!(styles.contains(&Some(&format!("style={style}"))), "{style}: {styles:?}");
+    }
+    assert!(!format!("{styles:?}").contains("injection"), "the refused style was sent");
 }
 
 #[test]
@@ -136,4 +232,12 @@ fn swift_enums_have_the_header_values() {
     let c_levels = c_enum(&header, "SynapLogLevel", "SYNAP_LOG_");
     assert_eq!(c_levels.len(), 4, "{c_levels:?}");
     assert_eq!(swift_enum(&swift, "LogLevel"), c_levels, "LogLevel in {WRAPPER} against SynapLogLevel");
+
+    let c_scopes = c_enum(&header, "SynapContextScope", "SYNAP_SCOPE_");
+    assert_eq!(c_scopes.len(), 4, "{c_scopes:?}");
+    assert_eq!(swift_enum(&swift, "Scope"), c_scopes, "ContextRequest.Scope in {WRAPPER} against SynapContextScope");
+
+    let c_lists = c_enum(&header, "SynapContextList", "SYNAP_LIST_");
+    assert_eq!(c_lists.len(), 7, "{c_lists:?}");
+    assert_eq!(swift_enum(&swift, "ContextList"), c_lists, "ContextList in {WRAPPER} against SynapContextList");
 }

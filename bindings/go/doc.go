@@ -2,6 +2,7 @@
 // service: queueing documents for ingestion (Create, BatchCreate), the
 // status of an ingestion job (MemoryStatus), waiting for one job or many
 // to finish (Wait, WaitAll), reading the memories a job produced (Get),
+// asking what Synap remembers (FetchContext, UserProfile, PromptContext),
 // the account behind the API key (Whoami), and libsynap's log lines
 // (SetLogCallback).
 //

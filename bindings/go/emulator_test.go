@@ -22,7 +22,16 @@ var emulatorURL string
 
 const devKey = "synap_dev_emulator"
 
+// childEmulatorURL passes the emulator's URL to a child test process
+// (log_test.go), which uses it rather than start one of its own: the child
+// is ended abruptly, and an emulator it started would be left running.
+const childEmulatorURL = "SYNAP_GO_TEST_EMULATOR_URL"
+
 func TestMain(m *testing.M) {
+	if url := os.Getenv(childEmulatorURL); url != "" {
+		emulatorURL = url
+		os.Exit(m.Run())
+	}
 	binary := os.Getenv("SYNAP_EMULATOR")
 	if binary == "" {
 		binary = filepath.Join("..", "..", "target", "debug", "synap-emulator")

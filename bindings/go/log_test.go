@@ -224,7 +224,7 @@ func TestLogCallbackPanicEndsTheProgram(t *testing.T) {
 		t.Fatal("still running")
 	}
 	cmd := exec.Command(os.Args[0], "-test.run=^TestLogCallbackPanicEndsTheProgram$", "-test.count=1")
-	cmd.Env = append(os.Environ(), "SYNAP_GO_TEST_LOG_PANIC=1")
+	cmd.Env = append(os.Environ(), "SYNAP_GO_TEST_LOG_PANIC=1", childEmulatorURL+"="+emulatorURL)
 	out, err := cmd.CombinedOutput()
 	var exit *exec.ExitError
 	if !errors.As(err, &exit) || exit.ExitCode() != 2 {

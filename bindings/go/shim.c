@@ -268,6 +268,344 @@ int synapgo_wait_all(const SynapClient *client, const char *const *ids, size_t c
     return code;
 }
 
+/* Applies every field `in` sets to a new context request. On failure it
+ * copies the error into `err` and returns the code. */
+static int build_context_request(const synapgo_context_request *in, SynapContextRequest **out, synapgo_error *err) {
+    SynapContextRequest *r = synap_context_request_new(in->scope);
+    if (r == NULL) {
+        /* A refused scope sets the last error; running out of memory does not. */
+        return synap_last_error_message() != NULL ? fail(SYNAP_INVALID_ARGUMENT, err) : out_of_memory(err);
+    }
+    SynapCode code = SYNAP_OK;
+    if (code == SYNAP_OK && in->user_id != NULL) {
+        code = synap_context_request_set_user_id(r, in->user_id);
+    }
+    if (code == SYNAP_OK && in->customer_id != NULL) {
+        code = synap_context_request_set_customer_id(r, in->customer_id);
+    }
+    if (code == SYNAP_OK && in->conversation_id != NULL) {
+        code = synap_context_request_set_conversation_id(r, in->conversation_id);
+    }
+    for (size_t i = 0; code == SYNAP_OK && i < in->query_count; i++) {
+        code = synap_context_request_add_query(r, in->queries[i]);
+    }
+    if (code == SYNAP_OK && in->max_results > 0) {
+        code = synap_context_request_set_max_results(r, in->max_results);
+    }
+    for (size_t i = 0; code == SYNAP_OK && i < in->type_count; i++) {
+        code = synap_context_request_add_type(r, in->types[i]);
+    }
+    if (code == SYNAP_OK && in->mode != NULL) {
+        code = synap_context_request_set_mode(r, in->mode);
+    }
+    if (code == SYNAP_OK && in->precision_level != NULL) {
+        code = synap_context_request_set_precision_level(r, in->precision_level);
+    }
+    if (code == SYNAP_OK && in->response_shape != NULL) {
+        code = synap_context_request_set_response_shape(r, in->response_shape);
+    }
+    if (code == SYNAP_OK && in->query_date != NULL) {
+        code = synap_context_request_set_query_date(r, in->query_date);
+    }
+    if (code == SYNAP_OK && in->max_results_per_query > 0) {
+        code = synap_context_request_set_max_results_per_query(r, in->max_results_per_query);
+    }
+    for (size_t i = 0; code == SYNAP_OK && i < in->scope_path_count; i++) {
+        code = synap_context_request_add_scope_level(r, in->scope_path[2 * i], in->scope_path[2 * i + 1]);
+    }
+    if (code == SYNAP_OK && in->summary_mode) {
+        code = synap_context_request_set_summary_mode(r, in->include_profile, in->last_n_conversations);
+    }
+    if (code != SYNAP_OK) {
+        fail(code, err);
+        synap_context_request_free(r);
+        return code;
+    }
+    *out = r;
+    return SYNAP_OK;
+}
+
+/* `n` zeroed elements of `size` bytes, or NULL for none; sets `*failed`
+ * when memory runs out. */
+static void *array(size_t n, size_t size, bool *failed) {
+    if (n == 0) {
+        return NULL;
+    }
+    void *p = calloc(n, size);
+    if (p == NULL) {
+        *failed = true;
+    }
+    return p;
+}
+
+static void read_turn(const SynapTurn *turn, synapgo_turn *out) {
+    out->role = synap_turn_role(turn);
+    out->content = synap_turn_content(turn);
+    out->message_id = synap_turn_message_id(turn);
+    out->has_timestamp = synap_turn_timestamp_us(turn, &out->timestamp_us);
+}
+
+/* Fills `view` from `profile`; false when memory ran out (nothing to free). */
+static bool read_profile(const SynapProfile *profile, synapgo_profile *view) {
+    bool failed = false;
+    size_t count = synap_profile_attribute_count(profile);
+    view->attributes = array(count, sizeof *view->attributes, &failed);
+    if (failed) {
+        return false;
+    }
+    view->attribute_count = count;
+    view->overview = synap_profile_overview(profile);
+    view->json = synap_profile_json(profile);
+    for (size_t i = 0; i < count; i++) {
+        synapgo_attribute *a = &view->attributes[i];
+        a->name = synap_profile_attribute_name(profile, i);
+        a->value_json = synap_profile_attribute_value_json(profile, i);
+        a->source_conversation_id = synap_profile_attribute_source_conversation_id(profile, i);
+        a->has_confidence = synap_profile_attribute_confidence(profile, i, &a->confidence);
+        a->has_updated_at = synap_profile_attribute_updated_at_us(profile, i, &a->updated_at_us);
+    }
+    return true;
+}
+
+/* How many strings an item's lists hold. */
+static size_t item_strings(const SynapContextItem *item) {
+    return synap_context_item_matched_query_count(item) + synap_context_item_source_evidence_count(item) +
+           synap_context_item_participant_count(item);
+}
+
+/* Fills `out` from `item`, its string lists into `strings` (room for
+ * item_strings(item)); returns how many it used. */
+static size_t read_item(const SynapContextItem *item, synapgo_item *out, const char **strings) {
+    out->kind = synap_context_item_kind(item);
+    out->id = synap_context_item_id(item);
+    out->text = synap_context_item_text(item);
+    out->label = synap_context_item_label(item);
+    out->source = synap_context_item_source(item);
+    out->event_precision = synap_context_item_event_precision(item);
+    out->temporal_category = synap_context_item_temporal_category(item);
+    out->metadata_json = synap_context_item_metadata_json(item);
+    out->has_score = synap_context_item_score(item, &out->score);
+    out->has_temporal_confidence = synap_context_item_temporal_confidence(item, &out->temporal_confidence);
+    out->has_rank_score = synap_context_item_rank_score(item, &out->rank_score);
+    out->has_time = synap_context_item_time_us(item, &out->time_us);
+    out->has_event_date = synap_context_item_event_date_us(item, &out->event_date_us);
+    out->has_event_end = synap_context_item_event_end_us(item, &out->event_end_us);
+    out->has_said_at = synap_context_item_said_at_us(item, &out->said_at_us);
+    out->has_valid_until = synap_context_item_valid_until_us(item, &out->valid_until_us);
+    out->has_rank = synap_context_item_rank(item, &out->rank);
+    size_t used = 0;
+    out->matched_query_count = synap_context_item_matched_query_count(item);
+    if (out->matched_query_count > 0) {
+        out->matched_queries = strings + used;
+        for (size_t i = 0; i < out->matched_query_count; i++) {
+            strings[used++] = synap_context_item_matched_query(item, i);
+        }
+    }
+    out->source_evidence_count = synap_context_item_source_evidence_count(item);
+    if (out->source_evidence_count > 0) {
+        out->source_evidence = strings + used;
+        for (size_t i = 0; i < out->source_evidence_count; i++) {
+            strings[used++] = synap_context_item_source_evidence(item, i);
+        }
+    }
+    out->participant_count = synap_context_item_participant_count(item);
+    if (out->participant_count > 0) {
+        out->participants = strings + used;
+        for (size_t i = 0; i < out->participant_count; i++) {
+            strings[used++] = synap_context_item_participant(item, i);
+        }
+    }
+    return used;
+}
+
+static void free_context_view(synapgo_context_view *view) {
+    free(view->items);
+    free(view->strings);
+    free(view->turns);
+    free(view->warnings);
+    free(view->summaries);
+    free(view->profile.attributes);
+    memset(view, 0, sizeof *view);
+}
+
+/* Fills `view` from `context`; false when memory ran out (nothing to free). */
+static bool read_context(const SynapContext *context, synapgo_context_view *view) {
+    /* Sizes first, so that every array is allocated before any is filled. */
+    size_t items = 0;
+    size_t strings = 0;
+    for (int list = SYNAP_LIST_FACTS; list <= SYNAP_LIST_EXCERPTS; list++) {
+        size_t count = synap_context_count(context, list);
+        view->counts[list - SYNAP_LIST_FACTS] = count;
+        items += count;
+        for (size_t i = 0; i < count; i++) {
+            strings += item_strings(synap_context_item(context, list, i));
+        }
+    }
+    const SynapConversationContext *conversation = synap_context_conversation(context);
+    const SynapRetrieval *retrieval = synap_context_retrieval(context);
+    const SynapProfile *profile = synap_context_profile(context);
+    bool failed = false;
+    view->items = array(items, sizeof *view->items, &failed);
+    view->strings = array(strings, sizeof *view->strings, &failed);
+    view->turn_count = synap_conversation_context_turn_count(conversation);
+    view->turns = array(view->turn_count, sizeof *view->turns, &failed);
+    view->warning_count = synap_retrieval_warning_count(retrieval);
+    view->warnings = array(view->warning_count, sizeof *view->warnings, &failed);
+    view->summary_count = synap_context_conversation_count(context);
+    view->summaries = array(view->summary_count, sizeof *view->summaries, &failed);
+    if (failed || (profile != NULL && !read_profile(profile, &view->profile))) {
+        free_context_view(view);
+        return false;
+    }
+
+    size_t at = 0;
+    size_t used = 0;
+    for (int list = SYNAP_LIST_FACTS; list <= SYNAP_LIST_EXCERPTS; list++) {
+        for (size_t i = 0; i < view->counts[list - SYNAP_LIST_FACTS]; i++, at++) {
+            used += read_item(synap_context_item(context, list, i), &view->items[at], view->strings + used);
+        }
+    }
+    view->has_conversation = conversation != NULL;
+    view->conversation_id = synap_conversation_context_id(conversation);
+    view->summary = synap_conversation_context_summary(conversation);
+    view->compaction_id = synap_conversation_context_compaction_id(conversation);
+    view->compacted_at = synap_conversation_context_compacted_at(conversation);
+    view->formatted_context = synap_conversation_context_formatted_context(conversation);
+    view->current_state_json = synap_conversation_context_current_state_json(conversation);
+    view->key_extractions_json = synap_conversation_context_key_extractions_json(conversation);
+    for (size_t i = 0; i < view->turn_count; i++) {
+        read_turn(synap_conversation_context_turn(conversation, i), &view->turns[i]);
+    }
+    view->has_retrieval = retrieval != NULL;
+    view->degraded = synap_retrieval_degraded(retrieval);
+    view->level = synap_retrieval_level(retrieval);
+    view->code = synap_retrieval_code(retrieval);
+    for (size_t i = 0; i < view->warning_count; i++) {
+        view->warnings[i] = synap_retrieval_warning(retrieval, i);
+    }
+    view->has_profile = profile != NULL;
+    for (size_t i = 0; i < view->summary_count; i++) {
+        const SynapConversationSummary *s = synap_context_conversation_summary(context, i);
+        synapgo_summary *out = &view->summaries[i];
+        out->id = synap_conversation_summary_id(s);
+        out->status = synap_conversation_summary_status(s);
+        out->text = synap_conversation_summary_text(s);
+        out->json = synap_conversation_summary_json(s);
+        out->has_message_count = synap_conversation_summary_message_count(s, &out->message_count);
+        out->has_started_at = synap_conversation_summary_started_at_us(s, &out->started_at_us);
+        out->has_last_message_at = synap_conversation_summary_last_message_at_us(s, &out->last_message_at_us);
+    }
+    view->ttl_seconds = synap_context_ttl_seconds(context);
+    view->retrieved_at_us = synap_context_retrieved_at_us(context);
+    view->source = synap_context_source(context);
+    view->correlation_id = synap_context_correlation_id(context);
+    view->raw_json = synap_context_raw_json(context);
+    return true;
+}
+
+int synapgo_context_fetch(const SynapClient *client, const synapgo_context_request *request, SynapContext **out,
+                          synapgo_context_view *view, synapgo_error *err) {
+    SynapContextRequest *r = NULL;
+    int code = build_context_request(request, &r, err);
+    if (code != SYNAP_OK) {
+        return code;
+    }
+    code = synap_context_fetch(client, r, out);
+    if (code != SYNAP_OK) {
+        fail(code, err);
+    } else if (!read_context(*out, view)) {
+        synap_context_free(*out);
+        *out = NULL;
+        code = out_of_memory(err);
+    }
+    synap_context_request_free(r);
+    return code;
+}
+
+void synapgo_context_release(SynapContext *context, synapgo_context_view *view) {
+    free_context_view(view);
+    synap_context_free(context);
+}
+
+int synapgo_user_profile(const SynapClient *client, const char *user_id, const char *customer_id,
+                         SynapProfile **out, synapgo_profile *view, synapgo_error *err) {
+    SynapCode code = synap_user_profile(client, user_id, customer_id, out);
+    if (code != SYNAP_OK) {
+        return fail(code, err);
+    }
+    if (!read_profile(*out, view)) {
+        synap_profile_free(*out);
+        *out = NULL;
+        return out_of_memory(err);
+    }
+    return SYNAP_OK;
+}
+
+void synapgo_profile_release(SynapProfile *profile, synapgo_profile *view) {
+    free(view->attributes);
+    memset(view, 0, sizeof *view);
+    synap_profile_free(profile);
+}
+
+/* Fills `view` from `prompt`; false when memory ran out (nothing to free). */
+static bool read_prompt(const SynapPromptContext *prompt, synapgo_prompt_view *view) {
+    bool failed = false;
+    size_t count = synap_prompt_context_turn_count(prompt);
+    view->turns = array(count, sizeof *view->turns, &failed);
+    if (failed) {
+        return false;
+    }
+    view->turn_count = count;
+    for (size_t i = 0; i < count; i++) {
+        read_turn(synap_prompt_context_turn(prompt, i), &view->turns[i]);
+    }
+    view->formatted_context = synap_prompt_context_formatted_context(prompt);
+    view->context_block = synap_prompt_context_context_block(prompt);
+    view->compaction_id = synap_prompt_context_compaction_id(prompt);
+    view->raw_json = synap_prompt_context_raw_json(prompt);
+    view->available = synap_prompt_context_available(prompt);
+    view->is_stale = synap_prompt_context_is_stale(prompt);
+    view->quality_warning = synap_prompt_context_quality_warning(prompt);
+    view->has_compression_ratio = synap_prompt_context_compression_ratio(prompt, &view->compression_ratio);
+    view->has_validation_score = synap_prompt_context_validation_score(prompt, &view->validation_score);
+    view->has_compaction_age = synap_prompt_context_compaction_age_seconds(prompt, &view->compaction_age_seconds);
+    view->recent_message_count = synap_prompt_context_recent_message_count(prompt);
+    view->compacted_message_count = synap_prompt_context_compacted_message_count(prompt);
+    view->total_message_count = synap_prompt_context_total_message_count(prompt);
+    return true;
+}
+
+int synapgo_prompt_context(const SynapClient *client, const char *conversation_id, const char *style,
+                           SynapPromptContext **out, synapgo_prompt_view *view, synapgo_error *err) {
+    SynapPromptOptions *options = NULL;
+    SynapCode code = SYNAP_OK;
+    if (style != NULL) {
+        options = synap_prompt_options_new();
+        if (options == NULL) {
+            return out_of_memory(err);
+        }
+        code = synap_prompt_options_set_style(options, style);
+    }
+    if (code == SYNAP_OK) {
+        code = synap_conversation_prompt_context(client, conversation_id, options, out);
+    }
+    if (code != SYNAP_OK) {
+        fail(code, err);
+    } else if (!read_prompt(*out, view)) {
+        synap_prompt_context_free(*out);
+        *out = NULL;
+        code = out_of_memory(err);
+    }
+    synap_prompt_options_free(options);
+    return code;
+}
+
+void synapgo_prompt_release(SynapPromptContext *prompt, synapgo_prompt_view *view) {
+    free(view->turns);
+    memset(view, 0, sizeof *view);
+    synap_prompt_context_free(prompt);
+}
+
 /* Set while this thread runs the Go log callback, so that SetLogCallback
  * can refuse a call from inside it before taking its lock: a replacement
  * holding that lock waits for the callback to return. */

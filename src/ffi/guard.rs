@@ -22,6 +22,7 @@ use super::cstr::out_slot;
 use super::error::{SynapCode, clear_last_error, record_last_error};
 use crate::error::{Error, ErrorKind};
 use crate::log::{LogLevel, log};
+use crate::text::Text;
 
 /// An opaque handle type that C owns through a pointer.
 pub(crate) trait Handle {
@@ -147,6 +148,24 @@ impl CText for &Option<CString> {
 impl CText for Option<&CStr> {
     fn c_ptr(self) -> *const c_char {
         self.map_or(ptr::null(), CStr::as_ptr)
+    }
+}
+
+impl CText for &Text {
+    fn c_ptr(self) -> *const c_char {
+        self.as_ptr()
+    }
+}
+
+impl CText for &Option<Text> {
+    fn c_ptr(self) -> *const c_char {
+        self.as_ref().map_or(ptr::null(), Text::as_ptr)
+    }
+}
+
+impl CText for Option<&Text> {
+    fn c_ptr(self) -> *const c_char {
+        self.map_or(ptr::null(), Text::as_ptr)
     }
 }
 

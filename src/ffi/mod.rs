@@ -20,11 +20,51 @@ mod wait;
 mod wait_all;
 mod create;
 mod memory;
+mod context;
 mod log;
 mod cstr;
 mod guard;
 
 pub use client::{SynapClient, synap_client_free, synap_client_new};
+pub use context::{
+    SynapContext, SynapContextItem, SynapContextList, SynapContextRequest, SynapContextScope, SynapConversationContext,
+    SynapConversationSummary, SynapProfile, SynapPromptContext, SynapPromptOptions, SynapRetrieval, SynapTurn,
+    synap_context_conversation, synap_context_conversation_count, synap_context_conversation_summary,
+    synap_context_correlation_id, synap_context_count, synap_context_fetch, synap_context_free, synap_context_item,
+    synap_context_item_event_date_us, synap_context_item_event_end_us, synap_context_item_event_precision,
+    synap_context_item_id, synap_context_item_kind, synap_context_item_label, synap_context_item_matched_query,
+    synap_context_item_matched_query_count, synap_context_item_metadata_json, synap_context_item_participant,
+    synap_context_item_participant_count, synap_context_item_rank, synap_context_item_rank_score,
+    synap_context_item_said_at_us, synap_context_item_score, synap_context_item_source,
+    synap_context_item_source_evidence, synap_context_item_source_evidence_count, synap_context_item_temporal_category,
+    synap_context_item_temporal_confidence, synap_context_item_text, synap_context_item_time_us,
+    synap_context_item_valid_until_us, synap_context_profile, synap_context_raw_json, synap_context_request_add_query,
+    synap_context_request_add_scope_level, synap_context_request_add_type, synap_context_request_clear_queries,
+    synap_context_request_free, synap_context_request_new, synap_context_request_set_conversation_id,
+    synap_context_request_set_customer_id, synap_context_request_set_max_results,
+    synap_context_request_set_max_results_per_query, synap_context_request_set_mode,
+    synap_context_request_set_precision_level, synap_context_request_set_query_date,
+    synap_context_request_set_response_shape, synap_context_request_set_scope, synap_context_request_set_summary_mode,
+    synap_context_request_set_user_id, synap_context_retrieval, synap_context_retrieved_at_us, synap_context_source,
+    synap_context_ttl_seconds, synap_conversation_context_compacted_at, synap_conversation_context_compaction_id,
+    synap_conversation_context_current_state_json, synap_conversation_context_formatted_context,
+    synap_conversation_context_id, synap_conversation_context_key_extractions_json, synap_conversation_context_summary,
+    synap_conversation_context_turn, synap_conversation_context_turn_count, synap_conversation_prompt_context,
+    synap_conversation_summary_id, synap_conversation_summary_json, synap_conversation_summary_last_message_at_us,
+    synap_conversation_summary_message_count, synap_conversation_summary_started_at_us,
+    synap_conversation_summary_status, synap_conversation_summary_text, synap_profile_attribute_confidence,
+    synap_profile_attribute_count, synap_profile_attribute_name, synap_profile_attribute_source_conversation_id,
+    synap_profile_attribute_updated_at_us, synap_profile_attribute_value_json, synap_profile_free, synap_profile_json,
+    synap_profile_overview, synap_prompt_context_available, synap_prompt_context_compacted_message_count,
+    synap_prompt_context_compaction_age_seconds, synap_prompt_context_compaction_id,
+    synap_prompt_context_compression_ratio, synap_prompt_context_context_block, synap_prompt_context_formatted_context,
+    synap_prompt_context_free, synap_prompt_context_is_stale, synap_prompt_context_quality_warning,
+    synap_prompt_context_raw_json, synap_prompt_context_recent_message_count, synap_prompt_context_total_message_count,
+    synap_prompt_context_turn, synap_prompt_context_turn_count, synap_prompt_context_validation_score,
+    synap_prompt_options_free, synap_prompt_options_new, synap_prompt_options_set_style, synap_retrieval_code,
+    synap_retrieval_degraded, synap_retrieval_level, synap_retrieval_warning, synap_retrieval_warning_count,
+    synap_turn_content, synap_turn_message_id, synap_turn_role, synap_turn_timestamp_us, synap_user_profile,
+};
 pub use create::{
     SynapBatch, SynapCreateRequest, SynapIngestion, synap_batch_counts, synap_batch_free, synap_batch_id,
     synap_batch_result, synap_batch_result_count, synap_create_request_add_scope, synap_create_request_free,

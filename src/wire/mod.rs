@@ -1,6 +1,7 @@
 //! Response bodies from the wire into typed values. Each call's body parser
 //! names the offending field in its error; no other module reads JSON bodies.
 
+pub(crate) mod context;
 mod fields;
 pub(crate) mod identity;
 pub(crate) mod ingestion;

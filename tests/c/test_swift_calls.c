@@ -7,9 +7,14 @@
  * triggered from another thread, create requests built setter by setter
  * and freed after the call (or at the first refusal), wait-all ids copied
  * for the call and each job's result turned into a success or an error,
- * and the process-wide log handler retained until it is replaced.
+ * the process-wide log handler retained until it is replaced, context
+ * requests built setter by setter and each context, profile and prompt
+ * context copied out whole (every item, turn and summary it lends) before
+ * it is freed, and a Swift String holding a NUL byte refused before any C
+ * call sees it.
  * Run by tests/swift_calls.rs under valgrind, with the jobs in
- * SYNAP_FIX_<name>. */
+ * SYNAP_FIX_<name> and the emulator's answers to the first customer,
+ * client and conversation fetches scripted. */
 #define _POSIX_C_SOURCE 200809L
 
 #include <pthread.h>
@@ -674,6 +679,629 @@ static bool set_log_handler(SynapLogLevel level, struct log_lines *lines, struct
     return true;
 }
 
+/* A failure the wrapper throws itself, before any C call: SynapError.refused. */
+static struct error_copy refused(const char *message) {
+    struct error_copy e;
+    e.code = SYNAP_INVALID_ARGUMENT;
+    e.code_name = copy("SYNAP_INVALID_ARGUMENT");
+    e.message = copy(message);
+    e.http_status = 0;
+    e.correlation_id = NULL;
+    e.retry_after_ms = -1;
+    return e;
+}
+
+/* A Swift String as its UTF-8 bytes, which (unlike a C string) may hold a
+ * NUL byte; `bytes` NULL is nil. */
+struct swift_string {
+    const char *bytes;
+    size_t length;
+};
+
+#define SWIFT_STRING(literal) ((struct swift_string){(literal), sizeof(literal) - 1})
+
+static struct swift_string swift_string_of(const char *text) {
+    struct swift_string s;
+    s.bytes = text;
+    s.length = text ? strlen(text) : 0;
+    return s;
+}
+
+/* cText(_:_:): a String holding a NUL byte is refused, naming it, and
+ * never reaches C. */
+static bool c_text(struct swift_string s, const char *name, struct error_copy *err) {
+    if (memchr(s.bytes, 0, s.length) != NULL) {
+        char message[128];
+        snprintf(message, sizeof message, "%s contains a NUL byte", name);
+        *err = refused(message);
+        return false;
+    }
+    return true;
+}
+
+/* strings(_:_:): the strings a list lends, NULLs skipped. */
+struct strings {
+    size_t count;
+    char **items;
+};
+
+static struct strings strings_new(size_t capacity) {
+    struct strings s;
+    s.count = 0;
+    s.items = calloc(capacity + 1, sizeof *s.items);
+    return s;
+}
+
+static void strings_push(struct strings *s, const char *value) {
+    if (value != NULL) {
+        s->items[s->count++] = copy(value);
+    }
+}
+
+static void strings_free(struct strings *s) {
+    for (size_t i = 0; i < s->count; i++) {
+        free(s->items[i]);
+    }
+    free(s->items);
+}
+
+/* ContextRequest.Scope and ContextList: the raw values the wrapper passes. */
+enum { SCOPE_USER = 1, SCOPE_CUSTOMER = 2, SCOPE_CLIENT = 3, SCOPE_CONVERSATION = 4 };
+enum { LIST_FACTS = 1, LIST_PREFERENCES, LIST_EPISODES, LIST_EMOTIONS, LIST_TEMPORAL_EVENTS, LIST_RANKED, LIST_EXCERPTS };
+#define LISTS 7
+
+/* ContextRequest: NULL (or an unset bool) is nil; string lists end with
+ * NULL; scope_path is level, value, ..., NULL. The user id is the one
+ * string given with its length, to hold a NUL byte where a test needs it. */
+struct context_request {
+    int scope;
+    struct swift_string user_id;
+    const char *customer_id, *conversation_id;
+    const char *const *queries;
+    const uint32_t *max_results;
+    const char *const *types;
+    const char *mode, *precision_level, *response_shape, *query_date;
+    const uint32_t *max_results_per_query;
+    const char *const *scope_path;
+    bool summary_mode, include_profile;
+    uint32_t last_conversations;
+};
+
+/* ContextRequest.handle(): the setters asked for, in the wrapper's order;
+ * on a refusal (libsynap's, or cText's with no C call) the request is
+ * freed. */
+static SynapContextRequest *context_request_handle(const struct context_request *q, struct error_copy *err) {
+    SynapContextRequest *r = synap_context_request_new(q->scope);
+    if (r == NULL) {
+        *err = job_error(SYNAP_INTERNAL, "out of memory");
+        return NULL;
+    }
+    SynapCode code = SYNAP_OK;
+    bool thrown = false; /* by cText: err already set, nothing to read from libsynap */
+    if (q->user_id.bytes != NULL) {
+        if (c_text(q->user_id, "userId", err)) {
+            code = synap_context_request_set_user_id(r, q->user_id.bytes);
+        } else {
+            thrown = true;
+            code = SYNAP_INVALID_ARGUMENT;
+        }
+    }
+    if (code == SYNAP_OK && q->customer_id) code = synap_context_request_set_customer_id(r, q->customer_id);
+    if (code == SYNAP_OK && q->conversation_id)
+        code = synap_context_request_set_conversation_id(r, q->conversation_id);
+    for (const char *const *s = q->queries; code == SYNAP_OK && s && *s; s++) {
+        code = synap_context_request_add_query(r, *s);
+    }
+    if (code == SYNAP_OK && q->max_results) code = synap_context_request_set_max_results(r, *q->max_results);
+    for (const char *const *s = q->types; code == SYNAP_OK && s && *s; s++) {
+        code = synap_context_request_add_type(r, *s);
+    }
+    if (code == SYNAP_OK && q->mode) code = synap_context_request_set_mode(r, q->mode);
+    if (code == SYNAP_OK && q->precision_level)
+        code = synap_context_request_set_precision_level(r, q->precision_level);
+    if (code == SYNAP_OK && q->response_shape) code = synap_context_request_set_response_shape(r, q->response_shape);
+    if (code == SYNAP_OK && q->query_date) code = synap_context_request_set_query_date(r, q->query_date);
+    if (code == SYNAP_OK && q->max_results_per_query)
+        code = synap_context_request_set_max_results_per_query(r, *q->max_results_per_query);
+    for (const char *const *s = q->scope_path; code == SYNAP_OK && s && s[0]; s += 2) {
+        code = synap_context_request_add_scope_level(r, s[0], s[1]);
+    }
+    if (code == SYNAP_OK && q->summary_mode)
+        code = synap_context_request_set_summary_mode(r, q->include_profile, q->last_conversations);
+    if (code != SYNAP_OK) {
+        if (!thrown) {
+            *err = last_error(code);
+        }
+        synap_context_request_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+/* ContextItem.init(_:): an optional is its flag and its value. */
+struct item_copy {
+    char *kind, *id, *text;
+    bool has_score;
+    double score;
+    char *label;
+    bool has_time;
+    int64_t time;
+    char *source;
+    bool has_event_date, has_event_end, has_said_at, has_valid_until;
+    int64_t event_date, event_end, said_at, valid_until;
+    char *event_precision, *temporal_category;
+    bool has_temporal_confidence;
+    double temporal_confidence;
+    struct strings matched_queries, source_evidence, participants;
+    bool has_rank;
+    int64_t rank;
+    bool has_rank_score;
+    double rank_score;
+    char *metadata_json;
+};
+
+static struct item_copy item_copy(const SynapContextItem *item) {
+    struct item_copy c;
+    double number = 0;
+    int64_t us = 0, whole = 0;
+    c.kind = copy(synap_context_item_kind(item));
+    c.id = copy(synap_context_item_id(item));
+    c.text = copy(synap_context_item_text(item));
+    c.has_score = synap_context_item_score(item, &number);
+    c.score = c.has_score ? number : 0;
+    c.label = copy(synap_context_item_label(item));
+    c.has_time = synap_context_item_time_us(item, &us);
+    c.time = c.has_time ? us : 0;
+    c.source = copy(synap_context_item_source(item));
+    c.has_event_date = synap_context_item_event_date_us(item, &us);
+    c.event_date = c.has_event_date ? us : 0;
+    c.has_event_end = synap_context_item_event_end_us(item, &us);
+    c.event_end = c.has_event_end ? us : 0;
+    c.has_said_at = synap_context_item_said_at_us(item, &us);
+    c.said_at = c.has_said_at ? us : 0;
+    c.has_valid_until = synap_context_item_valid_until_us(item, &us);
+    c.valid_until = c.has_valid_until ? us : 0;
+    c.event_precision = copy(synap_context_item_event_precision(item));
+    c.temporal_category = copy(synap_context_item_temporal_category(item));
+    c.has_temporal_confidence = synap_context_item_temporal_confidence(item, &number);
+    c.temporal_confidence = c.has_temporal_confidence ? number : 0;
+    size_t n = synap_context_item_matched_query_count(item);
+    c.matched_queries = strings_new(n);
+    for (size_t i = 0; i < n; i++) {
+        strings_push(&c.matched_queries, synap_context_item_matched_query(item, i));
+    }
+    n = synap_context_item_source_evidence_count(item);
+    c.source_evidence = strings_new(n);
+    for (size_t i = 0; i < n; i++) {
+        strings_push(&c.source_evidence, synap_context_item_source_evidence(item, i));
+    }
+    n = synap_context_item_participant_count(item);
+    c.participants = strings_new(n);
+    for (size_t i = 0; i < n; i++) {
+        strings_push(&c.participants, synap_context_item_participant(item, i));
+    }
+    c.has_rank = synap_context_item_rank(item, &whole);
+    c.rank = c.has_rank ? whole : 0;
+    c.has_rank_score = synap_context_item_rank_score(item, &number);
+    c.rank_score = c.has_rank_score ? number : 0;
+    c.metadata_json = copy(synap_context_item_metadata_json(item));
+    return c;
+}
+
+static void item_copy_free(struct item_copy *c) {
+    free(c->kind);
+    free(c->id);
+    free(c->text);
+    free(c->label);
+    free(c->source);
+    free(c->event_precision);
+    free(c->temporal_category);
+    strings_free(&c->matched_queries);
+    strings_free(&c->source_evidence);
+    strings_free(&c->participants);
+    free(c->metadata_json);
+}
+
+/* Turn.init(_:) */
+struct turn_copy {
+    char *role, *content;
+    bool has_timestamp;
+    int64_t timestamp;
+    char *message_id;
+};
+
+static struct turn_copy turn_copy(const SynapTurn *turn) {
+    struct turn_copy c;
+    int64_t us = 0;
+    c.role = copy(synap_turn_role(turn));
+    c.content = copy(synap_turn_content(turn));
+    c.has_timestamp = synap_turn_timestamp_us(turn, &us);
+    c.timestamp = c.has_timestamp ? us : 0;
+    c.message_id = copy(synap_turn_message_id(turn));
+    return c;
+}
+
+static void turns_free(struct turn_copy *turns, size_t count) {
+    for (size_t i = 0; i < count; i++) {
+        free(turns[i].role);
+        free(turns[i].content);
+        free(turns[i].message_id);
+    }
+    free(turns);
+}
+
+/* ConversationContext.init(_:) */
+struct conversation_copy {
+    char *conversation_id, *summary;
+    size_t turn_count;
+    struct turn_copy *turns;
+    char *compaction_id, *compacted_at, *formatted_context, *current_state_json, *key_extractions_json;
+};
+
+static struct conversation_copy conversation_copy(const SynapConversationContext *conversation) {
+    struct conversation_copy c;
+    c.conversation_id = copy(synap_conversation_context_id(conversation));
+    c.summary = copy(synap_conversation_context_summary(conversation));
+    c.turn_count = synap_conversation_context_turn_count(conversation);
+    c.turns = calloc(c.turn_count + 1, sizeof *c.turns);
+    for (size_t i = 0; i < c.turn_count; i++) {
+        c.turns[i] = turn_copy(synap_conversation_context_turn(conversation, i));
+    }
+    c.compaction_id = copy(synap_conversation_context_compaction_id(conversation));
+    c.compacted_at = copy(synap_conversation_context_compacted_at(conversation));
+    c.formatted_context = copy(synap_conversation_context_formatted_context(conversation));
+    c.current_state_json = copy(synap_conversation_context_current_state_json(conversation));
+    c.key_extractions_json = copy(synap_conversation_context_key_extractions_json(conversation));
+    return c;
+}
+
+static void conversation_copy_free(struct conversation_copy *c) {
+    free(c->conversation_id);
+    free(c->summary);
+    turns_free(c->turns, c->turn_count);
+    free(c->compaction_id);
+    free(c->compacted_at);
+    free(c->formatted_context);
+    free(c->current_state_json);
+    free(c->key_extractions_json);
+}
+
+/* Retrieval.init(_:) */
+struct retrieval_copy {
+    bool degraded;
+    char *level, *code;
+    struct strings warnings;
+};
+
+static struct retrieval_copy retrieval_copy(const SynapRetrieval *retrieval) {
+    struct retrieval_copy c;
+    c.degraded = synap_retrieval_degraded(retrieval);
+    c.level = copy(synap_retrieval_level(retrieval));
+    c.code = copy(synap_retrieval_code(retrieval));
+    size_t n = synap_retrieval_warning_count(retrieval);
+    c.warnings = strings_new(n);
+    for (size_t i = 0; i < n; i++) {
+        strings_push(&c.warnings, synap_retrieval_warning(retrieval, i));
+    }
+    return c;
+}
+
+static void retrieval_copy_free(struct retrieval_copy *c) {
+    free(c->level);
+    free(c->code);
+    strings_free(&c->warnings);
+}
+
+/* ProfileAttribute */
+struct attribute_copy {
+    char *name, *value_json;
+    bool has_confidence;
+    double confidence;
+    bool has_updated_at;
+    int64_t updated_at;
+    char *source_conversation_id;
+};
+
+/* Profile.init(_:), for an owned profile and a context's lent one alike. */
+struct profile_copy {
+    char *overview;
+    size_t attribute_count;
+    struct attribute_copy *attributes;
+    char *json;
+};
+
+static struct profile_copy profile_copy(const SynapProfile *profile) {
+    struct profile_copy c;
+    c.overview = copy(synap_profile_overview(profile));
+    c.attribute_count = synap_profile_attribute_count(profile);
+    c.attributes = calloc(c.attribute_count + 1, sizeof *c.attributes);
+    for (size_t i = 0; i < c.attribute_count; i++) {
+        struct attribute_copy *a = &c.attributes[i];
+        double confidence = 0;
+        int64_t us = 0;
+        a->name = copy(synap_profile_attribute_name(profile, i));
+        a->value_json = copy(synap_profile_attribute_value_json(profile, i));
+        a->has_confidence = synap_profile_attribute_confidence(profile, i, &confidence);
+        a->confidence = a->has_confidence ? confidence : 0;
+        a->has_updated_at = synap_profile_attribute_updated_at_us(profile, i, &us);
+        a->updated_at = a->has_updated_at ? us : 0;
+        a->source_conversation_id = copy(synap_profile_attribute_source_conversation_id(profile, i));
+    }
+    c.json = copy(synap_profile_json(profile));
+    return c;
+}
+
+static void profile_copy_free(struct profile_copy *c) {
+    free(c->overview);
+    for (size_t i = 0; i < c->attribute_count; i++) {
+        free(c->attributes[i].name);
+        free(c->attributes[i].value_json);
+        free(c->attributes[i].source_conversation_id);
+    }
+    free(c->attributes);
+    free(c->json);
+}
+
+/* The attribute named `name`, or NULL. */
+static const struct attribute_copy *attribute(const struct profile_copy *p, const char *name) {
+    for (size_t i = 0; i < p->attribute_count; i++) {
+        if (str_eq(p->attributes[i].name, name)) {
+            return &p->attributes[i];
+        }
+    }
+    return NULL;
+}
+
+/* ConversationSummary.init(_:) */
+struct summary_copy {
+    char *conversation_id, *status, *summary;
+    bool has_message_count;
+    int64_t message_count;
+    bool has_started_at, has_last_message_at;
+    int64_t started_at, last_message_at;
+    char *json;
+};
+
+static struct summary_copy summary_copy(const SynapConversationSummary *summary) {
+    struct summary_copy c;
+    int64_t count = 0, us = 0;
+    c.conversation_id = copy(synap_conversation_summary_id(summary));
+    c.status = copy(synap_conversation_summary_status(summary));
+    c.summary = copy(synap_conversation_summary_text(summary));
+    c.has_message_count = synap_conversation_summary_message_count(summary, &count);
+    c.message_count = c.has_message_count ? count : 0;
+    c.has_started_at = synap_conversation_summary_started_at_us(summary, &us);
+    c.started_at = c.has_started_at ? us : 0;
+    c.has_last_message_at = synap_conversation_summary_last_message_at_us(summary, &us);
+    c.last_message_at = c.has_last_message_at ? us : 0;
+    c.json = copy(synap_conversation_summary_json(summary));
+    return c;
+}
+
+static void summary_copy_free(struct summary_copy *c) {
+    free(c->conversation_id);
+    free(c->status);
+    free(c->summary);
+    free(c->json);
+}
+
+/* Context.init(_:): lists[0] is facts ... lists[6] the excerpts. */
+struct item_list {
+    size_t count;
+    struct item_copy *items;
+};
+
+struct context_copy {
+    struct item_list lists[LISTS];
+    bool has_conversation;
+    struct conversation_copy conversation;
+    bool has_retrieval;
+    struct retrieval_copy retrieval;
+    bool has_profile;
+    struct profile_copy profile;
+    size_t conversation_count;
+    struct summary_copy *conversations;
+    int64_t ttl_seconds;
+    char *source, *correlation_id;
+    int64_t retrieved_at;
+    char *raw_json;
+};
+
+/* Context.items(_:_:) */
+static struct item_list items_copy(const SynapContext *context, int list) {
+    struct item_list l;
+    l.count = synap_context_count(context, list);
+    l.items = calloc(l.count + 1, sizeof *l.items);
+    for (size_t i = 0; i < l.count; i++) {
+        l.items[i] = item_copy(synap_context_item(context, list, i));
+    }
+    return l;
+}
+
+static struct context_copy context_copy(const SynapContext *context) {
+    struct context_copy c;
+    for (int list = LIST_FACTS; list <= LIST_EXCERPTS; list++) {
+        c.lists[list - 1] = items_copy(context, list);
+    }
+    const SynapConversationContext *conversation = synap_context_conversation(context);
+    c.has_conversation = conversation != NULL;
+    if (conversation != NULL) {
+        c.conversation = conversation_copy(conversation);
+    }
+    const SynapRetrieval *retrieval = synap_context_retrieval(context);
+    c.has_retrieval = retrieval != NULL;
+    if (retrieval != NULL) {
+        c.retrieval = retrieval_copy(retrieval);
+    }
+    const SynapProfile *profile = synap_context_profile(context);
+    c.has_profile = profile != NULL;
+    if (profile != NULL) {
+        c.profile = profile_copy(profile);
+    }
+    c.conversation_count = synap_context_conversation_count(context);
+    c.conversations = calloc(c.conversation_count + 1, sizeof *c.conversations);
+    for (size_t i = 0; i < c.conversation_count; i++) {
+        c.conversations[i] = summary_copy(synap_context_conversation_summary(context, i));
+    }
+    c.ttl_seconds = synap_context_ttl_seconds(context);
+    c.source = copy(synap_context_source(context));
+    c.correlation_id = copy(synap_context_correlation_id(context));
+    c.retrieved_at = synap_context_retrieved_at_us(context);
+    c.raw_json = copy(synap_context_raw_json(context));
+    return c;
+}
+
+static void context_copy_free(struct context_copy *c) {
+    for (int list = 0; list < LISTS; list++) {
+        for (size_t i = 0; i < c->lists[list].count; i++) {
+            item_copy_free(&c->lists[list].items[i]);
+        }
+        free(c->lists[list].items);
+    }
+    if (c->has_conversation) {
+        conversation_copy_free(&c->conversation);
+    }
+    if (c->has_retrieval) {
+        retrieval_copy_free(&c->retrieval);
+    }
+    if (c->has_profile) {
+        profile_copy_free(&c->profile);
+    }
+    for (size_t i = 0; i < c->conversation_count; i++) {
+        summary_copy_free(&c->conversations[i]);
+    }
+    free(c->conversations);
+    free(c->source);
+    free(c->correlation_id);
+    free(c->raw_json);
+}
+
+/* The items of `list` (LIST_FACTS ...). */
+static const struct item_list *list_of(const struct context_copy *c, int list) {
+    return &c->lists[list - 1];
+}
+
+/* Every item of the five typed lists. */
+static size_t typed_count(const struct context_copy *c) {
+    size_t n = 0;
+    for (int list = LIST_FACTS; list <= LIST_TEMPORAL_EVENTS; list++) {
+        n += list_of(c, list)->count;
+    }
+    return n;
+}
+
+/* Client.fetchContext(_:): the request freed after the context (Swift's
+ * defers), and after a failure's details are read. */
+static bool fetch_context(const SynapClient *client, const struct context_request *q, struct context_copy *c,
+                          struct error_copy *err) {
+    SynapContextRequest *r = context_request_handle(q, err);
+    if (r == NULL) {
+        return false;
+    }
+    SynapContext *out = NULL;
+    SynapCode code = synap_context_fetch(client, r, &out);
+    if (code != SYNAP_OK) {
+        *err = last_error(code);
+        synap_context_request_free(r);
+        return false;
+    }
+    *c = context_copy(out);
+    synap_context_free(out);
+    synap_context_request_free(r);
+    return true;
+}
+
+/* Client.userProfile(_:customerId:): both ids checked by cText before any
+ * C call; the customer id NULL for nil (withOptionalCString). */
+static bool user_profile(const SynapClient *client, struct swift_string user_id, const char *customer_id,
+                         struct profile_copy *c, struct error_copy *err) {
+    if (!c_text(user_id, "userId", err)) {
+        return false;
+    }
+    SynapProfile *out = NULL;
+    SynapCode code = synap_user_profile(client, user_id.bytes, customer_id, &out);
+    if (code != SYNAP_OK) {
+        *err = last_error(code);
+        return false;
+    }
+    *c = profile_copy(out);
+    synap_profile_free(out);
+    return true;
+}
+
+/* PromptContext.init(_:) */
+struct prompt_copy {
+    char *formatted_context;
+    bool available, stale, quality_warning;
+    bool has_compression_ratio, has_validation_score, has_compaction_age;
+    double compression_ratio, validation_score;
+    int64_t compaction_age;
+    size_t turn_count;
+    struct turn_copy *turns;
+    int64_t recent, compacted, total;
+    char *context_block, *compaction_id, *raw_json;
+};
+
+static struct prompt_copy prompt_copy(const SynapPromptContext *prompt) {
+    struct prompt_copy c;
+    double number = 0;
+    int64_t seconds = 0;
+    c.formatted_context = copy(synap_prompt_context_formatted_context(prompt));
+    c.available = synap_prompt_context_available(prompt);
+    c.stale = synap_prompt_context_is_stale(prompt);
+    c.quality_warning = synap_prompt_context_quality_warning(prompt);
+    c.has_compression_ratio = synap_prompt_context_compression_ratio(prompt, &number);
+    c.compression_ratio = c.has_compression_ratio ? number : 0;
+    c.has_validation_score = synap_prompt_context_validation_score(prompt, &number);
+    c.validation_score = c.has_validation_score ? number : 0;
+    c.has_compaction_age = synap_prompt_context_compaction_age_seconds(prompt, &seconds);
+    c.compaction_age = c.has_compaction_age ? seconds : 0;
+    c.turn_count = synap_prompt_context_turn_count(prompt);
+    c.turns = calloc(c.turn_count + 1, sizeof *c.turns);
+    for (size_t i = 0; i < c.turn_count; i++) {
+        c.turns[i] = turn_copy(synap_prompt_context_turn(prompt, i));
+    }
+    c.recent = synap_prompt_context_recent_message_count(prompt);
+    c.compacted = synap_prompt_context_compacted_message_count(prompt);
+    c.total = synap_prompt_context_total_message_count(prompt);
+    c.context_block = copy(synap_prompt_context_context_block(prompt));
+    c.compaction_id = copy(synap_prompt_context_compaction_id(prompt));
+    c.raw_json = copy(synap_prompt_context_raw_json(prompt));
+    return c;
+}
+
+static void prompt_copy_free(struct prompt_copy *c) {
+    free(c->formatted_context);
+    turns_free(c->turns, c->turn_count);
+    free(c->context_block);
+    free(c->compaction_id);
+    free(c->raw_json);
+}
+
+/* Client.promptContext(_:style:): the id checked, options made (and freed
+ * last), the style set when given. */
+static bool prompt_context(const SynapClient *client, const char *conversation_id, const char *style,
+                           struct prompt_copy *c, struct error_copy *err) {
+    SynapPromptOptions *o = synap_prompt_options_new();
+    if (o == NULL) {
+        *err = job_error(SYNAP_INTERNAL, "out of memory");
+        return false;
+    }
+    SynapCode code = SYNAP_OK;
+    if (style != NULL) code = synap_prompt_options_set_style(o, style);
+    SynapPromptContext *out = NULL;
+    if (code == SYNAP_OK) code = synap_conversation_prompt_context(client, conversation_id, o, &out);
+    if (code != SYNAP_OK) {
+        *err = last_error(code);
+        synap_prompt_options_free(o);
+        return false;
+    }
+    *c = prompt_copy(out);
+    synap_prompt_context_free(out);
+    synap_prompt_options_free(o);
+    return true;
+}
+
 static void *trigger_later(void *cancel) {
     struct timespec pause = {0, 200 * 1000 * 1000};
     nanosleep(&pause, NULL);
@@ -1273,6 +1901,577 @@ static void log_calls(const SynapClient *client) {
     CHECK(debug.key_seen == 0 && info.key_seen == 0, "no line holds the key");
 }
 
+/* Context retrieval, against documents the test ingests: the decaf
+ * document and a conversation, for a user whose id holds `/`, `?` and `#`. */
+static const char *const CTX_USER = "swift/ctx?u#1";
+static const char *const CTX_CUSTOMER = "c-swift-ctx";
+static const char *const CTX_CONVERSATION = "5b0c2d1e-8f7a-4c3b-9e2d-1a0b9c8d7e6f";
+static const char *const DECAF_DOC = "User: I switched to decaf after 3pm. I love dark roast in the morning.";
+static const char *const DECAF = "I switched to decaf after 3pm.";
+#define DECAF_QUERY "what does the user drink after 3pm?"
+static const char *const DECAF_QUERIES[] = {DECAF_QUERY, NULL};
+static const char *const CTX_CHAT = "User: Any news on my order?\nAssistant: It ships tomorrow.";
+
+static int64_t now_us(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_REALTIME, &t);
+    return (int64_t)t.tv_sec * 1000000 + (int64_t)t.tv_nsec / 1000;
+}
+
+/* A fetch of CTX_USER's memories for DECAF_QUERY, by type. */
+static struct context_request user_request(void) {
+    struct context_request q = {0};
+    q.scope = SCOPE_USER;
+    q.user_id = swift_string_of(CTX_USER);
+    q.customer_id = CTX_CUSTOMER;
+    q.queries = DECAF_QUERIES;
+    return q;
+}
+
+/* A refusal the test expects: `code`, with `needle` in the message and no
+ * HTTP status unless `status` says one. */
+static void expect_error(bool ok, struct error_copy *err, SynapCode code, uint16_t status, const char *needle,
+                         const char *what) {
+    CHECK(!ok, "%s: succeeded", what);
+    if (ok) {
+        return;
+    }
+    CHECK(err->code == code && err->http_status == status, "%s: %s (%u): %s", what, err->code_name,
+          err->http_status, err->message);
+    CHECK(needle == NULL || strstr(err->message, needle) != NULL, "%s: %s", what, err->message);
+    error_free(err);
+}
+
+/* Values libsynap (or cText) refuses, before any request. */
+static void context_refusals(const SynapClient *client) {
+    struct context_copy c;
+    struct error_copy err;
+    struct context_request q = user_request();
+    q.user_id = swift_string_of("");
+    expect_error(fetch_context(client, &q, &c, &err), &err, SYNAP_INVALID_ARGUMENT, 0, "user_id", "empty user id");
+    q = user_request();
+    q.conversation_id = "not-a-uuid";
+    expect_error(fetch_context(client, &q, &c, &err), &err, SYNAP_INVALID_ARGUMENT, 0, "not-a-uuid",
+                 "conversation id");
+    q = user_request();
+    q.max_results = &(uint32_t){0};
+    expect_error(fetch_context(client, &q, &c, &err), &err, SYNAP_INVALID_ARGUMENT, 0, "max_results",
+                 "max results 0");
+    static const char *const bad_types[] = {"facts", "notes", NULL};
+    q = user_request();
+    q.types = bad_types;
+    expect_error(fetch_context(client, &q, &c, &err), &err, SYNAP_INVALID_ARGUMENT, 0, "notes", "unknown type");
+    q = user_request();
+    q.mode = "slow";
+    expect_error(fetch_context(client, &q, &c, &err), &err, SYNAP_INVALID_ARGUMENT, 0, "slow", "unknown mode");
+    q = user_request();
+    q.precision_level = "low";
+    expect_error(fetch_context(client, &q, &c, &err), &err, SYNAP_INVALID_ARGUMENT, 0, "low", "unknown precision");
+    q = user_request();
+    q.response_shape = "flat";
+    expect_error(fetch_context(client, &q, &c, &err), &err, SYNAP_INVALID_ARGUMENT, 0, "flat", "unknown shape");
+    static const char *const empty_level[] = {"", "payments", NULL};
+    q = user_request();
+    q.scope_path = empty_level;
+    expect_error(fetch_context(client, &q, &c, &err), &err, SYNAP_INVALID_ARGUMENT, 0, "scope level",
+                 "empty scope level");
+    q = user_request();
+    q.summary_mode = true;
+    q.last_conversations = 21;
+    expect_error(fetch_context(client, &q, &c, &err), &err, SYNAP_INVALID_ARGUMENT, 0, "last_n_conversations",
+                 "21 conversations");
+    q = user_request();
+    q.scope = SCOPE_CUSTOMER;
+    q.summary_mode = true;
+    q.last_conversations = 5;
+    expect_error(fetch_context(client, &q, &c, &err), &err, SYNAP_INVALID_ARGUMENT, 0, "user scope only",
+                 "summary mode on the customer scope");
+    /* The scope's own id missing: refused by the fetch, before a request. */
+    struct context_request bare = {0};
+    bare.scope = SCOPE_CONVERSATION;
+    expect_error(fetch_context(client, &bare, &c, &err), &err, SYNAP_INVALID_ARGUMENT, 0, "conversation_id",
+                 "no conversation id");
+    /* A Swift String holding a NUL byte (C would read "swift-nul"): cText
+     * throws before any C call sees it. */
+    q = user_request();
+    q.user_id = SWIFT_STRING("swift-nul\0/../other");
+    expect_error(fetch_context(client, &q, &c, &err), &err, SYNAP_INVALID_ARGUMENT, 0, "userId contains a NUL byte",
+                 "user id with a NUL");
+    struct profile_copy p;
+    expect_error(user_profile(client, SWIFT_STRING("swift-nul\0tail"), NULL, &p, &err), &err,
+                 SYNAP_INVALID_ARGUMENT, 0, "userId contains a NUL byte", "profile user id with a NUL");
+    /* Refused by the service: more results than it allows. */
+    q = user_request();
+    q.max_results = &(uint32_t){101};
+    expect_error(fetch_context(client, &q, &c, &err), &err, SYNAP_INVALID_REQUEST, 422, NULL, "101 results");
+}
+
+/* Client.create then Client.wait, for one document of CTX_USER's. */
+static bool ingest_for_context(const SynapClient *client, const char *text, const char *document_id) {
+    struct create_request q = {0};
+    q.text = text;
+    q.document_id = document_id;
+    q.user_id = CTX_USER;
+    q.customer_id = CTX_CUSTOMER;
+    struct ingestion_copy ingestion;
+    struct error_copy err;
+    if (!create(client, &q, &ingestion, &err)) {
+        CHECK(false, "create %s: %s", document_id, err.message);
+        error_free(&err);
+        return false;
+    }
+    struct wait_options w = {0};
+    w.timeout_ms = &(uint32_t){30000};
+    w.poll_interval_ms = &(uint32_t){50};
+    struct status_copy done;
+    bool ok = wait_for(client, ingestion.ingestion_id, &w, &done, &err);
+    ingestion_copy_free(&ingestion);
+    if (!ok) {
+        CHECK(false, "wait for %s: %s", document_id, err.message);
+        error_free(&err);
+        return false;
+    }
+    ok = str_eq(done.state, "completed") && done.memories >= 2;
+    CHECK(ok, "%s: %s, %llu memories", document_id, done.state, (unsigned long long)done.memories);
+    status_copy_free(&done);
+    return ok;
+}
+
+/* The decaf memory ranks first for the question, with every field read. */
+static void ranked_calls(const SynapClient *client, int64_t started) {
+    struct context_copy c;
+    struct error_copy err;
+    struct context_request q = user_request();
+    q.response_shape = "ranked";
+    if (!fetch_context(client, &q, &c, &err)) {
+        CHECK(false, "ranked fetch: %s", err.message);
+        error_free(&err);
+        return;
+    }
+    const struct item_list *ranked = list_of(&c, LIST_RANKED);
+    CHECK(ranked->count >= 1, "%zu ranked items", ranked->count);
+    if (ranked->count >= 1) {
+        const struct item_copy *first = &ranked->items[0];
+        CHECK(str_eq(first->text, DECAF) && str_eq(first->kind, "preferences"), "first: [%s] %s", first->kind,
+              first->text);
+        CHECK(first->has_score && first->score > 0.0 && first->score <= 1.0, "score %f", first->score);
+        CHECK(first->has_rank && first->rank == 1 && first->has_rank_score && first->rank_score > 0.0, "rank %lld",
+              (long long)first->rank);
+        CHECK(first->matched_queries.count == 1 && str_eq(first->matched_queries.items[0], DECAF_QUERY),
+              "%zu matched queries", first->matched_queries.count);
+        CHECK(first->has_time && first->time >= started - 60000000 && first->time <= now_us() + 60000000,
+              "extracted at %lld", (long long)first->time);
+        CHECK(first->has_said_at && !first->has_event_date && !first->has_event_end && !first->has_valid_until,
+              "said at, and no window");
+        CHECK(first->id != NULL && strlen(first->id) == 36 && str_eq(first->source, "conversation"), "%s %s",
+              first->id, first->source);
+        CHECK(str_eq(first->temporal_category, "perpetual") && first->has_temporal_confidence, "%s",
+              first->temporal_category);
+        CHECK(first->source_evidence.count == 1 && first->participants.count == 0, "evidence");
+        CHECK(first->metadata_json != NULL && strstr(first->metadata_json, "rank_score") != NULL, "%s",
+              first->metadata_json);
+        for (size_t i = 1; i < ranked->count; i++) {
+            CHECK(ranked->items[i].rank == (int64_t)i + 1, "rank of item %zu", i);
+        }
+    }
+    /* The typed lists are views of the ranked list. */
+    const struct item_list *preferences = list_of(&c, LIST_PREFERENCES);
+    CHECK(preferences->count >= 1 && str_eq(preferences->items[0].text, DECAF), "preferences view");
+    CHECK(list_of(&c, LIST_EXCERPTS)->count == 0 && !c.has_retrieval && !c.has_profile && c.conversation_count == 0,
+          "no excerpts, retrieval block or profile");
+    CHECK(str_eq(c.source, "cloud") && c.ttl_seconds == 300 && starts_with(c.correlation_id, "syn"), "%s %lld %s",
+          c.source, (long long)c.ttl_seconds, c.correlation_id);
+    CHECK(c.retrieved_at >= started && c.raw_json != NULL && strstr(c.raw_json, "\"items\"") != NULL, "raw body");
+    context_copy_free(&c);
+}
+
+/* By type (the default), and the types filter. */
+static void by_type_calls(const SynapClient *client) {
+    struct context_copy c;
+    struct error_copy err;
+    struct context_request q = user_request();
+    if (fetch_context(client, &q, &c, &err)) {
+        const struct item_list *preferences = list_of(&c, LIST_PREFERENCES);
+        CHECK(preferences->count >= 1 && str_eq(preferences->items[0].text, DECAF), "decaf first by type");
+        CHECK(str_eq(preferences->items[0].kind, "preferences") && !preferences->items[0].has_rank,
+              "a typed item has no rank");
+        CHECK(list_of(&c, LIST_RANKED)->count == 0 && list_of(&c, LIST_EXCERPTS)->count == 0, "no ranked list");
+        context_copy_free(&c);
+    } else {
+        CHECK(false, "by type: %s", err.message);
+        error_free(&err);
+    }
+    /* Only temporal events: "It ships tomorrow." */
+    static const char *const temporal[] = {"temporal_events", NULL};
+    static const char *const when[] = {"when does my order ship tomorrow", NULL};
+    q = user_request();
+    q.types = temporal;
+    q.queries = when;
+    if (fetch_context(client, &q, &c, &err)) {
+        const struct item_list *events = list_of(&c, LIST_TEMPORAL_EVENTS);
+        CHECK(events->count == 1 && str_eq(events->items[0].text, "It ships tomorrow.") && typed_count(&c) == 1,
+              "%zu events, %zu items", events->count, typed_count(&c));
+        CHECK(events->count == 1 && str_eq(events->items[0].temporal_category, "temporal_fact"), "temporal");
+        context_copy_free(&c);
+    } else {
+        CHECK(false, "types: %s", err.message);
+        error_free(&err);
+    }
+    static const char *const facts[] = {"facts", NULL};
+    q = user_request();
+    q.types = facts;
+    if (fetch_context(client, &q, &c, &err)) {
+        CHECK(list_of(&c, LIST_PREFERENCES)->count == 0, "facts only: no preferences");
+        context_copy_free(&c);
+    } else {
+        CHECK(false, "facts: %s", err.message);
+        error_free(&err);
+    }
+}
+
+/* Every setter at once; tests/swift_calls.rs checks the body sent. */
+static void every_setter_call(const SynapClient *client) {
+    static const char *const queries[] = {DECAF_QUERY, "dark roast", NULL};
+    static const char *const types[] = {"preferences", "facts", NULL};
+    static const char *const path[] = {"team", "payments", NULL};
+    struct context_request q = user_request();
+    q.conversation_id = CTX_CONVERSATION;
+    q.queries = queries;
+    q.max_results = &(uint32_t){5};
+    q.types = types;
+    q.mode = "accurate";
+    q.precision_level = "medium";
+    q.response_shape = "by_type";
+    q.query_date = "2025-03-11";
+    q.max_results_per_query = &(uint32_t){2};
+    q.scope_path = path;
+    struct context_copy c;
+    struct error_copy err;
+    if (fetch_context(client, &q, &c, &err)) {
+        const struct item_list *preferences = list_of(&c, LIST_PREFERENCES);
+        CHECK(preferences->count == 2, "two preferences: %zu", preferences->count);
+        /* The conversation named is the current one: its state comes along. */
+        CHECK(c.has_conversation && c.conversation.turn_count == 2, "conversation context");
+        context_copy_free(&c);
+    } else {
+        CHECK(false, "every setter: %s", err.message);
+        error_free(&err);
+    }
+}
+
+/* Without a query: the user's profile, then the conversation's state. */
+static void no_query_calls(const SynapClient *client) {
+    struct context_copy c;
+    struct error_copy err;
+    struct context_request q = user_request();
+    q.queries = NULL;
+    if (fetch_context(client, &q, &c, &err)) {
+        CHECK(str_eq(c.source, "profile") && c.has_profile && typed_count(&c) == 0, "source %s", c.source);
+        CHECK(c.has_profile && attribute(&c.profile, "decaf_after_3pm") != NULL, "the decaf attribute");
+        CHECK(c.raw_json == NULL && c.retrieved_at > 0, "no body read");
+        context_copy_free(&c);
+    } else {
+        CHECK(false, "no-query user fetch: %s", err.message);
+        error_free(&err);
+    }
+    static const char *const blank[] = {"  ", NULL};
+    struct context_request conversation = {0};
+    conversation.scope = SCOPE_CONVERSATION;
+    conversation.conversation_id = CTX_CONVERSATION;
+    conversation.queries = blank;
+    if (fetch_context(client, &conversation, &c, &err)) {
+        CHECK(str_eq(c.source, "conversation_state") && typed_count(&c) == 0 && c.has_conversation, "source %s",
+              c.source);
+        if (c.has_conversation) {
+            CHECK(c.conversation.turn_count == 2 && str_eq(c.conversation.turns[0].role, "user") &&
+                      str_eq(c.conversation.turns[0].content, "Any news on my order?") &&
+                      str_eq(c.conversation.turns[1].role, "assistant"),
+                  "%zu turns", c.conversation.turn_count);
+            CHECK(starts_with(c.conversation.formatted_context, "## Recent messages"), "%s",
+                  c.conversation.formatted_context);
+        }
+        context_copy_free(&c);
+    } else {
+        CHECK(false, "no-query conversation fetch: %s", err.message);
+        error_free(&err);
+    }
+}
+
+static void summary_calls(const SynapClient *client) {
+    struct context_request q = user_request();
+    q.summary_mode = true;
+    q.include_profile = true;
+    q.last_conversations = 5;
+    struct context_copy c;
+    struct error_copy err;
+    if (!fetch_context(client, &q, &c, &err)) {
+        CHECK(false, "summary mode: %s", err.message);
+        error_free(&err);
+        return;
+    }
+    CHECK(typed_count(&c) == 0 && c.has_profile && c.conversation_count == 1, "%zu conversations",
+          c.conversation_count);
+    if (c.conversation_count == 1) {
+        const struct summary_copy *s = &c.conversations[0];
+        CHECK(str_eq(s->conversation_id, CTX_CONVERSATION) && str_eq(s->status, "pending"), "%s %s",
+              s->conversation_id, s->status);
+        CHECK(s->has_message_count && s->message_count == 2, "%lld messages", (long long)s->message_count);
+        CHECK(s->has_started_at && s->has_last_message_at && s->last_message_at >= s->started_at, "times");
+        CHECK(s->json != NULL && strstr(s->json, CTX_CONVERSATION) != NULL, "%s", s->json);
+    }
+    context_copy_free(&c);
+}
+
+/* A conversation fetch: the scripted compaction block, then the real one;
+ * a user fetch naming the conversation brings its state too. */
+static void conversation_calls(const SynapClient *client) {
+    static const char *const order[] = {"order", NULL};
+    struct context_request q = {0};
+    q.scope = SCOPE_CONVERSATION;
+    q.conversation_id = CTX_CONVERSATION;
+    q.queries = order;
+    struct context_copy c;
+    struct error_copy err;
+    if (fetch_context(client, &q, &c, &err)) {
+        CHECK(c.has_conversation, "a conversation context");
+        if (c.has_conversation) {
+            const struct conversation_copy *s = &c.conversation;
+            CHECK(str_eq(s->summary, "Asked about an order.") && str_eq(s->compacted_at, "2025-01-15T10:40:00Z"),
+                  "%s", s->summary);
+            CHECK(str_eq(s->compaction_id, "b3c4d5e6-f7a8-4b9c-8d0e-1f2a3b4c5d6e") &&
+                      str_eq(s->conversation_id, CTX_CONVERSATION),
+                  "%s", s->compaction_id);
+            CHECK(str_eq(s->current_state_json, "{\"stage\":\"shipping\"}") &&
+                      str_eq(s->formatted_context, "Order asked about."),
+                  "%s", s->current_state_json);
+            CHECK(s->key_extractions_json != NULL && strstr(s->key_extractions_json, "order") != NULL, "%s",
+                  s->key_extractions_json);
+            CHECK(s->turn_count == 1 && str_eq(s->turns[0].message_id, "m-1") && s->turns[0].has_timestamp &&
+                      s->turns[0].timestamp == 1736937662000000,
+                  "the scripted turn");
+        }
+        CHECK(list_of(&c, LIST_FACTS)->count == 1 && str_eq(list_of(&c, LIST_FACTS)->items[0].text,
+                                                            "Any news on my order?"),
+              "the conversation's fact");
+        context_copy_free(&c);
+    } else {
+        CHECK(false, "conversation fetch: %s", err.message);
+        error_free(&err);
+    }
+    if (fetch_context(client, &q, &c, &err)) {
+        CHECK(c.has_conversation && c.conversation.turn_count == 2 && c.conversation.summary == NULL,
+              "the real state");
+        if (c.has_conversation && c.conversation.turn_count == 2) {
+            CHECK(str_eq(c.conversation.turns[1].content, "It ships tomorrow.") &&
+                      c.conversation.turns[1].has_timestamp &&
+                      c.conversation.turns[1].timestamp >= c.conversation.turns[0].timestamp,
+                  "turns in order");
+        }
+        context_copy_free(&c);
+    } else {
+        CHECK(false, "conversation fetch: %s", err.message);
+        error_free(&err);
+    }
+}
+
+/* The customer route's two scripted answers: degraded with its items, then
+ * failed with none. */
+static void degraded_calls(const SynapClient *client) {
+    struct context_request q = user_request();
+    q.scope = SCOPE_CUSTOMER;
+    q.user_id.bytes = NULL;
+    struct context_copy c;
+    struct error_copy err;
+    if (fetch_context(client, &q, &c, &err)) {
+        CHECK(c.has_retrieval && c.retrieval.degraded && str_eq(c.retrieval.level, "partial") &&
+                  str_eq(c.retrieval.code, "timeout"),
+              "degraded");
+        CHECK(c.has_retrieval && c.retrieval.warnings.count == 1 &&
+                  str_eq(c.retrieval.warnings.items[0], "vector store slow"),
+              "warnings");
+        CHECK(list_of(&c, LIST_PREFERENCES)->count >= 1, "the items found still come");
+        context_copy_free(&c);
+    } else {
+        CHECK(false, "degraded fetch: %s", err.message);
+        error_free(&err);
+    }
+    if (fetch_context(client, &q, &c, &err)) {
+        CHECK(c.has_retrieval && c.retrieval.degraded && str_eq(c.retrieval.level, "failed") &&
+                  str_eq(c.retrieval.code, "unavailable") && c.retrieval.warnings.count == 0,
+              "failed");
+        CHECK(typed_count(&c) == 0, "nothing, because retrieval broke");
+        context_copy_free(&c);
+    } else {
+        CHECK(false, "failed fetch: %s", err.message);
+        error_free(&err);
+    }
+    if (fetch_context(client, &q, &c, &err)) {
+        CHECK(!c.has_retrieval, "scripts used up");
+        context_copy_free(&c);
+    } else {
+        CHECK(false, "clean fetch: %s", err.message);
+        error_free(&err);
+    }
+}
+
+/* The client route's scripted answers: malformed values read as absent,
+ * then a list holding a number, which fails the fetch. */
+static void tolerance_calls(const SynapClient *client) {
+    struct context_request q = user_request();
+    q.scope = SCOPE_CLIENT;
+    q.user_id.bytes = NULL;
+    q.customer_id = NULL;
+    struct context_copy c;
+    struct error_copy err;
+    if (fetch_context(client, &q, &c, &err)) {
+        const struct item_list *facts = list_of(&c, LIST_FACTS);
+        CHECK(facts->count >= 1, "%zu facts", facts->count);
+        if (facts->count >= 1) {
+            const struct item_copy *raw = &facts->items[0];
+            CHECK(raw->id == NULL && str_eq(raw->text, "raw") && raw->has_score && raw->score == 0.75, "%s %f",
+                  raw->text, raw->score);
+            CHECK(!raw->has_said_at && !raw->has_time && !raw->has_rank && raw->matched_queries.count == 0 &&
+                      str_eq(raw->kind, "facts"),
+                  "a bad time, rank or list is absent");
+        }
+        const struct item_list *preferences = list_of(&c, LIST_PREFERENCES);
+        CHECK(preferences->count >= 1, "%zu preferences", preferences->count);
+        for (size_t i = 0; i < preferences->count; i++) {
+            const struct item_copy *p = &preferences->items[i];
+            CHECK(p->source == NULL && p->has_score && p->score == 1.5 && !p->has_time && p->has_said_at,
+                  "patched item %zu: %s %f", i, p->source, p->score);
+        }
+        CHECK(c.raw_json != NULL && strstr(c.raw_json, "surprise") != NULL, "unread keys stay in the body");
+        context_copy_free(&c);
+    } else {
+        CHECK(false, "tolerant fetch: %s", err.message);
+        error_free(&err);
+    }
+    expect_error(fetch_context(client, &q, &c, &err), &err, SYNAP_PROTOCOL, 200, "facts[0]",
+                 "an item that is not an object");
+}
+
+static void profile_calls(const SynapClient *client) {
+    struct profile_copy p;
+    struct error_copy err;
+    if (user_profile(client, swift_string_of(CTX_USER), CTX_CUSTOMER, &p, &err)) {
+        const struct attribute_copy *decaf = attribute(&p, "decaf_after_3pm");
+        CHECK(p.attribute_count == 2 && decaf != NULL, "%zu attributes", p.attribute_count);
+        if (decaf != NULL) {
+            CHECK(str_eq(decaf->value_json, "\"I switched to decaf after 3pm.\""), "%s", decaf->value_json);
+            CHECK(decaf->has_confidence && decaf->confidence > 0 && decaf->confidence <= 1 && decaf->has_updated_at,
+                  "confidence and time");
+            CHECK(decaf->source_conversation_id == NULL, "%s", decaf->source_conversation_id);
+        }
+        CHECK(starts_with(p.overview, "2 preferences on record.") && p.json != NULL, "%s", p.overview);
+        profile_copy_free(&p);
+    } else {
+        CHECK(false, "profile: %s", err.message);
+        error_free(&err);
+    }
+    /* Without the customer (NULL), as on a B2C instance. */
+    if (user_profile(client, swift_string_of(CTX_USER), NULL, &p, &err)) {
+        CHECK(p.attribute_count == 2, "%zu attributes", p.attribute_count);
+        profile_copy_free(&p);
+    } else {
+        CHECK(false, "profile without customer: %s", err.message);
+        error_free(&err);
+    }
+    expect_error(user_profile(client, swift_string_of("swift-nobody"), NULL, &p, &err), &err, SYNAP_NOT_FOUND, 404,
+                 NULL, "no profile yet");
+    expect_error(user_profile(client, swift_string_of(CTX_USER), "c-other", &p, &err), &err, SYNAP_NOT_FOUND, 404,
+                 NULL, "another customer's user");
+    expect_error(user_profile(client, swift_string_of(""), NULL, &p, &err), &err, SYNAP_INVALID_ARGUMENT, 0, NULL,
+                 "empty user id");
+}
+
+static void prompt_calls(const SynapClient *client) {
+    struct prompt_copy p;
+    struct error_copy err;
+    char *structured = NULL;
+    if (prompt_context(client, CTX_CONVERSATION, "structured", &p, &err)) {
+        CHECK(!p.available && !p.stale && !p.quality_warning && p.recent == 2 && p.total == 2 && p.compacted == 0,
+              "%lld of %lld recent", (long long)p.recent, (long long)p.total);
+        CHECK(!p.has_compression_ratio && !p.has_validation_score && !p.has_compaction_age &&
+                  p.context_block == NULL && p.compaction_id == NULL,
+              "no compaction");
+        CHECK(p.turn_count == 2 && str_eq(p.turns[0].role, "user") && str_eq(p.turns[1].content, "It ships tomorrow."),
+              "%zu turns", p.turn_count);
+        CHECK(p.turn_count == 2 && strlen(p.turns[0].message_id ? p.turns[0].message_id : "") == 36 &&
+                  p.turns[0].has_timestamp,
+              "message ids and times");
+        CHECK(starts_with(p.formatted_context, "## Recent messages\n[") && p.raw_json != NULL, "%s",
+              p.formatted_context);
+        structured = copy(p.formatted_context);
+        prompt_copy_free(&p);
+    } else {
+        CHECK(false, "structured: %s", err.message);
+        error_free(&err);
+    }
+    if (prompt_context(client, CTX_CONVERSATION, NULL, &p, &err)) {
+        CHECK(str_eq(p.formatted_context, structured), "the default style is structured");
+        prompt_copy_free(&p);
+    } else {
+        CHECK(false, "default style: %s", err.message);
+        error_free(&err);
+    }
+    free(structured);
+    if (prompt_context(client, CTX_CONVERSATION, "bullet_points", &p, &err)) {
+        CHECK(starts_with(p.formatted_context, "- user: Any news on my order?"), "%s", p.formatted_context);
+        prompt_copy_free(&p);
+    } else {
+        CHECK(false, "bullet points: %s", err.message);
+        error_free(&err);
+    }
+    if (prompt_context(client, CTX_CONVERSATION, "narrative", &p, &err)) {
+        CHECK(p.formatted_context != NULL &&
+                  strstr(p.formatted_context, "The user said: \"Any news on my order?\"") != NULL,
+              "%s", p.formatted_context);
+        prompt_copy_free(&p);
+    } else {
+        CHECK(false, "narrative: %s", err.message);
+        error_free(&err);
+    }
+    /* The upper-case form of the id finds the same conversation. */
+    if (prompt_context(client, "5B0C2D1E-8F7A-4C3B-9E2D-1A0B9C8D7E6F", "narrative", &p, &err)) {
+        CHECK(p.total == 2, "%lld messages", (long long)p.total);
+        prompt_copy_free(&p);
+    } else {
+        CHECK(false, "upper case: %s", err.message);
+        error_free(&err);
+    }
+    if (prompt_context(client, "00000000-0000-4000-8000-000000000000", NULL, &p, &err)) {
+        CHECK(p.total == 0 && p.turn_count == 0 && p.formatted_context == NULL, "an empty conversation");
+        prompt_copy_free(&p);
+    } else {
+        CHECK(false, "unknown conversation: %s", err.message);
+        error_free(&err);
+    }
+    expect_error(prompt_context(client, CTX_CONVERSATION, "injection", &p, &err), &err, SYNAP_INVALID_ARGUMENT, 0,
+                 "injection", "unknown style");
+    expect_error(prompt_context(client, "not-a-uuid", NULL, &p, &err), &err, SYNAP_INVALID_ARGUMENT, 0,
+                 "not-a-uuid", "conversation id");
+}
+
+static void context_calls(const SynapClient *client) {
+    int64_t started = now_us();
+    context_refusals(client);
+    if (!ingest_for_context(client, DECAF_DOC, "swift-decaf") ||
+        !ingest_for_context(client, CTX_CHAT, CTX_CONVERSATION)) {
+        return;
+    }
+    ranked_calls(client, started);
+    by_type_calls(client);
+    every_setter_call(client);
+    no_query_calls(client);
+    summary_calls(client);
+    conversation_calls(client);
+    degraded_calls(client);
+    tolerance_calls(client);
+    profile_calls(client);
+    prompt_calls(client);
+}
+
 int main(void) {
     CHECK(strcmp(synap_version(), SYNAP_VERSION) == 0, "%s", synap_version()); /* version() */
     client_options_calls();
@@ -1329,6 +2528,7 @@ int main(void) {
     wait_calls(client);
     log_calls(client);
     ingest_calls(client);
+    context_calls(client);
 
     synap_client_free(client);
     return finish();

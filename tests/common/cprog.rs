@@ -250,3 +250,122 @@ pub fn used_functions(source: &str) -> std::collections::BTreeSet<String> {
     }
     found
 }
+
+/// The path the hostile context bodies of [`context_fixtures`] are scripted
+/// on: tests/c/test_context.c makes its client-scope fetches in their order.
+pub const CLIENT_FETCH_PATH: &str = "/v1/context/client/fetch";
+
+/// The fixtures tests/c/test_context.c reads; makes the jobs `emu` creates
+/// finish within 300 ms. `full` sizes the hostile bodies as the sanitizer
+/// runs take them (100,000 items, 10,000 levels, a 10 MB prompt context);
+/// otherwise they are smaller, for valgrind.
+///
+/// Hostile bodies are scripted on [`CLIENT_FETCH_PATH`], one answer each,
+/// in this order: many empty items, deep metadata, nulls in every field
+/// (of an item in each typed list, then of a ranked item), ill-typed values, lone surrogate escapes, a body that is not JSON, JSON
+/// cut short, a list that is not an array, an item that is not an object,
+/// a body cut short on the wire, and a body that never ends. A script on
+/// the customer route answers the next customer fetch with a degraded
+/// retrieval and a full conversation block. The big conversation is real:
+/// documents of 900 kB each, filed in one conversation, so its prompt
+/// context is as large as the service would make it (a control request
+/// cannot carry a body that size).
+pub fn context_fixtures(emu: &Emu, full: bool) -> Vec<(&'static str, String)> {
+    emu.post_config(json!({"create_processing_after_ms": 50, "create_done_after_ms": 300}));
+    let (items, depth, big_docs) = if full { (100_000, 10_000, 12) } else { (20_000, 10_000, 3) };
+
+    let many = format!(r#"{{"context":{{"facts":[{}{{"id":"last"}}]}}}}"#, "{},".repeat(items - 1));
+    let deep_metadata = format!("{}1{}", r#"{"a":"#.repeat(depth), "}".repeat(depth));
+    let deep = format!(
+        r#"{{"context":{{"facts":[{{"id":"deep","content":"deep one","metadata":{deep_metadata},"extra":{}{}}}]}},"x":{}{}}}"#,
+        "[".repeat(depth),
+        "]".repeat(depth),
+        "[".repeat(depth),
+        "]".repeat(depth),
+    );
+    let null_item = json!({
+        "id": null, "content": null, "summary": null, "context": null, "confidence": null, "strength": null,
+        "significance": null, "intensity": null, "category": null, "emotion_type": null, "temporal_category": null,
+        "extracted_at": null, "occurred_at": null, "detected_at": null, "source": null, "event_date": null,
+        "event_end": null, "said_at": null, "valid_until": null, "event_precision": null,
+        "temporal_confidence": null, "matched_queries": null, "source_evidence": null, "participants": null,
+        "rank": null, "rank_score": null, "metadata": null,
+    });
+    // Without `items`: with it, the typed lists would be views of the ranked one.
+    let lists = ["facts", "preferences", "episodes", "emotions", "temporal_events"];
+    let mut context = serde_json::Map::new();
+    for list in lists {
+        context.insert(list.to_owned(), json!([null_item]));
+    }
+    let nulls = json!({
+        "context": context, "ttl_seconds": null, "retrieval": null, "profile": null, "conversations": null,
+        "conversation_context": {"conversation_id": null, "summary": null, "recent_turns": null,
+            "compaction_id": null, "compacted_at": null, "formatted_context": null, "current_state": null,
+            "key_extractions": null},
+    });
+    let ill_typed = json!({
+        "context": {"preferences": [{"id": 7, "content": ["not", "text"], "strength": "explicit",
+            "confidence": 0.2, "category": {}, "extracted_at": "yesterday", "said_at": 12,
+            "matched_queries": "decaf", "source_evidence": [1, "quote", null], "metadata": "flat"}],
+            "facts": [{"id": "f", "content": "over one", "confidence": 1.5, "extracted_at": "2025-01-15T10:30:00Z",
+            "temporal_confidence": "high"}]},
+        "ttl_seconds": "soon", "retrieval": {"degraded": "yes", "warnings": "many"},
+    });
+    let surrogates = r#"{"context":{"facts":[{"id":"s","content":"lone \udc00 and \ud800 halves"}]}}"#;
+    let respond = |body: &str| json!({"kind": "respond", "status": 200, "body": body});
+    let hostile = [
+        respond(&many),
+        respond(&deep),
+        respond(&nulls.to_string()),
+        respond(&json!({"context": {"items": [null_item]}}).to_string()),
+        respond(&ill_typed.to_string()),
+        respond(surrogates),
+        json!({"kind": "garbage"}),
+        respond(r#"{"context":{"facts":[{"id":"x","content":"cut"#),
+        respond(r#"{"context":{"facts":{"id":"x"}}}"#),
+        respond(r#"{"context":{"facts":[{"id":"a"},7]}}"#),
+        json!({"kind": "truncate"}),
+        json!({"kind": "endless"}),
+    ];
+    for fault in hostile {
+        emu.post_fault(CLIENT_FETCH_PATH, 1, fault);
+    }
+
+    let conversation = uuid::Uuid::new_v4().to_string();
+    emu.script_context(json!({
+        "route": "customer",
+        "retrieval": {"degraded": true, "level": "partial", "code": "timeout",
+                      "warnings": ["vector index timed out", 7, "graph skipped"]},
+        "conversation_context": {
+            "conversation_id": conversation, "summary": "Talked about coffee.", "compaction_id": "cmp-1",
+            "compacted_at": "2025-01-15T10:00:00Z", "formatted_context": "## Summary\nTalked about coffee.",
+            "current_state": {"topic": "coffee"}, "key_extractions": {"drink": "decaf"},
+            "recent_turns": [
+                {"role": "user", "content": "Any decaf left?", "timestamp": "2025-01-15T10:30:00Z",
+                 "message_id": "m-1"},
+                {"role": "assistant", "content": null, "timestamp": "never"},
+            ],
+        },
+    }));
+
+    let big_conversation = uuid::Uuid::new_v4().to_string();
+    let said = "decaf ".repeat(150_000);
+    let said = said.trim_end();
+    let message = format!("User: {said}");
+    let client = emu.client();
+    let metadata = json!({"conversation_id": big_conversation}).to_string();
+    for _ in 0..big_docs {
+        let mut request = synap::CreateRequest::text(&message);
+        request.user_id("big-user").customer_id("big-customer").metadata_json(&metadata).unwrap();
+        client.memories_create(&request).expect("a big document is accepted");
+    }
+    vec![
+        ("BASE_URL", emu.base_url.clone()),
+        ("REFUSED_URL", refused_url()),
+        ("CONVERSATION", conversation),
+        ("MANY_ITEMS", items.to_string()),
+        ("DEPTH", depth.to_string()),
+        ("BIG_CONVERSATION", big_conversation),
+        ("BIG_BYTES", (big_docs * said.len()).to_string()),
+    ]
+}

@@ -100,6 +100,11 @@ impl Emu {
         self.post("/_emulator/config", config);
     }
 
+    /// Scripts changes to the next context fetches (`POST /_emulator/context`).
+    pub fn script_context(&self, script: Value) {
+        self.post("/_emulator/context", script);
+    }
+
     pub fn set_time_format(&self, format: &str) {
         self.post("/_emulator/config", json!({ "time_format": format }));
     }

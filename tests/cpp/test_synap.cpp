@@ -1,5 +1,6 @@
 // Tests of include/synap.hpp against the emulator, run by
-// tests/cpp_binding.rs, which passes the jobs to use as SYNAP_FIX_<name>.
+// tests/cpp_binding.rs, which passes the emulators' URLs and the jobs to use
+// as SYNAP_FIX_<name>.
 // Prints one line per failed check and "N passed, N failed" at the end.
 
 #include <algorithm>
@@ -7,6 +8,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <iterator>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -868,7 +870,505 @@ void log_callback_replaced_from_threads() {
     CHECK(wrong == 0 && heard > 0 && token.use_count() == 1);
 }
 
+// ---- Context retrieval ----------------------------------------------------
+
+using synap::ContextList;
+using synap::ContextScope;
+
+const std::string ctx_user = "cpp-ctx-user";
+const std::string ctx_customer = "cpp-ctx-cust";
+// The conversation the decaf document belongs to (its metadata says so).
+const std::string ctx_conversation = "5d0c3a1e-8b7f-4c2d-9e6a-1f2b3c4d5e6f";
+const std::string decaf_query = "what does the user drink after 3pm?";
+const std::string decaf = "I switched to decaf after 3pm.";
+// A user id holding `/`, `?`, `#` and an escape of its own, each of which
+// would change a URL's path if sent as it is.
+const std::string odd_user = "team/a?b#c%2F";
+
+bool refused_here(const std::optional<synap::Error>& e, std::string_view part = {}) {
+    return e && e->code() == SYNAP_INVALID_ARGUMENT && e->http_status() == 0 && !e->correlation_id() &&
+           e->message().find(part) != std::string::npos;
+}
+
+// Creates one document and waits for its memories; returns their ids.
+std::vector<std::string> ingest(const synap::Client& c, const synap::CreateRequest& request) {
+    synap::Ingestion job = c.create(request);
+    synap::MemoryStatus done =
+        c.wait(std::string(job.ingestion_id()), synap::WaitOptions().timeout(10s).poll_interval(50ms));
+    CHECK(done.state() == synap::State::completed);
+    std::vector<std::string> ids;
+    for (std::string_view id : done.memory_ids()) {
+        ids.emplace_back(id);
+    }
+    return ids;
+}
+
+// Every setter refuses a bad value before any request and keeps the value
+// it had: the request sent at the end still asks for "accurate", 3 results
+// and the preferences only (tests/cpp_binding.rs reads its body).
+void context_request_refuses_bad_values() {
+    synap::Client c = client();
+    auto e = error_of([] { synap::ContextRequest r(static_cast<ContextScope>(9)); });
+    CHECK(refused_here(e, "scope"));
+    e = error_of([] { synap::ContextRequest r(static_cast<ContextScope>(0)); });
+    CHECK(refused_here(e, "scope"));
+
+    synap::ContextRequest r(ContextScope::user);
+    r.user_id("cpp-ctx-kept").mode("accurate").max_results(3).add_type("preferences").precision_level("medium");
+    CHECK(refused_here(error_of([&] { r.user_id(""); }), "user_id"));
+    CHECK(refused_here(error_of([&] { r.customer_id(""); }), "customer_id"));
+    CHECK(refused_here(error_of([&] { r.conversation_id("not-a-uuid"); }), "conversation_id"));
+    CHECK(refused_here(error_of([&] { r.max_results(0); }), "max_results"));
+    CHECK(refused_here(error_of([&] { r.add_type("notes"); }), "notes"));
+    CHECK(refused_here(error_of([&] { r.mode("slow"); }), "slow"));
+    CHECK(refused_here(error_of([&] { r.precision_level("low"); }), "low"));
+    CHECK(refused_here(error_of([&] { r.response_shape("flat"); }), "flat"));
+    CHECK(refused_here(error_of([&] { r.summary_mode(true, 21); })));
+    CHECK(refused_here(error_of([&] { r.scope(static_cast<ContextScope>(5)); }), "scope"));
+    CHECK(refused_here(error_of([&] { r.user_id("\xff"); })));
+    CHECK(refused_here(error_of([&] { synap::ContextRequest(ContextScope::customer).summary_mode(true, 1); })));
+    CHECK(refused_here(error_of([] { synap::PromptOptions().style("haiku"); }), "haiku"));
+    // Summary mode is the user scope's: moving elsewhere with it on is refused.
+    synap::ContextRequest summary(ContextScope::user);
+    summary.summary_mode(false, 0);
+    CHECK(refused_here(error_of([&] { summary.scope(ContextScope::client); })));
+    // What is accepted chains.
+    CHECK(!error_of([&] {
+        synap::ContextRequest(ContextScope::conversation)
+            .conversation_id(ctx_conversation)
+            .user_id("u")
+            .customer_id("c")
+            .add_query("a")
+            .clear_queries()
+            .add_query("b")
+            .response_shape("ranked")
+            .query_date("2025-03-11")
+            .query_date("")
+            .max_results_per_query(2)
+            .add_scope_level("team", "payments")
+            .scope(ContextScope::customer);
+    }));
+
+    // The user scope needs a user id: refused before any request.
+    e = error_of([&] { c.context_fetch(synap::ContextRequest(ContextScope::user).add_query("x")); });
+    CHECK(refused_here(e, "user_id"));
+
+    synap::Context kept = c.context_fetch(r.add_query("decaf"));
+    CHECK(kept.source() == "cloud" && kept.items(ContextList::preferences).empty());
+
+    // A moved-from request refuses everything, as a NULL handle does in C.
+    synap::ContextRequest moved = std::move(r);
+    CHECK(refused_here(error_of([&] { r.add_query("x"); })));
+    CHECK(refused_here(error_of([&] { c.context_fetch(r); })));
+    CHECK(moved.get() != nullptr && r.get() == nullptr);
+}
+
+// The decaf document, then a ranked fetch asking what the user drinks
+// after 3pm: the decaf preference comes first, read into one shape.
+void context_fetch_ranks_the_decaf_preference() {
+    synap::Client c = client();
+    auto before = std::chrono::system_clock::now() - 1s;
+    std::vector<std::string> ids = ingest(c, synap::CreateRequest()
+                                                 .document_text("User: I switched to decaf after 3pm. I love dark "
+                                                                "roast in the morning.\nAssistant: Noted.")
+                                                 .user_id(ctx_user)
+                                                 .customer_id(ctx_customer)
+                                                 .metadata_json(R"({"conversation_id":")" + ctx_conversation + "\"}"));
+    ingest(c, synap::CreateRequest()
+                  .document_text("User: I drink green tea at lunch.")
+                  .user_id(ctx_user)
+                  .customer_id(ctx_customer));
+    std::optional<synap::Memory> decaf_memory;
+    for (const std::string& id : ids) {
+        synap::Memory m = c.get(id);
+        if (m.content() == decaf) {
+            decaf_memory.emplace(std::move(m));
+        }
+    }
+    CHECK(decaf_memory.has_value());
+    if (!decaf_memory) {
+        return;
+    }
+
+    synap::ContextRequest request(ContextScope::user);
+    request.user_id(ctx_user).add_query(decaf_query).response_shape("ranked");
+    synap::Context context = c.context_fetch(request);
+    synap::ContextItemList ranked = context.items(ContextList::ranked);
+    CHECK(ranked.size() == 2 && !ranked.empty());
+    synap::ContextItem first = ranked.at(0);
+    CHECK(first.text() == std::string_view(decaf));
+    CHECK(first.kind() == std::string_view("preferences"));
+    CHECK(first.id() == decaf_memory->memory_id());
+    CHECK(first.score() == decaf_memory->confidence());
+    CHECK(first.rank() == 1);
+    CHECK(first.rank_score() && *first.rank_score() > 0.0 && *first.rank_score() <= 1.0);
+    std::vector<std::string_view> matched = first.matched_queries();
+    CHECK(matched.size() == 1 && matched[0] == decaf_query);
+    CHECK(first.time() == decaf_memory->created_at());
+    CHECK(first.said_at() && *first.said_at() >= before && *first.said_at() < before + 5min);
+    CHECK(first.source() == std::string_view("conversation"));
+    CHECK(first.temporal_category() == std::string_view("perpetual") && first.temporal_confidence());
+    CHECK(!first.event_date() && !first.event_end() && !first.valid_until() && !first.event_precision());
+    CHECK(first.source_evidence() == std::vector<std::string_view>{decaf} && first.participants().empty());
+    CHECK(contains(first.metadata_json(), "\"rank_score\""));
+    // The other item is the green tea fact, below it.
+    CHECK(ranked[1].kind() == std::string_view("facts") && ranked[1].rank() == 2);
+    CHECK(ranked[1].rank_score() < first.rank_score());
+    CHECK(contains(ranked[1].text(), "green tea"));
+    // Past the end: a view that reads as empty; at() throws.
+    CHECK(!ranked[2].text() && !ranked[2].score() && ranked[2].get() == nullptr && ranked[2].matched_queries().empty());
+    bool threw = false;
+    try {
+        ranked.at(2);
+    } catch (const std::out_of_range&) {
+        threw = true;
+    }
+    CHECK(threw);
+
+    // A range: range-for, iterators, the standard algorithms.
+    std::int64_t expected_rank = 1;
+    for (synap::ContextItem item : context.items(ContextList::ranked)) {
+        CHECK(item.rank() == expected_rank++);
+    }
+    CHECK(expected_rank == 3);
+    auto it = std::find_if(ranked.begin(), ranked.end(), [](const synap::ContextItem& i) {
+        return i.kind() == std::string_view("facts");
+    });
+    CHECK(it != ranked.end() && it - ranked.begin() == 1 && it->rank() == 2 && (*it).id());
+    CHECK(std::distance(ranked.begin(), ranked.end()) == 2 && ranked.end() - 1 == it && ranked.begin() < it);
+    static_assert(std::is_same_v<std::iterator_traits<synap::ContextItemList::iterator>::iterator_category,
+                                 std::random_access_iterator_tag>);
+
+    // In the ranked shape the typed lists hold the same items.
+    CHECK(context.items(ContextList::preferences).size() == 1 && context.items(ContextList::facts).size() == 1);
+    CHECK(context.items(ContextList::preferences)[0].id() == first.id());
+    CHECK(context.items(ContextList::excerpts).empty() && context.items(ContextList::emotions).empty());
+    CHECK(context.items(static_cast<ContextList>(0)).empty() && context.items(static_cast<ContextList>(8)).empty());
+
+    // The answer's own fields.
+    CHECK(context.source() == "cloud" && context.ttl() == 300s && !context.retrieval() && !context.profile());
+    CHECK(context.conversations().empty());
+    CHECK(context.correlation_id() && context.correlation_id()->rfind("syn__", 0) == 0);
+    CHECK(context.retrieved_at() >= before && context.retrieved_at() < before + 5min);
+    CHECK(contains(context.raw_json(), "\"items\"") && contains(context.raw_json(), decaf));
+
+    // Moving the context keeps what it lent valid; the moved-from one is empty.
+    synap::Context moved = std::move(context);
+    CHECK(first.text() == std::string_view(decaf) && moved.items(ContextList::ranked).size() == 2);
+    CHECK(context.items(ContextList::ranked).empty() && context.source().empty() && !context.raw_json());
+
+    // By type (the default): each list holds its own kind, no ranked list.
+    synap::ContextRequest by_type(ContextScope::user);
+    by_type.user_id(ctx_user).customer_id(ctx_customer).add_query(decaf_query);
+    synap::Context typed = c.context_fetch(by_type);
+    CHECK(typed.items(ContextList::ranked).empty());
+    synap::ContextItemList prefs = typed.items(ContextList::preferences);
+    CHECK(prefs.size() == 1 && prefs[0].text() == std::string_view(decaf));
+    CHECK(prefs[0].kind() == std::string_view("preferences"));
+    CHECK(prefs[0].label() == std::string_view("preferences") && !prefs[0].rank());
+    CHECK(prefs[0].rank_score() == first.rank_score() && prefs[0].score() == first.score());
+    CHECK(typed.items(ContextList::facts).size() == 1);
+    CHECK(typed.items(ContextList::facts)[0].kind() == std::string_view("facts"));
+
+    // The types filter: the facts only.
+    by_type.add_type("facts");
+    synap::Context facts = c.context_fetch(by_type);
+    CHECK(facts.items(ContextList::preferences).empty() && facts.items(ContextList::facts).size() == 1);
+    CHECK(contains(facts.items(ContextList::facts)[0].text(), "green tea"));
+
+    // Without a query a user fetch answers with the user's profile.
+    synap::Context profiled = c.context_fetch(synap::ContextRequest(ContextScope::user).user_id(ctx_user));
+    CHECK(profiled.source() == "profile" && profiled.profile() && !profiled.raw_json());
+    CHECK(profiled.items(ContextList::preferences).empty() && profiled.items(ContextList::ranked).empty());
+    if (std::optional<synap::ProfileView> p = profiled.profile()) {
+        CHECK(contains(p->overview(), "preferences on record") && p->attributes().size() == 2);
+        CHECK(p->attribute("decaf_after_3pm") && contains(p->attribute("decaf_after_3pm")->value_json(), decaf));
+    }
+
+    // Summary mode: the profile and the user's conversations.
+    synap::Context summary =
+        c.context_fetch(synap::ContextRequest(ContextScope::user).user_id(ctx_user).summary_mode(true, 5));
+    CHECK(summary.profile() && summary.profile()->attributes().size() == 2);
+    synap::ConversationSummaryList conversations = summary.conversations();
+    CHECK(conversations.size() == 1);
+    for (synap::ConversationSummary s : conversations) {
+        CHECK(s.conversation_id() == std::string_view(ctx_conversation) && s.status() == std::string_view("pending"));
+        CHECK(s.message_count() == 2 && !s.text() && s.started_at() && s.last_message_at() >= s.started_at());
+        CHECK(contains(s.json(), "\"summary_status\""));
+    }
+}
+
+// A conversation fetch with a query finds the conversation's memories;
+// without one it answers with the conversation's state.
+void context_fetch_of_a_conversation() {
+    synap::Client c = client();
+    synap::ContextRequest request(ContextScope::conversation);
+    request.conversation_id(ctx_conversation).add_query("decaf");
+    synap::Context found = c.context_fetch(request);
+    CHECK(found.source() == "cloud" && found.items(ContextList::preferences).size() == 1);
+    CHECK(found.items(ContextList::preferences)[0].text() == std::string_view(decaf));
+
+    synap::Context state = c.context_fetch(request.clear_queries());
+    CHECK(state.source() == "conversation_state");
+    CHECK(state.items(ContextList::preferences).empty() && state.items(ContextList::ranked).empty());
+    std::optional<synap::ConversationContext> conversation = state.conversation();
+    CHECK(conversation.has_value());
+    if (conversation) {
+        CHECK(contains(conversation->formatted_context(), "## Recent messages"));
+        CHECK(contains(conversation->formatted_context(), decaf));
+        CHECK(!conversation->summary() && !conversation->compaction_id());
+        synap::TurnList turns = conversation->turns();
+        CHECK(turns.size() == 2);
+        CHECK(turns[0].role() == std::string_view("user") && contains(turns[0].content(), decaf));
+        CHECK(turns[1].role() == std::string_view("assistant") && turns[1].content() == std::string_view("Noted."));
+        CHECK(turns[0].timestamp() && turns[1].timestamp() >= turns[0].timestamp());
+    }
+}
+
+// GET the profile: attributes from the user's preferences; 404 for a user
+// with none.
+void user_profile_is_read() {
+    synap::Client c = client();
+    synap::Profile profile = c.user_profile(ctx_user);
+    CHECK(contains(profile.overview(), "2 preferences on record."));
+    CHECK(contains(profile.json(), "\"attributes\""));
+    synap::ProfileAttributeList attributes = profile.attributes();
+    CHECK(attributes.size() == 2);
+    std::size_t named = 0;
+    for (synap::ProfileAttribute a : attributes) {
+        named += a.name() && !a.name()->empty() && a.value_json() && a.value_json()->front() == '"';
+        CHECK(a.confidence() && *a.confidence() > 0.0 && *a.confidence() <= 1.0 && a.updated_at());
+        CHECK(a.source_conversation_id() == std::string_view(ctx_conversation));
+    }
+    CHECK(named == 2);
+    std::optional<synap::ProfileAttribute> d = profile.attribute("decaf_after_3pm");
+    CHECK(d && d->value_json() == "\"" + decaf + "\"");
+    CHECK(!profile.attribute("no_such_attribute"));
+    CHECK(!attributes[2].name() && !attributes[2].confidence() && !attributes[2].updated_at());
+
+    // With the customer; with another customer the user has no profile.
+    synap::Profile with_customer = c.user_profile(ctx_user, ctx_customer);
+    CHECK(with_customer.attributes().size() == 2);
+    auto e = error_of([&] { c.user_profile(ctx_user, std::string("someone-else")); });
+    CHECK(e && e->code() == SYNAP_NOT_FOUND && e->http_status() == 404);
+    e = error_of([&] { c.user_profile("cpp-ctx-nobody"); });
+    CHECK(e && e->code() == SYNAP_NOT_FOUND && e->http_status() == 404 && e->correlation_id());
+    CHECK(refused_here(error_of([&] { c.user_profile(""); }), "user_id"));
+
+    synap::Profile moved = std::move(profile);
+    CHECK(moved.attributes().size() == 2 && profile.attributes().empty() && !profile.overview());
+}
+
+// context-for-prompt in each style: the conversation's two messages.
+void prompt_context_in_each_style() {
+    synap::Client c = client();
+    const std::pair<const char*, const char*> styles[] = {
+        {"structured", "## Recent messages\n["},
+        {"narrative", "Conversation so far. The user said: \"I switched to decaf"},
+        {"bullet_points", "- user: I switched to decaf"},
+    };
+    for (const auto& [style, start] : styles) {
+        synap::PromptContext p = c.prompt_context(ctx_conversation, synap::PromptOptions().style(style));
+        CHECK(p.formatted_context() && p.formatted_context()->rfind(start, 0) == 0);
+        CHECK(!p.available() && !p.is_stale() && !p.quality_warning());
+        CHECK(!p.compression_ratio() && !p.validation_score() && !p.compaction_age());
+        CHECK(p.recent_message_count() == 2 && p.compacted_message_count() == 0 && p.total_message_count() == 2);
+        CHECK(!p.context_block() && !p.compaction_id() && contains(p.raw_json(), "\"recent_messages\""));
+        synap::TurnList turns = p.turns();
+        CHECK(turns.size() == 2 && turns[0].role() == std::string_view("user") && turns[0].message_id());
+        CHECK(turns[1].content() == std::string_view("Noted.") && turns[1].timestamp());
+    }
+    // The default style is structured.
+    synap::PromptContext plain = c.prompt_context(ctx_conversation);
+    CHECK(contains(plain.formatted_context(), "## Recent messages"));
+    synap::PromptContext moved = std::move(plain);
+    CHECK(moved.turns().size() == 2 && plain.turns().empty() && !plain.formatted_context());
+    // A conversation nothing was said in has no messages; an id that is
+    // not a UUID is refused before any request.
+    synap::PromptContext empty = c.prompt_context(unknown_id);
+    CHECK(!empty.formatted_context() && empty.turns().empty() && empty.total_message_count() == 0);
+    CHECK(refused_here(error_of([&] { c.prompt_context("../x"); }), "conversation_id"));
+}
+
+// A user id holding `/`, `?`, `#` and `%` reaches the emulator intact, in
+// a path and in a body (tests/cpp_binding.rs reads the request log).
+void odd_user_id_reaches_the_service() {
+    synap::Client c = client();
+    ingest(c, synap::CreateRequest()
+                  .document_text("User: I love jasmine tea.")
+                  .user_id(odd_user)
+                  .customer_id(ctx_customer));
+    synap::Profile profile = c.user_profile(odd_user);
+    CHECK(contains(profile.overview(), "I love jasmine tea."));
+    synap::Context context =
+        c.context_fetch(synap::ContextRequest(ContextScope::user).user_id(odd_user).add_query("jasmine"));
+    CHECK(context.items(ContextList::preferences).size() == 1);
+    CHECK(contains(context.items(ContextList::preferences)[0].text(), "jasmine"));
+}
+
+// C reads a string up to its first NUL byte, so a string holding one is
+// refused before any libsynap call, naming the parameter, though each value
+// cut at the NUL would be accepted. Nothing here reaches the emulator at
+// SYNAP_FIX_NUL_URL (tests/cpp_binding.rs checks its request log is empty).
+// A refusing setter leaves the request as it was: the two requests sent to
+// the main emulator at the end carry only what was set before
+// (tests/cpp_binding.rs reads their bodies).
+void nul_bytes_are_refused_before_any_call() {
+    using namespace std::string_literals;
+    const std::string url = fixture("NUL_URL");
+    auto nul = [](const std::optional<synap::Error>& e, const std::string& what) {
+        return refused_here(e) && e->message() == what + " contains a NUL byte";
+    };
+
+    // Options and the API key.
+    CHECK(nul(error_of([&] { synap::Options().base_url(url + "\0.example.com"s); }), "base_url"));
+    CHECK(nul(error_of([&] { synap::Options().proxy(url + "\0tail"s); }), "proxy"));
+    CHECK(nul(error_of([&] { synap::Options().ca_file("/nonexistent/ca.pem\0.bak"s); }), "ca_file"));
+    CHECK(nul(error_of([&] { synap::Client(key + "\0tail"s, synap::Options().base_url(url)); }), "api_key"));
+    CHECK(nul(error_of([&] { synap::Client(key + "\0tail"s); }), "api_key"));
+
+    synap::Client c(key, synap::Options().base_url(url).max_attempts(1));
+
+    // Create request fields.
+    synap::CreateRequest create;
+    create.document_text("User: keep me as I am.").document_id("cpp-nul-kept").user_id("cpp-nul-user");
+    create.customer_id(ctx_customer);
+    CHECK(nul(error_of([&] { create.document_text("User: hi\0Assistant: hidden"s); }), "document_text"));
+    CHECK(nul(error_of([&] { create.document_json("{}\0tail"s); }), "document_json"));
+    CHECK(nul(error_of([&] { create.document_type("email\0"s); }), "document_type"));
+    CHECK(nul(error_of([&] { create.mode("fast\0"s); }), "mode"));
+    CHECK(nul(error_of([&] { create.document_id("cpp-nul\0other"s); }), "document_id"));
+    CHECK(nul(error_of([&] { create.user_id("a\0b"s); }), "user_id"));
+    CHECK(nul(error_of([&] { create.customer_id("c\0"s); }), "customer_id"));
+    CHECK(nul(error_of([&] { create.add_scope("team\0x"s, "payments"); }), "scope level"));
+    CHECK(nul(error_of([&] { create.add_scope("team", "pay\0ments"s); }), "scope value"));
+    CHECK(nul(error_of([&] { create.metadata_json("{\"channel\":\"web\"}\0{"s); }), "metadata_json"));
+
+    // Id arguments, and the prompt style.
+    const std::string job = fixture("COMPLETED");
+    CHECK(nul(error_of([&] { c.status(job + "\0x"s); }), "ingestion_id"));
+    CHECK(nul(error_of([&] { c.wait(job + "\0x"s, synap::WaitOptions().timeout(1s)); }), "ingestion_id"));
+    CHECK(nul(error_of([&] { c.get(unknown_id + "\0"s); }), "memory_id"));
+    CHECK(nul(error_of([&] { c.wait_all({job, job + "\0x"s}); }), "ingestion_ids[1]"));
+    CHECK(nul(error_of([&] { c.user_profile("a\0b"s); }), "user_id"));
+    CHECK(nul(error_of([&] { c.user_profile("a", "c\0"s); }), "customer_id"));
+    CHECK(nul(error_of([&] { c.prompt_context(ctx_conversation + "\0"s); }), "conversation_id"));
+    CHECK(nul(error_of([&] { c.prompt_context(ctx_conversation + "\0"s, synap::PromptOptions()); }),
+              "conversation_id"));
+    CHECK(nul(error_of([] { synap::PromptOptions().style("narrative\0x"s); }), "style"));
+
+    // Context request fields.
+    synap::ContextRequest fetch(ContextScope::user);
+    fetch.user_id("cpp-nul-ctx").customer_id(ctx_customer).add_query("decaf");
+    CHECK(nul(error_of([&] { fetch.user_id("a\0b"s); }), "user_id"));
+    CHECK(nul(error_of([&] { fetch.customer_id("c\0"s); }), "customer_id"));
+    CHECK(nul(error_of([&] { fetch.conversation_id(ctx_conversation + "\0"s); }), "conversation_id"));
+    CHECK(nul(error_of([&] { fetch.add_query("tea\0coffee"s); }), "query"));
+    CHECK(nul(error_of([&] { fetch.add_type("facts\0"s); }), "type"));
+    CHECK(nul(error_of([&] { fetch.mode("accurate\0"s); }), "mode"));
+    CHECK(nul(error_of([&] { fetch.precision_level("medium\0"s); }), "precision_level"));
+    CHECK(nul(error_of([&] { fetch.response_shape("ranked\0"s); }), "response_shape"));
+    CHECK(nul(error_of([&] { fetch.query_date("2025-03-11\0junk"s); }), "query_date"));
+    CHECK(nul(error_of([&] { fetch.add_scope_level("team\0"s, "payments"); }), "scope level"));
+    CHECK(nul(error_of([&] { fetch.add_scope_level("team", "pay\0"s); }), "scope value"));
+
+    // The refusals left both requests as they were.
+    synap::Client main_client = client();
+    CHECK(main_client.create(create).document_id() == "cpp-nul-kept");
+    CHECK(main_client.context_fetch(fetch).source() == "cloud");
+}
+
+// Answers the scripted emulator (tests/cpp_binding.rs) changed: a degraded
+// retrieval, malformed items read tolerantly, and a structure error.
+void scripted_answers_are_read_tolerantly() {
+    synap::Client c(key, synap::Options().base_url(fixture("CTX_URL")).max_attempts(1));
+
+    // The customer route: retrieval broke, nothing came back.
+    synap::Context degraded =
+        c.context_fetch(synap::ContextRequest(ContextScope::customer).customer_id("acme").add_query("anything"));
+    std::optional<synap::Retrieval> retrieval = degraded.retrieval();
+    CHECK(retrieval && retrieval->degraded());
+    if (retrieval) {
+        CHECK(retrieval->level() == std::string_view("partial") && retrieval->code() == std::string_view("timeout"));
+        CHECK(retrieval->warnings() == (std::vector<std::string_view>{"vector store slow", "retried once"}));
+    }
+    bool all_empty = true;
+    for (int list = SYNAP_LIST_FACTS; list <= SYNAP_LIST_EXCERPTS; list++) {
+        all_empty = all_empty && degraded.items(static_cast<ContextList>(list)).empty();
+    }
+    CHECK(all_empty);
+
+    // The user route: a malformed item, and a conversation block.
+    synap::Context odd = c.context_fetch(synap::ContextRequest(ContextScope::user).user_id("u").add_query("tea"));
+    synap::ContextItemList prefs = odd.items(ContextList::preferences);
+    CHECK(prefs.size() == 2);
+    if (prefs.size() == 2) {
+        synap::ContextItem bad = prefs[0];
+        CHECK(!bad.id() && bad.text() == std::string_view("I like tea."));
+        CHECK(bad.kind() == std::string_view("preferences"));
+        CHECK(bad.score() == 1.5);
+        CHECK(!bad.time() && !bad.said_at() && !bad.label() && !bad.source());
+        CHECK(bad.matched_queries().empty() && !bad.metadata_json() && !bad.rank() && !bad.rank_score());
+        CHECK(!bad.temporal_confidence() && bad.event_precision() == std::string_view("day"));
+        synap::ContextItem odder = prefs[1];
+        CHECK(odder.id() == std::string_view("p-2") && !odder.text() && odder.score() == 0.25);
+        CHECK(contains(odder.metadata_json(), "\"surprise\""));
+    }
+    std::optional<synap::ConversationContext> block = odd.conversation();
+    CHECK(block.has_value());
+    if (block) {
+        CHECK(block->summary() == std::string_view("Asked about tea.") &&
+              block->compacted_at() == std::string_view("not parsed"));
+        CHECK(block->conversation_id() == std::string_view(ctx_conversation));
+        CHECK(block->compaction_id() == std::string_view("b3c4d5e6-f7a8-4b9c-8d0e-1f2a3b4c5d6e"));
+        CHECK(block->current_state_json() == std::string_view(R"({"stage":"ordering"})"));
+        CHECK(!block->key_extractions_json() && !block->formatted_context());
+        synap::TurnList turns = block->turns();
+        CHECK(turns.size() == 2 && turns[0].content() == std::string_view("and tea?") && turns[0].timestamp());
+        CHECK(turns[1].role() == std::string_view("assistant") && !turns[1].timestamp() && !turns[1].message_id());
+    }
+
+    // The client route: an item that is not an object fails the fetch,
+    // naming the field; the next answer is clean again.
+    auto e = error_of([&] { c.context_fetch(synap::ContextRequest(ContextScope::client).add_query("tea")); });
+    CHECK(e && e->code() == SYNAP_PROTOCOL && e->message().find("facts") != std::string::npos && e->correlation_id());
+    synap::Context clean = c.context_fetch(synap::ContextRequest(ContextScope::client).add_query("tea"));
+    CHECK(clean.items(ContextList::facts).empty() && !clean.retrieval());
+}
+
+// Once whoami() has reported a B2C instance, a fetch naming a customer is
+// refused before any request.
+void b2c_context_fetch_refuses_a_customer_id() {
+    synap::Client c(key, synap::Options().base_url(fixture("B2C_URL")).max_attempts(1));
+    c.whoami();
+    auto e = error_of([&] {
+        c.context_fetch(synap::ContextRequest(ContextScope::customer).customer_id("c1").add_query("x"));
+    });
+    CHECK(refused_here(e, "customer"));
+}
+
 }  // namespace
+
+// What an owner lends is refused while it is a temporary, which would be
+// destroyed while the views are in use; an lvalue lends.
+template <class T, class = void>
+struct lends_items : std::false_type {};
+template <class T>
+struct lends_items<T, std::void_t<decltype(std::declval<T>().items(synap::ContextList::ranked))>> : std::true_type {};
+template <class T, class = void>
+struct lends_attributes : std::false_type {};
+template <class T>
+struct lends_attributes<T, std::void_t<decltype(std::declval<T>().attributes())>> : std::true_type {};
+template <class T, class = void>
+struct lends_turns : std::false_type {};
+template <class T>
+struct lends_turns<T, std::void_t<decltype(std::declval<T>().turns())>> : std::true_type {};
+static_assert(lends_items<const synap::Context&>::value && !lends_items<synap::Context>::value);
+static_assert(lends_attributes<synap::Profile&>::value && !lends_attributes<synap::Profile>::value);
+static_assert(lends_attributes<synap::ProfileView>::value, "a view lends what its owner does");
+static_assert(lends_turns<synap::PromptContext&>::value && !lends_turns<synap::PromptContext>::value);
+static_assert(!std::is_copy_constructible_v<synap::Context> && std::is_nothrow_move_constructible_v<synap::Context>);
+static_assert(!std::is_copy_constructible_v<synap::Profile> && !std::is_copy_constructible_v<synap::PromptContext>);
 
 static_assert(std::is_same_v<synap::TimePoint::duration, std::chrono::microseconds>);
 static_assert(std::is_same_v<synap::TimePoint::clock, std::chrono::system_clock>);
@@ -894,6 +1394,15 @@ int main() {
     b2c_refuses_a_customer_id_after_whoami();
     log_callback_hears_requests();
     log_callback_replaced_from_threads();
+    context_request_refuses_bad_values();
+    context_fetch_ranks_the_decaf_preference();
+    context_fetch_of_a_conversation();
+    user_profile_is_read();
+    prompt_context_in_each_style();
+    odd_user_id_reaches_the_service();
+    nul_bytes_are_refused_before_any_call();
+    scripted_answers_are_read_tolerantly();
+    b2c_context_fetch_refuses_a_customer_id();
 
     // A client moves; the moved-to one works.
     synap::Client a = client();

@@ -96,6 +96,12 @@ extension SynapError {
         SynapError(code: .internalError, codeName: "SYNAP_INTERNAL", message: "out of memory",
                    httpStatus: 0, correlationId: nil, retryAfter: nil)
     }
+
+    /// An argument this wrapper refuses itself, before any C call sees it.
+    static func refused(_ message: String) -> SynapError {
+        SynapError(code: .invalidArgument, codeName: "SYNAP_INVALID_ARGUMENT", message: message,
+                   httpStatus: 0, correlationId: nil, retryAfter: nil)
+    }
 }
 
 /// Throws the calling thread's last error if `code` is a failure.
@@ -104,6 +110,39 @@ private func check(_ code: SynapCode) throws {
     if code != SYNAP_OK {
         throw SynapError.last(code)
     }
+}
+
+/// `value`, checked before it is passed to C as a `const char *`. C reads
+/// a string up to its first NUL byte, so a String holding one would reach
+/// libsynap cut short (a valid id followed by a tail, say, read as the id):
+/// it throws `.invalidArgument` naming `name` instead. Every String this
+/// wrapper passes to C goes through here.
+private func cText(_ value: String, _ name: String) throws -> String {
+    if value.utf8.contains(0) {
+        throw SynapError.refused("\(name) contains a NUL byte")
+    }
+    return value
+}
+
+/// Runs `body` with `value` as a C string, or with NULL for nil; the
+/// pointer is valid until `body` returns.
+private func withOptionalCString<Result>(_ value: String?,
+                                         _ body: (UnsafePointer<CChar>?) throws -> Result) rethrows -> Result {
+    guard let value = value else {
+        return try body(nil)
+    }
+    return try value.withCString { try body($0) }
+}
+
+/// A string libsynap lends, copied; nil for NULL, which means absent.
+private func optionalString(_ pointer: UnsafePointer<CChar>?) -> String? {
+    pointer.map { String(cString: $0) }
+}
+
+/// A list of strings libsynap lends, copied: `count` of them, read with
+/// `at`, in order.
+private func strings(_ count: Int, _ at: (Int) -> UnsafePointer<CChar>?) -> [String] {
+    (0..<count).compactMap { optionalString(at($0)) }
 }
 
 /// Seconds as the C API's milliseconds: rounded up, within UInt32.
@@ -301,33 +340,34 @@ public struct CreateRequest {
         do {
             switch document {
             case .text(let text):
-                try check(synap_create_request_set_document_text(r, text))
+                try check(synap_create_request_set_document_text(r, cText(text, "document")))
             case .json(let json):
-                try check(synap_create_request_set_document_json(r, json))
+                try check(synap_create_request_set_document_json(r, cText(json, "document")))
             }
             if let documentType = documentType {
-                try check(synap_create_request_set_document_type(r, documentType))
+                try check(synap_create_request_set_document_type(r, cText(documentType, "documentType")))
             }
             if let mode = mode {
-                try check(synap_create_request_set_mode(r, mode))
+                try check(synap_create_request_set_mode(r, cText(mode, "mode")))
             }
             if let id = documentId {
-                try check(synap_create_request_set_document_id(r, id))
+                try check(synap_create_request_set_document_id(r, cText(id, "documentId")))
             }
             if let at = createdAt {
                 try check(synap_create_request_set_document_created_at_us(r, microseconds(at)))
             }
             if let id = userId {
-                try check(synap_create_request_set_user_id(r, id))
+                try check(synap_create_request_set_user_id(r, cText(id, "userId")))
             }
             if let id = customerId {
-                try check(synap_create_request_set_customer_id(r, id))
+                try check(synap_create_request_set_customer_id(r, cText(id, "customerId")))
             }
             for (level, value) in scope {
-                try check(synap_create_request_add_scope(r, level, value))
+                try check(synap_create_request_add_scope(r, cText(level, "scope level"),
+                                                         cText(value, "scope[\(level)]")))
             }
             if let json = metadataJSON {
-                try check(synap_create_request_set_metadata_json(r, json))
+                try check(synap_create_request_set_metadata_json(r, cText(json, "metadataJSON")))
             }
         } catch {
             synap_create_request_free(r)
@@ -644,18 +684,562 @@ public final class Cancel: @unchecked Sendable {
     }
 }
 
+/// A context fetch for Client.fetchContext: whose memories (the scope and
+/// its ids), what to look for (the queries), and how to rank and shape the
+/// answer. nil (or empty) leaves libsynap's default; libsynap checks each
+/// value before any request and throws `.invalidArgument` naming the field.
+public struct ContextRequest {
+    /// Whose memories a fetch reads, and so the route it goes to
+    /// (SynapContextScope in synap.h, with the same values).
+    public enum Scope: Int {
+        /// One end user's memories; needs `userId`.
+        case user = 1
+        /// One customer's (organisation's); needs `customerId`.
+        case customer = 2
+        /// The whole account's.
+        case client = 3
+        /// One conversation's; needs `conversationId`.
+        case conversation = 4
+    }
+
+    /// Summary mode (user scope only): the user's profile and the
+    /// summaries of their last conversations instead of memories.
+    public struct SummaryMode {
+        /// Whether the answer carries the user's profile.
+        public var includeProfile: Bool
+        /// How many of the user's most recent conversations to summarise,
+        /// 0 to 20.
+        public var lastConversations: UInt32
+
+        /// Summary mode with the profile or not, and `lastConversations`
+        /// conversations.
+        public init(includeProfile: Bool, lastConversations: UInt32) {
+            self.includeProfile = includeProfile
+            self.lastConversations = lastConversations
+        }
+    }
+
+    /// Whose memories to read.
+    public var scope: Scope
+    /// The end user: the user scope's id, and a filter on the conversation
+    /// scope. Any text but "" (`/`, `?` and `#` reach the service intact).
+    public var userId: String?
+    /// The customer: the customer scope's id, and a user's tenant on a B2B
+    /// instance; refused on a B2C instance once whoami() has reported it.
+    public var customerId: String?
+    /// The conversation, a UUID (any case, hyphens or not): the
+    /// conversation scope's id, and the current conversation elsewhere.
+    public var conversationId: String?
+    /// What to look for. Without a query (none, or only blank ones) a
+    /// conversation fetch answers with the conversation's state and a user
+    /// fetch with the user's profile when there is one (`Context.source`).
+    public var queries: [String]
+    /// How many memories at most, at least 1. Default 10; the service
+    /// refuses more than it allows (`.invalidRequest`).
+    public var maxResults: UInt32?
+    /// The memory types to fetch: "facts", "preferences", "episodes",
+    /// "emotions", "temporal_events" or "all"; none means all.
+    public var types: [String]
+    /// "fast" (the default) or "accurate".
+    public var mode: String?
+    /// "high" (the default) or "medium".
+    public var precisionLevel: String?
+    /// "by_type" (the default: the five typed lists) or "ranked"
+    /// (`Context.ranked`, best first across types, plus `excerpts`, with the
+    /// typed lists as views of it).
+    public var responseShape: String?
+    /// The day the queries are asked, as text the service reads
+    /// ("2025-03-11", "2025/03/11 21:26"); nil (or "") means now.
+    public var queryDate: String?
+    /// How many memories each query may contribute; nil (or 0) for no
+    /// bound per query.
+    public var maxResultsPerQuery: UInt32?
+    /// Levels between customer and user, e.g. ["team": "payments"]; the
+    /// service refuses a path that skips a level.
+    public var scopePath: [String: String]
+    /// Summary mode instead of memories; user scope only.
+    public var summaryMode: SummaryMode?
+
+    /// A fetch in `scope` with the given settings; the rest keep the
+    /// defaults.
+    public init(scope: Scope, userId: String? = nil, customerId: String? = nil, conversationId: String? = nil,
+                queries: [String] = [], maxResults: UInt32? = nil, types: [String] = [], mode: String? = nil,
+                precisionLevel: String? = nil, responseShape: String? = nil, queryDate: String? = nil,
+                maxResultsPerQuery: UInt32? = nil, scopePath: [String: String] = [:],
+                summaryMode: SummaryMode? = nil) {
+        self.scope = scope
+        self.userId = userId
+        self.customerId = customerId
+        self.conversationId = conversationId
+        self.queries = queries
+        self.maxResults = maxResults
+        self.types = types
+        self.mode = mode
+        self.precisionLevel = precisionLevel
+        self.responseShape = responseShape
+        self.queryDate = queryDate
+        self.maxResultsPerQuery = maxResultsPerQuery
+        self.scopePath = scopePath
+        self.summaryMode = summaryMode
+    }
+
+    /// The C request; the caller frees it. A refused value throws, the
+    /// handle already freed.
+    fileprivate func handle() throws -> OpaquePointer {
+        guard let r = synap_context_request_new(Int32(scope.rawValue)) else {
+            throw SynapError.outOfMemory
+        }
+        do {
+            if let id = userId {
+                try check(synap_context_request_set_user_id(r, cText(id, "userId")))
+            }
+            if let id = customerId {
+                try check(synap_context_request_set_customer_id(r, cText(id, "customerId")))
+            }
+            if let id = conversationId {
+                try check(synap_context_request_set_conversation_id(r, cText(id, "conversationId")))
+            }
+            for (i, query) in queries.enumerated() {
+                try check(synap_context_request_add_query(r, cText(query, "queries[\(i)]")))
+            }
+            if let n = maxResults {
+                try check(synap_context_request_set_max_results(r, n))
+            }
+            for (i, memoryType) in types.enumerated() {
+                try check(synap_context_request_add_type(r, cText(memoryType, "types[\(i)]")))
+            }
+            if let mode = mode {
+                try check(synap_context_request_set_mode(r, cText(mode, "mode")))
+            }
+            if let level = precisionLevel {
+                try check(synap_context_request_set_precision_level(r, cText(level, "precisionLevel")))
+            }
+            if let shape = responseShape {
+                try check(synap_context_request_set_response_shape(r, cText(shape, "responseShape")))
+            }
+            if let day = queryDate {
+                try check(synap_context_request_set_query_date(r, cText(day, "queryDate")))
+            }
+            if let n = maxResultsPerQuery {
+                try check(synap_context_request_set_max_results_per_query(r, n))
+            }
+            for (level, value) in scopePath {
+                try check(synap_context_request_add_scope_level(r, cText(level, "scopePath level"),
+                                                                cText(value, "scopePath[\(level)]")))
+            }
+            if let summary = summaryMode {
+                try check(synap_context_request_set_summary_mode(r, summary.includeProfile,
+                                                                 summary.lastConversations))
+            }
+        } catch {
+            synap_context_request_free(r)
+            throw error
+        }
+        return r
+    }
+}
+
+/// One remembered item of a Context, copied out of libsynap. Each memory
+/// type names its fields differently on the wire; every item is read into
+/// this one shape. A value the service left out, sent as null or sent in a
+/// form that does not read as its type is nil.
+public struct ContextItem {
+    /// The list it belongs to ("facts", "preferences", "episodes",
+    /// "emotions", "temporal_events", "excerpts"); for a ranked item, its
+    /// category as sent.
+    public let kind: String?
+    /// The memory's id.
+    public let id: String?
+    /// What was remembered (an episode's summary, an emotion's context).
+    public let text: String?
+    /// How sure or how strong, usually 0 to 1 but kept as sent (a
+    /// preference's strength, an episode's significance, an emotion's
+    /// intensity); "explicit", "inferred" and "assumed" read as 1.0, 0.75
+    /// and 0.5.
+    public let score: Double?
+    /// A preference's category, an emotion's type or a temporal event's
+    /// temporal category.
+    public let label: String?
+    /// When it was extracted (an episode's occurrence, an emotion's
+    /// detection).
+    public let time: Date?
+    /// Where it came from: "conversation", "chunks", ...
+    public let source: String?
+    /// The start of the time window the memory is about.
+    public let eventDate: Date?
+    /// The end of that window.
+    public let eventEnd: Date?
+    /// The day it was said.
+    public let saidAt: Date?
+    /// Until when it holds.
+    public let validUntil: Date?
+    /// How precise the window is: "day", "month", "approximate", ...
+    public let eventPrecision: String?
+    /// "perpetual", "temporal_fact", "episode", ...
+    public let temporalCategory: String?
+    /// How sure the temporal reading is.
+    public let temporalConfidence: Double?
+    /// The fetch's queries that found it.
+    public let matchedQueries: [String]
+    /// The quotes the memory rests on.
+    public let sourceEvidence: [String]
+    /// An episode's participants.
+    public let participants: [String]
+    /// In the ranked shape, its rank (1 is the best).
+    public let rank: Int?
+    /// In the ranked shape, its rank score.
+    public let rankScore: Double?
+    /// Its metadata object as JSON text, with the keys this version does
+    /// not read.
+    public let metadataJSON: String?
+
+    /// Copies an item its context lends; the context still owns it.
+    init(_ item: OpaquePointer) {
+        var number: Double = 0
+        var us: Int64 = 0
+        var whole: Int64 = 0
+        kind = optionalString(synap_context_item_kind(item))
+        id = optionalString(synap_context_item_id(item))
+        text = optionalString(synap_context_item_text(item))
+        score = synap_context_item_score(item, &number) ? number : nil
+        label = optionalString(synap_context_item_label(item))
+        time = synap_context_item_time_us(item, &us) ? date(us) : nil
+        source = optionalString(synap_context_item_source(item))
+        eventDate = synap_context_item_event_date_us(item, &us) ? date(us) : nil
+        eventEnd = synap_context_item_event_end_us(item, &us) ? date(us) : nil
+        saidAt = synap_context_item_said_at_us(item, &us) ? date(us) : nil
+        validUntil = synap_context_item_valid_until_us(item, &us) ? date(us) : nil
+        eventPrecision = optionalString(synap_context_item_event_precision(item))
+        temporalCategory = optionalString(synap_context_item_temporal_category(item))
+        temporalConfidence = synap_context_item_temporal_confidence(item, &number) ? number : nil
+        matchedQueries = strings(synap_context_item_matched_query_count(item)) {
+            synap_context_item_matched_query(item, $0)
+        }
+        sourceEvidence = strings(synap_context_item_source_evidence_count(item)) {
+            synap_context_item_source_evidence(item, $0)
+        }
+        participants = strings(synap_context_item_participant_count(item)) {
+            synap_context_item_participant(item, $0)
+        }
+        rank = synap_context_item_rank(item, &whole) ? Int(clamping: whole) : nil
+        rankScore = synap_context_item_rank_score(item, &number) ? number : nil
+        metadataJSON = optionalString(synap_context_item_metadata_json(item))
+    }
+}
+
+/// One turn of a conversation, copied out of libsynap.
+public struct Turn {
+    /// Who spoke: "user", "assistant", ...
+    public let role: String?
+    /// What was said.
+    public let content: String?
+    /// When.
+    public let timestamp: Date?
+    /// The message's id, where the service gives one.
+    public let messageId: String?
+
+    /// Copies a turn its owner lends; the owner still owns it.
+    init(_ turn: OpaquePointer) {
+        var us: Int64 = 0
+        role = optionalString(synap_turn_role(turn))
+        content = optionalString(synap_turn_content(turn))
+        timestamp = synap_turn_timestamp_us(turn, &us) ? date(us) : nil
+        messageId = optionalString(synap_turn_message_id(turn))
+    }
+}
+
+/// A conversation's state as a context fetch returns it, copied out of
+/// libsynap.
+public struct ConversationContext {
+    /// The conversation's id.
+    public let conversationId: String?
+    /// The compaction narrative.
+    public let summary: String?
+    /// The turns after the compaction cut-off, oldest first.
+    public let recentTurns: [Turn]
+    /// The compaction the summary comes from.
+    public let compactionId: String?
+    /// When it was compacted, as the service wrote it (not parsed).
+    public let compactedAt: String?
+    /// The prompt-ready text, when given.
+    public let formattedContext: String?
+    /// `current_state` as JSON text.
+    public let currentStateJSON: String?
+    /// `key_extractions` as JSON text.
+    public let keyExtractionsJSON: String?
+
+    /// Copies the state its context lends; the context still owns it.
+    init(_ conversation: OpaquePointer) {
+        conversationId = optionalString(synap_conversation_context_id(conversation))
+        summary = optionalString(synap_conversation_context_summary(conversation))
+        recentTurns = (0..<synap_conversation_context_turn_count(conversation)).map {
+            Turn(synap_conversation_context_turn(conversation, $0))
+        }
+        compactionId = optionalString(synap_conversation_context_compaction_id(conversation))
+        compactedAt = optionalString(synap_conversation_context_compacted_at(conversation))
+        formattedContext = optionalString(synap_conversation_context_formatted_context(conversation))
+        currentStateJSON = optionalString(synap_conversation_context_current_state_json(conversation))
+        keyExtractionsJSON = optionalString(synap_conversation_context_key_extractions_json(conversation))
+    }
+}
+
+/// The retrieval block of a Context: how the service says "nothing came
+/// back because retrieval broke", as against "nothing relevant".
+public struct Retrieval {
+    /// Whether the answer is incomplete because retrieval broke.
+    public let isDegraded: Bool
+    /// How much broke: "partial", "minimal" or "failed".
+    public let level: String?
+    /// Why: "timeout", "overloaded", "unavailable" or "internal".
+    public let code: String?
+    /// The service's warnings, as sent.
+    public let warnings: [String]
+
+    /// Copies the block its context lends; the context still owns it.
+    init(_ retrieval: OpaquePointer) {
+        isDegraded = synap_retrieval_degraded(retrieval)
+        level = optionalString(synap_retrieval_level(retrieval))
+        code = optionalString(synap_retrieval_code(retrieval))
+        warnings = strings(synap_retrieval_warning_count(retrieval)) { synap_retrieval_warning(retrieval, $0) }
+    }
+}
+
+/// One attribute of a Profile.
+public struct ProfileAttribute {
+    /// Its name, e.g. "preferred_name".
+    public let name: String?
+    /// Its value as JSON text; a string value keeps its quotes.
+    public let valueJSON: String?
+    /// How sure the service is of it.
+    public let confidence: Double?
+    /// When it last changed.
+    public let updatedAt: Date?
+    /// The conversation it was learnt in.
+    public let sourceConversationId: String?
+}
+
+/// What the service has learnt of a user, copied out of libsynap.
+public struct Profile {
+    /// The free-text overview.
+    public let overview: String?
+    /// The attributes, in the order sent.
+    public let attributes: [ProfileAttribute]
+    /// The whole profile document as JSON text.
+    public let json: String?
+
+    /// Copies a profile, owned by the caller or lent by a context; its
+    /// owner still owns it.
+    init(_ profile: OpaquePointer) {
+        overview = optionalString(synap_profile_overview(profile))
+        attributes = (0..<synap_profile_attribute_count(profile)).map { i -> ProfileAttribute in
+            var confidence: Double = 0
+            var us: Int64 = 0
+            return ProfileAttribute(
+                name: optionalString(synap_profile_attribute_name(profile, i)),
+                valueJSON: optionalString(synap_profile_attribute_value_json(profile, i)),
+                confidence: synap_profile_attribute_confidence(profile, i, &confidence) ? confidence : nil,
+                updatedAt: synap_profile_attribute_updated_at_us(profile, i, &us) ? date(us) : nil,
+                sourceConversationId: optionalString(synap_profile_attribute_source_conversation_id(profile, i)))
+        }
+        json = optionalString(synap_profile_json(profile))
+    }
+}
+
+/// One conversation's summary in summary mode, copied out of libsynap.
+public struct ConversationSummary {
+    /// The conversation's id.
+    public let conversationId: String?
+    /// Whether its summary is ready: "available", "pending" or "failed".
+    public let status: String?
+    /// The summary's prompt text.
+    public let summary: String?
+    /// How many messages the conversation has.
+    public let messageCount: Int?
+    /// When it started.
+    public let startedAt: Date?
+    /// When its last message came.
+    public let lastMessageAt: Date?
+    /// The whole summary element as JSON text.
+    public let json: String?
+
+    /// Copies a summary its context lends; the context still owns it.
+    init(_ summary: OpaquePointer) {
+        var count: Int64 = 0
+        var us: Int64 = 0
+        conversationId = optionalString(synap_conversation_summary_id(summary))
+        status = optionalString(synap_conversation_summary_status(summary))
+        self.summary = optionalString(synap_conversation_summary_text(summary))
+        messageCount = synap_conversation_summary_message_count(summary, &count) ? Int(clamping: count) : nil
+        startedAt = synap_conversation_summary_started_at_us(summary, &us) ? date(us) : nil
+        lastMessageAt = synap_conversation_summary_last_message_at_us(summary, &us) ? date(us) : nil
+        json = optionalString(synap_conversation_summary_json(summary))
+    }
+}
+
+/// The lists of a context (SynapContextList in synap.h, with the same
+/// values).
+private enum ContextList: Int {
+    /// Context.facts.
+    case facts = 1
+    /// Context.preferences.
+    case preferences = 2
+    /// Context.episodes.
+    case episodes = 3
+    /// Context.emotions.
+    case emotions = 4
+    /// Context.temporalEvents.
+    case temporalEvents = 5
+    /// Context.ranked.
+    case ranked = 6
+    /// Context.excerpts.
+    case excerpts = 7
+}
+
+/// What Client.fetchContext returned, copied out of libsynap: the
+/// memories, the conversation's state, the retrieval block, summary mode's
+/// profile and conversation summaries, and the answer's metadata.
+///
+/// Read tolerantly: an item's value that is null or does not read as its
+/// type is nil and the rest of the answer stands; only a body whose
+/// structure is wrong (a list that is not an array, an item that is not an
+/// object) throws `.protocolError` naming the field.
+public struct Context {
+    /// Facts, best first.
+    public let facts: [ContextItem]
+    /// Preferences, best first.
+    public let preferences: [ContextItem]
+    /// Episodes, best first.
+    public let episodes: [ContextItem]
+    /// Emotions, best first.
+    public let emotions: [ContextItem]
+    /// Temporal events, best first.
+    public let temporalEvents: [ContextItem]
+    /// In the ranked shape, every item best first across types; empty in
+    /// the by-type shape.
+    public let ranked: [ContextItem]
+    /// In the ranked shape, the document excerpts (source "chunks").
+    public let excerpts: [ContextItem]
+    /// The conversation's state, when the service sent one (or a
+    /// conversation fetch without a query read it).
+    public let conversation: ConversationContext?
+    /// The retrieval block, when the service sent one.
+    public let retrieval: Retrieval?
+    /// The user's profile: summary mode, or a user fetch without a query.
+    public let profile: Profile?
+    /// Summary mode's conversation summaries, most recent first.
+    public let conversations: [ConversationSummary]
+    /// How long the answer may be cached (300 s when the service did not
+    /// say).
+    public let ttl: TimeInterval
+    /// Where the answer came from: "cloud" (a fetch), "profile" or
+    /// "conversation_state" (a fetch without a query).
+    public let source: String
+    /// The call's correlation id, to quote to the service.
+    public let correlationId: String?
+    /// When the answer was received.
+    public let retrievedAt: Date
+    /// The response body as JSON text; nil when no body was read (a
+    /// profile answer).
+    public let rawJSON: String?
+
+    /// Copies a C context; the caller still owns it.
+    init(_ context: OpaquePointer) {
+        facts = Context.items(context, .facts)
+        preferences = Context.items(context, .preferences)
+        episodes = Context.items(context, .episodes)
+        emotions = Context.items(context, .emotions)
+        temporalEvents = Context.items(context, .temporalEvents)
+        ranked = Context.items(context, .ranked)
+        excerpts = Context.items(context, .excerpts)
+        conversation = synap_context_conversation(context).map { ConversationContext($0) }
+        retrieval = synap_context_retrieval(context).map { Retrieval($0) }
+        profile = synap_context_profile(context).map { Profile($0) }
+        conversations = (0..<synap_context_conversation_count(context)).map {
+            ConversationSummary(synap_context_conversation_summary(context, $0))
+        }
+        ttl = TimeInterval(synap_context_ttl_seconds(context))
+        source = String(cString: synap_context_source(context))
+        correlationId = optionalString(synap_context_correlation_id(context))
+        retrievedAt = date(synap_context_retrieved_at_us(context))
+        rawJSON = optionalString(synap_context_raw_json(context))
+    }
+
+    /// The items of `list`, copied in order.
+    private static func items(_ context: OpaquePointer, _ list: ContextList) -> [ContextItem] {
+        let id = Int32(list.rawValue)
+        return (0..<synap_context_count(context, id)).map { ContextItem(synap_context_item(context, id, $0)) }
+    }
+}
+
+/// A conversation's prompt context, copied out of libsynap: its compacted
+/// history plus every message after the cut-off, as one prompt-ready
+/// string and its parts.
+public struct PromptContext {
+    /// The prompt-ready text: the compaction block, then the recent
+    /// messages.
+    public let formattedContext: String?
+    /// Whether a compaction exists.
+    public let isAvailable: Bool
+    /// Whether the compaction lags the conversation.
+    public let isStale: Bool
+    /// Whether the service doubts the compaction's quality.
+    public let hasQualityWarning: Bool
+    /// How much the compaction shrank the history.
+    public let compressionRatio: Double?
+    /// The compaction's validation score.
+    public let validationScore: Double?
+    /// How old the compaction is.
+    public let compactionAge: TimeInterval?
+    /// The messages after the cut-off (all of them before any compaction),
+    /// oldest first.
+    public let recentMessages: [Turn]
+    /// How many messages came after the cut-off, as the service counts them.
+    public let recentMessageCount: Int
+    /// How many messages the compaction covers.
+    public let compactedMessageCount: Int
+    /// How many messages the conversation has.
+    public let totalMessageCount: Int
+    /// The compaction block alone.
+    public let contextBlock: String?
+    /// The compaction it comes from.
+    public let compactionId: String?
+    /// The response body as JSON text.
+    public let rawJSON: String?
+
+    /// Copies a C prompt context; the caller still owns it.
+    init(_ prompt: OpaquePointer) {
+        var number: Double = 0
+        var seconds: Int64 = 0
+        formattedContext = optionalString(synap_prompt_context_formatted_context(prompt))
+        isAvailable = synap_prompt_context_available(prompt)
+        isStale = synap_prompt_context_is_stale(prompt)
+        hasQualityWarning = synap_prompt_context_quality_warning(prompt)
+        compressionRatio = synap_prompt_context_compression_ratio(prompt, &number) ? number : nil
+        validationScore = synap_prompt_context_validation_score(prompt, &number) ? number : nil
+        compactionAge = synap_prompt_context_compaction_age_seconds(prompt, &seconds) ? TimeInterval(seconds) : nil
+        recentMessages = (0..<synap_prompt_context_turn_count(prompt)).map { Turn(synap_prompt_context_turn(prompt, $0)) }
+        recentMessageCount = Int(clamping: synap_prompt_context_recent_message_count(prompt))
+        compactedMessageCount = Int(clamping: synap_prompt_context_compacted_message_count(prompt))
+        totalMessageCount = Int(clamping: synap_prompt_context_total_message_count(prompt))
+        contextBlock = optionalString(synap_prompt_context_context_block(prompt))
+        compactionId = optionalString(synap_prompt_context_compaction_id(prompt))
+        rawJSON = optionalString(synap_prompt_context_raw_json(prompt))
+    }
+}
+
 /// A connection to the Synap service; share one between threads.
 public final class Client: @unchecked Sendable {
     private let handle: OpaquePointer
 
     /// A client with `apiKey` (nil reads SYNAP_API_KEY) and `options`.
     public init(apiKey: String? = nil, options: ClientOptions = ClientOptions()) throws {
+        let key = try cText(apiKey ?? "", "apiKey")
         guard let o = synap_options_new() else {
             throw SynapError.outOfMemory
         }
         defer { synap_options_free(o) }
         if let url = options.baseURL {
-            try check(synap_options_set_base_url(o, url))
+            try check(synap_options_set_base_url(o, cText(url, "baseURL")))
         }
         if let t = options.connectTimeout {
             try check(synap_options_set_connect_timeout_ms(o, milliseconds(t)))
@@ -676,15 +1260,15 @@ public final class Client: @unchecked Sendable {
             try check(synap_options_set_retry_backoff_ms(o, milliseconds(b.base), milliseconds(b.cap)))
         }
         if let url = options.proxy {
-            try check(synap_options_set_proxy(o, url))
+            try check(synap_options_set_proxy(o, cText(url, "proxy")))
         }
         if let path = options.caFile {
-            try check(synap_options_set_ca_file(o, path))
+            try check(synap_options_set_ca_file(o, cText(path, "caFile")))
         }
         try check(synap_options_set_system_roots(o, options.systemRoots))
         try check(synap_options_set_allow_insecure_http(o, options.allowInsecureHTTP))
         var out: OpaquePointer?
-        try check(synap_client_new(apiKey ?? "", o, &out))
+        try check(synap_client_new(key, o, &out))
         handle = out!
     }
 
@@ -695,7 +1279,7 @@ public final class Client: @unchecked Sendable {
     /// The job's status now (memories.status).
     public func status(_ ingestionId: String) throws -> MemoryStatus {
         var out: OpaquePointer?
-        try check(synap_memories_status(handle, ingestionId, &out))
+        try check(synap_memories_status(handle, cText(ingestionId, "ingestionId"), &out))
         defer { synap_status_free(out) }
         return MemoryStatus(out!)
     }
@@ -706,9 +1290,10 @@ public final class Client: @unchecked Sendable {
     /// `options.cancel` is triggered or `options.progress` returns false,
     /// or the error a poll ended with after its retries.
     public func wait(_ ingestionId: String, options: WaitOptions = WaitOptions()) throws -> MemoryStatus {
+        let id = try cText(ingestionId, "ingestionId")
         var out: OpaquePointer?
         try options.withHandle { o in
-            try check(synap_memories_wait(handle, ingestionId, o, &out))
+            try check(synap_memories_wait(handle, id, o, &out))
         }
         defer { synap_status_free(out) }
         return MemoryStatus(out!)
@@ -748,7 +1333,7 @@ public final class Client: @unchecked Sendable {
     /// Throws `.notFound` for an id unknown or outside the key's scope.
     public func get(_ memoryId: String) throws -> Memory {
         var out: OpaquePointer?
-        try check(synap_memories_get(handle, memoryId, &out))
+        try check(synap_memories_get(handle, cText(memoryId, "memoryId"), &out))
         defer { synap_memory_free(out) }
         return Memory(out!)
     }
@@ -766,9 +1351,10 @@ public final class Client: @unchecked Sendable {
     /// at a time, and returns one result per id, in order, with the counts
     /// per final state. A job's own failure (a malformed id, the timeout, a
     /// cancel, a status error) is its result; only a refused call (a
-    /// refused option) throws.
+    /// refused option, or an id holding a NUL byte) throws.
     public func waitAll(_ ingestionIds: [String], options: WaitOptions = WaitOptions()) throws -> WaitAllResults {
-        let copies: [UnsafeMutablePointer<CChar>?] = ingestionIds.map { strdup($0) }
+        let checked = try ingestionIds.enumerated().map { try cText($0.element, "ingestionIds[\($0.offset)]") }
+        let copies: [UnsafeMutablePointer<CChar>?] = checked.map { strdup($0) }
         defer { copies.forEach { free($0) } }
         let ids: [UnsafePointer<CChar>?] = copies.map { $0.map { UnsafePointer($0) } }
         var out: OpaquePointer?
@@ -777,6 +1363,58 @@ public final class Client: @unchecked Sendable {
         }
         defer { synap_wait_all_free(out) }
         return WaitAllResults(out!)
+    }
+
+    /// What Synap remembers for `request` (context.fetch): the memories of
+    /// its scope relevant to its queries, with the conversation's state and
+    /// the retrieval block. Without a query, a conversation fetch answers
+    /// with the conversation's state (`source` "conversation_state") and a
+    /// user fetch with the user's profile when there is one (`source`
+    /// "profile"). Throws `.invalidArgument` for a value refused locally or
+    /// the scope's id missing, before any request; `.invalidRequest` for one
+    /// the service refused.
+    public func fetchContext(_ request: ContextRequest) throws -> Context {
+        let r = try request.handle()
+        defer { synap_context_request_free(r) }
+        var out: OpaquePointer?
+        try check(synap_context_fetch(handle, r, &out))
+        defer { synap_context_free(out) }
+        return Context(out!)
+    }
+
+    /// What the service has learnt of a user: overview and attributes.
+    /// `userId` may hold any text (`/`, `?` and `#` reach the service
+    /// intact); `customerId` is the user's customer on a B2B instance.
+    /// Throws `.notFound` while the user has no profile.
+    public func userProfile(_ userId: String, customerId: String? = nil) throws -> Profile {
+        let user = try cText(userId, "userId")
+        let customer = try customerId.map { try cText($0, "customerId") }
+        var out: OpaquePointer?
+        try withOptionalCString(customer) { c in
+            try check(synap_user_profile(handle, user, c, &out))
+        }
+        defer { synap_profile_free(out) }
+        return Profile(out!)
+    }
+
+    /// A conversation's prompt-ready context (context-for-prompt): its
+    /// compacted history and every message after the cut-off. `style` is
+    /// "structured" (the default), "narrative" or "bullet_points"; another
+    /// value, or a conversation id that is not a UUID, throws
+    /// `.invalidArgument` before any request.
+    public func promptContext(_ conversationId: String, style: String? = nil) throws -> PromptContext {
+        let id = try cText(conversationId, "conversationId")
+        guard let o = synap_prompt_options_new() else {
+            throw SynapError.outOfMemory
+        }
+        defer { synap_prompt_options_free(o) }
+        if let style = style {
+            try check(synap_prompt_options_set_style(o, cText(style, "style")))
+        }
+        var out: OpaquePointer?
+        try check(synap_conversation_prompt_context(handle, id, o, &out))
+        defer { synap_prompt_context_free(out) }
+        return PromptContext(out!)
     }
 }
 
