@@ -5,6 +5,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+import context
 from server import pinned
 
 # The job whose status every client asks for (the server's fixed body).
@@ -14,10 +15,13 @@ API_KEY = "synap_bench_0123456789abcdef0123456789abcdef"
 
 @dataclass(frozen=True)
 class Client:
-    key: str  # (a) .. (e)
+    key: str  # (a) .. (h)
     label: str
     kind: str  # "synap", "curl" or "python"
     threads: int
+    # What it asks for: "status" (a memories.status) or "context" (a user's
+    # context.fetch, see context.py).
+    call: str = "status"
 
 
 CLIENTS = [
@@ -28,25 +32,36 @@ CLIENTS = [
     Client("e", "Python SDK maximem-synap 0.6.9", "python", 1),
 ]
 
+# The same three kinds of client, each fetching a user's context.
+CONTEXT_CLIENTS = [
+    Client("f", "libsynap, C API, 1 thread", "synap", 1, "context"),
+    Client("g", "libcurl, 1 easy handle, no parse (floor)", "curl", 1, "context"),
+    Client("h", "Python SDK maximem-synap 0.6.9", "python", 1, "context"),
+]
 
-def client_env(base_url: str) -> dict:
+
+def client_env(base_url: str, call: str = "status") -> dict:
     """A clean environment: the key, the base URL, and no proxy, so every
-    client talks to loopback directly."""
+    client talks to loopback directly; for a context client, also the
+    request and the answer to expect."""
     env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower() and not k.startswith("SYNAP_")}
     env.update(SYNAP_API_KEY=API_KEY, SYNAP_BASE_URL=base_url, NO_PROXY="127.0.0.1,localhost",
                # Belt and braces for the Python SDK: no model download, and
                # its gRPC side (unused by these calls) pointed at loopback.
                SYNAP_SDK_LOCAL_MODEL="off", SYNAP_GRPC_HOST="127.0.0.1", SYNAP_GRPC_PORT="9",
                SYNAP_GRPC_USE_TLS="false")
+    if call == "context":
+        env.update(context.env())
     return env
 
 
 def command(client: Client, build: Path, base_url: str, calls: int, warmup: int, rss_samples: int = 0) -> list:
+    what = INGESTION_ID if client.call == "status" else context.USER_ID
     if client.kind == "python":
-        script = Path(__file__).resolve().parent.parent / "python" / "status_loop.py"
-        return [str(build / "venv" / "bin" / "python"), str(script), base_url, INGESTION_ID, str(calls), str(warmup)]
-    argv = [str(build / "bin" / f"{client.kind}_bench"), base_url, INGESTION_ID, str(calls), str(client.threads),
-            str(warmup)]
+        script = Path(__file__).resolve().parent.parent / "python" / f"{client.call}_loop.py"
+        return [str(build / "venv" / "bin" / "python"), str(script), base_url, what, str(calls), str(warmup)]
+    program = f"{client.kind}_bench" if client.call == "status" else f"{client.kind}_context_bench"
+    argv = [str(build / "bin" / program), base_url, what, str(calls), str(client.threads), str(warmup)]
     return argv + [str(rss_samples)] if rss_samples else argv
 
 

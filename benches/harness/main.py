@@ -3,7 +3,8 @@
     python3 benches/harness/main.py BUILD_DIR [--smoke]
 
 Expects BUILD_DIR to hold what benches/build.sh made: bin/synap_bench,
-bin/curl_bench, the venv with the Python SDK, and the parse benchmark.
+bin/curl_bench, bin/synap_context_bench, bin/curl_context_bench, the venv
+with the Python SDK, and the parse benchmark.
 Exits nonzero if any client fails to verify an answer.
 """
 
@@ -18,6 +19,7 @@ import time
 from pathlib import Path
 
 import clients
+import context
 import report
 from server import Nginx, pinned
 
@@ -34,19 +36,21 @@ def placement():
 
 
 def run_rounds(server: Nginx, build: Path, cfg: dict, client_cpu) -> list:
-    env = clients.client_env(server.base_url)
+    """Each round runs the status clients, then the context clients; a
+    round's results are keyed by client, (a) to (h)."""
     rounds = []
     for n in range(cfg["rounds"]):
-        # Each round starts with a different client, so none always runs
-        # first or last in a round.
-        shift = n % len(clients.CLIENTS)
-        order = clients.CLIENTS[shift:] + clients.CLIENTS[:shift]
         results = {}
-        for c in order:
-            python = c.kind == "python"
-            argv = clients.command(c, build, server.base_url, cfg["py_calls" if python else "calls"],
-                                   cfg["py_warmup" if python else "warmup"])
-            results[c.key] = clients.run(argv, env, client_cpu)
+        for group in (clients.CLIENTS, clients.CONTEXT_CLIENTS):
+            env = clients.client_env(server.base_url, group[0].call)
+            # Each round starts with a different client, so none always runs
+            # first or last in a round.
+            shift = n % len(group)
+            for c in group[shift:] + group[:shift]:
+                python = c.kind == "python"
+                argv = clients.command(c, build, server.base_url, cfg["py_calls" if python else "calls"],
+                                       cfg["py_warmup" if python else "warmup"])
+                results[c.key] = clients.run(argv, env, client_cpu)
         rounds.append(results)
         print(f"round {n + 1}/{cfg['rounds']} done", file=sys.stderr)
     return rounds
@@ -58,15 +62,26 @@ def run_rss(server: Nginx, build: Path, cfg: dict, client_cpu) -> list:
     return clients.run(argv, clients.client_env(server.base_url), client_cpu)["rss"]
 
 
-def run_parse(build: Path, cfg: dict, client_cpu) -> list:
+def run_parse(build: Path, cfg: dict, client_cpu, *bodies: str) -> list:
+    """The parse benchmark's rows: its default bodies, or `bodies`."""
     argv = [str(build / "target" / "release" / "synap-parse-bench"), str(cfg["parse_rounds"]),
-            str(cfg["parse_budget"])]
+            str(cfg["parse_budget"]), *bodies]
     out = subprocess.run(pinned(client_cpu, argv), check=True, capture_output=True, text=True).stdout
     rows = []
     for line in out.splitlines():
         fields = dict(part.split("=", 1) for part in line.split())
-        rows.append({k: (int(v) if k in ("ids", "bytes") else float(v)) for k, v in fields.items()})
+        # A status row has `ids`, a context row `items` and `shape`, a row
+        # for a body read from a file `file` and `clock`.
+        rows.append({k: (v if k in ("shape", "file", "clock") else int(v) if k in ("ids", "items", "bytes")
+                         else float(v)) for k, v in fields.items()})
     return rows
+
+
+def check_paths(paths: list) -> None:
+    """A fetch with a query must not read the user's profile first."""
+    profile = [p for p in paths if "/profile" in p]
+    if profile:
+        raise SystemExit(f"a client read a profile during the context fetches: {profile}")
 
 
 def library_version() -> str:
@@ -106,9 +121,14 @@ def main() -> None:
         paths = server.paths_seen()
     finally:
         server.stop()
+    check_paths(paths)
     parse = run_parse(build, cfg, client_cpu)
+    # The per-call parse cost the context floor (g) leaves out: the body the
+    # server sends, parsed into a serde_json::Value, in CPU time.
+    fetch_parse = run_parse(build, cfg, client_cpu, f"file={context.ANSWER}")[0]
 
     rows = report.summary(rounds, clients.CLIENTS)
+    context_rows = report.summary(rounds, clients.CONTEXT_CLIENTS, floor=report.CONTEXT_FLOOR)
     placed = (f"nginx on CPU {server_cpu}, clients on CPU {client_cpu}" if server_cpu is not None
               else "not pinned (fewer than two CPUs)")
     python_paths = sorted(set(paths))
@@ -119,14 +139,18 @@ def main() -> None:
         f"{cfg['py_calls']:,} for Python.",
         report.clients_table(rows, clients.CLIENTS),
         report.parse_table(parse),
+        report.context_parse_table(parse),
         report.rss_line(rss, cfg["rss_calls"]),
-        report.targets_table(rounds, rows, parse),
-        "Requests besides the status path (method, path, answer), all to nginx on loopback: "
+        report.context_table(context_rows, clients.CONTEXT_CLIENTS, rounds, fetch_parse),
+        report.fetch_parse_line(fetch_parse, sum(context.answer()["counts"])),
+        report.targets_table(rounds, rows, parse, fetch_parse),
+        "Requests besides the status and context fetch paths (method, path, answer), all to nginx on loopback: "
         + (", ".join(f"`{p}`" for p in python_paths) or "none"),
     ])
     print(text)
     (build / "results.md").write_text(text + "\n")
-    (build / "rounds.json").write_text(json.dumps({"rounds": rounds, "parse": parse, "rss": rss}, indent=1))
+    (build / "rounds.json").write_text(json.dumps({"rounds": rounds, "parse": parse, "fetch_parse": fetch_parse,
+                                                   "rss": rss}, indent=1))
 
 
 if __name__ == "__main__":

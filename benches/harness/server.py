@@ -8,6 +8,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import context
+
 SERVER_DIR = Path(__file__).resolve().parent.parent / "server"
 
 
@@ -67,6 +69,8 @@ class Nginx:
             "KEY": self.api_key,
             "STATUS_BODY": (SERVER_DIR / "status.json").read_text().strip(),
             "WHOAMI_BODY": (SERVER_DIR / "whoami.json").read_text().strip(),
+            "SERVER_DIR": str(SERVER_DIR),
+            "CONTEXT_REQUEST_BYTES": str(len(context.request_body().encode())),
         }
         for name, value in values.items():
             if "'" in value or "$" in value:
@@ -89,7 +93,8 @@ class Nginx:
         return False
 
     def paths_seen(self) -> list:
-        """The logged requests (all but the status path), as `METHOD path status`."""
+        """The logged requests (all but the status and context fetch paths),
+        as `METHOD path status`."""
         log = self.prefix / "paths.log"
         return log.read_text().split("\n")[:-1] if log.exists() else []
 
