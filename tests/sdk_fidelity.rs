@@ -1,7 +1,9 @@
-//! The official Python SDK against the emulator's context read routes:
-//! documents are ingested through the emulator's API, then
-//! `tests/sdk/context_fidelity.py` runs every read through the unchanged SDK
-//! and checks what it parsed. The SDK lives in the virtualenv that
+//! The official Python SDK against the emulator's context read routes and
+//! conversation routes: documents are ingested through the emulator's API,
+//! then `tests/sdk/context_fidelity.py` runs every read through the
+//! unchanged SDK and checks what it parsed; `tests/sdk/conversation_fidelity.py`
+//! records, ingests and compacts through the SDK on an empty emulator and
+//! reads the results back. The SDK lives in the virtualenv that
 //! `benches/install.sh` makes (`build/bench/venv`); it is made the same way
 //! when missing. Without it the test only prints a note, except under CI
 //! (`CI=true`), where it fails.
@@ -22,6 +24,9 @@ const USER: &str = "user_789";
 const CUSTOMER: &str = "cust_456";
 const CONVERSATION: &str = "3f2a1b0c-9d8e-4f7a-b6c5-d4e3f2a1b0c9";
 const CONVERSATION2: &str = "6f1c9e2a-3b7d-4a58-9c0e-2d4b6a8f1e37";
+/// `uuid.uuid5(uuid.NAMESPACE_URL, "call-8812")`: the id an ingest under
+/// `call-8812` is kept under.
+const CALL_UUID: &str = "5a0b2935-9bb5-5de8-8b14-cc1f3069d301";
 /// Generous: the SDK's imports alone take a few seconds on a busy machine.
 const SCRIPT_TIMEOUT: Duration = Duration::from_secs(300);
 
@@ -183,26 +188,24 @@ fn wait(mut child: Child) -> (Option<std::process::ExitStatus>, String, String) 
     (status, out.join().unwrap_or_default(), err.join().unwrap_or_default())
 }
 
-#[test]
-fn python_sdk_parses_every_context_read() {
-    let python = match python() {
-        Ok(python) => python,
+/// The SDK's venv, or `None` (with a note) when it cannot be made outside CI.
+fn python_or_skip() -> Option<PathBuf> {
+    match python() {
+        Ok(python) => Some(python),
         Err(why) if std::env::var("CI").as_deref() == Ok("true") => panic!("no Python SDK under CI: {why}"),
         Err(why) => {
             eprintln!("note: skipping the Python SDK fidelity test, the SDK's venv cannot be made: {why}");
-            return;
+            None
         }
-    };
-    let emu = Emu::start_with(Config {
-        seed_demo: false,
-        create_processing_after_ms: 0,
-        create_done_after_ms: 0,
-        ..Config::default()
-    });
-    let fixture = fixture(&emu);
-    let child = Command::new(&python)
+    }
+}
+
+/// Runs `tests/sdk/<script>` against `emu` with `fixture`; asserts it passed
+/// and returns its stderr (where the SDK logs what it swallows).
+fn run_script(python: &Path, script: &str, emu: &Emu, fixture: &Value) -> String {
+    let child = Command::new(python)
         .arg("-B")
-        .arg(root().join("tests/sdk/context_fidelity.py"))
+        .arg(root().join("tests/sdk").join(script))
         .arg(&emu.base_url)
         .arg(fixture.to_string())
         .env("SYNAP_API_KEY", DEV_API_KEY)
@@ -213,21 +216,42 @@ fn python_sdk_parses_every_context_read() {
         .env_remove("SYNAP_INSTANCE_ID")
         .env_remove("SYNAP_CLIENT_ID")
         .env_remove("SYNAP_SDK_ST_AUTHORITATIVE")
+        .env_remove("SYNAP_ST_VERBATIM_OVERLAY")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .expect("python starts");
     let (status, stdout, stderr) = wait(child);
     print!("{stdout}");
-    // The SDK logs what it swallows (a failed scope in sdk.fetch, a profile
-    // read it fell back from); shown with the test's output.
+    // Shown with the test's output.
     eprint!("{stderr}");
     assert!(
         status.is_some_and(|s| s.success()) && stdout.contains("all checks passed"),
-        "the SDK failed against the emulator ({status:?}):\n{stdout}\n{stderr}"
+        "{script} failed against the emulator ({status:?}):\n{stdout}\n{stderr}"
     );
+    stderr
+}
+
+/// Every request path the emulator saw.
+fn paths(emu: &Emu) -> Vec<String> {
+    emu.requests(None).iter().filter_map(|r| r["path"].as_str().map(str::to_owned)).collect()
+}
+
+#[test]
+fn python_sdk_parses_every_context_read() {
+    let Some(python) = python_or_skip() else {
+        return;
+    };
+    let emu = Emu::start_with(Config {
+        seed_demo: false,
+        create_processing_after_ms: 0,
+        create_done_after_ms: 0,
+        ..Config::default()
+    });
+    let fixture = fixture(&emu);
+    run_script(&python, "context_fidelity.py", &emu, &fixture);
     // Every route was reached, each request the SDK's own.
-    let paths: Vec<String> = emu.requests(None).iter().filter_map(|r| r["path"].as_str().map(str::to_owned)).collect();
+    let paths = paths(&emu);
     for route in [
         "/v1/context/user/fetch",
         "/v1/context/customer/fetch",
@@ -239,4 +263,60 @@ fn python_sdk_parses_every_context_read() {
     ] {
         assert!(paths.iter().any(|p| p == route), "{route} never requested: {paths:?}");
     }
+}
+
+#[test]
+fn python_sdk_drives_every_conversation_route() {
+    let Some(python) = python_or_skip() else {
+        return;
+    };
+    // Compactions run long enough for the SDK to see one in progress.
+    let emu = Emu::start_with(Config {
+        seed_demo: false,
+        create_processing_after_ms: 0,
+        create_done_after_ms: 0,
+        compaction_done_after_ms: 3000,
+        ..Config::default()
+    });
+    let fixture = json!({
+        "conversation": CONVERSATION,
+        "user": USER,
+        "customer": CUSTOMER,
+        "turns": [
+            ["user", "My order 8812 arrived damaged. I prefer a refund over a replacement."],
+            ["assistant", "Sorry about that. I will file the refund today."],
+            ["user", "How long does a refund take?"],
+        ],
+        "batch": ["I usually shop on weekends.", "Refunds take three to five days."],
+        "call_id": "call-8812",
+        "call_uuid": CALL_UUID,
+        "call_user_turn": "I want a refund for order 8812.",
+        "summary_start": "My order 8812 arrived damaged.",
+        "facts": ["My order 8812 arrived damaged.", "I usually shop on weekends."],
+        "preferences": ["I prefer a refund over a replacement."],
+        "decisions": ["I will file the refund today."],
+        "later": "Any news on the refund?",
+    });
+    let stderr = run_script(&python, "conversation_fidelity.py", &emu, &fixture);
+    // The batch's rows lined up with what was sent, so the SDK mirrored them.
+    assert!(!stderr.contains("does not line up"), "{stderr}");
+    assert!(!stderr.contains("backfill"), "the turn backfill failed: {stderr}");
+    let paths = paths(&emu);
+    for route in [
+        "/v1/conversations/messages",
+        "/v1/conversations/messages/batch",
+        "/v1/conversations/ingest",
+        "/v1/conversations/compact",
+        &format!("/v1/conversations/{CONVERSATION}/compaction/status"),
+        &format!("/v1/conversations/{CONVERSATION}/compacted"),
+        &format!("/v1/conversations/{CONVERSATION}/context-for-prompt"),
+        "/v1/context/conversation/fetch",
+    ] {
+        assert!(paths.iter().any(|p| p == route), "{route} never requested: {paths:?}");
+    }
+    // The backfill of the ingested call asked for the first page, as the
+    // contract records, once.
+    let backfill = emu.requests(Some(&format!("/v1/conversations/{CALL_UUID}/messages")));
+    assert_eq!(backfill.len(), 1, "{backfill:?}");
+    assert_eq!(backfill[0]["query"], "start=1&limit=500", "{backfill:?}");
 }

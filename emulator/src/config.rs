@@ -91,6 +91,9 @@ pub struct Config {
     pub create_processing_after_ms: u64,
     /// ... and terminal this long after queued_at (at least the above).
     pub create_done_after_ms: u64,
+    /// A compaction (`POST /v1/conversations/compact`, or the one an ingested
+    /// transcript starts) is `in_progress` this long, then `completed`.
+    pub compaction_done_after_ms: u64,
     /// `client_id` reported by whoami.
     pub client_id: String,
     /// `instance_id` reported by whoami.
@@ -119,6 +122,7 @@ impl Default for Config {
             seed_demo: true,
             create_processing_after_ms: 500,
             create_done_after_ms: 2000,
+            compaction_done_after_ms: 1500,
             client_id: "cli_9b2f4d6a8c0e1357".to_owned(),
             instance_id: "inst_4e7a19c03b5d82f1".to_owned(),
             user_context_isolation: None,
@@ -139,6 +143,7 @@ impl fmt::Debug for Config {
             .field("seed_demo", &self.seed_demo)
             .field("create_processing_after_ms", &self.create_processing_after_ms)
             .field("create_done_after_ms", &self.create_done_after_ms)
+            .field("compaction_done_after_ms", &self.compaction_done_after_ms)
             .field("client_id", &self.client_id)
             .field("instance_id", &self.instance_id)
             .field("user_context_isolation", &self.user_context_isolation)

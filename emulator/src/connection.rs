@@ -170,6 +170,12 @@ fn dispatch(state: &State, req: &Request, conn: u64, over_tls: bool) -> Action {
         Plan::Gzip => Action::Send(fault_writers::gzip(routes::handle(state, req))),
         Plan::Raw(kind) => Action::Raw(kind, routes::handle(state, req)),
         Plan::Close => Action::Close,
+        Plan::HandleThenClose(silence) => {
+            drop(routes::handle(state, req));
+            // An early wake-up means shutdown: close all the same.
+            state.stop.sleep(silence);
+            Action::Close
+        }
     }
 }
 

@@ -7,6 +7,7 @@
 //! fetch those created with that `customer_id`; a conversation fetch those of
 //! documents in that conversation (see `conversations`); a client fetch all.
 
+use jiff::Timestamp;
 use serde_json::{Map, Value, json};
 
 use crate::context_items::{self, Hit};
@@ -151,14 +152,19 @@ fn block_of(state: &State, conversation: &Conversation) -> Value {
         .iter()
         .map(|m| json!({"role": m.role, "content": m.content, "timestamp": timefmt::format(m.at, fmt)}))
         .collect();
+    let c = view.compaction;
+    let extractions = c.map_or_else(
+        || json!({}),
+        |c| json!({"facts": c.digest.facts, "decisions": c.digest.decisions, "preferences": c.digest.preferences}),
+    );
     json!({
         "conversation_id": conversation.id,
-        "summary": view.summary,
-        "current_state": {},
-        "key_extractions": {},
+        "summary": c.map(|c| c.digest.summary.as_str()),
+        "current_state": c.map_or_else(|| json!({}), |c| json!(c.digest.current_state)),
+        "key_extractions": extractions,
         "recent_turns": turns,
-        "compaction_id": view.compaction_id,
-        "compacted_at": null,
+        "compaction_id": c.map(|c| c.id.to_string()),
+        "compacted_at": c.map(|c| timefmt::format(c.completed_at(), fmt)),
     })
 }
 
@@ -185,23 +191,24 @@ fn summary_body(
         .into_iter()
         .take(summary.last_n)
         .map(|c| {
-            let first = c.messages.first().map(|m| timefmt::format(m.at, fmt));
-            let last = c.last_message_at().map(|t| timefmt::format(t, fmt));
+            let time = |t: Timestamp| timefmt::format(t, fmt);
+            let started = c.started_at.or_else(|| c.messages.first().map(|m| m.at));
+            let compaction = c.latest_completed();
             json!({
                 "conversation_id": c.id,
-                "external_conversation_id": null,
+                "external_conversation_id": c.external_id,
                 "conversation_type": c.conversation_type,
-                "started_at": first,
-                "ended_at": null,
-                "last_message_at": last,
+                "started_at": started.map(time),
+                "ended_at": c.ended_at.map(time),
+                "last_message_at": c.last_message_at().map(time),
                 "message_count": c.messages.len(),
-                // Nothing is compacted here, so no summary is ever ready.
-                "summary_status": "pending",
-                "summary": null,
+                // Ready once a compaction finished; until then pending.
+                "summary_status": if compaction.is_some() { "available" } else { "pending" },
+                "summary": compaction.map(|k| json!({"narrative_summary": k.digest.summary})),
                 "classification": null,
                 "analysis": null,
-                "compaction_version": null,
-                "compacted_at": null,
+                "compaction_version": compaction.map(|k| k.version),
+                "compacted_at": compaction.map(|k| time(k.completed_at())),
             })
         })
         .collect();

@@ -157,6 +157,7 @@ struct NewConfig {
     time_format: Option<String>,
     create_processing_after_ms: Option<u64>,
     create_done_after_ms: Option<u64>,
+    compaction_done_after_ms: Option<u64>,
 }
 
 fn set_config(state: &State, req: &Request) -> Result<Response, String> {
@@ -167,6 +168,7 @@ fn set_config(state: &State, req: &Request) -> Result<Response, String> {
         state.set_time_format(fmt);
     }
     state.set_create_timing(c.create_processing_after_ms, c.create_done_after_ms);
+    state.set_compaction_timing(c.compaction_done_after_ms);
     let (processing, done) = state.create_timing();
     Ok(Response::json(
         200,
@@ -174,6 +176,7 @@ fn set_config(state: &State, req: &Request) -> Result<Response, String> {
             "time_format": state.time_format().as_str(),
             "create_processing_after_ms": processing.as_millis() as u64,
             "create_done_after_ms": done.as_millis() as u64,
+            "compaction_done_after_ms": state.compaction_timing().as_millis() as u64,
         }),
     ))
 }

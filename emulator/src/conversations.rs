@@ -1,5 +1,7 @@
-//! Conversations: the messages of the documents that belong to one, for
-//! `context-for-prompt`, conversation context blocks and summary mode.
+//! Conversations: their messages (recorded one by one or in batches, from
+//! an ingested transcript, or from created documents), their compactions,
+//! for the conversation routes, `context-for-prompt`, conversation context
+//! blocks and summary mode.
 //!
 //! A created document belongs to a conversation when its
 //! `metadata.conversation_id` is a string (that id), else when its
@@ -14,6 +16,7 @@ use jiff::{SignedDuration, Timestamp};
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
+use crate::compaction::Compaction;
 use crate::memories;
 
 /// The key a conversation id is stored and looked up under.
@@ -81,33 +84,96 @@ pub(crate) struct Message {
     pub role: String,
     pub content: String,
     pub at: Timestamp,
+    /// Recorded and ingested messages have one; a document's have none.
+    pub session_id: Option<String>,
 }
 
 #[derive(Debug)]
 pub(crate) struct Conversation {
     pub id: String,
-    /// The first user and customer a document of it named.
+    /// The first user and customer a document or message of it named.
     pub user_id: Option<String>,
     pub customer_id: Option<String>,
-    /// The `document_type` of its first document.
+    /// The `document_type` of its first document, or what started it.
     pub conversation_type: String,
     /// In time order (arrival order among equal times).
     pub messages: Vec<Message>,
+    /// The caller's id of an ingested transcript that was not this UUID.
+    pub external_id: Option<String>,
+    pub started_at: Option<Timestamp>,
+    pub ended_at: Option<Timestamp>,
+    /// The transcript ingested into it, once.
+    pub transcript: Option<TranscriptRecord>,
+    /// Oldest first; only the last may still be running.
+    pub compactions: Vec<Compaction>,
+    /// Given to messages recorded without a session_id.
+    default_session: Option<String>,
 }
 
-/// What a prompt is built from: the compacted part (its summary and how
-/// many messages it replaced) and the messages after it.
+/// What an ingest left behind, to spot a repeat or a conflicting push.
+#[derive(Debug, Clone)]
+pub(crate) struct TranscriptRecord {
+    pub transcript: Value,
+    pub ingestion_id: Uuid,
+    pub turns: usize,
+    pub queued_at: Timestamp,
+    pub warnings: Vec<String>,
+}
+
+/// What a prompt is built from: the latest finished compaction, the
+/// messages it covers and those after it.
 pub(crate) struct PromptView<'a> {
-    pub summary: Option<&'a str>,
-    pub compaction_id: Option<String>,
+    pub compaction: Option<&'a Compaction>,
     pub compacted: usize,
-    pub recent: &'a [Message],
+    pub recent: Vec<&'a Message>,
+}
+
+impl<'a> PromptView<'a> {
+    pub fn empty() -> PromptView<'a> {
+        PromptView { compaction: None, compacted: 0, recent: Vec::new() }
+    }
 }
 
 impl Conversation {
-    /// Nothing is ever compacted here, so every message is recent.
+    fn new(id: &str, conversation_type: &str) -> Conversation {
+        Conversation {
+            id: id.to_owned(),
+            user_id: None,
+            customer_id: None,
+            conversation_type: conversation_type.to_owned(),
+            messages: Vec::new(),
+            external_id: None,
+            started_at: None,
+            ended_at: None,
+            transcript: None,
+            compactions: Vec::new(),
+            default_session: None,
+        }
+    }
+
+    /// Before any compaction finished, every message is recent; after, those
+    /// the latest one does not cover.
     pub fn prompt_view(&self) -> PromptView<'_> {
-        PromptView { summary: None, compaction_id: None, compacted: 0, recent: &self.messages }
+        let Some(compaction) = self.latest_completed() else {
+            return PromptView { compaction: None, compacted: 0, recent: self.messages.iter().collect() };
+        };
+        let recent: Vec<&Message> = self.messages.iter().filter(|m| !compaction.covers(&m.id)).collect();
+        PromptView { compaction: Some(compaction), compacted: self.messages.len() - recent.len(), recent }
+    }
+
+    /// The newest compaction that has finished.
+    pub fn latest_completed(&self) -> Option<&Compaction> {
+        self.compactions.iter().rev().find(|c| c.is_done())
+    }
+
+    /// The compaction still running, if any.
+    pub fn running(&self) -> Option<&Compaction> {
+        self.compactions.last().filter(|c| !c.is_done())
+    }
+
+    /// A finished compaction exists and messages came after its cut-off.
+    pub fn is_stale(&self) -> bool {
+        self.latest_completed().is_some_and(|c| self.messages.iter().any(|m| !c.covers(&m.id)))
     }
 
     pub fn last_message_at(&self) -> Option<Timestamp> {
@@ -117,6 +183,20 @@ impl Conversation {
     /// Whether a fetch naming this user (and customer, when given) sees it.
     pub fn belongs_to(&self, user_id: &str, customer_id: Option<&str>) -> bool {
         self.user_id.as_deref() == Some(user_id) && customer_id.is_none_or(|c| self.customer_id.as_deref() == Some(c))
+    }
+
+    fn adopt_owner(&mut self, user_id: Option<&str>, customer_id: Option<&str>) {
+        if self.user_id.is_none() {
+            self.user_id = user_id.map(str::to_owned);
+        }
+        if self.customer_id.is_none() {
+            self.customer_id = customer_id.map(str::to_owned);
+        }
+    }
+
+    #[cfg(test)]
+    pub fn for_tests(messages: Vec<Message>) -> Conversation {
+        Conversation { messages, ..Conversation::new("c", CHAT_TYPE) }
     }
 }
 
@@ -131,37 +211,107 @@ pub(crate) struct Joining<'a> {
     pub messages: Vec<(String, String)>,
 }
 
+/// A message to record (`POST /v1/conversations/messages` or a batch row).
+#[derive(Debug)]
+pub(crate) struct NewMessage {
+    /// Canonical UUID.
+    pub conversation_id: String,
+    pub role: String,
+    pub content: String,
+    pub user_id: Option<String>,
+    pub customer_id: Option<String>,
+    pub session_id: Option<String>,
+}
+
+/// A stored message and the conversation's size after it.
+pub(crate) struct Recorded {
+    pub message: Message,
+    pub conversation_id: String,
+    pub session_id: String,
+    pub count: usize,
+}
+
+/// A transcript's turns joining a conversation.
+pub(crate) struct IngestedTurn {
+    pub role: String,
+    pub content: String,
+    pub at: Timestamp,
+}
+
 #[derive(Debug, Default)]
 pub(crate) struct ConversationStore {
     conversations: HashMap<String, Conversation>,
 }
 
 impl ConversationStore {
+    fn entry(&mut self, id: &str, conversation_type: &str) -> &mut Conversation {
+        self.conversations.entry(id.to_owned()).or_insert_with(|| Conversation::new(id, conversation_type))
+    }
+
     pub fn add(&mut self, doc: Joining<'_>) {
-        let conversation = self.conversations.entry(doc.conversation_id.to_owned()).or_insert_with(|| Conversation {
-            id: doc.conversation_id.to_owned(),
-            user_id: None,
-            customer_id: None,
-            conversation_type: doc.document_type.to_owned(),
-            messages: Vec::new(),
-        });
-        if conversation.user_id.is_none() {
-            conversation.user_id = doc.user_id.map(str::to_owned);
-        }
-        if conversation.customer_id.is_none() {
-            conversation.customer_id = doc.customer_id.map(str::to_owned);
-        }
+        let conversation = self.entry(doc.conversation_id, doc.document_type);
+        conversation.adopt_owner(doc.user_id, doc.customer_id);
         for (i, (role, content)) in doc.messages.into_iter().enumerate() {
             let at = doc.at.checked_add(SignedDuration::from_secs(i as i64)).unwrap_or(doc.at);
-            conversation.messages.push(Message { id: Uuid::new_v4(), role, content, at });
+            conversation.messages.push(Message { id: Uuid::new_v4(), role, content, at, session_id: None });
         }
         // Stable: messages at equal times keep their arrival order.
         conversation.messages.sort_by_key(|m| m.at);
     }
 
+    /// Appends a message at `now`, or just after the conversation's last
+    /// message if the clock stepped back, so recording order is kept.
+    pub fn record(&mut self, new: NewMessage, now: Timestamp) -> Recorded {
+        let conversation = self.entry(&new.conversation_id, CHAT_TYPE);
+        conversation.adopt_owner(new.user_id.as_deref(), new.customer_id.as_deref());
+        let at = conversation.last_message_at().map_or(now, |last| now.max(last));
+        let session_id = match new.session_id.filter(|s| !s.is_empty()) {
+            Some(s) => s,
+            None => conversation.default_session.get_or_insert_with(|| Uuid::new_v4().hyphenated().to_string()).clone(),
+        };
+        let message = Message {
+            id: Uuid::new_v4(),
+            role: new.role,
+            content: new.content,
+            at,
+            session_id: Some(session_id.clone()),
+        };
+        conversation.messages.push(message.clone());
+        Recorded { message, conversation_id: conversation.id.clone(), session_id, count: conversation.messages.len() }
+    }
+
+    /// Adds an ingested transcript's turns (kept in time order with what the
+    /// conversation already held) and remembers the push.
+    pub fn ingest(&mut self, id: &str, external_id: Option<String>, details: IngestDetails, turns: Vec<IngestedTurn>) {
+        let conversation = self.entry(id, &details.conversation_type);
+        conversation.adopt_owner(details.user_id.as_deref(), details.customer_id.as_deref());
+        if conversation.messages.is_empty() {
+            conversation.conversation_type = details.conversation_type;
+        }
+        conversation.external_id = external_id.or(conversation.external_id.take());
+        conversation.started_at = details.started_at.or(conversation.started_at);
+        conversation.ended_at = details.ended_at.or(conversation.ended_at);
+        let session = Uuid::new_v4().hyphenated().to_string();
+        for turn in turns {
+            conversation.messages.push(Message {
+                id: Uuid::new_v4(),
+                role: turn.role,
+                content: turn.content,
+                at: turn.at,
+                session_id: Some(session.clone()),
+            });
+        }
+        conversation.messages.sort_by_key(|m| m.at);
+        conversation.transcript = Some(details.record);
+    }
+
     /// By any form of its id.
     pub fn get(&self, id: &str) -> Option<&Conversation> {
         self.conversations.get(&key(id))
+    }
+
+    pub fn get_mut(&mut self, id: &str) -> Option<&mut Conversation> {
+        self.conversations.get_mut(&key(id))
     }
 
     /// The user's conversations, most recent message first.
@@ -172,6 +322,19 @@ impl ConversationStore {
         found
     }
 }
+
+/// What an ingest says about the conversation besides its turns.
+pub(crate) struct IngestDetails {
+    pub user_id: Option<String>,
+    pub customer_id: Option<String>,
+    pub conversation_type: String,
+    pub started_at: Option<Timestamp>,
+    pub ended_at: Option<Timestamp>,
+    pub record: TranscriptRecord,
+}
+
+/// The conversation type of one started by recorded messages.
+const CHAT_TYPE: &str = "ai-chat-conversation";
 
 #[cfg(test)]
 mod tests {
@@ -240,5 +403,31 @@ mod tests {
         assert_eq!(ids, ["b", "a"]);
         assert!(store.of_user("u", Some("other")).is_empty());
         assert!(store.of_user("v", None).is_empty());
+    }
+
+    #[test]
+    fn recording_keeps_order_and_a_session() {
+        let mut store = ConversationStore::default();
+        let t = |s: &str| s.parse::<Timestamp>().unwrap();
+        let new = |content: &str, session: Option<&str>| NewMessage {
+            conversation_id: ID.to_owned(),
+            role: "user".to_owned(),
+            content: content.to_owned(),
+            user_id: Some("u".to_owned()),
+            customer_id: None,
+            session_id: session.map(str::to_owned),
+        };
+        let a = store.record(new("a", None), t("2025-01-15T10:00:00Z"));
+        // A clock that stepped back still files the message last.
+        let b = store.record(new("b", None), t("2025-01-15T09:00:00Z"));
+        let c = store.record(new("c", Some("s1")), t("2025-01-15T10:00:05Z"));
+        assert_eq!((a.count, b.count, c.count), (1, 2, 3));
+        assert_eq!(b.message.at, t("2025-01-15T10:00:00Z"));
+        assert_eq!((a.session_id == b.session_id, c.session_id.as_str()), (true, "s1"));
+        let conv = store.get(&ID.to_uppercase()).unwrap();
+        let contents: Vec<&str> = conv.messages.iter().map(|m| m.content.as_str()).collect();
+        assert_eq!(contents, ["a", "b", "c"]);
+        assert_eq!((conv.user_id.as_deref(), conv.conversation_type.as_str()), (Some("u"), CHAT_TYPE));
+        assert!(conv.latest_completed().is_none() && !conv.is_stale() && conv.running().is_none());
     }
 }

@@ -44,6 +44,12 @@ pub(crate) enum Fault {
     Truncate {},
     /// Close the connection without sending a byte.
     Drop {},
+    /// Handle the request (a write is applied), then close the connection
+    /// without sending a byte: the client cannot tell whether it was.
+    HandleThenDrop {},
+    /// Handle the request, then send nothing for `ms` (a client's read
+    /// times out first), then close.
+    HandleThenStall { ms: u64 },
     /// The normal response with its body gzip-compressed
     /// (`Content-Encoding: gzip`, the compressed length).
     Gzip {},
@@ -93,6 +99,8 @@ pub(crate) enum Plan {
     Raw(RawWrite),
     /// Close the connection at once (also used when shutting down mid-delay).
     Close,
+    /// Handle normally, discard the response, stay silent this long, close.
+    HandleThenClose(Duration),
 }
 
 /// Writers that control the bytes on the wire themselves.
@@ -124,7 +132,9 @@ impl Fault {
                 }
                 Ok(())
             }
-            Fault::Delay { ms } if *ms > MAX_DELAY_MS => Err(format!("delay ms must be at most {MAX_DELAY_MS}")),
+            Fault::Delay { ms } | Fault::HandleThenStall { ms } if *ms > MAX_DELAY_MS => {
+                Err(format!("ms must be at most {MAX_DELAY_MS}"))
+            }
             Fault::Chunked { chunk_bytes } | Fault::Endless { chunk_bytes, .. }
                 if !(1..=MAX_BODY_BYTES).contains(chunk_bytes) =>
             {
@@ -159,6 +169,8 @@ impl Fault {
             Fault::Garbage {} => Plan::Replace(Response::new(200, "<html>this is not json")),
             Fault::Truncate {} => Plan::Raw(RawWrite::Truncate),
             Fault::Drop {} => Plan::Close,
+            Fault::HandleThenDrop {} => Plan::HandleThenClose(Duration::ZERO),
+            Fault::HandleThenStall { ms } => Plan::HandleThenClose(Duration::from_millis(ms)),
             Fault::Gzip {} => Plan::Gzip,
             Fault::Chunked { chunk_bytes } => Plan::Raw(RawWrite::Chunked { chunk_bytes }),
             Fault::Endless { chunk_bytes, interval_ms } => {
@@ -234,6 +246,12 @@ mod tests {
         ));
         assert!(matches!(fault(r#"{"kind":"delay","ms":5}"#).unwrap(), Fault::Delay { ms: 5 }));
         assert!(matches!(fault(r#"{"kind":"drop"}"#).unwrap(), Fault::Drop {}));
+        assert!(matches!(fault(r#"{"kind":"handle_then_drop"}"#).unwrap(), Fault::HandleThenDrop {}));
+        let stall = fault(r#"{"kind":"handle_then_stall","ms":50}"#).unwrap();
+        assert!(matches!(stall, Fault::HandleThenStall { ms: 50 }) && stall.validate().is_ok());
+        assert!(fault(r#"{"kind":"handle_then_stall"}"#).is_err());
+        assert!(fault(r#"{"kind":"handle_then_stall","ms":600001}"#).unwrap().validate().is_err());
+        assert!(fault(r#"{"kind":"handle_then_drop","ms":5}"#).is_err());
         assert!(fault(r#"{"kind":"explode"}"#).is_err());
         assert!(fault(r#"{"kind":"delay","ms":5,"extra":1}"#).is_err());
         let bad = fault(r#"{"kind":"respond","status":503,"headers":{"A":"x\r\nB: y"}}"#).unwrap();

@@ -279,7 +279,7 @@ fn record_refusal(state: &State, jobs: &mut JobStore, item: &Value, reason: Stri
 
 /// How a document's job ends and what its memories say: markers in the
 /// text pick the end, its first sentences become the memories.
-fn outcome(text: &str) -> (FinalState, Vec<String>, Option<String>) {
+pub(crate) fn outcome(text: &str) -> (FinalState, Vec<String>, Option<String>) {
     if text.contains(FAIL_MARKER) {
         let msg = format!("extraction failed: the document contains {FAIL_MARKER}");
         return (FinalState::Failed, Vec::new(), Some(msg));

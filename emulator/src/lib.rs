@@ -2,7 +2,7 @@
 //!
 //! It speaks the subset of the Synap REST contract that libsynap uses
 //! (`memories.create`, `.batch`, `.status` and `.get`, the context reads,
-//! `whoami`, `/health`, telemetry), with ingestion jobs that move from `queued` to a terminal
+//! the conversation routes, `whoami`, `/health`, telemetry), with ingestion jobs that move from `queued` to a terminal
 //! state over time, and an optional control endpoint (`/_emulator/...`)
 //! that scripts jobs and wire faults: scripted answers, delays, garbage,
 //! truncated, gzip, chunked, endless and trickled bodies, dropped
@@ -32,8 +32,19 @@
 //! mode (profile and latest conversations);
 //! `GET /v1/users/{user_id}/profile` is derived from the user's preference
 //! memories; `GET /v1/conversations/{id}/context-for-prompt` renders the
-//! conversation's messages. The control endpoint can script `retrieval` and
-//! `conversation_context` blocks and malformed items on the next fetches.
+//! conversation's latest compaction and the messages after it. The control
+//! endpoint can script `retrieval` and `conversation_context` blocks and
+//! malformed items on the next fetches.
+//!
+//! Conversations: `POST /v1/conversations/messages` (and `.../batch`)
+//! records messages in order, a user message's sentences becoming memories
+//! on the create timing; `GET /v1/conversations/{id}/messages` pages
+//! through them; `POST /v1/conversations/ingest` takes a whole transcript
+//! under any id (coerced to a UUID), queues its ingestion job and starts a
+//! compaction, dedupes an identical repeat and refuses a different one
+//! (409 `transcript_conflict`); `POST /v1/conversations/compact` starts a
+//! compaction that completes after [`Config::compaction_done_after_ms`],
+//! followed by `.../compaction/status` and read by `.../compacted`.
 //!
 //! It can serve HTTPS ([`Config::tls`], with [`tls::TestPki`] to make a CA
 //! and a certificate at test time) and act as an HTTP CONNECT proxy whose
@@ -42,6 +53,8 @@
 //!
 //! Every [`Emulator`] owns its own state, so many can run in one process.
 
+mod body_check;
+mod compaction;
 mod config;
 mod connection;
 mod context;
@@ -57,6 +70,7 @@ mod ingest;
 mod isodate;
 mod jobs;
 mod memories;
+mod messages;
 mod profile;
 mod prompt;
 mod reqlog;
@@ -66,7 +80,9 @@ mod server;
 mod state;
 mod timefmt;
 pub mod tls;
+mod transcripts;
 mod transport;
+mod uuid5;
 mod validate;
 
 pub use config::{Config, TimeFormat, UnknownTimeFormat};

@@ -16,6 +16,11 @@ POST /api/v1/memories/batch, GET /api/v1/memories/status/{ingestion_id},
 GET /api/v1/memories/{memory_id}, POST /v1/telemetry/batch,
 POST /v1/context/{user,customer,client,conversation}/fetch,
 GET /v1/conversations/{conversation_id}/context-for-prompt?style=S,
+POST /v1/conversations/messages, POST /v1/conversations/messages/batch,
+GET /v1/conversations/{conversation_id}/messages?start=S&limit=L,
+POST /v1/conversations/ingest, POST /v1/conversations/compact,
+GET /v1/conversations/{conversation_id}/compaction/status,
+GET /v1/conversations/{conversation_id}/compacted?format=F[&version=N],
 GET /v1/users/{user_id}/profile[?customer_id=C].
 
 A created document's job is queued, then processing, then completed; its
@@ -30,6 +35,17 @@ to its user_id and customer_id, and to a conversation when its
 metadata.conversation_id is a string or its document_id a UUID; the
 client scope is everything. A user's profile is made of their preference
 memories; context-for-prompt lists the conversation's messages.
+
+Recorded messages join their conversation in order; a user message's
+sentences also become memories on the created jobs' timing. An ingested
+transcript (any conversation id, coerced to a UUID: uuid5 of the URL
+namespace unless it is one) queues a job like a created document and
+starts a compaction; the same transcript again is a duplicate, another one
+a 409 transcript_conflict. A compaction covers the messages present when it
+starts, runs for --compaction-done-after-ms, then its summary (the first
+sentences) is served by /compacted and heads context-for-prompt; its
+status is none, in_progress, completed, or stale once messages came after
+it.
 
 Options:
   --host IP             address to bind (default 127.0.0.1)
@@ -46,6 +62,9 @@ Options:
   --create-done-after-ms N
                         ... and terminal N ms after it was queued
                         (default 2000)
+  --compaction-done-after-ms N
+                        a compaction is in_progress for N ms, then
+                        completed (default 1500)
   --tls-cert FILE       serve HTTPS with this PEM certificate chain (server
                         certificate first); needs --tls-key
   --tls-key FILE        the PEM private key of --tls-cert
@@ -59,9 +78,10 @@ Options:
   --help                print this help
 
 With --control, POST /_emulator/config {\"time_format\": T,
-\"create_processing_after_ms\": N, \"create_done_after_ms\": N} changes those
-settings (each optional), GET /_emulator/requests lists the requests seen
-(method, path, query, headers, body), POST /_emulator/jobs scripts a job,
+\"create_processing_after_ms\": N, \"create_done_after_ms\": N,
+\"compaction_done_after_ms\": N} changes those settings (each optional),
+GET /_emulator/requests lists the requests seen (method, path, query,
+headers, body), POST /_emulator/jobs scripts a job,
 POST /_emulator/reset clears faults, context scripts and the log,
 POST /_emulator/context {\"count\": N, \"route\": R, \"retrieval\": {..},
 \"conversation_context\": {..}, \"clear_items\": false, \"item_patch\": {..},
@@ -75,6 +95,10 @@ scripts the next N answers on path P (\"*\": any path); F is one of
   {\"kind\":\"garbage\"}                      200 with a body that is not JSON
   {\"kind\":\"truncate\"}                     half the body, then close
   {\"kind\":\"drop\"}                         close without a byte
+  {\"kind\":\"handle_then_drop\"}             handle it (a write is applied),
+                                          then close without a byte
+  {\"kind\":\"handle_then_stall\",\"ms\":M}     handle it, send nothing for M ms,
+                                          then close
   {\"kind\":\"gzip\"}                         the body gzip-compressed
   {\"kind\":\"chunked\",\"chunk_bytes\":7}      the body in chunks
   {\"kind\":\"endless\",\"chunk_bytes\":16384,\"interval_ms\":0}
@@ -121,6 +145,7 @@ fn main() -> ExitCode {
     let seed_demo = config.seed_demo;
     let time_format = config.time_format;
     let create_timing = (config.create_processing_after_ms, config.create_done_after_ms);
+    let compaction_ms = config.compaction_done_after_ms;
 
     let emulator = match Emulator::start(config) {
         Ok(e) => e,
@@ -146,6 +171,7 @@ fn main() -> ExitCode {
         create_timing.0,
         create_timing.1.max(create_timing.0)
     );
+    eprintln!("compactions: completed after {compaction_ms} ms");
     if let Some(note) = tls_note {
         eprintln!("{note}");
     }
@@ -232,6 +258,7 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Args>, String
             }
             "--create-processing-after-ms" => config.create_processing_after_ms = millis(&value(&flag)?, &flag)?,
             "--create-done-after-ms" => config.create_done_after_ms = millis(&value(&flag)?, &flag)?,
+            "--compaction-done-after-ms" => config.compaction_done_after_ms = millis(&value(&flag)?, &flag)?,
             "--tls-cert" => cert = Some(PathBuf::from(value("--tls-cert")?)),
             "--tls-key" => key = Some(PathBuf::from(value("--tls-key")?)),
             "--tls-generate" => generate = Some(PathBuf::from(value("--tls-generate")?)),

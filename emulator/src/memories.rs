@@ -130,6 +130,12 @@ pub(crate) fn sentences(text: &str) -> Vec<String> {
     if long.is_empty() { all } else { long }
 }
 
+/// The sentences of `text` that say something: chatter ("Hi.", "Ok
+/// thanks") left out, even when nothing else is there.
+pub(crate) fn statements(text: &str) -> Vec<String> {
+    sentences(text).into_iter().filter(|s| s.split_whitespace().count() >= MIN_WORDS).collect()
+}
+
 fn push_sentence(out: &mut Vec<String>, s: &str) {
     let s = s.trim();
     if !s.is_empty() {
@@ -229,6 +235,8 @@ mod tests {
         assert_eq!(sentences("Meeting at 10:30 with the team"), ["Meeting at 10:30 with the team"]);
         assert_eq!(sentences(&"x".repeat(400))[0].chars().count(), MAX_CONTENT_CHARS);
         assert!(sentences(" \n ").is_empty());
+        assert!(statements("Hi. Ok thanks").is_empty());
+        assert_eq!(statements("Hi. I love green tea."), ["I love green tea."]);
     }
 
     #[test]

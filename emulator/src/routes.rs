@@ -3,13 +3,16 @@
 use serde::Serialize;
 use uuid::Uuid;
 
+use crate::compaction;
 use crate::context;
 use crate::fetch_request::Scope;
 use crate::http::{Request, Response, percent_decode, query_param};
 use crate::ingest;
+use crate::messages;
 use crate::profile;
 use crate::prompt;
 use crate::state::{State, lock};
+use crate::transcripts;
 
 const MEMORIES_PREFIX: &str = "/api/v1/memories/";
 
@@ -24,14 +27,28 @@ enum Route<'a> {
     Fetch(Scope),
     /// The user id, decoded.
     Profile(String),
-    /// The conversation id, decoded.
+    /// The conversation id, decoded (so for the routes below).
     Prompt(String),
+    RecordMessage,
+    RecordBatch,
+    IngestTranscript,
+    Compact,
+    Messages(String),
+    Compacted(String),
+    CompactionStatus(String),
 }
 
 impl Route<'_> {
     fn method(&self) -> &'static str {
         match self {
-            Route::Telemetry | Route::Create | Route::Batch | Route::Fetch(_) => "POST",
+            Route::Telemetry
+            | Route::Create
+            | Route::Batch
+            | Route::Fetch(_)
+            | Route::RecordMessage
+            | Route::RecordBatch
+            | Route::IngestTranscript
+            | Route::Compact => "POST",
             _ => "GET",
         }
     }
@@ -47,6 +64,11 @@ fn segment_route(raw_path: &str) -> Option<Route<'static>> {
         ["", "v1", "context", scope, "fetch"] => Scope::from_name(scope).map(Route::Fetch),
         ["", "v1", "users", id, "profile"] if !id.is_empty() => Some(Route::Profile(id.to_owned())),
         ["", "v1", "conversations", id, "context-for-prompt"] if !id.is_empty() => Some(Route::Prompt(id.to_owned())),
+        ["", "v1", "conversations", id, "messages"] if !id.is_empty() => Some(Route::Messages(id.to_owned())),
+        ["", "v1", "conversations", id, "compacted"] if !id.is_empty() => Some(Route::Compacted(id.to_owned())),
+        ["", "v1", "conversations", id, "compaction", "status"] if !id.is_empty() => {
+            Some(Route::CompactionStatus(id.to_owned()))
+        }
         _ => None,
     }
 }
@@ -59,6 +81,10 @@ fn route(path: &str) -> Option<Route<'_>> {
         "/api/v1/auth/whoami" => Some(Route::Whoami),
         "/api/v1/memories/create" => Some(Route::Create),
         "/api/v1/memories/batch" => Some(Route::Batch),
+        "/v1/conversations/messages" => Some(Route::RecordMessage),
+        "/v1/conversations/messages/batch" => Some(Route::RecordBatch),
+        "/v1/conversations/ingest" => Some(Route::IngestTranscript),
+        "/v1/conversations/compact" => Some(Route::Compact),
         _ => {
             let rest = path.strip_prefix(MEMORIES_PREFIX)?;
             let segment = |s: &str| !s.is_empty() && !s.contains('/');
@@ -98,6 +124,13 @@ pub(crate) fn handle(state: &State, req: &Request) -> Response {
         }),
         Route::Prompt(id) => authorized(state, req)
             .unwrap_or_else(|| prompt::get(state, &id, query_param(req.query.as_deref(), "style").as_deref())),
+        Route::RecordMessage => authorized(state, req).unwrap_or_else(|| messages::record(state, req)),
+        Route::RecordBatch => authorized(state, req).unwrap_or_else(|| messages::batch(state, req)),
+        Route::IngestTranscript => authorized(state, req).unwrap_or_else(|| transcripts::ingest(state, req)),
+        Route::Compact => authorized(state, req).unwrap_or_else(|| compaction::trigger(state, req)),
+        Route::Messages(id) => authorized(state, req).unwrap_or_else(|| messages::list(state, &id, req)),
+        Route::Compacted(id) => authorized(state, req).unwrap_or_else(|| compaction::compacted(state, &id, req)),
+        Route::CompactionStatus(id) => authorized(state, req).unwrap_or_else(|| compaction::status(state, &id)),
     }
 }
 

@@ -26,6 +26,8 @@ pub(crate) struct State {
     /// Timing of jobs made by create and batch (changeable via control).
     create_processing_after_ms: AtomicU64,
     create_done_after_ms: AtomicU64,
+    /// How long a compaction runs (changeable via control).
+    compaction_done_after_ms: AtomicU64,
     /// Locked before `conversations` when both are held.
     pub jobs: Mutex<JobStore>,
     pub conversations: Mutex<ConversationStore>,
@@ -47,6 +49,7 @@ impl State {
             time_format: AtomicU8::new(format_index(config.time_format)),
             create_processing_after_ms: AtomicU64::new(config.create_processing_after_ms),
             create_done_after_ms: AtomicU64::new(config.create_done_after_ms),
+            compaction_done_after_ms: AtomicU64::new(config.compaction_done_after_ms),
             config,
             tls,
             jobs: Mutex::new(jobs),
@@ -80,6 +83,17 @@ impl State {
         }
         if let Some(ms) = done_after_ms {
             self.create_done_after_ms.store(ms, Ordering::Relaxed);
+        }
+    }
+
+    /// How long a compaction started now stays `in_progress`.
+    pub fn compaction_timing(&self) -> Duration {
+        Duration::from_millis(self.compaction_done_after_ms.load(Ordering::Relaxed))
+    }
+
+    pub fn set_compaction_timing(&self, done_after_ms: Option<u64>) {
+        if let Some(ms) = done_after_ms {
+            self.compaction_done_after_ms.store(ms, Ordering::Relaxed);
         }
     }
 

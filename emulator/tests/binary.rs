@@ -103,6 +103,9 @@ fn bad_arguments_exit_2_and_help_exits_0() {
         "FAIL_INGEST",
         "PARTIAL_INGEST",
         "create_processing_after_ms",
+        "--compaction-done-after-ms",
+        "POST /v1/conversations/ingest",
+        r#""kind":"handle_then_drop""#,
     ] {
         assert!(help.contains(word), "{word} missing from --help");
     }
