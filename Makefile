@@ -2,7 +2,9 @@
 #   make            library (release) and examples-c programs in build/
 #   make demo       start the local emulator, ingest a transcript with synap-ingest,
 #                   ask synap-context what it remembers and show the prompt
-#                   context, then show synap-status on the emulator's demo jobs
+#                   context, replay the chat turn by turn with synap-chat
+#                   (compacting as it goes), then show synap-status on the
+#                   emulator's demo jobs
 #   make test       every check: lint, Rust unit and integration tests, the C
 #                   tests and examples under valgrind and sanitizers, header, ABI
 #                   and soname checks, then fuzzing
@@ -31,7 +33,7 @@ all: examples
 lib:
 	$(CARGO) build --workspace --release
 
-examples: build/synap-status build/synap-status-static build/synap-ingest build/synap-context
+examples: build/synap-status build/synap-status-static build/synap-ingest build/synap-context build/synap-chat
 
 # Shared: found at run time through the rpath.
 build/synap-status: examples-c/synap-status.c include/synap.h lib
@@ -51,8 +53,13 @@ build/synap-context: examples-c/synap-context.c include/synap.h lib
 	@mkdir -p build
 	$(CC) $(C_STRICT) $(CFLAGS) -Iinclude $< -o $@ -L$(LIBDIR) -lsynap -Wl,-rpath,$(abspath $(LIBDIR))
 
+build/synap-chat: examples-c/synap-chat.c include/synap.h lib
+	@mkdir -p build
+	$(CC) $(C_STRICT) $(CFLAGS) -Iinclude $< -o $@ -L$(LIBDIR) -lsynap -Wl,-rpath,$(abspath $(LIBDIR))
+
 demo: examples
-	examples-c/demo.sh build/synap-status build/synap-ingest build/synap-context target/release/synap-emulator
+	examples-c/demo.sh build/synap-status build/synap-ingest build/synap-context build/synap-chat \
+		target/release/synap-emulator
 
 # cargo build first: the C tests link the library it makes (see tests/c_api.rs).
 test: lint

@@ -3,23 +3,28 @@
 # transcript for a user with synap-ingest (create, wait with progress, print
 # the memories it produced), asks synap-context what the user drinks after
 # 3pm (the decaf preference must rank first) and prints the conversation's
-# prompt context, then runs synap-status on the emulator's demo jobs: one
-# that moves queued -> processing -> completed a few seconds after the
-# emulator starts, one failed, one partial_success.
-#   demo.sh SYNAP_STATUS_BINARY SYNAP_INGEST_BINARY SYNAP_CONTEXT_BINARY EMULATOR_BINARY
+# prompt context, replays the chat turn by turn with synap-chat (each turn
+# recorded, a compaction every two turns, the prompt context after each
+# user turn), then runs synap-status on the emulator's demo jobs: one that
+# moves queued -> processing -> completed a few seconds after the emulator
+# starts, one failed, one partial_success.
+#   demo.sh SYNAP_STATUS_BINARY SYNAP_INGEST_BINARY SYNAP_CONTEXT_BINARY SYNAP_CHAT_BINARY EMULATOR_BINARY
 set -euo pipefail
 
-usage="usage: demo.sh SYNAP_STATUS_BINARY SYNAP_INGEST_BINARY SYNAP_CONTEXT_BINARY EMULATOR_BINARY"
+usage="usage: demo.sh SYNAP_STATUS_BINARY SYNAP_INGEST_BINARY SYNAP_CONTEXT_BINARY SYNAP_CHAT_BINARY EMULATOR_BINARY"
 status_bin=${1:?$usage}
 ingest_bin=${2:?$usage}
 context_bin=${3:?$usage}
-emulator_bin=${4:?$usage}
+chat_bin=${4:?$usage}
+emulator_bin=${5:?$usage}
 sample="$(dirname "$0")/sample-chat.txt"
 
 # The transcript's user, their customer, and the conversation it is filed in.
 user=demo-user
 customer=demo-customer
 conversation=5b0f3c2e-8d41-4a7b-9c6e-1f2a3b4c5d6e
+# The conversation synap-chat records the same chat in, turn by turn.
+live_conversation=7d2e4f60-1a3b-4c5d-8e9f-0a1b2c3d4e5f
 question="what does the user drink after 3pm?"
 
 # The demo jobs the emulator seeds at start, and its development key.
@@ -28,10 +33,11 @@ failed=2c5d8e1f-4a7b-4c9d-8e0f-1a2b3c4d5e6f
 partial=1b4e7a90-5c3d-4f28-b6e1-7a9c0d2e4f81
 
 tmp=$(mktemp -d)
-# A created job turns processing after 100 ms and completes after 400 ms
-# (the emulator's defaults are 0.5 s and 2 s), so the demo stays quick.
+# A created job turns processing after 100 ms and completes after 400 ms,
+# a compaction after 300 ms (the emulator's defaults are 0.5 s, 2 s and
+# 1.5 s), so the demo stays quick.
 "$emulator_bin" --port 0 --create-processing-after-ms 100 --create-done-after-ms 400 \
-    >"$tmp/emulator.out" 2>"$tmp/emulator.err" &
+    --compaction-done-after-ms 300 >"$tmp/emulator.out" 2>"$tmp/emulator.err" &
 emulator_pid=$!
 trap 'kill "$emulator_pid" 2>/dev/null || true; rm -rf "$tmp"' EXIT
 
@@ -82,6 +88,16 @@ printf '%s\n' "$prompt"
 case $prompt in
     *"user: I switched to decaf after 3pm."*) ;;
     *) echo "demo: the prompt context lacks the user's message" >&2; exit 1 ;;
+esac
+
+echo "== the same chat live: record each turn, compact every 2 turns, print the prompt context after each user turn"
+echo "\$ synap-chat --conversation $live_conversation --user $user --customer $customer --compact-every 2 < $sample"
+chat=$("$chat_bin" --base-url "$base_url" --conversation "$live_conversation" --user "$user" \
+    --customer "$customer" --compact-every 2 <"$sample")
+printf '%s\n' "$chat"
+case $chat in
+    *"## Conversation so far (compacted, 2 messages)"*"user: Also, my sister Dana"*) ;;
+    *) echo "demo: the last prompt context lacks the compacted summary or the turns after it" >&2; exit 1 ;;
 esac
 
 echo "== synap-status on the emulator's three demo jobs"

@@ -293,6 +293,49 @@ typedef struct SynapCancel SynapCancel;
 typedef struct SynapClient SynapClient;
 
 /**
+ * How `synap_conversation_compact()` compacts: strategy, target size,
+ * force.
+ *
+ * Made by `synap_compact_options_new()`, freed by
+ * `synap_compact_options_free()`. Setters check their value and leave the
+ * options unchanged when they refuse it.
+ */
+typedef struct SynapCompactOptions SynapCompactOptions;
+
+/**
+ * A conversation's compacted state.
+ *
+ * Made by `synap_conversation_compacted()`, freed by
+ * `synap_compacted_free()`. Immutable.
+ */
+typedef struct SynapCompacted SynapCompacted;
+
+/**
+ * How `synap_conversation_compacted()` reads: the format and the version.
+ *
+ * Made by `synap_compacted_options_new()`, freed by
+ * `synap_compacted_options_free()`. Setters check their value and leave
+ * the options unchanged when they refuse it.
+ */
+typedef struct SynapCompactedOptions SynapCompactedOptions;
+
+/**
+ * A compaction the service started.
+ *
+ * Made by `synap_conversation_compact()`, freed by
+ * `synap_compaction_free()`. Immutable.
+ */
+typedef struct SynapCompaction SynapCompaction;
+
+/**
+ * Where a conversation's compaction stands.
+ *
+ * Made by `synap_conversation_compaction_status()`, freed by
+ * `synap_compaction_status_free()`. Immutable.
+ */
+typedef struct SynapCompactionStatus SynapCompactionStatus;
+
+/**
  * What a context fetch returned: the memories (typed lists, ranked list,
  * excerpts), the conversation state, the retrieval block, the profile and
  * conversation summaries of summary mode, and the answer's metadata.
@@ -338,6 +381,11 @@ typedef struct SynapContextRequest SynapContextRequest;
  * `SynapContext`.
  */
 typedef struct SynapConversationContext SynapConversationContext;
+
+/**
+ * One message of a `SynapMessagePage`, lent by it.
+ */
+typedef struct SynapConversationMessage SynapConversationMessage;
 
 /**
  * One conversation's summary in summary mode, lent by its `SynapContext`.
@@ -397,6 +445,34 @@ typedef struct SynapMemory SynapMemory;
 typedef struct SynapMemoryStatus SynapMemoryStatus;
 
 /**
+ * What `synap_conversation_record_messages()` came to: the counts, a
+ * lent `SynapRecordedMessage` per stored message, and the refused ones.
+ *
+ * Freed by `synap_message_batch_free()`. Immutable.
+ */
+typedef struct SynapMessageBatch SynapMessageBatch;
+
+/**
+ * One page of a conversation's messages, oldest first.
+ *
+ * Made by `synap_conversation_messages()`, freed by
+ * `synap_message_page_free()`. Immutable.
+ */
+typedef struct SynapMessagePage SynapMessagePage;
+
+/**
+ * One message of a conversation, for `synap_conversation_record_message()`
+ * or a batch (`synap_conversation_record_messages()`).
+ *
+ * Made by `synap_message_request_new()`, freed by
+ * `synap_message_request_free()`. Set its conversation, role and content
+ * (and, to record it alone, its user). Setters copy their strings, check
+ * their value and leave the request unchanged when they refuse it. Use
+ * from one thread at a time; a call only reads it.
+ */
+typedef struct SynapMessageRequest SynapMessageRequest;
+
+/**
  * Settings for `synap_client_new()`: base URL, timeouts and deadline,
  * retries, body cap, proxy, trust roots.
  *
@@ -438,11 +514,41 @@ typedef struct SynapPromptContext SynapPromptContext;
 typedef struct SynapPromptOptions SynapPromptOptions;
 
 /**
+ * A message the service recorded.
+ *
+ * Made by `synap_conversation_record_message()` and freed by
+ * `synap_recorded_message_free()`, or lent, as a `const
+ * SynapRecordedMessage *`, by `synap_message_batch_result()` and owned by
+ * its batch. Immutable.
+ */
+typedef struct SynapRecordedMessage SynapRecordedMessage;
+
+/**
  * The retrieval block of a `SynapContext`, lent by it: how the service
  * says "nothing came back because retrieval broke", as against "nothing
  * relevant".
  */
 typedef struct SynapRetrieval SynapRetrieval;
+
+/**
+ * An ingested transcript: the job that turns it into memories, followed
+ * with `synap_memories_status()` and the waits like a created document's.
+ *
+ * Made by `synap_conversation_ingest()`, freed by
+ * `synap_transcript_ingestion_free()`. Immutable.
+ */
+typedef struct SynapTranscriptIngestion SynapTranscriptIngestion;
+
+/**
+ * A finished conversation to ingest in one go, for
+ * `synap_conversation_ingest()`: its id (any text), its user, and the
+ * transcript as text or as turns.
+ *
+ * Made by `synap_transcript_request_new()`, freed by
+ * `synap_transcript_request_free()`. Setters copy their strings, check
+ * their value and leave the request unchanged when they refuse it.
+ */
+typedef struct SynapTranscriptRequest SynapTranscriptRequest;
 
 /**
  * One conversation turn, lent by a `SynapConversationContext` or a
@@ -2713,6 +2819,1115 @@ const struct SynapTurn *synap_prompt_context_turn(const struct SynapPromptContex
  * `prompt` is NULL or a live handle.
  */
 const char *synap_prompt_context_raw_json(const struct SynapPromptContext *prompt);
+
+/**
+ * Makes an empty message request. Returns NULL only if memory runs out. Free with
+ * `synap_message_request_free()`.
+ */
+struct SynapMessageRequest *synap_message_request_new(void);
+
+/**
+ * Frees a message request. NULL is ignored.
+ *
+ * # Safety
+ * `request` is NULL or a live handle, freed exactly once.
+ */
+void synap_message_request_free(struct SynapMessageRequest *request);
+
+/**
+ * Sets the conversation: a UUID in any case, with or without hyphens.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or
+ * the value is refused (the handle is then unchanged).
+ *
+ * # Safety
+ * `request` is NULL or a live handle; `conversation_id` NULL or NUL-terminated.
+ */
+enum SynapCode synap_message_request_set_conversation_id(struct SynapMessageRequest *request,
+                                                         const char *conversation_id);
+
+/**
+ * Sets who spoke: `user` or `assistant`.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or
+ * the value is refused (the handle is then unchanged).
+ *
+ * # Safety
+ * `request` is NULL or a live handle; `role` NULL or NUL-terminated.
+ */
+enum SynapCode synap_message_request_set_role(struct SynapMessageRequest *request,
+                                              const char *role);
+
+/**
+ * Sets what was said (copied; may be empty).
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or
+ * the value is refused (the handle is then unchanged).
+ *
+ * # Safety
+ * `request` is NULL or a live handle; `content` NULL or NUL-terminated.
+ */
+enum SynapCode synap_message_request_set_content(struct SynapMessageRequest *request,
+                                                 const char *content);
+
+/**
+ * Sets the end user; required to record the message alone. Refused if empty.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or
+ * the value is refused (the handle is then unchanged).
+ *
+ * # Safety
+ * `request` is NULL or a live handle; `user_id` NULL or NUL-terminated.
+ */
+enum SynapCode synap_message_request_set_user_id(struct SynapMessageRequest *request,
+                                                 const char *user_id);
+
+/**
+ * Sets the customer on a B2B instance. Refused if empty; a call naming one on an instance `synap_client_whoami()` reported as B2C fails with `SYNAP_INVALID_ARGUMENT` before any request.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or
+ * the value is refused (the handle is then unchanged).
+ *
+ * # Safety
+ * `request` is NULL or a live handle; `customer_id` NULL or NUL-terminated.
+ */
+enum SynapCode synap_message_request_set_customer_id(struct SynapMessageRequest *request,
+                                                     const char *customer_id);
+
+/**
+ * Sets the session; the service makes one when none is given. NULL or `""` clears it.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or
+ * the value is refused (the handle is then unchanged).
+ *
+ * # Safety
+ * `request` is NULL or a live handle; `session_id` NULL or NUL-terminated.
+ */
+enum SynapCode synap_message_request_set_session_id(struct SynapMessageRequest *request,
+                                                    const char *session_id);
+
+/**
+ * Sets free-form metadata, a JSON object given as text.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or
+ * the value is refused (the handle is then unchanged).
+ *
+ * # Safety
+ * `request` is NULL or a live handle; `json` NULL or NUL-terminated.
+ */
+enum SynapCode synap_message_request_set_metadata_json(struct SynapMessageRequest *request,
+                                                       const char *json);
+
+/**
+ * Adds (or replaces) one rung of the scope path.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or
+ * the value is refused (the handle is then unchanged).
+ *
+ * # Safety
+ * `request` is NULL or a live handle; `level` and `value` NULL or NUL-terminated.
+ */
+enum SynapCode synap_message_request_add_scope_level(struct SynapMessageRequest *request,
+                                                     const char *level,
+                                                     const char *value);
+
+/**
+ * Sets the model the agent runs (folded into the metadata as `agent_model`; the service sizes compaction to its window). NULL or `""` clears it.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or
+ * the value is refused (the handle is then unchanged).
+ *
+ * # Safety
+ * `request` is NULL or a live handle; `model` NULL or NUL-terminated.
+ */
+enum SynapCode synap_message_request_set_agent_model(struct SynapMessageRequest *request,
+                                                     const char *model);
+
+/**
+ * Sets the agent's context window in tokens (folded into the metadata as `agent_context_window`); 0 clears it.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or
+ * the value is refused (the handle is then unchanged).
+ *
+ * # Safety
+ * `request` is NULL or a live handle.
+ */
+enum SynapCode synap_message_request_set_agent_context_window(struct SynapMessageRequest *request,
+                                                              uint32_t tokens);
+
+/**
+ * Records one message of a conversation (`POST /v1/conversations/messages`).
+ *
+ * - `request`: a message with its conversation, role, content and user
+ *   set; only read.
+ * - `out_message`: receives what the service recorded on `SYNAP_OK`; set
+ *   to NULL on entry. Free it with `synap_recorded_message_free()`.
+ *
+ * Not idempotent: resent only when the failure proves it had no effect
+ * (a refused connection, HTTP 429, HTTP 503); after a timeout, a dropped
+ * connection or another 5xx it is not resent, since the service may have
+ * recorded it already. Returns `SYNAP_OK`; `SYNAP_INVALID_ARGUMENT` (NULL,
+ * a field missing, a customer id on a B2C instance);
+ * `SYNAP_INVALID_REQUEST`; `SYNAP_CONFLICT` (the instance is not ready); or
+ * the transport codes.
+ *
+ * # Safety
+ * `client` and `request` are NULL or live handles; `out_message` is NULL
+ * or writable.
+ */
+enum SynapCode synap_conversation_record_message(const struct SynapClient *client,
+                                                 const struct SynapMessageRequest *request,
+                                                 struct SynapRecordedMessage **out_message);
+
+/**
+ * Frees a recorded message from `synap_conversation_record_message()`.
+ * NULL is ignored, and so is one lent by a batch (logged at
+ * `SYNAP_LOG_ERROR`).
+ *
+ * # Safety
+ * `message` is NULL or a live handle, freed exactly once.
+ */
+void synap_recorded_message_free(struct SynapRecordedMessage *message);
+
+/**
+ * The message's id, as the service gave it. Owned by `message`.
+ *
+ * # Safety
+ * `message` is NULL or a live handle.
+ */
+const char *synap_recorded_message_id(const struct SynapRecordedMessage *message);
+
+/**
+ * The conversation. Owned by `message`.
+ *
+ * # Safety
+ * `message` is NULL or a live handle.
+ */
+const char *synap_recorded_message_conversation_id(const struct SynapRecordedMessage *message);
+
+/**
+ * The session, given or made by the service. Owned by `message`.
+ *
+ * # Safety
+ * `message` is NULL or a live handle.
+ */
+const char *synap_recorded_message_session_id(const struct SynapRecordedMessage *message);
+
+/**
+ * When the service recorded it, Unix microseconds UTC. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ *
+ * # Safety
+ * `message` is NULL or a live handle; `out` is NULL or writable.
+ */
+bool synap_recorded_message_recorded_at_us(const struct SynapRecordedMessage *message,
+                                           int64_t *out);
+
+/**
+ * How many messages the conversation holds after this one. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ *
+ * # Safety
+ * `message` is NULL or a live handle; `out` is NULL or writable.
+ */
+bool synap_recorded_message_conversation_message_count(const struct SynapRecordedMessage *message,
+                                                       int64_t *out);
+
+/**
+ * Records several messages in one request
+ * (`POST /v1/conversations/messages/batch`).
+ *
+ * - `requests`: `count` (at least 1) messages, each with its conversation,
+ *   role and content set; only read.
+ * - `out_batch`: receives the outcome on `SYNAP_OK`; set to NULL on entry.
+ *   Free it with `synap_message_batch_free()`.
+ *
+ * A message the service refuses is an error row of the batch
+ * (`synap_message_batch_error_index()`), and the others are stored. Not
+ * idempotent: resent only as `synap_conversation_record_message()` is.
+ *
+ * # Safety
+ * `client` is NULL or live; `requests` is NULL or points to `count`
+ * pointers, each NULL or a live request; `out_batch` is NULL or writable.
+ */
+enum SynapCode synap_conversation_record_messages(const struct SynapClient *client,
+                                                  const struct SynapMessageRequest *const *requests,
+                                                  size_t count,
+                                                  struct SynapMessageBatch **out_batch);
+
+/**
+ * Frees a batch and every message it lent. NULL is ignored.
+ *
+ * # Safety
+ * `batch` is NULL or a live handle, freed exactly once.
+ */
+void synap_message_batch_free(struct SynapMessageBatch *batch);
+
+/**
+ * How many messages were stored: the result rows. 0 if `batch` is NULL.
+ *
+ * # Safety
+ * `batch` is NULL or a live handle.
+ */
+size_t synap_message_batch_result_count(const struct SynapMessageBatch *batch);
+
+/**
+ * Stored message `index`, in the order sent, lent by `batch`
+ * (`synap_recorded_message_free()` refuses it); NULL past the end.
+ *
+ * # Safety
+ * `batch` is NULL or a live handle.
+ */
+const struct SynapRecordedMessage *synap_message_batch_result(const struct SynapMessageBatch *batch,
+                                                              size_t index);
+
+/**
+ * Error row `index`'s position in the batch sent (from 0). Returns true
+ * and writes `*out` when the service said; false past the end, when
+ * absent, or if a pointer is NULL.
+ *
+ * # Safety
+ * `batch` is NULL or a live handle; `out` is NULL or writable.
+ */
+bool synap_message_batch_error_index(const struct SynapMessageBatch *batch,
+                                     size_t index,
+                                     int64_t *out);
+
+/**
+ * Why error row `index` was refused, as the service said it; NULL past
+ * the end or when absent. Owned by `batch`.
+ *
+ * # Safety
+ * `batch` is NULL or a live handle.
+ */
+const char *synap_message_batch_error_message(const struct SynapMessageBatch *batch, size_t index);
+
+/**
+ * How many messages the service counted. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ *
+ * # Safety
+ * `batch` is NULL or a live handle; `out` is NULL or writable.
+ */
+bool synap_message_batch_total(const struct SynapMessageBatch *batch,
+                               int64_t *out);
+
+/**
+ * How many it stored. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ *
+ * # Safety
+ * `batch` is NULL or a live handle; `out` is NULL or writable.
+ */
+bool synap_message_batch_succeeded(const struct SynapMessageBatch *batch,
+                                   int64_t *out);
+
+/**
+ * How many it refused. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ *
+ * # Safety
+ * `batch` is NULL or a live handle; `out` is NULL or writable.
+ */
+bool synap_message_batch_failed(const struct SynapMessageBatch *batch,
+                                int64_t *out);
+
+/**
+ * How many error rows the batch has. 0 if `batch` is NULL.
+ *
+ * # Safety
+ * `batch` is NULL or a live handle.
+ */
+size_t synap_message_batch_error_count(const struct SynapMessageBatch *batch);
+
+/**
+ * Makes an empty transcript request. Returns NULL only if memory runs out. Free with
+ * `synap_transcript_request_free()`.
+ */
+struct SynapTranscriptRequest *synap_transcript_request_new(void);
+
+/**
+ * Frees a transcript request. NULL is ignored.
+ *
+ * # Safety
+ * `request` is NULL or a live handle, freed exactly once.
+ */
+void synap_transcript_request_free(struct SynapTranscriptRequest *request);
+
+/**
+ * Sets the conversation's id as you know it (a call id, a UUID, ...). Refused if empty. The service answers with the UUID it keeps for it: use that for later reads.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or
+ * the value is refused (the handle is then unchanged).
+ *
+ * # Safety
+ * `request` is NULL or a live handle; `conversation_id` NULL or NUL-terminated.
+ */
+enum SynapCode synap_transcript_request_set_conversation_id(struct SynapTranscriptRequest *request,
+                                                            const char *conversation_id);
+
+/**
+ * Sets the end user. Refused if empty.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or
+ * the value is refused (the handle is then unchanged).
+ *
+ * # Safety
+ * `request` is NULL or a live handle; `user_id` NULL or NUL-terminated.
+ */
+enum SynapCode synap_transcript_request_set_user_id(struct SynapTranscriptRequest *request,
+                                                    const char *user_id);
+
+/**
+ * Sets the customer on a B2B instance. Refused if empty, and on a B2C instance when the call is made.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or
+ * the value is refused (the handle is then unchanged).
+ *
+ * # Safety
+ * `request` is NULL or a live handle; `customer_id` NULL or NUL-terminated.
+ */
+enum SynapCode synap_transcript_request_set_customer_id(struct SynapTranscriptRequest *request,
+                                                        const char *customer_id);
+
+/**
+ * Sets the whole transcript as text, which the service splits on its turn grammar (`User: ...` / `Assistant: ...` lines). Replaces any turns.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or
+ * the value is refused (the handle is then unchanged).
+ *
+ * # Safety
+ * `request` is NULL or a live handle; `transcript` NULL or NUL-terminated.
+ */
+enum SynapCode synap_transcript_request_set_text(struct SynapTranscriptRequest *request,
+                                                 const char *transcript);
+
+/**
+ * Adds one turn: `role` `user` or `assistant`, what was said, and who spoke (NULL: unknown). Replaces a transcript given as text. Its time is unknown unless `synap_transcript_request_add_timed_turn()` is used.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or
+ * the value is refused (the handle is then unchanged).
+ *
+ * # Safety
+ * `request` is NULL or a live handle; `role`, `content` and `speaker` NULL or NUL-terminated.
+ */
+enum SynapCode synap_transcript_request_add_turn(struct SynapTranscriptRequest *request,
+                                                 const char *role,
+                                                 const char *content,
+                                                 const char *speaker);
+
+/**
+ * As `synap_transcript_request_add_turn()`, with when the turn was said, Unix microseconds UTC (years 1 to 9999).
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or
+ * the value is refused (the handle is then unchanged).
+ *
+ * # Safety
+ * `request` is NULL or a live handle; `role`, `content` and `speaker` NULL or NUL-terminated.
+ */
+enum SynapCode synap_transcript_request_add_timed_turn(struct SynapTranscriptRequest *request,
+                                                       const char *role,
+                                                       const char *content,
+                                                       const char *speaker,
+                                                       int64_t timestamp_us);
+
+/**
+ * Sets the kind of conversation (`voice`, `chat`, ...). NULL or `""` clears it.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or
+ * the value is refused (the handle is then unchanged).
+ *
+ * # Safety
+ * `request` is NULL or a live handle; `kind` NULL or NUL-terminated.
+ */
+enum SynapCode synap_transcript_request_set_conversation_type(struct SynapTranscriptRequest *request,
+                                                              const char *kind);
+
+/**
+ * Sets your analysis of the conversation, a JSON object given as text.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or
+ * the value is refused (the handle is then unchanged).
+ *
+ * # Safety
+ * `request` is NULL or a live handle; `json` NULL or NUL-terminated.
+ */
+enum SynapCode synap_transcript_request_set_analysis_json(struct SynapTranscriptRequest *request,
+                                                          const char *json);
+
+/**
+ * Sets free-form metadata, a JSON object given as text.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or
+ * the value is refused (the handle is then unchanged).
+ *
+ * # Safety
+ * `request` is NULL or a live handle; `json` NULL or NUL-terminated.
+ */
+enum SynapCode synap_transcript_request_set_metadata_json(struct SynapTranscriptRequest *request,
+                                                          const char *json);
+
+/**
+ * Sets when the conversation started, Unix microseconds UTC (years 1 to 9999).
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or
+ * the value is refused (the handle is then unchanged).
+ *
+ * # Safety
+ * `request` is NULL or a live handle.
+ */
+enum SynapCode synap_transcript_request_set_started_at_us(struct SynapTranscriptRequest *request,
+                                                          int64_t unix_us);
+
+/**
+ * Sets when it ended, Unix microseconds UTC (years 1 to 9999).
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or
+ * the value is refused (the handle is then unchanged).
+ *
+ * # Safety
+ * `request` is NULL or a live handle.
+ */
+enum SynapCode synap_transcript_request_set_ended_at_us(struct SynapTranscriptRequest *request,
+                                                        int64_t unix_us);
+
+/**
+ * Adds (or replaces) one rung of the scope path.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or
+ * the value is refused (the handle is then unchanged).
+ *
+ * # Safety
+ * `request` is NULL or a live handle; `level` and `value` NULL or NUL-terminated.
+ */
+enum SynapCode synap_transcript_request_add_scope_level(struct SynapTranscriptRequest *request,
+                                                        const char *level,
+                                                        const char *value);
+
+/**
+ * Ingests a finished conversation (`POST /v1/conversations/ingest`).
+ *
+ * - `request`: with its conversation id, user and transcript set; only
+ *   read.
+ * - `out_ingestion`: receives the job on `SYNAP_OK`; set to NULL on entry.
+ *   Free it with `synap_transcript_ingestion_free()`.
+ *
+ * The same transcript again is answered as a `duplicate` of the first
+ * job; another transcript under the same conversation id is
+ * `SYNAP_CONFLICT`. Not idempotent: resent only when the failure proves it
+ * had no effect (repeating it yourself is safe: it is a duplicate).
+ *
+ * # Safety
+ * `client` and `request` are NULL or live handles; `out_ingestion` is NULL
+ * or writable.
+ */
+enum SynapCode synap_conversation_ingest(const struct SynapClient *client,
+                                         const struct SynapTranscriptRequest *request,
+                                         struct SynapTranscriptIngestion **out_ingestion);
+
+/**
+ * Frees an ingested transcript. NULL is ignored.
+ *
+ * # Safety
+ * `ingestion` is NULL or a live handle, freed exactly once.
+ */
+void synap_transcript_ingestion_free(struct SynapTranscriptIngestion *ingestion);
+
+/**
+ * The conversation's id as the service keeps it (a UUID): use it for later reads. Owned by `ingestion`.
+ *
+ * # Safety
+ * `ingestion` is NULL or a live handle.
+ */
+const char *synap_transcript_ingestion_conversation_id(const struct SynapTranscriptIngestion *ingestion);
+
+/**
+ * The conversation id you gave. Owned by `ingestion`.
+ *
+ * # Safety
+ * `ingestion` is NULL or a live handle.
+ */
+const char *synap_transcript_ingestion_external_conversation_id(const struct SynapTranscriptIngestion *ingestion);
+
+/**
+ * The ingestion job, for `synap_memories_status()` and the waits. Owned by `ingestion`.
+ *
+ * # Safety
+ * `ingestion` is NULL or a live handle.
+ */
+const char *synap_transcript_ingestion_ingestion_id(const struct SynapTranscriptIngestion *ingestion);
+
+/**
+ * `queued`, or `duplicate` when the same transcript was ingested before. Owned by `ingestion`.
+ *
+ * # Safety
+ * `ingestion` is NULL or a live handle.
+ */
+const char *synap_transcript_ingestion_status(const struct SynapTranscriptIngestion *ingestion);
+
+/**
+ * How many turns were recorded. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ *
+ * # Safety
+ * `ingestion` is NULL or a live handle; `out` is NULL or writable.
+ */
+bool synap_transcript_ingestion_turns_recorded(const struct SynapTranscriptIngestion *ingestion,
+                                               int64_t *out);
+
+/**
+ * `in_progress`, `already_compacted` or `skipped`. Owned by `ingestion`.
+ *
+ * # Safety
+ * `ingestion` is NULL or a live handle.
+ */
+const char *synap_transcript_ingestion_summary_status(const struct SynapTranscriptIngestion *ingestion);
+
+/**
+ * When the job was queued, Unix microseconds UTC. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ *
+ * # Safety
+ * `ingestion` is NULL or a live handle; `out` is NULL or writable.
+ */
+bool synap_transcript_ingestion_queued_at_us(const struct SynapTranscriptIngestion *ingestion,
+                                             int64_t *out);
+
+/**
+ * How many warnings the service gave. 0 if `ingestion` is NULL.
+ *
+ * # Safety
+ * `ingestion` is NULL or a live handle.
+ */
+size_t synap_transcript_ingestion_warning_count(const struct SynapTranscriptIngestion *ingestion);
+
+/**
+ * The warning at `index`. NULL past the end. Owned by `ingestion`.
+ *
+ * # Safety
+ * `ingestion` is NULL or a live handle.
+ */
+const char *synap_transcript_ingestion_warning(const struct SynapTranscriptIngestion *ingestion,
+                                               size_t index);
+
+/**
+ * One page of a conversation's messages, oldest first
+ * (`GET /v1/conversations/{id}/messages`).
+ *
+ * - `conversation_id`: a UUID.
+ * - `start`: the position of the first message wanted (1 is the
+ *   conversation's first).
+ * - `limit`: how many at most, 1 to 500. A page with fewer is the last:
+ *   read the next one from `start + limit`.
+ * - `out_page`: receives the page on `SYNAP_OK`; set to NULL on entry.
+ *   Free it with `synap_message_page_free()`.
+ *
+ * Retried as reads are.
+ *
+ * # Safety
+ * `client` is NULL or live; `conversation_id` is NULL or NUL-terminated;
+ * `out_page` is NULL or writable.
+ */
+enum SynapCode synap_conversation_messages(const struct SynapClient *client,
+                                           const char *conversation_id,
+                                           uint32_t start,
+                                           uint32_t limit,
+                                           struct SynapMessagePage **out_page);
+
+/**
+ * Frees a page and the messages it lent. NULL is ignored.
+ *
+ * # Safety
+ * `page` is NULL or a live handle, freed exactly once.
+ */
+void synap_message_page_free(struct SynapMessagePage *page);
+
+/**
+ * How many messages the page holds; 0 if `page` is NULL.
+ *
+ * # Safety
+ * `page` is NULL or a live handle.
+ */
+size_t synap_message_page_count(const struct SynapMessagePage *page);
+
+/**
+ * Message `index` of the page, lent by it; NULL past the end.
+ *
+ * # Safety
+ * `page` is NULL or a live handle.
+ */
+const struct SynapConversationMessage *synap_message_page_message(const struct SynapMessagePage *page,
+                                                                  size_t index);
+
+/**
+ * The message's place in the conversation, from 1. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ *
+ * # Safety
+ * `message` is NULL or lent by a live page; `out` is NULL or writable.
+ */
+bool synap_conversation_message_position(const struct SynapConversationMessage *message,
+                                         int64_t *out);
+
+/**
+ * Who spoke: `user` or `assistant`. Valid as long as its page.
+ *
+ * # Safety
+ * `message` is NULL or lent by a live page.
+ */
+const char *synap_conversation_message_role(const struct SynapConversationMessage *message);
+
+/**
+ * What was said. Valid as long as its page.
+ *
+ * # Safety
+ * `message` is NULL or lent by a live page.
+ */
+const char *synap_conversation_message_content(const struct SynapConversationMessage *message);
+
+/**
+ * When, Unix microseconds UTC. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ *
+ * # Safety
+ * `message` is NULL or lent by a live page; `out` is NULL or writable.
+ */
+bool synap_conversation_message_timestamp_us(const struct SynapConversationMessage *message,
+                                             int64_t *out);
+
+/**
+ * The message's id. Valid as long as its page.
+ *
+ * # Safety
+ * `message` is NULL or lent by a live page.
+ */
+const char *synap_conversation_message_id(const struct SynapConversationMessage *message);
+
+/**
+ * Makes compact options with the defaults: the service's strategy and size, no forcing. Returns NULL only if memory runs out. Free with
+ * `synap_compact_options_free()`.
+ */
+struct SynapCompactOptions *synap_compact_options_new(void);
+
+/**
+ * Frees compact options. NULL is ignored.
+ *
+ * # Safety
+ * `options` is NULL or a live handle, freed exactly once.
+ */
+void synap_compact_options_free(struct SynapCompactOptions *options);
+
+/**
+ * Sets the strategy: `aggressive`, `balanced`, `conservative` or `adaptive`; NULL or `""` means the service's choice.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `options` is NULL or
+ * the value is refused (the handle is then unchanged).
+ *
+ * # Safety
+ * `options` is NULL or a live handle; `strategy` NULL or NUL-terminated.
+ */
+enum SynapCode synap_compact_options_set_strategy(struct SynapCompactOptions *options,
+                                                  const char *strategy);
+
+/**
+ * Sets the size to compact to, in tokens; 0 means the service's choice.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `options` is NULL or
+ * the value is refused (the handle is then unchanged).
+ *
+ * # Safety
+ * `options` is NULL or a live handle.
+ */
+enum SynapCode synap_compact_options_set_target_tokens(struct SynapCompactOptions *options,
+                                                       uint32_t tokens);
+
+/**
+ * Compacts even when the service thinks it needless (default false).
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `options` is NULL or
+ * the value is refused (the handle is then unchanged).
+ *
+ * # Safety
+ * `options` is NULL or a live handle.
+ */
+enum SynapCode synap_compact_options_set_force(struct SynapCompactOptions *options, bool force);
+
+/**
+ * Starts compacting a conversation (`POST /v1/conversations/compact`): a
+ * job that ends with a summary and a cut-off. Follow it with
+ * `synap_conversation_compaction_status()`, then read
+ * `synap_conversation_compacted()`.
+ *
+ * - `conversation_id`: a UUID.
+ * - `options`: NULL for the defaults, else from `synap_compact_options_new()`.
+ * - `out_compaction`: receives the compaction on `SYNAP_OK`; set to NULL
+ *   on entry. Free it with `synap_compaction_free()`.
+ *
+ * One already running is `SYNAP_CONFLICT`. Not idempotent: resent only
+ * when the failure proves it had no effect.
+ *
+ * # Safety
+ * `client` and `options` are NULL or live handles; `conversation_id` is
+ * NULL or NUL-terminated; `out_compaction` is NULL or writable.
+ */
+enum SynapCode synap_conversation_compact(const struct SynapClient *client,
+                                          const char *conversation_id,
+                                          const struct SynapCompactOptions *options,
+                                          struct SynapCompaction **out_compaction);
+
+/**
+ * Frees a compaction. NULL is ignored.
+ *
+ * # Safety
+ * `compaction` is NULL or a live handle, freed exactly once.
+ */
+void synap_compaction_free(struct SynapCompaction *compaction);
+
+/**
+ * The compaction's id. Owned by `compaction`.
+ *
+ * # Safety
+ * `compaction` is NULL or a live handle.
+ */
+const char *synap_compaction_id(const struct SynapCompaction *compaction);
+
+/**
+ * The conversation. Owned by `compaction`.
+ *
+ * # Safety
+ * `compaction` is NULL or a live handle.
+ */
+const char *synap_compaction_conversation_id(const struct SynapCompaction *compaction);
+
+/**
+ * Its status, e.g. `in_progress`. Owned by `compaction`.
+ *
+ * # Safety
+ * `compaction` is NULL or a live handle.
+ */
+const char *synap_compaction_status(const struct SynapCompaction *compaction);
+
+/**
+ * What started it, e.g. `manual_api`. Owned by `compaction`.
+ *
+ * # Safety
+ * `compaction` is NULL or a live handle.
+ */
+const char *synap_compaction_trigger_type(const struct SynapCompaction *compaction);
+
+/**
+ * When it started, Unix microseconds UTC. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ *
+ * # Safety
+ * `compaction` is NULL or a live handle; `out` is NULL or writable.
+ */
+bool synap_compaction_initiated_at_us(const struct SynapCompaction *compaction,
+                                      int64_t *out);
+
+/**
+ * How long it should take, in seconds. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ *
+ * # Safety
+ * `compaction` is NULL or a live handle; `out` is NULL or writable.
+ */
+bool synap_compaction_estimated_completion_seconds(const struct SynapCompaction *compaction,
+                                                   int64_t *out);
+
+/**
+ * The compaction it replaces. Owned by `compaction`.
+ *
+ * # Safety
+ * `compaction` is NULL or a live handle.
+ */
+const char *synap_compaction_previous_id(const struct SynapCompaction *compaction);
+
+/**
+ * Makes compacted options with the defaults: format `structured`, the
+ * latest version. Returns NULL only if memory runs out. Free with
+ * `synap_compacted_options_free()`.
+ */
+struct SynapCompactedOptions *synap_compacted_options_new(void);
+
+/**
+ * Frees compacted options. NULL is ignored.
+ *
+ * # Safety
+ * `options` is NULL or a live handle, freed exactly once.
+ */
+void synap_compacted_options_free(struct SynapCompactedOptions *options);
+
+/**
+ * Sets the format: `structured` (default), `narrative` or `injection`.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `options` is NULL or
+ * the format is not one of those.
+ *
+ * # Safety
+ * `options` is NULL or a live handle; `format` is NULL or NUL-terminated.
+ */
+enum SynapCode synap_compacted_options_set_format(struct SynapCompactedOptions *options,
+                                                  const char *format);
+
+/**
+ * Sets the version to read; 0 (the default) means the latest.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `options` is NULL.
+ *
+ * # Safety
+ * `options` is NULL or a live handle.
+ */
+enum SynapCode synap_compacted_options_set_version(struct SynapCompactedOptions *options,
+                                                   uint32_t version);
+
+/**
+ * A conversation's compacted state (`GET /v1/conversations/{id}/compacted`).
+ *
+ * - `conversation_id`: a UUID.
+ * - `options`: NULL for the defaults, else from `synap_compacted_options_new()`.
+ * - `out_compacted`: set to NULL on entry; on `SYNAP_OK` it receives the
+ *   compacted state, or stays NULL when the conversation has not been
+ *   compacted yet (the service's 404, which is "none yet", not an error).
+ *   Free it with `synap_compacted_free()`.
+ *
+ * Retried as reads are.
+ *
+ * # Safety
+ * `client` and `options` are NULL or live handles; `conversation_id` is
+ * NULL or NUL-terminated; `out_compacted` is NULL or writable.
+ */
+enum SynapCode synap_conversation_compacted(const struct SynapClient *client,
+                                            const char *conversation_id,
+                                            const struct SynapCompactedOptions *options,
+                                            struct SynapCompacted **out_compacted);
+
+/**
+ * Frees a compacted state. NULL is ignored.
+ *
+ * # Safety
+ * `compacted` is NULL or a live handle, freed exactly once.
+ */
+void synap_compacted_free(struct SynapCompacted *compacted);
+
+/**
+ * The compaction's id. Owned by `compacted`.
+ *
+ * # Safety
+ * `compacted` is NULL or a live handle.
+ */
+const char *synap_compacted_id(const struct SynapCompacted *compacted);
+
+/**
+ * The compacted history, in the format asked for. Owned by `compacted`.
+ *
+ * # Safety
+ * `compacted` is NULL or a live handle.
+ */
+const char *synap_compacted_formatted_context(const struct SynapCompacted *compacted);
+
+/**
+ * Tokens before compaction. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ *
+ * # Safety
+ * `compacted` is NULL or a live handle; `out` is NULL or writable.
+ */
+bool synap_compacted_original_token_count(const struct SynapCompacted *compacted,
+                                          int64_t *out);
+
+/**
+ * Tokens after. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ *
+ * # Safety
+ * `compacted` is NULL or a live handle; `out` is NULL or writable.
+ */
+bool synap_compacted_compacted_token_count(const struct SynapCompacted *compacted,
+                                           int64_t *out);
+
+/**
+ * How much it shrank the history. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ *
+ * # Safety
+ * `compacted` is NULL or a live handle; `out` is NULL or writable.
+ */
+bool synap_compacted_compression_ratio(const struct SynapCompacted *compacted,
+                                       double *out);
+
+/**
+ * The strategy applied (`balanced`, `adaptive`, ...). Owned by `compacted`.
+ *
+ * # Safety
+ * `compacted` is NULL or a live handle.
+ */
+const char *synap_compacted_strategy_used(const struct SynapCompacted *compacted);
+
+/**
+ * The compaction's validation score. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ *
+ * # Safety
+ * `compacted` is NULL or a live handle; `out` is NULL or writable.
+ */
+bool synap_compacted_validation_score(const struct SynapCompacted *compacted,
+                                      double *out);
+
+/**
+ * Whether it passed validation. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ *
+ * # Safety
+ * `compacted` is NULL or a live handle; `out` is NULL or writable.
+ */
+bool synap_compacted_validation_passed(const struct SynapCompacted *compacted,
+                                       bool *out);
+
+/**
+ * Whether the service doubts its quality. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ *
+ * # Safety
+ * `compacted` is NULL or a live handle; `out` is NULL or writable.
+ */
+bool synap_compacted_quality_warning(const struct SynapCompacted *compacted,
+                                     bool *out);
+
+/**
+ * `facts` as JSON text. Owned by `compacted`.
+ *
+ * # Safety
+ * `compacted` is NULL or a live handle.
+ */
+const char *synap_compacted_facts_json(const struct SynapCompacted *compacted);
+
+/**
+ * `decisions` as JSON text. Owned by `compacted`.
+ *
+ * # Safety
+ * `compacted` is NULL or a live handle.
+ */
+const char *synap_compacted_decisions_json(const struct SynapCompacted *compacted);
+
+/**
+ * `preferences` as JSON text. Owned by `compacted`.
+ *
+ * # Safety
+ * `compacted` is NULL or a live handle.
+ */
+const char *synap_compacted_preferences_json(const struct SynapCompacted *compacted);
+
+/**
+ * `current_state` as JSON text. Owned by `compacted`.
+ *
+ * # Safety
+ * `compacted` is NULL or a live handle.
+ */
+const char *synap_compacted_current_state_json(const struct SynapCompacted *compacted);
+
+/**
+ * How long it may be cached, in seconds. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ *
+ * # Safety
+ * `compacted` is NULL or a live handle; `out` is NULL or writable.
+ */
+bool synap_compacted_ttl_seconds(const struct SynapCompacted *compacted,
+                                 int64_t *out);
+
+/**
+ * The response body as JSON text. Owned by `compacted`.
+ *
+ * # Safety
+ * `compacted` is NULL or a live handle.
+ */
+const char *synap_compacted_raw_json(const struct SynapCompacted *compacted);
+
+/**
+ * Where a conversation's compaction stands
+ * (`GET /v1/conversations/{id}/compaction/status`).
+ *
+ * - `conversation_id`: a UUID.
+ * - `out_status`: receives the status on `SYNAP_OK`; set to NULL on entry.
+ *   Free it with `synap_compaction_status_free()`.
+ *
+ * Retried as reads are.
+ *
+ * # Safety
+ * `client` is NULL or live; `conversation_id` is NULL or NUL-terminated;
+ * `out_status` is NULL or writable.
+ */
+enum SynapCode synap_conversation_compaction_status(const struct SynapClient *client,
+                                                    const char *conversation_id,
+                                                    struct SynapCompactionStatus **out_status);
+
+/**
+ * Frees a compaction status. NULL is ignored.
+ *
+ * # Safety
+ * `status` is NULL or a live handle, freed exactly once.
+ */
+void synap_compaction_status_free(struct SynapCompactionStatus *status);
+
+/**
+ * The conversation. Owned by `status`.
+ *
+ * # Safety
+ * `status` is NULL or a live handle.
+ */
+const char *synap_compaction_status_conversation_id(const struct SynapCompactionStatus *status);
+
+/**
+ * The status as the service sent it (`completed`, `in_progress`, ...). Owned by `status`.
+ *
+ * # Safety
+ * `status` is NULL or a live handle.
+ */
+const char *synap_compaction_status_state(const struct SynapCompactionStatus *status);
+
+/**
+ * The latest compaction's id. Owned by `status`.
+ *
+ * # Safety
+ * `status` is NULL or a live handle.
+ */
+const char *synap_compaction_status_compaction_id(const struct SynapCompactionStatus *status);
+
+/**
+ * When it completed, Unix microseconds UTC. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ *
+ * # Safety
+ * `status` is NULL or a live handle; `out` is NULL or writable.
+ */
+bool synap_compaction_status_completed_at_us(const struct SynapCompactionStatus *status,
+                                             int64_t *out);
+
+/**
+ * How much it shrank the history. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ *
+ * # Safety
+ * `status` is NULL or a live handle; `out` is NULL or writable.
+ */
+bool synap_compaction_status_compression_ratio(const struct SynapCompactionStatus *status,
+                                               double *out);
+
+/**
+ * Its validation score. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ *
+ * # Safety
+ * `status` is NULL or a live handle; `out` is NULL or writable.
+ */
+bool synap_compaction_status_validation_score(const struct SynapCompactionStatus *status,
+                                              double *out);
+
+/**
+ * How long a running one should still take, in seconds. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ *
+ * # Safety
+ * `status` is NULL or a live handle; `out` is NULL or writable.
+ */
+bool synap_compaction_status_estimated_completion_seconds(const struct SynapCompactionStatus *status,
+                                                          int64_t *out);
+
+/**
+ * The latest version. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ *
+ * # Safety
+ * `status` is NULL or a live handle; `out` is NULL or writable.
+ */
+bool synap_compaction_status_latest_version(const struct SynapCompactionStatus *status,
+                                            int64_t *out);
+
+/**
+ * What went wrong, for a failed one. Owned by `status`.
+ *
+ * # Safety
+ * `status` is NULL or a live handle.
+ */
+const char *synap_compaction_status_error_message(const struct SynapCompactionStatus *status);
 
 /**
  * Installs the process-wide log callback: `callback` hears every message

@@ -16,10 +16,18 @@
  *       synap::ContextRequest(synap::ContextScope::user).user_id("u1").add_query("coffee").response_shape("ranked"));
  *   for (synap::ContextItem item : context.items(synap::ContextList::ranked)) std::cout << *item.text() << "\n";
  *
+ *   client.record_message(synap::MessageRequest().conversation_id(conversation).role("user")
+ *                             .content("Any update on my refund?").user_id("u1"));
+ *   synap::MessagePage page = client.messages(conversation, 1, 100);
+ *   for (synap::ConversationMessage m : page) std::cout << *m.role() << ": " << *m.content() << "\n";
+ *
  * - Handles are RAII types: Options, CreateRequest, Client, MemoryStatus,
  *   Ingestion, Batch, Memory, Identity, WaitAllResults, Cancel,
- *   ContextRequest, Context, Profile, PromptOptions and PromptContext free
- *   their C handle when destroyed. They move; they do not copy.
+ *   ContextRequest, Context, Profile, PromptOptions, PromptContext,
+ *   MessageRequest, RecordedMessage, MessageBatch, TranscriptRequest,
+ *   TranscriptIngestion, MessagePage, CompactOptions, Compaction,
+ *   CompactedOptions, Compacted and CompactionStatus free their C handle
+ *   when destroyed. They move; they do not copy.
  *   WaitOptions is a value: it copies, and is turned into libsynap's
  *   options at each wait.
  * - A failed call throws synap::Error, which carries the result code, the
@@ -32,9 +40,10 @@
  *   to that byte, is refused with synap::Error (SYNAP_INVALID_ARGUMENT)
  *   before any call to libsynap, leaving the object as it was.
  * - View types (StatusView, ContextItem, Turn, ConversationContext,
- *   Retrieval, ProfileView, ...) and the ViewLists that yield them hold a
- *   pointer to their owner's C handle: valid while the owner lives, even
- *   after it is moved. Context, Profile and PromptContext refuse to lend
+ *   Retrieval, ProfileView, RecordedMessageView, ConversationMessage, ...)
+ *   and the ViewLists that yield them hold a pointer to their owner's C
+ *   handle: valid while the owner lives, even after it is moved. Context,
+ *   Profile, PromptContext, MessageBatch and MessagePage refuse to lend
  *   views while they are temporaries, so
  *   `for (auto item : client.context_fetch(r).items(l))` does not
  *   compile: keep the owner in a variable.
@@ -1732,6 +1741,811 @@ private:
     SynapPromptContext* handle_;
 };
 
+/* ---- Conversations: messages, transcripts, compaction ----------------- */
+
+namespace detail {
+
+/** A time point as Unix microseconds, rounded down. */
+template <class Duration>
+std::int64_t unix_us(std::chrono::time_point<std::chrono::system_clock, Duration> when) noexcept {
+    return static_cast<std::int64_t>(
+        std::chrono::floor<std::chrono::microseconds>(when).time_since_epoch().count());
+}
+
+/** A count of seconds from the C API, where false means absent. */
+template <class Handle>
+std::optional<std::chrono::seconds> optional_seconds(bool (*get)(const Handle*, std::int64_t*),
+                                                     const Handle* handle) noexcept {
+    std::optional<std::int64_t> s = optional_value(get, handle);
+    return s ? std::optional<std::chrono::seconds>(*s) : std::nullopt;
+}
+
+}  // namespace detail
+
+/** One message of a conversation, for Client::record_message() (set its
+ *  conversation, role, content and user) or Client::record_messages() (the
+ *  user may be left out). Each setter throws synap::Error
+ *  (SYNAP_INVALID_ARGUMENT) if libsynap refuses the value, before any
+ *  request and leaving the request as it was, and returns *this for
+ *  chaining. A call only reads the request. */
+class MessageRequest {
+public:
+    /** An empty message: nothing set. */
+    MessageRequest() : handle_(detail::not_null(synap_message_request_new())) {}
+    ~MessageRequest() { synap_message_request_free(handle_); }
+    MessageRequest(MessageRequest&& other) noexcept : handle_(std::exchange(other.handle_, nullptr)) {}
+    MessageRequest& operator=(MessageRequest&& other) noexcept {
+        std::swap(handle_, other.handle_);
+        return *this;
+    }
+    MessageRequest(const MessageRequest&) = delete;
+    MessageRequest& operator=(const MessageRequest&) = delete;
+
+    /** The conversation: a UUID, in any case, with or without hyphens. */
+    MessageRequest& conversation_id(const std::string& id) {
+        return set(synap_message_request_set_conversation_id(handle_, detail::c_str(id, "conversation_id")));
+    }
+    /** Who spoke: "user" or "assistant". */
+    MessageRequest& role(const std::string& role) {
+        return set(synap_message_request_set_role(handle_, detail::c_str(role, "role")));
+    }
+    /** What was said; may be empty. */
+    MessageRequest& content(const std::string& content) {
+        return set(synap_message_request_set_content(handle_, detail::c_str(content, "content")));
+    }
+    /** The end user; needed to record the message alone. Not empty. */
+    MessageRequest& user_id(const std::string& id) {
+        return set(synap_message_request_set_user_id(handle_, detail::c_str(id, "user_id")));
+    }
+    /** The customer on a B2B instance. Not empty; a call naming one is
+     *  refused once whoami() has reported a B2C instance. */
+    MessageRequest& customer_id(const std::string& id) {
+        return set(synap_message_request_set_customer_id(handle_, detail::c_str(id, "customer_id")));
+    }
+    /** The session; without one the service makes one. "" clears it. */
+    MessageRequest& session_id(const std::string& id) {
+        return set(synap_message_request_set_session_id(handle_, detail::c_str(id, "session_id")));
+    }
+    /** Free-form metadata, a JSON object given as text. */
+    MessageRequest& metadata_json(const std::string& json) {
+        return set(synap_message_request_set_metadata_json(handle_, detail::c_str(json, "metadata_json")));
+    }
+    /** Adds (or replaces) one level of the scope path, e.g.
+     *  add_scope_level("team", "payments"). */
+    MessageRequest& add_scope_level(const std::string& level, const std::string& value) {
+        return set(synap_message_request_add_scope_level(handle_, detail::c_str(level, "scope level"),
+                                                          detail::c_str(value, "scope value")));
+    }
+    /** The model the agent runs, sent in the metadata (the service sizes
+     *  compaction to its window). "" clears it. */
+    MessageRequest& agent_model(const std::string& model) {
+        return set(synap_message_request_set_agent_model(handle_, detail::c_str(model, "agent_model")));
+    }
+    /** The agent's context window in tokens, sent in the metadata; 0 clears it. */
+    MessageRequest& agent_context_window(std::uint32_t tokens) {
+        return set(synap_message_request_set_agent_context_window(handle_, tokens));
+    }
+
+    /** The C handle, still owned by this request. */
+    const SynapMessageRequest* get() const noexcept { return handle_; }
+
+private:
+    MessageRequest& set(SynapCode code) {
+        detail::check(code);
+        return *this;
+    }
+
+    SynapMessageRequest* handle_;
+};
+
+/** A recorded message, borrowed: what a MessageBatch lends for each stored
+ *  message, valid while that batch lives. RecordedMessage has the same
+ *  accessors and owns its handle. */
+class RecordedMessageView {
+public:
+    /** A view of `message`, whose owner must outlive it. */
+    explicit RecordedMessageView(const SynapRecordedMessage* message) noexcept : message_(message) {}
+
+    /** The message's id, as the service gave it. */
+    std::optional<std::string_view> message_id() const noexcept {
+        return detail::optional_view(synap_recorded_message_id(message_));
+    }
+    /** The conversation. */
+    std::optional<std::string_view> conversation_id() const noexcept {
+        return detail::optional_view(synap_recorded_message_conversation_id(message_));
+    }
+    /** The session, given or made by the service. */
+    std::optional<std::string_view> session_id() const noexcept {
+        return detail::optional_view(synap_recorded_message_session_id(message_));
+    }
+    /** When the service recorded it. */
+    std::optional<TimePoint> recorded_at() const noexcept {
+        return detail::optional_time(synap_recorded_message_recorded_at_us, message_);
+    }
+    /** How many messages the conversation holds after this one. */
+    std::optional<std::int64_t> conversation_message_count() const noexcept {
+        return detail::optional_value(synap_recorded_message_conversation_message_count, message_);
+    }
+
+    /** The C handle, not owned. */
+    const SynapRecordedMessage* get() const noexcept { return message_; }
+
+protected:
+    const SynapRecordedMessage* message_;
+};
+
+/** A message Client::record_message() recorded, owned. */
+class RecordedMessage : public RecordedMessageView {
+public:
+    /** Takes ownership of a message from synap_conversation_record_message(). */
+    explicit RecordedMessage(SynapRecordedMessage* owned) noexcept : RecordedMessageView(owned) {}
+    ~RecordedMessage() { synap_recorded_message_free(const_cast<SynapRecordedMessage*>(message_)); }
+    RecordedMessage(RecordedMessage&& other) noexcept : RecordedMessageView(std::exchange(other.message_, nullptr)) {}
+    RecordedMessage& operator=(RecordedMessage&& other) noexcept {
+        std::swap(message_, other.message_);
+        return *this;
+    }
+    RecordedMessage(const RecordedMessage&) = delete;
+    RecordedMessage& operator=(const RecordedMessage&) = delete;
+};
+
+/** A message of a batch the service refused: a view, valid while its
+ *  MessageBatch lives. */
+class MessageBatchError {
+public:
+    /** Error row `index` of `batch`, whose owner must outlive it. */
+    MessageBatchError(const SynapMessageBatch* batch, std::size_t index) noexcept : batch_(batch), index_(index) {}
+
+    /** The refused message's position in the batch sent, from 0, when the
+     *  service said. */
+    std::optional<std::int64_t> index() const noexcept {
+        std::int64_t value = 0;
+        return synap_message_batch_error_index(batch_, index_, &value) ? std::optional<std::int64_t>(value)
+                                                                        : std::nullopt;
+    }
+    /** Why, as the service said it. */
+    std::optional<std::string_view> message() const noexcept {
+        return detail::optional_view(synap_message_batch_error_message(batch_, index_));
+    }
+    /** The refusal as a synap::Error with SYNAP_INVALID_REQUEST (a batch
+     *  gives no code per message), to throw or report like a failed call. */
+    Error error() const { return Error(SYNAP_INVALID_REQUEST, std::string(message().value_or("message refused"))); }
+
+private:
+    const SynapMessageBatch* batch_;
+    std::size_t index_;
+};
+
+namespace detail {
+
+/** The stored messages of a batch. */
+struct BatchMessages {
+    using value_type = RecordedMessageView;
+    const SynapMessageBatch* batch = nullptr;
+    std::size_t size() const noexcept { return synap_message_batch_result_count(batch); }
+    RecordedMessageView at(std::size_t i) const noexcept {
+        return RecordedMessageView(synap_message_batch_result(batch, i));
+    }
+};
+
+/** The refused messages of a batch. */
+struct BatchErrors {
+    using value_type = MessageBatchError;
+    const SynapMessageBatch* batch = nullptr;
+    std::size_t size() const noexcept { return synap_message_batch_error_count(batch); }
+    MessageBatchError at(std::size_t i) const noexcept { return MessageBatchError(batch, i); }
+};
+
+}  // namespace detail
+
+/** A batch's stored messages, in the order sent. */
+using RecordedMessageList = ViewList<detail::BatchMessages>;
+/** A batch's refused messages. */
+using MessageBatchErrorList = ViewList<detail::BatchErrors>;
+
+/** What Client::record_messages() came to, owned: the counts, one result
+ *  per stored message and one error per refused one. What it lends is
+ *  valid while it lives; results() and errors() are refused on a
+ *  temporary. */
+class MessageBatch {
+public:
+    /** Takes ownership of a batch from synap_conversation_record_messages(). */
+    explicit MessageBatch(SynapMessageBatch* owned) noexcept : handle_(owned) {}
+    ~MessageBatch() { synap_message_batch_free(handle_); }
+    MessageBatch(MessageBatch&& other) noexcept : handle_(std::exchange(other.handle_, nullptr)) {}
+    MessageBatch& operator=(MessageBatch&& other) noexcept {
+        std::swap(handle_, other.handle_);
+        return *this;
+    }
+    MessageBatch(const MessageBatch&) = delete;
+    MessageBatch& operator=(const MessageBatch&) = delete;
+
+    /** How many messages the service counted. */
+    std::optional<std::int64_t> total() const noexcept {
+        return detail::optional_value(synap_message_batch_total, handle_);
+    }
+    /** How many it stored. */
+    std::optional<std::int64_t> succeeded() const noexcept {
+        return detail::optional_value(synap_message_batch_succeeded, handle_);
+    }
+    /** How many it refused. */
+    std::optional<std::int64_t> failed() const noexcept {
+        return detail::optional_value(synap_message_batch_failed, handle_);
+    }
+    /** The stored messages, in the order sent (refused ones left out). */
+    RecordedMessageList results() const& noexcept { return RecordedMessageList(detail::BatchMessages{handle_}); }
+    /** Refused: the batch is a temporary. Keep it in a variable first. */
+    RecordedMessageList results() const&& = delete;
+    /** The refused messages, each with its position in the batch sent. */
+    MessageBatchErrorList errors() const& noexcept { return MessageBatchErrorList(detail::BatchErrors{handle_}); }
+    /** Refused: the batch is a temporary. Keep it in a variable first. */
+    MessageBatchErrorList errors() const&& = delete;
+
+    /** The C handle, still owned by this batch. */
+    const SynapMessageBatch* get() const noexcept { return handle_; }
+
+private:
+    SynapMessageBatch* handle_;
+};
+
+/** A finished conversation to ingest in one go, for
+ *  Client::ingest_transcript(): its id (any text: a call id, a UUID, ...),
+ *  its user, and the transcript as text() or as turns (add_turn()). Each
+ *  setter throws synap::Error (SYNAP_INVALID_ARGUMENT) if libsynap refuses
+ *  the value, before any request and leaving the request as it was, and
+ *  returns *this for chaining. */
+class TranscriptRequest {
+public:
+    /** An empty request: nothing set. */
+    TranscriptRequest() : handle_(detail::not_null(synap_transcript_request_new())) {}
+    ~TranscriptRequest() { synap_transcript_request_free(handle_); }
+    TranscriptRequest(TranscriptRequest&& other) noexcept : handle_(std::exchange(other.handle_, nullptr)) {}
+    TranscriptRequest& operator=(TranscriptRequest&& other) noexcept {
+        std::swap(handle_, other.handle_);
+        return *this;
+    }
+    TranscriptRequest(const TranscriptRequest&) = delete;
+    TranscriptRequest& operator=(const TranscriptRequest&) = delete;
+
+    /** The conversation's id as you know it; not empty. The service answers
+     *  with the UUID it keeps for it (TranscriptIngestion::conversation_id()):
+     *  use that for later reads. */
+    TranscriptRequest& conversation_id(const std::string& id) {
+        return set(synap_transcript_request_set_conversation_id(handle_, detail::c_str(id, "conversation_id")));
+    }
+    /** The end user; not empty. */
+    TranscriptRequest& user_id(const std::string& id) {
+        return set(synap_transcript_request_set_user_id(handle_, detail::c_str(id, "user_id")));
+    }
+    /** The customer on a B2B instance. Not empty; refused on a B2C instance. */
+    TranscriptRequest& customer_id(const std::string& id) {
+        return set(synap_transcript_request_set_customer_id(handle_, detail::c_str(id, "customer_id")));
+    }
+    /** The whole transcript as text, which the service splits on its turn
+     *  grammar ("User: ..." / "Assistant: ..." lines). Replaces any turns. */
+    TranscriptRequest& text(const std::string& transcript) {
+        return set(synap_transcript_request_set_text(handle_, detail::c_str(transcript, "transcript")));
+    }
+    /** Adds one turn: `role` "user" or "assistant", what was said, and who
+     *  spoke (nullopt: unknown); its time unknown. Replaces a transcript
+     *  given as text. */
+    TranscriptRequest& add_turn(const std::string& role, const std::string& content,
+                                const std::optional<std::string>& speaker = std::nullopt) {
+        const char* r = detail::c_str(role, "role");
+        const char* c = detail::c_str(content, "content");
+        const char* s = speaker ? detail::c_str(*speaker, "speaker") : nullptr;
+        return set(synap_transcript_request_add_turn(handle_, r, c, s));
+    }
+    /** Adds one turn said at `when` (years 1 to 9999, to the microsecond,
+     *  rounded down), as add_turn(role, content, speaker) does. */
+    template <class Duration>
+    TranscriptRequest& add_turn(const std::string& role, const std::string& content,
+                                std::chrono::time_point<std::chrono::system_clock, Duration> when,
+                                const std::optional<std::string>& speaker = std::nullopt) {
+        const char* r = detail::c_str(role, "role");
+        const char* c = detail::c_str(content, "content");
+        const char* s = speaker ? detail::c_str(*speaker, "speaker") : nullptr;
+        return set(synap_transcript_request_add_timed_turn(handle_, r, c, s, detail::unix_us(when)));
+    }
+    /** The kind of conversation ("voice", "chat", ...); "" clears it. */
+    TranscriptRequest& conversation_type(const std::string& type) {
+        return set(synap_transcript_request_set_conversation_type(handle_, detail::c_str(type, "conversation_type")));
+    }
+    /** Your analysis of the conversation, a JSON object given as text. */
+    TranscriptRequest& analysis_json(const std::string& json) {
+        return set(synap_transcript_request_set_analysis_json(handle_, detail::c_str(json, "analysis_json")));
+    }
+    /** Free-form metadata, a JSON object given as text. */
+    TranscriptRequest& metadata_json(const std::string& json) {
+        return set(synap_transcript_request_set_metadata_json(handle_, detail::c_str(json, "metadata_json")));
+    }
+    /** When the conversation started (years 1 to 9999, to the microsecond,
+     *  rounded down). */
+    template <class Duration>
+    TranscriptRequest& started_at(std::chrono::time_point<std::chrono::system_clock, Duration> when) {
+        return set(synap_transcript_request_set_started_at_us(handle_, detail::unix_us(when)));
+    }
+    /** When it ended (years 1 to 9999, to the microsecond, rounded down). */
+    template <class Duration>
+    TranscriptRequest& ended_at(std::chrono::time_point<std::chrono::system_clock, Duration> when) {
+        return set(synap_transcript_request_set_ended_at_us(handle_, detail::unix_us(when)));
+    }
+    /** Adds (or replaces) one level of the scope path. */
+    TranscriptRequest& add_scope_level(const std::string& level, const std::string& value) {
+        return set(synap_transcript_request_add_scope_level(handle_, detail::c_str(level, "scope level"),
+                                                             detail::c_str(value, "scope value")));
+    }
+
+    /** The C handle, still owned by this request. */
+    const SynapTranscriptRequest* get() const noexcept { return handle_; }
+
+private:
+    TranscriptRequest& set(SynapCode code) {
+        detail::check(code);
+        return *this;
+    }
+
+    SynapTranscriptRequest* handle_;
+};
+
+/** An ingested transcript, owned, as Client::ingest_transcript() returned
+ *  it: the ingestion job that turns it into memories, followed with
+ *  Client::wait() and Client::status() like a created document's. */
+class TranscriptIngestion {
+public:
+    /** Takes ownership of an ingestion from synap_conversation_ingest(). */
+    explicit TranscriptIngestion(SynapTranscriptIngestion* owned) noexcept : handle_(owned) {}
+    ~TranscriptIngestion() { synap_transcript_ingestion_free(handle_); }
+    TranscriptIngestion(TranscriptIngestion&& other) noexcept : handle_(std::exchange(other.handle_, nullptr)) {}
+    TranscriptIngestion& operator=(TranscriptIngestion&& other) noexcept {
+        std::swap(handle_, other.handle_);
+        return *this;
+    }
+    TranscriptIngestion(const TranscriptIngestion&) = delete;
+    TranscriptIngestion& operator=(const TranscriptIngestion&) = delete;
+
+    /** The conversation's id as the service keeps it (a UUID): use it for
+     *  Client::messages(), compact() and the other reads. */
+    std::optional<std::string_view> conversation_id() const noexcept {
+        return detail::optional_view(synap_transcript_ingestion_conversation_id(handle_));
+    }
+    /** The conversation id you gave. */
+    std::optional<std::string_view> external_conversation_id() const noexcept {
+        return detail::optional_view(synap_transcript_ingestion_external_conversation_id(handle_));
+    }
+    /** The ingestion job, for Client::wait() and Client::status(). */
+    std::optional<std::string_view> ingestion_id() const noexcept {
+        return detail::optional_view(synap_transcript_ingestion_ingestion_id(handle_));
+    }
+    /** "queued", or "duplicate" when the same transcript was ingested
+     *  before (the job is then the first one's). */
+    std::optional<std::string_view> status() const noexcept {
+        return detail::optional_view(synap_transcript_ingestion_status(handle_));
+    }
+    /** Whether the service answered that the same transcript was ingested before. */
+    bool is_duplicate() const noexcept { return status() == std::string_view("duplicate"); }
+    /** How many turns were recorded. */
+    std::optional<std::int64_t> turns_recorded() const noexcept {
+        return detail::optional_value(synap_transcript_ingestion_turns_recorded, handle_);
+    }
+    /** "in_progress", "already_compacted" or "skipped". */
+    std::optional<std::string_view> summary_status() const noexcept {
+        return detail::optional_view(synap_transcript_ingestion_summary_status(handle_));
+    }
+    /** When the job was queued. */
+    std::optional<TimePoint> queued_at() const noexcept {
+        return detail::optional_time(synap_transcript_ingestion_queued_at_us, handle_);
+    }
+    /** The service's warnings, as sent. */
+    std::vector<std::string_view> warnings() const {
+        return detail::strings(synap_transcript_ingestion_warning_count, synap_transcript_ingestion_warning, handle_);
+    }
+
+    /** The C handle, still owned by this ingestion. */
+    const SynapTranscriptIngestion* get() const noexcept { return handle_; }
+
+private:
+    SynapTranscriptIngestion* handle_;
+};
+
+/** One message of a MessagePage: a view, valid while that page lives. */
+class ConversationMessage {
+public:
+    /** A view of `message`, whose page must outlive it. */
+    explicit ConversationMessage(const SynapConversationMessage* message) noexcept : message_(message) {}
+
+    /** Its place in the conversation, from 1. */
+    std::optional<std::int64_t> position() const noexcept {
+        return detail::optional_value(synap_conversation_message_position, message_);
+    }
+    /** Who spoke: "user" or "assistant". */
+    std::optional<std::string_view> role() const noexcept {
+        return detail::optional_view(synap_conversation_message_role(message_));
+    }
+    /** What was said. */
+    std::optional<std::string_view> content() const noexcept {
+        return detail::optional_view(synap_conversation_message_content(message_));
+    }
+    /** When. */
+    std::optional<TimePoint> timestamp() const noexcept {
+        return detail::optional_time(synap_conversation_message_timestamp_us, message_);
+    }
+    /** The message's id. */
+    std::optional<std::string_view> message_id() const noexcept {
+        return detail::optional_view(synap_conversation_message_id(message_));
+    }
+
+    /** The C handle, lent by its page. */
+    const SynapConversationMessage* get() const noexcept { return message_; }
+
+private:
+    const SynapConversationMessage* message_;
+};
+
+namespace detail {
+
+/** The messages of a page. */
+struct PageMessages {
+    using value_type = ConversationMessage;
+    const SynapMessagePage* page = nullptr;
+    std::size_t size() const noexcept { return synap_message_page_count(page); }
+    ConversationMessage at(std::size_t i) const noexcept {
+        return ConversationMessage(synap_message_page_message(page, i));
+    }
+};
+
+}  // namespace detail
+
+/** A page's messages, oldest first. */
+using ConversationMessageList = ViewList<detail::PageMessages>;
+
+/** One page of a conversation's messages, oldest first, owned, as
+ *  Client::messages() returned it: a random-access range of
+ *  ConversationMessage views, valid while the page lives (moves included).
+ *  A range-for over the page itself, even a temporary one, is safe; the
+ *  calls that lend views to keep are refused on a temporary. */
+class MessagePage {
+public:
+    /** The view each element is. */
+    using value_type = ConversationMessage;
+    /** A random-access iterator yielding ConversationMessage by value. */
+    using iterator = ConversationMessageList::iterator;
+    /** The same iterator: the page is read-only. */
+    using const_iterator = iterator;
+
+    /** Takes ownership of a page from synap_conversation_messages(), read
+     *  from `start` with at most `limit` messages. */
+    MessagePage(SynapMessagePage* owned, std::uint32_t start, std::uint32_t limit) noexcept
+        : handle_(owned), start_(start), limit_(limit) {}
+    ~MessagePage() { synap_message_page_free(handle_); }
+    MessagePage(MessagePage&& other) noexcept
+        : handle_(std::exchange(other.handle_, nullptr)), start_(other.start_), limit_(other.limit_) {}
+    MessagePage& operator=(MessagePage&& other) noexcept {
+        std::swap(handle_, other.handle_);
+        std::swap(start_, other.start_);
+        std::swap(limit_, other.limit_);
+        return *this;
+    }
+    MessagePage(const MessagePage&) = delete;
+    MessagePage& operator=(const MessagePage&) = delete;
+
+    /** How many messages the page holds. */
+    std::size_t size() const noexcept { return synap_message_page_count(handle_); }
+    /** Whether it holds none. */
+    bool empty() const noexcept { return size() == 0; }
+    /** The position asked for first (1 is the conversation's first message). */
+    std::uint32_t start() const noexcept { return start_; }
+    /** The most messages asked for. */
+    std::uint32_t limit() const noexcept { return limit_; }
+    /** Whether this is the last page: it holds fewer than limit() messages.
+     *  Otherwise read the next one from start() + limit(). */
+    bool is_last() const noexcept { return size() < limit_; }
+    /** The messages, as a list: valid while this page lives. */
+    ConversationMessageList messages() const& noexcept { return ConversationMessageList(detail::PageMessages{handle_}); }
+    /** Refused: the page is a temporary. Keep it in a variable first. */
+    ConversationMessageList messages() const&& = delete;
+    /** Message `index`; past the end, a view that reads as empty. */
+    ConversationMessage operator[](std::size_t index) const& noexcept { return messages()[index]; }
+    /** Refused: the page is a temporary. Keep it in a variable first. */
+    ConversationMessage operator[](std::size_t index) const&& = delete;
+    /** Message `index`; throws std::out_of_range past the end. */
+    ConversationMessage at(std::size_t index) const& { return messages().at(index); }
+    /** Refused: the page is a temporary. Keep it in a variable first. */
+    ConversationMessage at(std::size_t index) const&& = delete;
+    /** The first message. */
+    iterator begin() const& noexcept { return messages().begin(); }
+    /** Refused: the page is a temporary. Keep it in a variable first. */
+    iterator begin() const&& = delete;
+    /** One past the last message. */
+    iterator end() const& noexcept { return messages().end(); }
+    /** Refused: the page is a temporary. Keep it in a variable first. */
+    iterator end() const&& = delete;
+
+    /** The C handle, still owned by this page. */
+    const SynapMessagePage* get() const noexcept { return handle_; }
+
+private:
+    SynapMessagePage* handle_;
+    std::uint32_t start_;
+    std::uint32_t limit_;
+};
+
+/** How Client::compact() compacts. Each setter throws synap::Error
+ *  (SYNAP_INVALID_ARGUMENT) if libsynap refuses the value, leaving the
+ *  options as they were, and returns *this for chaining. Moved-from
+ *  options refuse every setter and, like NULL in C, compact with the
+ *  defaults. */
+class CompactOptions {
+public:
+    /** The defaults: the service's strategy and size, not forced. */
+    CompactOptions() : handle_(detail::not_null(synap_compact_options_new())) {}
+    ~CompactOptions() { synap_compact_options_free(handle_); }
+    CompactOptions(CompactOptions&& other) noexcept : handle_(std::exchange(other.handle_, nullptr)) {}
+    CompactOptions& operator=(CompactOptions&& other) noexcept {
+        std::swap(handle_, other.handle_);
+        return *this;
+    }
+    CompactOptions(const CompactOptions&) = delete;
+    CompactOptions& operator=(const CompactOptions&) = delete;
+
+    /** "aggressive", "balanced", "conservative" or "adaptive"; "" for the
+     *  service's choice. */
+    CompactOptions& strategy(const std::string& strategy) {
+        return set(synap_compact_options_set_strategy(handle_, detail::c_str(strategy, "strategy")));
+    }
+    /** The size to compact to, in tokens; 0 for the service's choice. */
+    CompactOptions& target_tokens(std::uint32_t tokens) {
+        return set(synap_compact_options_set_target_tokens(handle_, tokens));
+    }
+    /** Compacts even when the service thinks it needless (default false). */
+    CompactOptions& force(bool force) { return set(synap_compact_options_set_force(handle_, force)); }
+
+    /** The C handle, still owned by these options. */
+    const SynapCompactOptions* get() const noexcept { return handle_; }
+
+private:
+    CompactOptions& set(SynapCode code) {
+        detail::check(code);
+        return *this;
+    }
+
+    SynapCompactOptions* handle_;
+};
+
+/** A compaction Client::compact() started, owned. Follow it with
+ *  Client::compaction_status(), then read Client::compacted(). */
+class Compaction {
+public:
+    /** Takes ownership of a compaction from synap_conversation_compact(). */
+    explicit Compaction(SynapCompaction* owned) noexcept : handle_(owned) {}
+    ~Compaction() { synap_compaction_free(handle_); }
+    Compaction(Compaction&& other) noexcept : handle_(std::exchange(other.handle_, nullptr)) {}
+    Compaction& operator=(Compaction&& other) noexcept {
+        std::swap(handle_, other.handle_);
+        return *this;
+    }
+    Compaction(const Compaction&) = delete;
+    Compaction& operator=(const Compaction&) = delete;
+
+    /** The compaction's id. */
+    std::optional<std::string_view> compaction_id() const noexcept {
+        return detail::optional_view(synap_compaction_id(handle_));
+    }
+    /** The conversation. */
+    std::optional<std::string_view> conversation_id() const noexcept {
+        return detail::optional_view(synap_compaction_conversation_id(handle_));
+    }
+    /** Its status, e.g. "in_progress". */
+    std::optional<std::string_view> status() const noexcept {
+        return detail::optional_view(synap_compaction_status(handle_));
+    }
+    /** What started it, e.g. "manual_api". */
+    std::optional<std::string_view> trigger_type() const noexcept {
+        return detail::optional_view(synap_compaction_trigger_type(handle_));
+    }
+    /** When it started. */
+    std::optional<TimePoint> initiated_at() const noexcept {
+        return detail::optional_time(synap_compaction_initiated_at_us, handle_);
+    }
+    /** How long it should take. */
+    std::optional<std::chrono::seconds> estimated_completion() const noexcept {
+        return detail::optional_seconds(synap_compaction_estimated_completion_seconds, handle_);
+    }
+    /** The compaction it replaces. */
+    std::optional<std::string_view> previous_compaction_id() const noexcept {
+        return detail::optional_view(synap_compaction_previous_id(handle_));
+    }
+
+    /** The C handle, still owned by this compaction. */
+    const SynapCompaction* get() const noexcept { return handle_; }
+
+private:
+    SynapCompaction* handle_;
+};
+
+/** How Client::compacted() reads. Each setter throws synap::Error
+ *  (SYNAP_INVALID_ARGUMENT) if libsynap refuses the value, leaving the
+ *  options as they were, and returns *this for chaining. Moved-from
+ *  options refuse every setter and, like NULL in C, read with the
+ *  defaults. */
+class CompactedOptions {
+public:
+    /** The defaults: format "structured", the latest version. */
+    CompactedOptions() : handle_(detail::not_null(synap_compacted_options_new())) {}
+    ~CompactedOptions() { synap_compacted_options_free(handle_); }
+    CompactedOptions(CompactedOptions&& other) noexcept : handle_(std::exchange(other.handle_, nullptr)) {}
+    CompactedOptions& operator=(CompactedOptions&& other) noexcept {
+        std::swap(handle_, other.handle_);
+        return *this;
+    }
+    CompactedOptions(const CompactedOptions&) = delete;
+    CompactedOptions& operator=(const CompactedOptions&) = delete;
+
+    /** "structured" (the default), "narrative" or "injection". */
+    CompactedOptions& format(const std::string& format) {
+        return set(synap_compacted_options_set_format(handle_, detail::c_str(format, "format")));
+    }
+    /** The version to read; 0 (the default) for the latest. */
+    CompactedOptions& version(std::uint32_t version) {
+        return set(synap_compacted_options_set_version(handle_, version));
+    }
+
+    /** The C handle, still owned by these options. */
+    const SynapCompactedOptions* get() const noexcept { return handle_; }
+
+private:
+    CompactedOptions& set(SynapCode code) {
+        detail::check(code);
+        return *this;
+    }
+
+    SynapCompactedOptions* handle_;
+};
+
+/** A conversation's compacted state, owned, as Client::compacted()
+ *  returned it. */
+class Compacted {
+public:
+    /** Takes ownership of a compacted state from synap_conversation_compacted(). */
+    explicit Compacted(SynapCompacted* owned) noexcept : handle_(owned) {}
+    ~Compacted() { synap_compacted_free(handle_); }
+    Compacted(Compacted&& other) noexcept : handle_(std::exchange(other.handle_, nullptr)) {}
+    Compacted& operator=(Compacted&& other) noexcept {
+        std::swap(handle_, other.handle_);
+        return *this;
+    }
+    Compacted(const Compacted&) = delete;
+    Compacted& operator=(const Compacted&) = delete;
+
+    /** The compaction's id. */
+    std::optional<std::string_view> compaction_id() const noexcept {
+        return detail::optional_view(synap_compacted_id(handle_));
+    }
+    /** The compacted history, in the format asked for. */
+    std::optional<std::string_view> formatted_context() const noexcept {
+        return detail::optional_view(synap_compacted_formatted_context(handle_));
+    }
+    /** Tokens before compaction. */
+    std::optional<std::int64_t> original_token_count() const noexcept {
+        return detail::optional_value(synap_compacted_original_token_count, handle_);
+    }
+    /** Tokens after. */
+    std::optional<std::int64_t> compacted_token_count() const noexcept {
+        return detail::optional_value(synap_compacted_compacted_token_count, handle_);
+    }
+    /** How much it shrank the history. */
+    std::optional<double> compression_ratio() const noexcept {
+        return detail::optional_value(synap_compacted_compression_ratio, handle_);
+    }
+    /** The strategy applied ("balanced", "adaptive", ...), as sent. */
+    std::optional<std::string_view> strategy_used() const noexcept {
+        return detail::optional_view(synap_compacted_strategy_used(handle_));
+    }
+    /** Its validation score. */
+    std::optional<double> validation_score() const noexcept {
+        return detail::optional_value(synap_compacted_validation_score, handle_);
+    }
+    /** Whether it passed validation. */
+    std::optional<bool> validation_passed() const noexcept {
+        return detail::optional_value(synap_compacted_validation_passed, handle_);
+    }
+    /** Whether the service doubts its quality. */
+    std::optional<bool> quality_warning() const noexcept {
+        return detail::optional_value(synap_compacted_quality_warning, handle_);
+    }
+    /** The facts kept, a JSON array as text. */
+    std::optional<std::string_view> facts_json() const noexcept {
+        return detail::optional_view(synap_compacted_facts_json(handle_));
+    }
+    /** The decisions kept, a JSON array as text. */
+    std::optional<std::string_view> decisions_json() const noexcept {
+        return detail::optional_view(synap_compacted_decisions_json(handle_));
+    }
+    /** The preferences kept, a JSON array as text. */
+    std::optional<std::string_view> preferences_json() const noexcept {
+        return detail::optional_view(synap_compacted_preferences_json(handle_));
+    }
+    /** The conversation's current state, a JSON object as text. */
+    std::optional<std::string_view> current_state_json() const noexcept {
+        return detail::optional_view(synap_compacted_current_state_json(handle_));
+    }
+    /** How long it may be cached. */
+    std::optional<std::chrono::seconds> ttl() const noexcept {
+        return detail::optional_seconds(synap_compacted_ttl_seconds, handle_);
+    }
+    /** The response body as JSON text. */
+    std::optional<std::string_view> raw_json() const noexcept {
+        return detail::optional_view(synap_compacted_raw_json(handle_));
+    }
+
+    /** The C handle, still owned by this compacted state. */
+    const SynapCompacted* get() const noexcept { return handle_; }
+
+private:
+    SynapCompacted* handle_;
+};
+
+/** Where a conversation's compaction stands, owned, as
+ *  Client::compaction_status() returned it. */
+class CompactionStatus {
+public:
+    /** Takes ownership of a status from synap_conversation_compaction_status(). */
+    explicit CompactionStatus(SynapCompactionStatus* owned) noexcept : handle_(owned) {}
+    ~CompactionStatus() { synap_compaction_status_free(handle_); }
+    CompactionStatus(CompactionStatus&& other) noexcept : handle_(std::exchange(other.handle_, nullptr)) {}
+    CompactionStatus& operator=(CompactionStatus&& other) noexcept {
+        std::swap(handle_, other.handle_);
+        return *this;
+    }
+    CompactionStatus(const CompactionStatus&) = delete;
+    CompactionStatus& operator=(const CompactionStatus&) = delete;
+
+    /** The conversation. */
+    std::optional<std::string_view> conversation_id() const noexcept {
+        return detail::optional_view(synap_compaction_status_conversation_id(handle_));
+    }
+    /** The status as the service sent it ("completed", "in_progress", ...). */
+    std::optional<std::string_view> state() const noexcept {
+        return detail::optional_view(synap_compaction_status_state(handle_));
+    }
+    /** Whether the state is "completed". */
+    bool is_completed() const noexcept { return state() == std::string_view("completed"); }
+    /** The latest compaction's id. */
+    std::optional<std::string_view> compaction_id() const noexcept {
+        return detail::optional_view(synap_compaction_status_compaction_id(handle_));
+    }
+    /** When it completed. */
+    std::optional<TimePoint> completed_at() const noexcept {
+        return detail::optional_time(synap_compaction_status_completed_at_us, handle_);
+    }
+    /** How much it shrank the history. */
+    std::optional<double> compression_ratio() const noexcept {
+        return detail::optional_value(synap_compaction_status_compression_ratio, handle_);
+    }
+    /** Its validation score. */
+    std::optional<double> validation_score() const noexcept {
+        return detail::optional_value(synap_compaction_status_validation_score, handle_);
+    }
+    /** How long a running one should still take. */
+    std::optional<std::chrono::seconds> estimated_completion() const noexcept {
+        return detail::optional_seconds(synap_compaction_status_estimated_completion_seconds, handle_);
+    }
+    /** The latest version. */
+    std::optional<std::int64_t> latest_version() const noexcept {
+        return detail::optional_value(synap_compaction_status_latest_version, handle_);
+    }
+    /** What went wrong, for a failed one. */
+    std::optional<std::string_view> error_message() const noexcept {
+        return detail::optional_view(synap_compaction_status_error_message(handle_));
+    }
+
+    /** The C handle, still owned by this status. */
+    const SynapCompactionStatus* get() const noexcept { return handle_; }
+
+private:
+    SynapCompactionStatus* handle_;
+};
+
 /** A connection to the service; share one between threads. */
 class Client {
 public:
@@ -1917,12 +2731,130 @@ public:
         return PromptContext(out);
     }
 
+    /** Records one message of a conversation (conversation.record_message);
+     *  the request needs its conversation, role, content and user. Not
+     *  idempotent: libsynap resends it only when the failure proves it had
+     *  no effect (a refused connection, HTTP 429 or 503), never after a
+     *  timeout, a dropped connection or another 5xx, where the service may
+     *  have recorded it. Throws synap::Error: SYNAP_INVALID_ARGUMENT (a
+     *  field missing, a customer id on a B2C instance), SYNAP_INVALID_REQUEST,
+     *  SYNAP_CONFLICT (the instance is not ready) or a transport code. */
+    RecordedMessage record_message(const MessageRequest& request) const {
+        SynapRecordedMessage* out = nullptr;
+        detail::check(synap_conversation_record_message(handle_, request.get(), &out));
+        return RecordedMessage(out);
+    }
+
+    /** Records many messages in one request
+     *  (conversation.record_messages_batch). [first, last) yields
+     *  MessageRequest references (at least one), each with its conversation,
+     *  role and content. A message the service refuses is one of the
+     *  batch's errors() while the others are stored. Not idempotent: resent
+     *  only as record_message() is. Throws synap::Error as record_message()
+     *  does. */
+    template <class Iterator>
+    MessageBatch record_messages(Iterator first, Iterator last) const {
+        std::vector<const SynapMessageRequest*> handles;
+        for (; first != last; ++first) {
+            const MessageRequest& request = *first;
+            handles.push_back(request.get());
+        }
+        SynapMessageBatch* out = nullptr;
+        detail::check(synap_conversation_record_messages(handle_, handles.data(), handles.size(), &out));
+        return MessageBatch(out);
+    }
+
+    /** record_messages() of every request in `requests`, in order. */
+    MessageBatch record_messages(const std::vector<MessageRequest>& requests) const {
+        return record_messages(requests.begin(), requests.end());
+    }
+
+    /** Ingests a finished conversation in one go (conversation.ingest): an
+     *  ingestion job to follow with wait(), and the UUID the service keeps
+     *  for the conversation. The same transcript again is answered as a
+     *  duplicate of the first job (TranscriptIngestion::is_duplicate()), so
+     *  repeating it is safe; another transcript under the same conversation
+     *  id throws SYNAP_CONFLICT. Not idempotent: resent only as
+     *  record_message() is. Throws synap::Error as record_message() does. */
+    TranscriptIngestion ingest_transcript(const TranscriptRequest& request) const {
+        SynapTranscriptIngestion* out = nullptr;
+        detail::check(synap_conversation_ingest(handle_, request.get(), &out));
+        return TranscriptIngestion(out);
+    }
+
+    /** One page of a conversation's messages, oldest first: from position
+     *  `start` (1 is the first message), at most `limit` (1 to 500). A page
+     *  shorter than `limit` is the last (MessagePage::is_last()). Throws
+     *  synap::Error: SYNAP_INVALID_ARGUMENT (an id that is not a UUID, a
+     *  start or limit out of range), or the codes of status(). */
+    MessagePage messages(const std::string& conversation_id, std::uint32_t start, std::uint32_t limit) const {
+        SynapMessagePage* out = nullptr;
+        const char* id = detail::c_str(conversation_id, "conversation_id");
+        detail::check(synap_conversation_messages(handle_, id, start, limit, &out));
+        return MessagePage(out, start, limit);
+    }
+
+    /** Starts compacting a conversation with the service's defaults
+     *  (conversation.compact): a job that ends with a summary and a
+     *  cut-off. Follow it with compaction_status(), then read compacted();
+     *  prompt_context() then holds the summary plus the later turns. Throws
+     *  synap::Error: SYNAP_CONFLICT (one already running),
+     *  SYNAP_INVALID_ARGUMENT (an id that is not a UUID), or a transport
+     *  code. Not idempotent: resent only as record_message() is. */
+    Compaction compact(const std::string& conversation_id) const {
+        SynapCompaction* out = nullptr;
+        const char* id = detail::c_str(conversation_id, "conversation_id");
+        detail::check(synap_conversation_compact(handle_, id, nullptr, &out));
+        return Compaction(out);
+    }
+
+    /** compact() as `options` say, e.g.
+     *  compact(id, synap::CompactOptions().strategy("balanced").force(true)). */
+    Compaction compact(const std::string& conversation_id, const CompactOptions& options) const {
+        SynapCompaction* out = nullptr;
+        const char* id = detail::c_str(conversation_id, "conversation_id");
+        detail::check(synap_conversation_compact(handle_, id, options.get(), &out));
+        return Compaction(out);
+    }
+
+    /** A conversation's latest compacted state, structured; nullopt while it
+     *  has not been compacted (the service's 404). Throws synap::Error:
+     *  SYNAP_INVALID_ARGUMENT for an id that is not a UUID, or the codes of
+     *  status() other than SYNAP_NOT_FOUND. */
+    std::optional<Compacted> compacted(const std::string& conversation_id) const {
+        return read_compacted(conversation_id, nullptr);
+    }
+
+    /** compacted() in the format and version `options` say. */
+    std::optional<Compacted> compacted(const std::string& conversation_id, const CompactedOptions& options) const {
+        return read_compacted(conversation_id, options.get());
+    }
+
+    /** Where a conversation's compaction stands. Throws synap::Error:
+     *  SYNAP_INVALID_ARGUMENT for an id that is not a UUID, or the codes of
+     *  status(). */
+    CompactionStatus compaction_status(const std::string& conversation_id) const {
+        SynapCompactionStatus* out = nullptr;
+        const char* id = detail::c_str(conversation_id, "conversation_id");
+        detail::check(synap_conversation_compaction_status(handle_, id, &out));
+        return CompactionStatus(out);
+    }
+
     /** The C handle, still owned by this client. */
     const SynapClient* get() const noexcept { return handle_; }
 
 private:
     void make(const std::string& api_key, const SynapOptions* options) {
         detail::check(synap_client_new(detail::c_str(api_key, "api_key"), options, &handle_));
+    }
+
+    /** compacted() with `options` (NULL: the defaults). */
+    std::optional<Compacted> read_compacted(const std::string& conversation_id,
+                                            const SynapCompactedOptions* options) const {
+        SynapCompacted* out = nullptr;
+        const char* id = detail::c_str(conversation_id, "conversation_id");
+        detail::check(synap_conversation_compacted(handle_, id, options, &out));
+        return out ? std::optional<Compacted>(std::in_place, out) : std::nullopt;
     }
 
     SynapClient* handle_ = nullptr;

@@ -18,6 +18,9 @@ mod client;
 mod context;
 mod context_fetch;
 mod context_request;
+mod conversation;
+mod conversation_calls;
+mod conversation_request;
 mod correlation;
 mod create;
 mod error;
@@ -52,6 +55,14 @@ pub use context_fetch::PROMPT_STYLES;
 pub use context_request::{
     CONTEXT_MODES, CONTEXT_TYPES, ContextRequest, ContextScope, MAX_SUMMARY_CONVERSATIONS, PRECISION_LEVELS,
     RESPONSE_SHAPES,
+};
+pub use conversation::{
+    BatchError, Compacted, Compaction, CompactionStatus, ConversationMessage, MessageBatch, RecordedMessage,
+    TranscriptIngestion,
+};
+pub use conversation_calls::MAX_MESSAGES_PAGE;
+pub use conversation_request::{
+    COMPACTED_FORMATS, COMPACTION_STRATEGIES, CompactOptions, MessageRequest, ROLES, TranscriptRequest,
 };
 pub use create::{Batch, CreateRequest, DOCUMENT_TYPES, Ingestion, MODES};
 pub use error::{Error, ErrorKind};

@@ -9,8 +9,9 @@ use std::process::{Command, Output};
 
 use common::Emu;
 use common::cprog::{
-    compile, context_fixtures, declared_functions, ingest_fixtures, resilience_fixtures, root, run, run_c_tests,
-    status_fixtures, text, used_functions, valgrind,
+    CHAT_TRANSCRIPT, assert_chat_output, assert_conversation_writes_sent_once, compile, context_fixtures,
+    conversation_fixtures, declared_functions, ingest_fixtures, resilience_fixtures, root, run, run_c_tests,
+    run_with_input, status_fixtures, text, used_functions, valgrind,
 };
 use serde_json::json;
 use synap_emulator::{DEMO_FAILED_ID, DEMO_PARTIAL_ID, DEMO_PROGRESSING_ID, DEV_API_KEY};
@@ -220,6 +221,7 @@ fn c_context_tests_pass_under_valgrind() {
     let missing: Vec<String> = declared_functions(&header)
         .into_iter()
         .filter(|f| families.iter().any(|p| f.starts_with(p)) || f == "synap_user_profile")
+        .filter(|f| !conversation_api(f))
         .filter(|f| !used.contains(f))
         .collect();
     assert!(missing.is_empty(), "{source} never calls {missing:?}");
@@ -436,4 +438,173 @@ fn synap_context_example_warns_of_a_degraded_retrieval_and_reports_failures() {
         .args(["--base-url", &emu.base_url, "--prompt", "not-a-uuid"])
         .env("SYNAP_API_KEY", DEV_API_KEY));
     assert_eq!(out.status.code(), Some(1), "valgrind or the program failed:\n{}", text(&out.stderr));
+}
+
+/// Whether `function` is one of the conversation calls (record, batch,
+/// ingest, list, compact, compacted, compaction status) or of their
+/// handles, which tests/c/test_conversation.c covers.
+fn conversation_api(function: &str) -> bool {
+    let families = [
+        "synap_message_",
+        "synap_recorded_message_",
+        "synap_transcript_",
+        "synap_compact",
+        "synap_conversation_compact",
+        "synap_conversation_ingest",
+        "synap_conversation_message",
+        "synap_conversation_record_",
+    ];
+    families.iter().any(|p| function.starts_with(p))
+}
+
+#[test]
+fn c_conversation_tests_pass_under_valgrind() {
+    let source = "tests/c/test_conversation.c";
+    // Every conversation function of the header is called at least once.
+    let header = std::fs::read_to_string(root().join("include/synap.h")).unwrap();
+    let used = used_functions(&std::fs::read_to_string(root().join(source)).unwrap());
+    let missing: Vec<String> =
+        declared_functions(&header).into_iter().filter(|f| conversation_api(f)).filter(|f| !used.contains(f)).collect();
+    assert!(missing.is_empty(), "{source} never calls {missing:?}");
+
+    let binary = compile(source, "test_conversation");
+    let emu = Emu::start();
+    let fixtures = conversation_fixtures(&emu);
+    let started = std::time::Instant::now();
+    run_c_tests(&binary, &fixtures);
+    eprintln!("test_conversation under valgrind: {:?}", started.elapsed());
+    assert_conversation_writes_sent_once(&emu, &fixtures);
+
+    // Refused arguments never reached the server.
+    for request in emu.requests(None) {
+        let (path, body) = (request["path"].as_str().unwrap(), request["body"].as_str().unwrap());
+        let query = request["query"].as_str().unwrap_or_default();
+        assert!(!path.contains("conv-1") && !path.contains(".."), "{path}");
+        assert!(!body.contains("never sent") && !body.contains("never-sent-call"), "{body}");
+        assert!(!query.contains("start=0") && !query.contains("limit=0") && !query.contains("limit=501"), "{query}");
+    }
+}
+
+fn chat(emu: &Emu, binary: &Path, args: &[&str], input: &str, valgrind_it: bool) -> Output {
+    let mut cmd = if valgrind_it { valgrind() } else { Command::new(binary) };
+    if valgrind_it {
+        cmd.arg(binary);
+    }
+    cmd.args(["--base-url", &emu.base_url]).args(args).env("SYNAP_API_KEY", DEV_API_KEY).env_remove("SYNAP_BASE_URL");
+    run_with_input(&mut cmd, input)
+}
+
+#[test]
+fn synap_chat_example_records_compacts_and_prints_prompts_under_valgrind() {
+    let binary = compile("examples-c/synap-chat.c", "synap-chat");
+    let emu = Emu::start();
+    emu.post_config(json!({"compaction_done_after_ms": 200}));
+    let conversation = uuid::Uuid::new_v4().to_string();
+    let ids = ["--conversation", conversation.as_str(), "--user", "chat-user", "--customer", "chat-customer"];
+
+    let args = [&ids[..], &["--compact-every", "2"]].concat();
+    let out = chat(&emu, &binary, &args, CHAT_TRANSCRIPT, true);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", text(&out.stderr));
+    assert_chat_output(&stdout);
+    // Each turn recorded once, in order, with its role; two compactions.
+    let sent = emu.requests(Some("/v1/conversations/messages"));
+    let turns: Vec<(String, String)> = sent
+        .iter()
+        .map(|r| serde_json::from_str::<serde_json::Value>(r["body"].as_str().unwrap()).unwrap())
+        .map(|b| (b["role"].as_str().unwrap().to_owned(), b["content"].as_str().unwrap().to_owned()))
+        .collect();
+    let roles: Vec<&str> = turns.iter().map(|(role, _)| role.as_str()).collect();
+    assert_eq!(roles, ["user", "assistant", "user", "assistant", "user"]);
+    assert_eq!(turns[2].1, "My sister Dana visits on Friday.");
+    assert_eq!(emu.requests(Some("/v1/conversations/compact")).len(), 2);
+    assert_eq!(emu.requests(Some(&format!("/v1/conversations/{conversation}/context-for-prompt"))).len(), 3);
+
+    // Another style; no compaction without --compact-every.
+    let other = uuid::Uuid::new_v4().to_string();
+    let out = chat(
+        &emu,
+        &binary,
+        &["--conversation", other.as_str(), "--user", "u", "--customer", "c", "--style", "bullet_points"],
+        "user: hi\nassistant: hello\nuser: bye\n",
+        false,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).ends_with(
+            "--- prompt after turn 3: 3 messages, 0 compacted\n- user: hi\n- assistant: hello\n- user: bye\n"
+        )
+    );
+    assert_eq!(emu.requests(Some("/v1/conversations/compact")).len(), 2);
+
+    // A line that is not a turn: an error naming it, after the turns before it.
+    let bad = uuid::Uuid::new_v4().to_string();
+    let bad_ids = ["--conversation", bad.as_str(), "--user", "u", "--customer", "c"];
+    for (input, line) in [("user: hi\n\nthis is not a turn\n", 3), ("system: you are helpful\n", 1), ("user hi\n", 1)] {
+        let out = chat(&emu, &binary, &bad_ids, input, false);
+        assert_eq!(out.status.code(), Some(65), "{input:?}: {}", text(&out.stderr));
+        let said = format!("synap-chat: line {line}: expected \"user: text\" or \"assistant: text\"\n");
+        assert_eq!(text(&out.stderr), said);
+    }
+    // Under valgrind, a failing run is clean too.
+    let out = chat(&emu, &binary, &bad_ids, "assistant: hi\nuser: fine\n:\n", true);
+    assert_eq!(out.status.code(), Some(65), "valgrind or the program failed:\n{}", text(&out.stderr));
+
+    // A failed write is reported and not sent again, though the client retries reads.
+    emu.post_fault("/v1/conversations/messages", 1, json!({"kind": "respond", "status": 500, "body": "{}"}));
+    let before = emu.requests(Some("/v1/conversations/messages")).len();
+    let out = chat(&emu, &binary, &ids, "user: one more\n", false);
+    assert_eq!(out.status.code(), Some(8), "SYNAP_SERVER: {}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).starts_with("synap-chat: recording turn 1: SYNAP_SERVER: HTTP 500"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(emu.requests(Some("/v1/conversations/messages")).len(), before + 1, "sent once");
+    // The service refuses a user without a customer on this instance.
+    let out = chat(&emu, &binary, &["--conversation", other.as_str(), "--user", "u"], "user: hi\n", false);
+    assert_eq!(out.status.code(), Some(4), "SYNAP_INVALID_REQUEST: {}", text(&out.stderr));
+
+    // Refused before any request: exit status 1, the field named.
+    let sent = emu.requests(None).len();
+    for (args, says) in [
+        (&["--conversation", "conv-1", "--user", "u"][..], "conversation_id"),
+        (&["--conversation", other.as_str(), "--user", ""][..], "user_id"),
+        (&["--conversation", other.as_str(), "--user", "u", "--style", "poetic"][..], "style"),
+    ] {
+        let out = chat(&emu, &binary, args, "user: hi\n", false);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", text(&out.stderr));
+        assert!(text(&out.stderr).contains("SYNAP_INVALID_ARGUMENT") && text(&out.stderr).contains(says), "{args:?}");
+    }
+    assert_eq!(emu.requests(None).len(), sent, "nothing sent");
+    let out = run_with_input(
+        Command::new(&binary)
+            .args(["--conversation", other.as_str(), "--user", "u"])
+            .env_remove("SYNAP_API_KEY")
+            .env("SYNAP_BASE_URL", &emu.base_url),
+        "user: hi\n",
+    );
+    assert_eq!(out.status.code(), Some(2), "no key is SYNAP_AUTH");
+
+    // Usage errors: 64.
+    for args in [
+        &[][..],
+        &["--user", "u"][..],
+        &["--conversation", other.as_str()][..],
+        &["--conversation", other.as_str(), "--user"][..],
+        &["--conversation", other.as_str(), "--user", "u", "--compact-every", "0"][..],
+        &["--conversation", other.as_str(), "--user", "u", "--compact-every", "-1"][..],
+        &["--conversation", other.as_str(), "--user", "u", "--compact-every", "two"][..],
+        &["--conversation", other.as_str(), "--user", "u", "--bogus"][..],
+        &["--conversation", other.as_str(), "--user", "u", "stray"][..],
+    ] {
+        let out = chat(&emu, &binary, args, "", false);
+        assert_eq!(out.status.code(), Some(64), "{args:?}: {}", text(&out.stderr));
+        assert!(text(&out.stderr).contains("usage: synap-chat"), "{args:?}");
+    }
+    let out = chat(&emu, &binary, &["--help"], "", false);
+    assert!(out.status.success() && text(&out.stdout).starts_with("usage: synap-chat"));
+    // No turns: nothing to do.
+    let out = chat(&emu, &binary, &ids, "\n  \n", false);
+    assert_eq!((out.status.code(), text(&out.stdout).as_str()), (Some(0), ""));
 }

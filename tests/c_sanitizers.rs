@@ -14,7 +14,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use common::Emu;
-use common::cprog::{context_fixtures, ingest_fixtures, resilience_fixtures, root, run, status_fixtures, text};
+use common::cprog::{
+    CHAT_TRANSCRIPT, assert_chat_output, assert_conversation_writes_sent_once, context_fixtures, conversation_fixtures,
+    ingest_fixtures, resilience_fixtures, root, run, run_with_input, status_fixtures, text,
+};
 use compilers::Compiler;
 use serde_json::json;
 use synap_emulator::{DEMO_FAILED_ID, DEMO_PARTIAL_ID, DEV_API_KEY};
@@ -188,6 +191,28 @@ fn context_example(compiler: Compiler) {
     assert_clean("synap-context, usage", &context(&["--client", "--user", "u"]), 64);
 }
 
+/// synap-chat on the scripted transcript, compacting every two turns, then
+/// a line that is not a turn, a refused id and a failed write.
+fn chat_example(compiler: Compiler) {
+    let binary = build(compiler, "examples-c/synap-chat.c", "synap-chat-sanitized");
+    let emu = Emu::start();
+    emu.post_config(json!({"compaction_done_after_ms": 200}));
+    let conversation = uuid::Uuid::new_v4().to_string();
+    let chat = |args: &[&str], input: &str| {
+        let mut cmd = sanitized(&binary);
+        cmd.args(["--base-url", &emu.base_url, "--conversation", &conversation]).args(args);
+        run_with_input(cmd.env("SYNAP_API_KEY", DEV_API_KEY), input)
+    };
+    let ids = ["--user", "chat-user", "--customer", "chat-customer"];
+    let out = chat(&[&ids[..], &["--compact-every", "2"]].concat(), CHAT_TRANSCRIPT);
+    assert_clean("synap-chat --compact-every 2", &out, 0);
+    assert_chat_output(&text(&out.stdout));
+    assert_clean("synap-chat, a bad line", &chat(&ids, "user: hi\nnot a turn\n"), 65);
+    assert_clean("synap-chat, a bad style", &chat(&[&ids[..], &["--style", "poetic"]].concat(), "user: hi\n"), 1);
+    emu.post_fault("/v1/conversations/messages", 1, json!({"kind": "handle_then_drop"}));
+    assert_clean("synap-chat, a dropped write", &chat(&ids, "user: hi\n"), 10);
+}
+
 fn all_checks(compiler: Compiler) {
     canary_catches_planted_bugs(compiler);
     let emu = Emu::start();
@@ -198,9 +223,14 @@ fn all_checks(compiler: Compiler) {
     c_tests(compiler, "tests/c/test_ingest.c", &ingest_fixtures(&emu));
     let emu = Emu::start();
     c_tests(compiler, "tests/c/test_context.c", &context_fixtures(&emu, true));
+    let emu = Emu::start();
+    let fixtures = conversation_fixtures(&emu);
+    c_tests(compiler, "tests/c/test_conversation.c", &fixtures);
+    assert_conversation_writes_sent_once(&emu, &fixtures);
     status_example(compiler);
     ingest_example(compiler);
     context_example(compiler);
+    chat_example(compiler);
 }
 
 #[test]

@@ -2,9 +2,11 @@
 //! C++17 with strict warnings by g++ and by clang++, with AddressSanitizer
 //! (its leak checker proves the RAII types free every handle) and
 //! UndefinedBehaviorSanitizer, run against the emulator; then the bodies
-//! its creates, batches and context fetches sent, and the paths its reads
-//! asked for, are checked here, and that a call refused for a NUL byte in a
-//! string sent nothing. The README's C++ examples compile too.
+//! its creates, batches, context fetches and conversation writes sent, and
+//! the paths its reads asked for, are checked here, as are how many times
+//! each conversation write met by a scripted fault was sent, and that a
+//! call refused for a NUL byte in a string sent nothing. The README's C++
+//! examples compile too.
 
 mod common;
 mod compilers;
@@ -24,6 +26,18 @@ const BATCH: &str = "/api/v1/memories/batch";
 const USER_FETCH: &str = "/v1/context/user/fetch";
 /// The conversation of the C++ tests' decaf document.
 const CONVERSATION: &str = "5d0c3a1e-8b7f-4c2d-9e6a-1f2b3c4d5e6f";
+const MESSAGES: &str = "/v1/conversations/messages";
+const MESSAGES_BATCH: &str = "/v1/conversations/messages/batch";
+const INGEST: &str = "/v1/conversations/ingest";
+const COMPACT: &str = "/v1/conversations/compact";
+/// The conversation the C++ tests record in, list and compact.
+const CONV_A: &str = "3c9d6f1e-2b4a-4e8d-9f7c-1a2b3c4d5e6f";
+/// The one without a user, whose batch message the service refuses.
+const CONV_B: &str = "8e7d6c5b-4a39-4281-9f0e-d1c2b3a4f5e6";
+/// The one of the message the refusing setters leave as it was.
+const CONV_KEPT: &str = "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d";
+/// The one of the message the NUL-refusing setters leave as it was.
+const CONV_NUL: &str = "1f2e3d4c-5b6a-4978-8695-a4b3c2d1e0f9";
 
 const CXX_STRICT: [&str; 5] = ["-std=c++17", "-Wall", "-Wextra", "-Werror", "-pedantic"];
 const SANITIZE: [&str; 4] =
@@ -54,7 +68,9 @@ fn cpp_tests_pass(compiler: Compiler) {
 
     let emu = Emu::start();
     // Jobs made by create and batch finish within a third of a second.
-    emu.post_config(json!({"create_processing_after_ms": 50, "create_done_after_ms": 300}));
+    // A compaction runs for a second: long enough to be seen running.
+    emu.post_config(json!({"create_processing_after_ms": 50, "create_done_after_ms": 300,
+                           "compaction_done_after_ms": 1000}));
     let r429 = emu.job(json!({"memories": 1}));
     emu.fault(
         &r429,
@@ -68,7 +84,9 @@ fn cpp_tests_pass(compiler: Compiler) {
     // Every call the C++ tests make with a NUL byte in a string goes here:
     // none may reach it.
     let nul = Emu::start();
+    let faults = scripted_conversation_faults();
     let fixtures = [
+        ("FAULTS_URL", faults.base_url.clone()),
         ("BASE_URL", emu.base_url.clone()),
         ("B2C_URL", b2c.base_url.clone()),
         ("CTX_URL", scripted.base_url.clone()),
@@ -184,6 +202,150 @@ fn cpp_tests_pass(compiler: Compiler) {
     );
     // Every scripted answer was served.
     assert_eq!(scripted.requests(None).iter().filter(|r| r["path"] == "/v1/context/client/fetch").count(), 2);
+
+    conversation_requests_were_sent_as_set(&emu);
+    // The B2C instance saw no conversation write: each named a customer.
+    assert!(
+        b2c.requests(None).iter().all(|r| !r["path"].as_str().unwrap_or_default().starts_with("/v1/conversations"))
+    );
+    // A write met by a 500 or a dropped connection was sent once; one met by
+    // a 503 twice.
+    let sent_to = |path: &str| faults.requests(Some(path)).len();
+    assert_eq!(
+        [sent_to(MESSAGES), sent_to(MESSAGES_BATCH), sent_to(INGEST), sent_to(COMPACT)],
+        [4, 1, 1, 2],
+        "requests per conversation write on the emulator answering with faults"
+    );
+}
+
+/// An emulator whose first answers to the conversation writes are faults:
+/// to a message a 500, then a dropped connection, then a 503; to a batch a
+/// 500; to a transcript a dropped connection; to a compaction a 503.
+fn scripted_conversation_faults() -> Emu {
+    let emu = Emu::start();
+    let status = |code: u16| json!({"kind": "respond", "status": code, "body": r#"{"detail":"scripted"}"#});
+    emu.post_fault(MESSAGES, 1, status(500));
+    emu.post_fault(MESSAGES, 1, json!({"kind": "drop"}));
+    emu.post_fault(MESSAGES, 1, status(503));
+    emu.post_fault(MESSAGES_BATCH, 1, status(500));
+    emu.post_fault(INGEST, 1, json!({"kind": "drop"}));
+    emu.post_fault(COMPACT, 1, status(503));
+    emu
+}
+
+/// The conversation writes the C++ tests made carry what their requests
+/// set, and what refusing setters left; the reads asked for what they were
+/// told.
+fn conversation_requests_were_sent_as_set(emu: &Emu) {
+    // A message with every field set: the agent model folded into the
+    // metadata, the id canonical.
+    assert_eq!(
+        sent(emu, MESSAGES, |body| body["session_id"] == "cpp-session-1")[0],
+        json!({
+            "conversation_id": CONV_A, "role": "user", "content": "I am planning a trip to Lisbon in May.",
+            "user_id": "cpp-conv-user", "customer_id": "cpp-conv-cust", "session_id": "cpp-session-1",
+            "metadata": {"channel": "web", "agent_model": "gpt-4o", "agent_context_window": 128000},
+            "scope": {"team": "travel"},
+        })
+    );
+    // One without the optional fields: a null customer is still sent.
+    assert_eq!(
+        sent(emu, MESSAGES, |body| body["content"] == "I will look for flights.")[0],
+        json!({"conversation_id": CONV_A, "role": "assistant", "content": "I will look for flights.",
+               "user_id": "cpp-conv-user", "customer_id": "cpp-conv-cust", "metadata": {}})
+    );
+    // Refused setters, and refused NUL bytes, left the messages as they were.
+    assert_eq!(
+        sent(emu, MESSAGES, |body| body["conversation_id"] == CONV_KEPT),
+        [json!({"conversation_id": CONV_KEPT, "role": "assistant", "content": "Kept as it was.",
+                "user_id": "cpp-conv-kept", "customer_id": "cpp-conv-cust", "session_id": "cpp-kept-session",
+                "metadata": {}})]
+    );
+    assert_eq!(
+        sent(emu, MESSAGES, |body| body["conversation_id"] == CONV_NUL),
+        [json!({"conversation_id": CONV_NUL, "role": "user", "content": "Keep me as I am.",
+                "user_id": "cpp-nul-user", "customer_id": "cpp-ctx-cust", "metadata": {}})]
+    );
+    // The one batch that reached the service (the others were refused
+    // before any request): absent keys left out.
+    assert_eq!(
+        sent(emu, MESSAGES_BATCH, |_| true),
+        [json!({"messages": [
+            {"conversation_id": CONV_A, "role": "user", "content": "Are there trams in Lisbon?", "metadata": {}},
+            {"conversation_id": CONV_B, "role": "user", "content": "Nobody owns this conversation.", "metadata": {}},
+            {"conversation_id": CONV_A, "role": "assistant", "content": "Yes, tram 28 is the famous one.",
+             "metadata": {}},
+        ]})]
+    );
+
+    // A transcript as text with every field, sent three times (the first,
+    // its duplicate, the conflicting one).
+    let by_text = sent(emu, INGEST, |body| body["conversation_id"] == "cpp-call-8812");
+    assert_eq!(by_text.len(), 3);
+    assert_eq!(
+        by_text[0],
+        json!({
+            "conversation_id": "cpp-call-8812", "user_id": "cpp-conv-user", "customer_id": "cpp-conv-cust",
+            "transcript": "User: My order 8812 arrived damaged.\nAssistant: I will send a replacement today.\nUser: Please keep me updated by email.",
+            "conversation_type": "voice", "analysis": {"sentiment": "negative"}, "metadata": {"channel": "phone"},
+            "started_at": "2025-01-15T10:00:00.000000Z", "ended_at": "2025-01-15T10:06:41.000000Z",
+            "scope": {"team": "support"},
+        })
+    );
+    assert_eq!(by_text[1], by_text[0]);
+    assert!(by_text[2]["transcript"].as_str().unwrap_or_default().ends_with("User: One more thing."));
+    // As turns: each with its five keys.
+    assert_eq!(
+        sent(emu, INGEST, |body| body["conversation_id"] == "cpp-call-8813")[0],
+        json!({
+            "conversation_id": "cpp-call-8813", "user_id": "cpp-conv-user", "customer_id": "cpp-conv-cust",
+            "transcript": [
+                {"role": "user", "content": "I want a refund.", "timestamp": "2025-01-15T10:00:04.000000Z",
+                 "speaker": "Caller", "metadata": null},
+                {"role": "assistant", "content": "I will process it now.", "timestamp": null, "speaker": "Agent",
+                 "metadata": null},
+                {"role": "user", "content": "Thank you.", "timestamp": null, "speaker": null, "metadata": null},
+            ],
+        })
+    );
+    // Text set after turns replaced them.
+    assert_eq!(
+        sent(emu, INGEST, |body| body["conversation_id"] == "cpp-call-8814")[0]["transcript"],
+        json!("User: Hello there, I need help.")
+    );
+    assert_eq!(
+        sent(emu, INGEST, |body| body["conversation_id"] == "cpp-nul-call"),
+        [json!({"conversation_id": "cpp-nul-call", "user_id": "cpp-nul-user", "customer_id": "cpp-ctx-cust",
+                "transcript": "User: Keep me as I am."})]
+    );
+
+    // Compactions: all four keys, the refused strategy leaving the one set.
+    assert_eq!(
+        sent(emu, COMPACT, |body| body["conversation_id"] == CONV_A),
+        [
+            json!({"conversation_id": CONV_A, "strategy": "balanced", "target_tokens": 2000, "force": true}),
+            json!({"conversation_id": CONV_A, "strategy": null, "target_tokens": null, "force": false}),
+        ]
+    );
+    assert_eq!(
+        sent(emu, COMPACT, |body| body["conversation_id"] == CONV_KEPT),
+        [json!({"conversation_id": CONV_KEPT, "strategy": "conservative", "target_tokens": 500, "force": false})]
+    );
+
+    // The reads asked for the pages and the formats they were told.
+    let queries = |path: &str| -> BTreeSet<String> {
+        emu.requests(Some(path)).iter().map(|r| r["query"].as_str().unwrap_or_default().to_owned()).collect()
+    };
+    let pages = queries(&format!("/v1/conversations/{CONV_A}/messages"));
+    for page in ["start=1&limit=2", "start=3&limit=2", "start=5&limit=2", "start=1&limit=500", "start=2&limit=3"] {
+        assert!(pages.contains(page), "{page} not in {pages:?}");
+    }
+    assert_eq!(
+        queries(&format!("/v1/conversations/{CONV_A}/compacted")),
+        ["format=injection&version=1", "format=narrative", "format=structured", "format=structured&version=2"]
+            .map(str::to_owned)
+            .into()
+    );
 }
 
 /// An emulator whose next answers on three routes are scripted: the

@@ -38,6 +38,8 @@ fn go_binding_tests_pass_against_the_emulator() {
     let stdout = text(&out.stdout);
     assert!(out.status.success(), "go test failed:\n{stdout}\n{}", text(&out.stderr));
     assert!(stdout.contains("--- PASS: TestManyGoroutinesShareOneClient"), "{stdout}");
+    assert!(stdout.contains("--- PASS: TestGoroutinesRecordIntoOneConversation"), "{stdout}");
+    assert!(stdout.contains("--- PASS: TestConversationWritesAreSentOnceUnlessNothingHappened"), "{stdout}");
     assert!(!stdout.contains("--- SKIP"), "no Go test may skip:\n{stdout}");
     eprintln!("go test: {:?}", started.elapsed());
 }

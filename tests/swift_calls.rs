@@ -3,7 +3,8 @@
 //! wrapper makes, under valgrind against the emulator; it uses exactly the
 //! C functions the wrapper uses; and the wrapper's enums (error codes, job
 //! and wait states, log levels, context scopes and lists) have the
-//! header's values.
+//! header's values. The conversation writes reach the service as set, and
+//! are sent once after a 500 or a dropped connection, twice after a 503.
 
 mod common;
 
@@ -45,6 +46,7 @@ fn swift_wrapper_calls_run_under_valgrind() {
         json!({"kind": "respond", "status": 401, "body": "{\"detail\":\"Invalid API key\"}"}),
     );
     script_context_answers(&emu);
+    script_write_faults(&emu);
     let fixtures = [
         ("BASE_URL", emu.base_url.clone()),
         ("COMPLETED", emu.job(json!({"document_id": "swift-doc", "memories": 2}))),
@@ -77,6 +79,117 @@ fn swift_wrapper_calls_run_under_valgrind() {
     assert_eq!(emu.requests(Some("/api/v1/memories/batch")).len(), 2, "the batch and its fail_fast repeat");
 
     check_context_requests(&emu);
+    check_conversation_requests(&emu);
+}
+
+/// The conversation the C program records messages in and compacts.
+const CONVERSATION: &str = "e0c5a7d2-3b41-4f8e-9a6c-1d2e3f4a5b6c";
+const RECORD: &str = "/v1/conversations/messages";
+const BATCH: &str = "/v1/conversations/messages/batch";
+const INGEST: &str = "/v1/conversations/ingest";
+const COMPACT: &str = "/v1/conversations/compact";
+
+/// The answers to the C program's first three records (a 500, a dropped
+/// connection, a 503) and its first batch (a 500); its compactions run
+/// for two seconds.
+fn script_write_faults(emu: &Emu) {
+    let respond = |status: u16| json!({"kind": "respond", "status": status, "body": "{\"detail\":\"scripted\"}"});
+    emu.post_fault(RECORD, 1, respond(500));
+    emu.post_fault(RECORD, 1, json!({"kind": "drop"}));
+    emu.post_fault(RECORD, 1, respond(503));
+    emu.post_fault(BATCH, 1, respond(500));
+    emu.post_config(json!({"compaction_done_after_ms": 2000}));
+}
+
+/// The JSON bodies of the requests to `path`.
+fn bodies(emu: &Emu, path: &str) -> Vec<serde_json::Value> {
+    emu.requests(Some(path)).iter().map(|r| serde_json::from_str(r["body"].as_str().unwrap()).unwrap()).collect()
+}
+
+/// What Message, Transcript and the options set reached the service; a
+/// write answered with a 500 or a dropped connection was sent once, one
+/// answered with a 503 twice; what libsynap (or the NUL check) refused was
+/// never sent.
+fn check_conversation_requests(emu: &Emu) {
+    let records = bodies(emu, RECORD);
+    let sent = |content: &str| records.iter().filter(|b| b["content"] == content).count();
+    assert_eq!(sent("swift-dup-500"), 1, "a record answered with a 500 was resent");
+    assert_eq!(sent("swift-dup-drop"), 1, "a record whose connection dropped was resent");
+    assert_eq!(sent("swift-dup-503"), 2, "a record answered with a 503 is resent once");
+    let batches = bodies(emu, BATCH);
+    let dup_batches = batches.iter().filter(|b| b["messages"][0]["content"] == "swift-dup-batch-500").count();
+    assert_eq!(dup_batches, 1, "a batch answered with a 500 was resent");
+
+    let first: Vec<_> = records.iter().filter(|b| b["session_id"] == "swift-session-1").collect();
+    assert_eq!(first.len(), 1, "{records:?}");
+    let first = first[0];
+    assert_eq!((&first["conversation_id"], &first["role"]), (&json!(CONVERSATION), &json!("user")));
+    assert_eq!((&first["user_id"], &first["customer_id"]), (&json!("u-swift-conv"), &json!("c-swift-conv")));
+    assert_eq!(first["metadata"], json!({"channel": "web", "agent_model": "gpt-4o", "agent_context_window": 128000}));
+    assert_eq!(first["scope"], json!({"team": "payments"}));
+    let second = records.iter().find(|b| b["role"] == "assistant").expect("the assistant's message");
+    assert!(second.get("session_id").is_none_or(|s| s.is_null()) && second.get("scope").is_none(), "{second}");
+    let batch: Vec<_> = batches.iter().filter(|b| b["messages"].as_array().is_some_and(|m| m.len() == 3)).collect();
+    assert_eq!(batch.len(), 1, "{batches:?}");
+    let rows = batch[0]["messages"].as_array().unwrap();
+    assert_eq!(rows[1]["content"], "swift-batch-refused");
+    assert!(rows[1].get("customer_id").is_none_or(|c| c.is_null()) && rows[2].get("user_id").is_none(), "{rows:?}");
+
+    let ingests = bodies(emu, INGEST);
+    let call: Vec<_> = ingests.iter().filter(|b| b["conversation_id"] == "swift-call-8812").collect();
+    assert_eq!(call.len(), 3, "the push, its repeat and the conflicting one: {ingests:?}");
+    assert_eq!(call[0]["transcript"], "User: I want a refund for order 8812.\nAssistant: I will process it today.");
+    assert_eq!((&call[0]["conversation_type"], &call[0]["scope"]), (&json!("voice"), &json!({"team": "payments"})));
+    assert_eq!(
+        (&call[0]["analysis"], &call[0]["metadata"]),
+        (&json!({"sentiment": "negative"}), &json!({"channel": "phone"}))
+    );
+    let started = call[0]["started_at"].as_str().unwrap();
+    let ended = call[0]["ended_at"].as_str().unwrap();
+    assert!(
+        started.starts_with("2025-01-15T10:00:00") && ended.starts_with("2025-01-15T10:06:41"),
+        "{started} {ended}"
+    );
+    let turns: Vec<_> = ingests.iter().filter(|b| b["conversation_id"] == "swift-call-turns").collect();
+    assert_eq!(turns.len(), 2, "{ingests:?}");
+    let said = &turns[0]["transcript"];
+    assert_eq!((&said[0]["role"], &said[0]["content"]), (&json!("user"), &json!("I want a refund.")));
+    assert_eq!(said[0]["speaker"], "Caller");
+    let at = said[0]["timestamp"].as_str().unwrap_or("");
+    assert!(at.starts_with("2025-01-15T10:00:04") && at.ends_with('Z'), "{at}");
+    assert!(said[1]["speaker"].is_null() && said[1]["timestamp"].is_null(), "{said}");
+
+    let compacts = bodies(emu, COMPACT);
+    let with_options =
+        json!({"conversation_id": CONVERSATION, "strategy": "balanced", "target_tokens": 2000, "force": true});
+    assert_eq!(
+        compacts.iter().filter(|b| **b == with_options).count(),
+        2,
+        "the compaction and the one refused: {compacts:?}"
+    );
+    let defaults = json!({"conversation_id": CONVERSATION, "strategy": null, "target_tokens": null, "force": false});
+    assert_eq!(compacts.iter().filter(|b| **b == defaults).count(), 1, "{compacts:?}");
+    assert_eq!(compacts.len(), 3, "{compacts:?}");
+
+    let queries = |path: &str| -> Vec<String> {
+        emu.requests(Some(path)).iter().map(|r| r["query"].as_str().unwrap_or("").to_owned()).collect()
+    };
+    let compacted = queries(&format!("/v1/conversations/{CONVERSATION}/compacted"));
+    for query in ["format=structured", "format=narrative&version=1", "format=injection", "format=structured&version=2"]
+    {
+        assert!(compacted.iter().any(|q| q == query), "{query}: {compacted:?}");
+    }
+    assert!(!compacted.iter().any(|q| q.contains("bullet_points")), "the refused format was sent");
+    let pages = queries(&format!("/v1/conversations/{CONVERSATION}/messages"));
+    for query in ["start=1&limit=500", "start=1&limit=3", "start=4&limit=3", "start=5&limit=3"] {
+        assert!(pages.iter().any(|q| q == query), "{query}: {pages:?}");
+    }
+    assert_eq!(pages.len(), 4, "the refused pages were sent: {pages:?}");
+
+    let log = format!("{:?}", emu.requests(None));
+    for refused in ["swift-refused", "narrator", "gentle", "swift-nul"] {
+        assert!(!log.contains(refused), "{refused} was refused locally, yet sent");
+    }
 }
 
 /// The conversation the C program ingests and fetches.

@@ -7,6 +7,7 @@ import "C"
 import (
 	"strconv"
 	"strings"
+	"time"
 	"unsafe"
 )
 
@@ -73,6 +74,45 @@ func (m *cMemory) strs(what string, values []string) **C.char {
 		m.blocks = append(m.blocks, unsafe.Pointer(array[i]))
 	}
 	return (**C.char)(p)
+}
+
+// alloc is n zeroed C elements of size bytes each, freed with the rest;
+// nil when n is 0. A struct handed to C that points to an array of other
+// structs points here, since C may keep no Go pointer.
+func (m *cMemory) alloc(n int, size uintptr) unsafe.Pointer {
+	if n == 0 {
+		return nil
+	}
+	p := C.calloc(C.size_t(n), C.size_t(size))
+	m.blocks = append(m.blocks, p)
+	return p
+}
+
+// scopePath is a C array of levels' (level, value) pairs, in order, and
+// how many levels it holds; NULL and 0 when levels is empty.
+func (m *cMemory) scopePath(what string, levels []ScopeLevel) (**C.char, C.size_t) {
+	if len(levels) == 0 {
+		return nil, 0
+	}
+	pairs := make([]string, 0, 2*len(levels))
+	for i, s := range levels {
+		if strings.IndexByte(s.Level, 0) >= 0 || strings.IndexByte(s.Value, 0) >= 0 {
+			m.refuse(what + "[" + strconv.Itoa(i) + "] contains a NUL byte")
+		}
+		pairs = append(pairs, s.Level, s.Value)
+	}
+	return m.strs(what, pairs), C.size_t(len(levels))
+}
+
+// micros is t in Unix microseconds, for a time libsynap takes in the
+// years 1 to 9999; one outside them is refused here, since UnixMicro
+// wraps around for years far outside.
+func (m *cMemory) micros(what string, t time.Time) C.int64_t {
+	if t.Year() < 1 || t.Year() > 9999 {
+		m.refuse(what + " must be in the years 1 to 9999, not " + strconv.Itoa(t.Year()))
+		return 0
+	}
+	return C.int64_t(t.UnixMicro())
 }
 
 // cID is a C copy of an id for a call that takes one, or the refusal.

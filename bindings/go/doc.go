@@ -3,7 +3,9 @@
 // status of an ingestion job (MemoryStatus), waiting for one job or many
 // to finish (Wait, WaitAll), reading the memories a job produced (Get),
 // asking what Synap remembers (FetchContext, UserProfile, PromptContext),
-// the account behind the API key (Whoami), and libsynap's log lines
+// conversations (RecordMessage, RecordMessages, IngestTranscript,
+// Messages, AllMessages, Compact, CompactionStatus, Compacted), the
+// account behind the API key (Whoami), and libsynap's log lines
 // (SetLogCallback).
 //
 //	client, err := synap.NewClient(apiKey, synap.WithBaseURL(url))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log"
+	"time"
 
 	synap "github.com/synap/libsynap/bindings/go"
 )
@@ -31,5 +32,49 @@ func ExampleClient_FetchContext() {
 	}
 	if got.Retrieval != nil && got.Retrieval.Degraded {
 		log.Println("retrieval degraded, the answer may be incomplete:", got.Retrieval.Warnings)
+	}
+}
+
+// An agent records each turn as it happens, compacts the conversation when
+// it grows long, and starts its next prompt from the compacted summary plus
+// the turns after it.
+func ExampleClient_RecordMessage() {
+	client, err := synap.NewClient("", synap.WithBaseURL("http://127.0.0.1:8787"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer client.Close()
+	ctx := context.Background()
+	conv := "6f1c9e2a-3b7d-4a58-9c0e-2d4b6a8f1e37"
+	for _, m := range []synap.Message{
+		{Role: synap.RoleUser, Content: "Any update on my refund?"},
+		{Role: synap.RoleAssistant, Content: "It was sent this morning."},
+	} {
+		m.ConversationID, m.UserID, m.CustomerID = conv, "user_789", "cust_456"
+		// Sent once: after a 500 or a dropped connection it may be stored,
+		// so libsynap does not resend it, and neither should you blindly.
+		if _, err := client.RecordMessage(ctx, m); err != nil {
+			log.Fatal(err)
+		}
+	}
+	if _, err := client.Compact(ctx, conv, synap.CompactOptions{Strategy: synap.StrategyBalanced}); err != nil {
+		log.Fatal(err)
+	}
+	for {
+		status, err := client.CompactionStatus(ctx, conv)
+		if err != nil {
+			log.Fatal(err)
+		}
+		if status.Status != nil && *status.Status != synap.CompactionInProgress {
+			break
+		}
+		time.Sleep(time.Second)
+	}
+	prompt, err := client.PromptContext(ctx, conv, synap.PromptStructured)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if prompt.FormattedContext != nil {
+		fmt.Println(*prompt.FormattedContext)
 	}
 }

@@ -606,6 +606,378 @@ void synapgo_prompt_release(SynapPromptContext *prompt, synapgo_prompt_view *vie
     synap_prompt_context_free(prompt);
 }
 
+/* Builds a message request from `in`. On failure it copies the error
+ * into `err` and returns the code, with `*out` left NULL. */
+static int build_message_request(const synapgo_message_request *in, SynapMessageRequest **out, synapgo_error *err) {
+    SynapMessageRequest *r = synap_message_request_new();
+    if (r == NULL) {
+        return out_of_memory(err);
+    }
+    SynapCode code = SYNAP_OK;
+    if (in->conversation_id != NULL) {
+        code = synap_message_request_set_conversation_id(r, in->conversation_id);
+    }
+    if (code == SYNAP_OK && in->role != NULL) {
+        code = synap_message_request_set_role(r, in->role);
+    }
+    if (code == SYNAP_OK && in->content != NULL) {
+        code = synap_message_request_set_content(r, in->content);
+    }
+    if (code == SYNAP_OK && in->user_id != NULL) {
+        code = synap_message_request_set_user_id(r, in->user_id);
+    }
+    if (code == SYNAP_OK && in->customer_id != NULL) {
+        code = synap_message_request_set_customer_id(r, in->customer_id);
+    }
+    if (code == SYNAP_OK && in->session_id != NULL) {
+        code = synap_message_request_set_session_id(r, in->session_id);
+    }
+    if (code == SYNAP_OK && in->metadata_json != NULL) {
+        code = synap_message_request_set_metadata_json(r, in->metadata_json);
+    }
+    for (size_t i = 0; code == SYNAP_OK && i < in->scope_path_count; i++) {
+        code = synap_message_request_add_scope_level(r, in->scope_path[2 * i], in->scope_path[2 * i + 1]);
+    }
+    if (code == SYNAP_OK && in->agent_model != NULL) {
+        code = synap_message_request_set_agent_model(r, in->agent_model);
+    }
+    if (code == SYNAP_OK && in->agent_context_window > 0) {
+        code = synap_message_request_set_agent_context_window(r, in->agent_context_window);
+    }
+    if (code != SYNAP_OK) {
+        fail(code, err);
+        synap_message_request_free(r);
+        return code;
+    }
+    *out = r;
+    return SYNAP_OK;
+}
+
+static void read_recorded(const SynapRecordedMessage *message, synapgo_recorded *out) {
+    out->message_id = synap_recorded_message_id(message);
+    out->conversation_id = synap_recorded_message_conversation_id(message);
+    out->session_id = synap_recorded_message_session_id(message);
+    out->has_recorded_at = synap_recorded_message_recorded_at_us(message, &out->recorded_at_us);
+    out->has_message_count = synap_recorded_message_conversation_message_count(message, &out->message_count);
+}
+
+int synapgo_record_message(const SynapClient *client, const synapgo_message_request *request,
+                           SynapRecordedMessage **out, synapgo_recorded *view, synapgo_error *err) {
+    SynapMessageRequest *r = NULL;
+    int code = build_message_request(request, &r, err);
+    if (code != SYNAP_OK) {
+        return code;
+    }
+    code = synap_conversation_record_message(client, r, out);
+    if (code != SYNAP_OK) {
+        fail(code, err);
+    } else {
+        read_recorded(*out, view);
+    }
+    synap_message_request_free(r);
+    return code;
+}
+
+void synapgo_message_batch_release(SynapMessageBatch *batch, synapgo_message_batch_view *view) {
+    free(view->results);
+    free(view->errors);
+    memset(view, 0, sizeof *view);
+    synap_message_batch_free(batch);
+}
+
+/* Fills `view` from `batch`; false when memory ran out (nothing to free). */
+static bool read_message_batch(const SynapMessageBatch *batch, synapgo_message_batch_view *view) {
+    bool failed = false;
+    size_t results = synap_message_batch_result_count(batch);
+    size_t errors = synap_message_batch_error_count(batch);
+    view->results = array(results, sizeof *view->results, &failed);
+    view->errors = array(errors, sizeof *view->errors, &failed);
+    if (failed) {
+        free(view->results);
+        free(view->errors);
+        memset(view, 0, sizeof *view);
+        return false;
+    }
+    view->result_count = results;
+    view->error_count = errors;
+    for (size_t i = 0; i < results; i++) {
+        read_recorded(synap_message_batch_result(batch, i), &view->results[i]);
+    }
+    for (size_t i = 0; i < errors; i++) {
+        synapgo_batch_error *e = &view->errors[i];
+        e->has_index = synap_message_batch_error_index(batch, i, &e->index);
+        e->message = synap_message_batch_error_message(batch, i);
+    }
+    view->has_total = synap_message_batch_total(batch, &view->total);
+    view->has_succeeded = synap_message_batch_succeeded(batch, &view->succeeded);
+    view->has_failed = synap_message_batch_failed(batch, &view->failed);
+    return true;
+}
+
+int synapgo_record_messages(const SynapClient *client, const synapgo_message_request *requests, size_t count,
+                            SynapMessageBatch **out, synapgo_message_batch_view *view, size_t *bad_index,
+                            synapgo_error *err) {
+    bool failed = false;
+    SynapMessageRequest **built = array(count, sizeof *built, &failed);
+    if (failed) {
+        return out_of_memory(err);
+    }
+    int code = SYNAP_OK;
+    for (size_t i = 0; code == SYNAP_OK && i < count; i++) {
+        code = build_message_request(&requests[i], &built[i], err);
+        if (code != SYNAP_OK) {
+            *bad_index = i;
+        }
+    }
+    if (code == SYNAP_OK) {
+        code = synap_conversation_record_messages(client, (const SynapMessageRequest *const *)built, count, out);
+        if (code != SYNAP_OK) {
+            fail(code, err);
+        } else if (!read_message_batch(*out, view)) {
+            synap_message_batch_free(*out);
+            *out = NULL;
+            code = out_of_memory(err);
+        }
+    }
+    for (size_t i = 0; i < count; i++) {
+        synap_message_request_free(built[i]);
+    }
+    free(built);
+    return code;
+}
+
+/* Builds a transcript request from `in`. On failure it copies the error
+ * into `err` and returns the code, with `*out` left NULL. */
+static int build_transcript_request(const synapgo_transcript_request *in, SynapTranscriptRequest **out,
+                                    synapgo_error *err) {
+    SynapTranscriptRequest *r = synap_transcript_request_new();
+    if (r == NULL) {
+        return out_of_memory(err);
+    }
+    SynapCode code = SYNAP_OK;
+    if (in->conversation_id != NULL) {
+        code = synap_transcript_request_set_conversation_id(r, in->conversation_id);
+    }
+    if (code == SYNAP_OK && in->user_id != NULL) {
+        code = synap_transcript_request_set_user_id(r, in->user_id);
+    }
+    if (code == SYNAP_OK && in->customer_id != NULL) {
+        code = synap_transcript_request_set_customer_id(r, in->customer_id);
+    }
+    if (code == SYNAP_OK && in->text != NULL) {
+        code = synap_transcript_request_set_text(r, in->text);
+    }
+    for (size_t i = 0; code == SYNAP_OK && i < in->turn_count; i++) {
+        const synapgo_transcript_turn *t = &in->turns[i];
+        if (t->has_timestamp) {
+            code = synap_transcript_request_add_timed_turn(r, t->role, t->content, t->speaker, t->timestamp_us);
+        } else {
+            code = synap_transcript_request_add_turn(r, t->role, t->content, t->speaker);
+        }
+    }
+    if (code == SYNAP_OK && in->conversation_type != NULL) {
+        code = synap_transcript_request_set_conversation_type(r, in->conversation_type);
+    }
+    if (code == SYNAP_OK && in->analysis_json != NULL) {
+        code = synap_transcript_request_set_analysis_json(r, in->analysis_json);
+    }
+    if (code == SYNAP_OK && in->metadata_json != NULL) {
+        code = synap_transcript_request_set_metadata_json(r, in->metadata_json);
+    }
+    if (code == SYNAP_OK && in->has_started_at) {
+        code = synap_transcript_request_set_started_at_us(r, in->started_at_us);
+    }
+    if (code == SYNAP_OK && in->has_ended_at) {
+        code = synap_transcript_request_set_ended_at_us(r, in->ended_at_us);
+    }
+    for (size_t i = 0; code == SYNAP_OK && i < in->scope_path_count; i++) {
+        code = synap_transcript_request_add_scope_level(r, in->scope_path[2 * i], in->scope_path[2 * i + 1]);
+    }
+    if (code != SYNAP_OK) {
+        fail(code, err);
+        synap_transcript_request_free(r);
+        return code;
+    }
+    *out = r;
+    return SYNAP_OK;
+}
+
+void synapgo_transcript_release(SynapTranscriptIngestion *ingestion, synapgo_transcript_view *view) {
+    free(view->warnings);
+    memset(view, 0, sizeof *view);
+    synap_transcript_ingestion_free(ingestion);
+}
+
+/* Fills `view` from `ingestion`; false when memory ran out (nothing to free). */
+static bool read_transcript(const SynapTranscriptIngestion *ingestion, synapgo_transcript_view *view) {
+    bool failed = false;
+    size_t count = synap_transcript_ingestion_warning_count(ingestion);
+    view->warnings = array(count, sizeof *view->warnings, &failed);
+    if (failed) {
+        return false;
+    }
+    view->warning_count = count;
+    for (size_t i = 0; i < count; i++) {
+        view->warnings[i] = synap_transcript_ingestion_warning(ingestion, i);
+    }
+    view->conversation_id = synap_transcript_ingestion_conversation_id(ingestion);
+    view->external_conversation_id = synap_transcript_ingestion_external_conversation_id(ingestion);
+    view->ingestion_id = synap_transcript_ingestion_ingestion_id(ingestion);
+    view->status = synap_transcript_ingestion_status(ingestion);
+    view->summary_status = synap_transcript_ingestion_summary_status(ingestion);
+    view->has_turns_recorded = synap_transcript_ingestion_turns_recorded(ingestion, &view->turns_recorded);
+    view->has_queued_at = synap_transcript_ingestion_queued_at_us(ingestion, &view->queued_at_us);
+    return true;
+}
+
+int synapgo_ingest(const SynapClient *client, const synapgo_transcript_request *request,
+                   SynapTranscriptIngestion **out, synapgo_transcript_view *view, synapgo_error *err) {
+    SynapTranscriptRequest *r = NULL;
+    int code = build_transcript_request(request, &r, err);
+    if (code != SYNAP_OK) {
+        return code;
+    }
+    code = synap_conversation_ingest(client, r, out);
+    if (code != SYNAP_OK) {
+        fail(code, err);
+    } else if (!read_transcript(*out, view)) {
+        synap_transcript_ingestion_free(*out);
+        *out = NULL;
+        code = out_of_memory(err);
+    }
+    synap_transcript_request_free(r);
+    return code;
+}
+
+int synapgo_conversation_messages(const SynapClient *client, const char *conversation_id, uint32_t start,
+                                  uint32_t limit, SynapMessagePage **out, synapgo_message **messages,
+                                  size_t *count, synapgo_error *err) {
+    SynapCode code = synap_conversation_messages(client, conversation_id, start, limit, out);
+    if (code != SYNAP_OK) {
+        return fail(code, err);
+    }
+    bool failed = false;
+    size_t n = synap_message_page_count(*out);
+    synapgo_message *list = array(n, sizeof *list, &failed);
+    if (failed) {
+        synap_message_page_free(*out);
+        *out = NULL;
+        return out_of_memory(err);
+    }
+    for (size_t i = 0; i < n; i++) {
+        const SynapConversationMessage *m = synap_message_page_message(*out, i);
+        list[i].role = synap_conversation_message_role(m);
+        list[i].content = synap_conversation_message_content(m);
+        list[i].message_id = synap_conversation_message_id(m);
+        list[i].has_position = synap_conversation_message_position(m, &list[i].position);
+        list[i].has_timestamp = synap_conversation_message_timestamp_us(m, &list[i].timestamp_us);
+    }
+    *messages = list;
+    *count = n;
+    return SYNAP_OK;
+}
+
+void synapgo_message_page_release(SynapMessagePage *page, synapgo_message *messages) {
+    free(messages);
+    synap_message_page_free(page);
+}
+
+int synapgo_compact(const SynapClient *client, const char *conversation_id, const synapgo_compact_settings *settings,
+                    SynapCompaction **out, synapgo_compaction_view *view, synapgo_error *err) {
+    SynapCompactOptions *options = synap_compact_options_new();
+    if (options == NULL) {
+        return out_of_memory(err);
+    }
+    SynapCode code = SYNAP_OK;
+    if (settings->strategy != NULL) {
+        code = synap_compact_options_set_strategy(options, settings->strategy);
+    }
+    if (code == SYNAP_OK && settings->target_tokens > 0) {
+        code = synap_compact_options_set_target_tokens(options, settings->target_tokens);
+    }
+    if (code == SYNAP_OK && settings->force) {
+        code = synap_compact_options_set_force(options, true);
+    }
+    if (code == SYNAP_OK) {
+        code = synap_conversation_compact(client, conversation_id, options, out);
+    }
+    if (code != SYNAP_OK) {
+        fail(code, err);
+    } else {
+        const SynapCompaction *c = *out;
+        view->compaction_id = synap_compaction_id(c);
+        view->conversation_id = synap_compaction_conversation_id(c);
+        view->status = synap_compaction_status(c);
+        view->trigger_type = synap_compaction_trigger_type(c);
+        view->previous_compaction_id = synap_compaction_previous_id(c);
+        view->has_initiated_at = synap_compaction_initiated_at_us(c, &view->initiated_at_us);
+        view->has_estimated_completion =
+            synap_compaction_estimated_completion_seconds(c, &view->estimated_completion_seconds);
+    }
+    synap_compact_options_free(options);
+    return code;
+}
+
+int synapgo_compacted(const SynapClient *client, const char *conversation_id, const char *format, uint32_t version,
+                      SynapCompacted **out, synapgo_compacted_view *view, synapgo_error *err) {
+    SynapCompactedOptions *options = synap_compacted_options_new();
+    if (options == NULL) {
+        return out_of_memory(err);
+    }
+    SynapCode code = SYNAP_OK;
+    if (format != NULL) {
+        code = synap_compacted_options_set_format(options, format);
+    }
+    if (code == SYNAP_OK && version > 0) {
+        code = synap_compacted_options_set_version(options, version);
+    }
+    if (code == SYNAP_OK) {
+        code = synap_conversation_compacted(client, conversation_id, options, out);
+    }
+    if (code != SYNAP_OK) {
+        fail(code, err);
+    } else if (*out != NULL) {
+        const SynapCompacted *c = *out;
+        view->compaction_id = synap_compacted_id(c);
+        view->formatted_context = synap_compacted_formatted_context(c);
+        view->strategy_used = synap_compacted_strategy_used(c);
+        view->facts_json = synap_compacted_facts_json(c);
+        view->decisions_json = synap_compacted_decisions_json(c);
+        view->preferences_json = synap_compacted_preferences_json(c);
+        view->current_state_json = synap_compacted_current_state_json(c);
+        view->raw_json = synap_compacted_raw_json(c);
+        view->has_original_tokens = synap_compacted_original_token_count(c, &view->original_token_count);
+        view->has_compacted_tokens = synap_compacted_compacted_token_count(c, &view->compacted_token_count);
+        view->has_ttl = synap_compacted_ttl_seconds(c, &view->ttl_seconds);
+        view->has_compression_ratio = synap_compacted_compression_ratio(c, &view->compression_ratio);
+        view->has_validation_score = synap_compacted_validation_score(c, &view->validation_score);
+        view->has_validation_passed = synap_compacted_validation_passed(c, &view->validation_passed);
+        view->has_quality_warning = synap_compacted_quality_warning(c, &view->quality_warning);
+    }
+    synap_compacted_options_free(options);
+    return code;
+}
+
+int synapgo_compaction_status(const SynapClient *client, const char *conversation_id, SynapCompactionStatus **out,
+                              synapgo_compaction_status_view *view, synapgo_error *err) {
+    SynapCode code = synap_conversation_compaction_status(client, conversation_id, out);
+    if (code != SYNAP_OK) {
+        return fail(code, err);
+    }
+    const SynapCompactionStatus *s = *out;
+    view->conversation_id = synap_compaction_status_conversation_id(s);
+    view->state = synap_compaction_status_state(s);
+    view->compaction_id = synap_compaction_status_compaction_id(s);
+    view->error_message = synap_compaction_status_error_message(s);
+    view->has_completed_at = synap_compaction_status_completed_at_us(s, &view->completed_at_us);
+    view->has_estimated_completion =
+        synap_compaction_status_estimated_completion_seconds(s, &view->estimated_completion_seconds);
+    view->has_latest_version = synap_compaction_status_latest_version(s, &view->latest_version);
+    view->has_compression_ratio = synap_compaction_status_compression_ratio(s, &view->compression_ratio);
+    view->has_validation_score = synap_compaction_status_validation_score(s, &view->validation_score);
+    return SYNAP_OK;
+}
+
 /* Set while this thread runs the Go log callback, so that SetLogCallback
  * can refuse a call from inside it before taking its lock: a replacement
  * holding that lock waits for the callback to return. */

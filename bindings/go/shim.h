@@ -276,6 +276,203 @@ int synapgo_prompt_context(const SynapClient *client, const char *conversation_i
 /* Frees the view's arrays and the prompt context. */
 void synapgo_prompt_release(SynapPromptContext *prompt, synapgo_prompt_view *view);
 
+/* One message to record as plain fields, so that one call builds its
+ * SynapMessageRequest. Every pointer is NULL (not set) or a NUL-terminated
+ * string; content is always set (it may be empty). */
+typedef struct synapgo_message_request {
+    const char *conversation_id;
+    const char *role;
+    const char *content;
+    const char *user_id;
+    const char *customer_id;
+    const char *session_id;
+    const char *metadata_json;
+    const char *const *scope_path;    /* scope_path_count (level, value) pairs, in order */
+    size_t scope_path_count;
+    const char *agent_model;
+    uint32_t agent_context_window;    /* 0: none */
+} synapgo_message_request;
+
+/* A SynapRecordedMessage, its strings lent by it. */
+typedef struct synapgo_recorded {
+    const char *message_id;
+    const char *conversation_id;
+    const char *session_id;
+    bool has_recorded_at, has_message_count;
+    int64_t recorded_at_us, message_count;
+} synapgo_recorded;
+
+/* Builds the request, synap_conversation_record_message, then fills
+ * `view`. On SYNAP_OK free the message with synap_recorded_message_free
+ * after reading the view. */
+int synapgo_record_message(const SynapClient *client, const synapgo_message_request *request,
+                           SynapRecordedMessage **out, synapgo_recorded *view, synapgo_error *err);
+
+/* One error row of a SynapMessageBatch. */
+typedef struct synapgo_batch_error {
+    bool has_index;
+    int64_t index;
+    const char *message;
+} synapgo_batch_error;
+
+/* A whole SynapMessageBatch. */
+typedef struct synapgo_message_batch_view {
+    bool has_total, has_succeeded, has_failed;
+    int64_t total, succeeded, failed;
+    synapgo_recorded *results;
+    size_t result_count;
+    synapgo_batch_error *errors;
+    size_t error_count;
+} synapgo_message_batch_view;
+
+/* Builds the `count` requests, synap_conversation_record_messages, then
+ * fills `view`. When a request is refused while it is built, `*bad_index`
+ * is its index; else it is left alone. On SYNAP_OK release both with
+ * synapgo_message_batch_release. */
+int synapgo_record_messages(const SynapClient *client, const synapgo_message_request *requests, size_t count,
+                            SynapMessageBatch **out, synapgo_message_batch_view *view, size_t *bad_index,
+                            synapgo_error *err);
+
+/* Frees the view's arrays and the batch. */
+void synapgo_message_batch_release(SynapMessageBatch *batch, synapgo_message_batch_view *view);
+
+/* One turn of a transcript. speaker is NULL when unknown. */
+typedef struct synapgo_transcript_turn {
+    const char *role;
+    const char *content;
+    const char *speaker;
+    bool has_timestamp;
+    int64_t timestamp_us;
+} synapgo_transcript_turn;
+
+/* One transcript to ingest as plain fields, so that one call builds its
+ * SynapTranscriptRequest. Every pointer is NULL (not set) or a
+ * NUL-terminated string; the transcript is `text` or the `turn_count`
+ * turns. */
+typedef struct synapgo_transcript_request {
+    const char *conversation_id;
+    const char *user_id;
+    const char *customer_id;
+    const char *text;
+    const synapgo_transcript_turn *turns;
+    size_t turn_count;
+    const char *conversation_type;
+    const char *analysis_json;
+    const char *metadata_json;
+    bool has_started_at, has_ended_at;
+    int64_t started_at_us, ended_at_us;
+    const char *const *scope_path;    /* scope_path_count (level, value) pairs, in order */
+    size_t scope_path_count;
+} synapgo_transcript_request;
+
+/* A whole SynapTranscriptIngestion. */
+typedef struct synapgo_transcript_view {
+    const char *conversation_id;
+    const char *external_conversation_id;
+    const char *ingestion_id;
+    const char *status;
+    const char *summary_status;
+    bool has_turns_recorded, has_queued_at;
+    int64_t turns_recorded, queued_at_us;
+    const char **warnings;
+    size_t warning_count;
+} synapgo_transcript_view;
+
+/* Builds the request, synap_conversation_ingest, then fills `view`. On
+ * SYNAP_OK release both with synapgo_transcript_release. */
+int synapgo_ingest(const SynapClient *client, const synapgo_transcript_request *request,
+                   SynapTranscriptIngestion **out, synapgo_transcript_view *view, synapgo_error *err);
+
+/* Frees the view's warnings and the ingestion. */
+void synapgo_transcript_release(SynapTranscriptIngestion *ingestion, synapgo_transcript_view *view);
+
+/* One SynapConversationMessage. */
+typedef struct synapgo_message {
+    const char *role;
+    const char *content;
+    const char *message_id;
+    bool has_position, has_timestamp;
+    int64_t position, timestamp_us;
+} synapgo_message;
+
+/* synap_conversation_messages, then fills `*messages` (malloc'd) and
+ * `*count` from the page. On SYNAP_OK release both with
+ * synapgo_message_page_release. */
+int synapgo_conversation_messages(const SynapClient *client, const char *conversation_id, uint32_t start,
+                                  uint32_t limit, SynapMessagePage **out, synapgo_message **messages,
+                                  size_t *count, synapgo_error *err);
+
+/* Frees the messages and the page. */
+void synapgo_message_page_release(SynapMessagePage *page, synapgo_message *messages);
+
+/* How a compaction is asked for. */
+typedef struct synapgo_compact_settings {
+    const char *strategy;             /* NULL: the service's choice */
+    uint32_t target_tokens;           /* 0: the service's choice */
+    bool force;
+} synapgo_compact_settings;
+
+/* A whole SynapCompaction, its strings lent by it. */
+typedef struct synapgo_compaction_view {
+    const char *compaction_id;
+    const char *conversation_id;
+    const char *status;
+    const char *trigger_type;
+    const char *previous_compaction_id;
+    bool has_initiated_at, has_estimated_completion;
+    int64_t initiated_at_us, estimated_completion_seconds;
+} synapgo_compaction_view;
+
+/* Builds the options, synap_conversation_compact, then fills `view`. On
+ * SYNAP_OK free the compaction with synap_compaction_free after reading
+ * the view. */
+int synapgo_compact(const SynapClient *client, const char *conversation_id, const synapgo_compact_settings *settings,
+                    SynapCompaction **out, synapgo_compaction_view *view, synapgo_error *err);
+
+/* A whole SynapCompacted, its strings lent by it. */
+typedef struct synapgo_compacted_view {
+    const char *compaction_id;
+    const char *formatted_context;
+    const char *strategy_used;
+    const char *facts_json;
+    const char *decisions_json;
+    const char *preferences_json;
+    const char *current_state_json;
+    const char *raw_json;
+    bool has_original_tokens, has_compacted_tokens, has_ttl;
+    int64_t original_token_count, compacted_token_count, ttl_seconds;
+    bool has_compression_ratio, has_validation_score;
+    double compression_ratio, validation_score;
+    bool has_validation_passed, has_quality_warning;
+    bool validation_passed, quality_warning;
+} synapgo_compacted_view;
+
+/* Builds the options (format NULL: the default; version 0: the latest),
+ * synap_conversation_compacted, then fills `view` when there is a
+ * compacted state. On SYNAP_OK `*out` is NULL when the conversation has
+ * not been compacted yet; else free it with synap_compacted_free after
+ * reading the view. */
+int synapgo_compacted(const SynapClient *client, const char *conversation_id, const char *format, uint32_t version,
+                      SynapCompacted **out, synapgo_compacted_view *view, synapgo_error *err);
+
+/* A whole SynapCompactionStatus, its strings lent by it. */
+typedef struct synapgo_compaction_status_view {
+    const char *conversation_id;
+    const char *state;
+    const char *compaction_id;
+    const char *error_message;
+    bool has_completed_at, has_estimated_completion, has_latest_version;
+    int64_t completed_at_us, estimated_completion_seconds, latest_version;
+    bool has_compression_ratio, has_validation_score;
+    double compression_ratio, validation_score;
+} synapgo_compaction_status_view;
+
+/* synap_conversation_compaction_status, then fills `view`. On SYNAP_OK
+ * free the status with synap_compaction_status_free after reading the
+ * view. */
+int synapgo_compaction_status(const SynapClient *client, const char *conversation_id, SynapCompactionStatus **out,
+                              synapgo_compaction_status_view *view, synapgo_error *err);
+
 /* Whether the calling thread is running the Go log callback. */
 bool synapgo_in_log_callback(void);
 

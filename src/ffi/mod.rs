@@ -21,6 +21,7 @@ mod wait_all;
 mod create;
 mod memory;
 mod context;
+mod conversation;
 mod log;
 mod cstr;
 mod guard;
@@ -64,6 +65,50 @@ pub use context::{
     synap_prompt_options_free, synap_prompt_options_new, synap_prompt_options_set_style, synap_retrieval_code,
     synap_retrieval_degraded, synap_retrieval_level, synap_retrieval_warning, synap_retrieval_warning_count,
     synap_turn_content, synap_turn_message_id, synap_turn_role, synap_turn_timestamp_us, synap_user_profile,
+};
+pub use conversation::{
+    SynapCompactOptions, SynapCompacted, SynapCompactedOptions, SynapCompaction, SynapCompactionStatus,
+    SynapConversationMessage, SynapMessageBatch, SynapMessagePage, SynapMessageRequest, SynapRecordedMessage,
+    SynapTranscriptIngestion, SynapTranscriptRequest, synap_compact_options_free, synap_compact_options_new,
+    synap_compact_options_set_force, synap_compact_options_set_strategy, synap_compact_options_set_target_tokens,
+    synap_compacted_compacted_token_count, synap_compacted_compression_ratio, synap_compacted_current_state_json,
+    synap_compacted_decisions_json, synap_compacted_facts_json, synap_compacted_formatted_context,
+    synap_compacted_free, synap_compacted_id, synap_compacted_options_free, synap_compacted_options_new,
+    synap_compacted_options_set_format, synap_compacted_options_set_version, synap_compacted_original_token_count,
+    synap_compacted_preferences_json, synap_compacted_quality_warning, synap_compacted_raw_json,
+    synap_compacted_strategy_used, synap_compacted_ttl_seconds, synap_compacted_validation_passed,
+    synap_compacted_validation_score, synap_compaction_conversation_id, synap_compaction_estimated_completion_seconds,
+    synap_compaction_free, synap_compaction_id, synap_compaction_initiated_at_us, synap_compaction_previous_id,
+    synap_compaction_status, synap_compaction_status_compaction_id, synap_compaction_status_completed_at_us,
+    synap_compaction_status_compression_ratio, synap_compaction_status_conversation_id,
+    synap_compaction_status_error_message, synap_compaction_status_estimated_completion_seconds,
+    synap_compaction_status_free, synap_compaction_status_latest_version, synap_compaction_status_state,
+    synap_compaction_status_validation_score, synap_compaction_trigger_type, synap_conversation_compact,
+    synap_conversation_compacted, synap_conversation_compaction_status, synap_conversation_ingest,
+    synap_conversation_message_content, synap_conversation_message_id, synap_conversation_message_position,
+    synap_conversation_message_role, synap_conversation_message_timestamp_us, synap_conversation_messages,
+    synap_conversation_record_message, synap_conversation_record_messages, synap_message_batch_error_count,
+    synap_message_batch_error_index, synap_message_batch_error_message, synap_message_batch_failed,
+    synap_message_batch_free, synap_message_batch_result, synap_message_batch_result_count,
+    synap_message_batch_succeeded, synap_message_batch_total, synap_message_page_count, synap_message_page_free,
+    synap_message_page_message, synap_message_request_add_scope_level, synap_message_request_free,
+    synap_message_request_new, synap_message_request_set_agent_context_window, synap_message_request_set_agent_model,
+    synap_message_request_set_content, synap_message_request_set_conversation_id,
+    synap_message_request_set_customer_id, synap_message_request_set_metadata_json, synap_message_request_set_role,
+    synap_message_request_set_session_id, synap_message_request_set_user_id, synap_recorded_message_conversation_id,
+    synap_recorded_message_conversation_message_count, synap_recorded_message_free, synap_recorded_message_id,
+    synap_recorded_message_recorded_at_us, synap_recorded_message_session_id,
+    synap_transcript_ingestion_conversation_id, synap_transcript_ingestion_external_conversation_id,
+    synap_transcript_ingestion_free, synap_transcript_ingestion_ingestion_id, synap_transcript_ingestion_queued_at_us,
+    synap_transcript_ingestion_status, synap_transcript_ingestion_summary_status,
+    synap_transcript_ingestion_turns_recorded, synap_transcript_ingestion_warning,
+    synap_transcript_ingestion_warning_count, synap_transcript_request_add_scope_level,
+    synap_transcript_request_add_timed_turn, synap_transcript_request_add_turn, synap_transcript_request_free,
+    synap_transcript_request_new, synap_transcript_request_set_analysis_json,
+    synap_transcript_request_set_conversation_id, synap_transcript_request_set_conversation_type,
+    synap_transcript_request_set_customer_id, synap_transcript_request_set_ended_at_us,
+    synap_transcript_request_set_metadata_json, synap_transcript_request_set_started_at_us,
+    synap_transcript_request_set_text, synap_transcript_request_set_user_id,
 };
 pub use create::{
     SynapBatch, SynapCreateRequest, SynapIngestion, synap_batch_counts, synap_batch_free, synap_batch_id,

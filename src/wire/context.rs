@@ -99,13 +99,13 @@ fn invalid(what: &str, detail: impl fmt::Display) -> Error {
 
 /// The body as text, checked once here: serde_json then reads it as `str`,
 /// with no second check per string, and `raw_json` is made from it.
-fn utf8<'a>(what: &str, body: &'a [u8]) -> Result<&'a str, Error> {
+pub(super) fn utf8<'a>(what: &str, body: &'a [u8]) -> Result<&'a str, Error> {
     std::str::from_utf8(body)
         .map_err(|e| invalid(what, format_args!("the body is not UTF-8 (invalid byte at offset {})", e.valid_up_to())))
 }
 
 /// Reads the whole body as one object with `visitor`.
-fn read_body<'de, V: Visitor<'de>>(what: &str, text: &'de str, visitor: V) -> Result<V::Value, Error> {
+pub(super) fn read_body<'de, V: Visitor<'de>>(what: &str, text: &'de str, visitor: V) -> Result<V::Value, Error> {
     const BODY: Path<'static> = Path::Key("the body");
     let mut de = serde_json::Deserializer::from_str(text);
     let value = Object { path: BODY, visitor }
@@ -132,7 +132,7 @@ fn message(e: &serde_json::Error) -> String {
 /// Where a value sits in the body, for messages; built on the stack and
 /// only formatted when something is wrong.
 #[derive(Clone, Copy)]
-enum Path<'a> {
+pub(super) enum Path<'a> {
     Key(&'static str),
     Field(&'a Path<'a>, &'static str),
     Index(&'a Path<'a>, usize),
@@ -218,9 +218,9 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Object<'_, V> {
 
 /// A value that must be an array, read by `visitor`; `null` is `None`,
 /// anything else a structure error at `path`.
-struct Array<'p, V> {
-    path: Path<'p>,
-    visitor: V,
+pub(super) struct Array<'p, V> {
+    pub(super) path: Path<'p>,
+    pub(super) visitor: V,
 }
 
 impl<'de, V: Visitor<'de>> DeserializeSeed<'de> for Array<'_, V> {
@@ -248,7 +248,7 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Array<'_, V> {
 
 /// Reads each element of an array of objects with `read`, failing on an
 /// element that is not an object.
-fn objects<'de, A, V>(
+pub(super) fn objects<'de, A, V>(
     path: Path<'_>,
     mut seq: A,
     visitor: impl Fn() -> V,
@@ -273,7 +273,7 @@ where
 /// A list of strings as texts. Tolerant: a value that is not an array is
 /// an empty list; elements that are not strings, or hold a NUL, are
 /// skipped.
-struct Strings;
+pub(super) struct Strings;
 
 impl<'de> DeserializeSeed<'de> for Strings {
     type Value = Vec<Text>;
@@ -308,7 +308,7 @@ impl<'de> Visitor<'de> for Strings {
 // Scalars, read by the tolerance rules: the wrong type is absent.
 
 /// Text; absent when not a string or holding a NUL.
-fn text(value: &Option<Loose<'_>>) -> Option<Text> {
+pub(super) fn text(value: &Option<Loose<'_>>) -> Option<Text> {
     match value {
         Some(Loose::Str(s)) => Text::new(s),
         _ => None,
@@ -321,7 +321,7 @@ fn nonempty_text(value: &Option<Loose<'_>>) -> Option<Text> {
 }
 
 /// An ISO 8601 time as Unix µs; absent when not a string or unparsable.
-fn time(value: &Option<Loose<'_>>) -> Option<i64> {
+pub(super) fn time(value: &Option<Loose<'_>>) -> Option<i64> {
     match value {
         Some(Loose::Str(s)) => parse_unix_micros(s),
         _ => None,
@@ -330,7 +330,7 @@ fn time(value: &Option<Loose<'_>>) -> Option<i64> {
 
 /// A number, or a string holding a finite one (pydantic's lax float: the
 /// SDK reads `"0.7"` as 0.7); anything else is absent.
-fn number(value: &Option<Loose<'_>>) -> Option<f64> {
+pub(super) fn number(value: &Option<Loose<'_>>) -> Option<f64> {
     match value {
         Some(Loose::Float(f)) => Some(*f),
         Some(Loose::Int(n)) => Some(*n as f64),
@@ -358,7 +358,7 @@ fn score(value: &Option<Loose<'_>>) -> Option<f64> {
 /// An integer: a JSON integer, a float with no fraction, or a string
 /// holding an integer (pydantic's lax int); `1.5` and out of range values
 /// are absent.
-fn integer(value: &Option<Loose<'_>>) -> Option<i64> {
+pub(super) fn integer(value: &Option<Loose<'_>>) -> Option<i64> {
     match value {
         Some(Loose::Int(n)) => Some(*n),
         Some(Loose::UInt(n)) => i64::try_from(*n).ok(),
@@ -371,7 +371,7 @@ fn integer(value: &Option<Loose<'_>>) -> Option<i64> {
 
 /// A boolean as pydantic's lax mode reads one: `true`/`false`, 0 and 1,
 /// and the strings it names (any case); anything else is absent.
-fn boolean(value: &Option<Loose<'_>>) -> Option<bool> {
+pub(super) fn boolean(value: &Option<Loose<'_>>) -> Option<bool> {
     match value {
         Some(Loose::Bool(b)) => Some(*b),
         Some(Loose::Int(0) | Loose::UInt(0)) => Some(false),
@@ -396,7 +396,7 @@ fn is_object(raw: &RawValue) -> bool {
 }
 
 /// An object's JSON text as sent; absent when the value is not an object.
-fn object_json(raw: Option<&RawValue>) -> Option<Text> {
+pub(super) fn object_json(raw: Option<&RawValue>) -> Option<Text> {
     raw.filter(|r| is_object(r)).and_then(|r| Text::new(r.get()))
 }
 

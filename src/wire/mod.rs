@@ -2,6 +2,7 @@
 //! names the offending field in its error; no other module reads JSON bodies.
 
 pub(crate) mod context;
+pub(crate) mod conversation;
 mod fields;
 pub(crate) mod identity;
 pub(crate) mod ingestion;

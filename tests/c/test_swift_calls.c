@@ -10,11 +10,15 @@
  * the process-wide log handler retained until it is replaced, context
  * requests built setter by setter and each context, profile and prompt
  * context copied out whole (every item, turn and summary it lends) before
- * it is freed, and a Swift String holding a NUL byte refused before any C
- * call sees it.
+ * it is freed, messages, transcripts and compact options built setter by
+ * setter, each recorded message, batch, ingestion, page, compaction,
+ * compacted state and compaction status copied out before it is freed (a
+ * compacted state that is not there yet being nil), and a Swift String
+ * holding a NUL byte refused before any C call sees it.
  * Run by tests/swift_calls.rs under valgrind, with the jobs in
- * SYNAP_FIX_<name> and the emulator's answers to the first customer,
- * client and conversation fetches scripted. */
+ * SYNAP_FIX_<name>, the emulator's answers to the first customer, client
+ * and conversation fetches scripted, and its answers to the first records
+ * and batch of messages scripted. */
 #define _POSIX_C_SOURCE 200809L
 
 #include <pthread.h>
@@ -1302,6 +1306,596 @@ static bool prompt_context(const SynapClient *client, const char *conversation_i
     return true;
 }
 
+/* Conversations: recorded messages, batches, transcripts, pages of
+ * messages and compactions. */
+
+/* Message: NULL is nil; scope is level, value, ..., NULL. The content is
+ * given with its length, to hold a NUL byte where a test needs it. */
+struct message {
+    const char *conversation_id, *role;
+    struct swift_string content;
+    const char *user_id, *customer_id, *session_id, *metadata_json;
+    const char *const *scope;
+    const char *agent_model;
+    const uint32_t *agent_context_window;
+};
+
+/* Message.handle(): the setters in the wrapper's order; on a refusal
+ * (libsynap's, or cText's with no C call) the request is freed. */
+static SynapMessageRequest *message_handle(const struct message *m, struct error_copy *err) {
+    SynapMessageRequest *r = synap_message_request_new();
+    if (r == NULL) {
+        *err = job_error(SYNAP_INTERNAL, "out of memory");
+        return NULL;
+    }
+    bool thrown = false; /* by cText: err already set, nothing to read from libsynap */
+    SynapCode code = synap_message_request_set_conversation_id(r, m->conversation_id);
+    if (code == SYNAP_OK) code = synap_message_request_set_role(r, m->role);
+    if (code == SYNAP_OK) {
+        if (c_text(m->content, "content", err)) {
+            code = synap_message_request_set_content(r, m->content.bytes);
+        } else {
+            thrown = true;
+            code = SYNAP_INVALID_ARGUMENT;
+        }
+    }
+    if (code == SYNAP_OK && m->user_id) code = synap_message_request_set_user_id(r, m->user_id);
+    if (code == SYNAP_OK && m->customer_id) code = synap_message_request_set_customer_id(r, m->customer_id);
+    if (code == SYNAP_OK && m->session_id) code = synap_message_request_set_session_id(r, m->session_id);
+    if (code == SYNAP_OK && m->metadata_json) code = synap_message_request_set_metadata_json(r, m->metadata_json);
+    for (const char *const *s = m->scope; code == SYNAP_OK && s && s[0]; s += 2) {
+        code = synap_message_request_add_scope_level(r, s[0], s[1]);
+    }
+    if (code == SYNAP_OK && m->agent_model) code = synap_message_request_set_agent_model(r, m->agent_model);
+    if (code == SYNAP_OK && m->agent_context_window)
+        code = synap_message_request_set_agent_context_window(r, *m->agent_context_window);
+    if (code != SYNAP_OK) {
+        if (!thrown) {
+            *err = last_error(code);
+        }
+        synap_message_request_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+/* RecordedMessage.init(_:), for an owned message and a batch's lent one
+ * alike: an optional is its flag and its value. */
+struct recorded_copy {
+    char *message_id, *conversation_id, *session_id;
+    bool has_recorded_at, has_count;
+    int64_t recorded_at, count;
+};
+
+static struct recorded_copy recorded_copy(const SynapRecordedMessage *message) {
+    struct recorded_copy c;
+    int64_t us = 0;
+    int64_t count = 0;
+    c.message_id = copy(synap_recorded_message_id(message));
+    c.conversation_id = copy(synap_recorded_message_conversation_id(message));
+    c.session_id = copy(synap_recorded_message_session_id(message));
+    c.has_recorded_at = synap_recorded_message_recorded_at_us(message, &us);
+    c.recorded_at = c.has_recorded_at ? us : 0;
+    c.has_count = synap_recorded_message_conversation_message_count(message, &count);
+    c.count = c.has_count ? count : 0;
+    return c;
+}
+
+static void recorded_copy_free(struct recorded_copy *c) {
+    free(c->message_id);
+    free(c->conversation_id);
+    free(c->session_id);
+}
+
+/* Client.recordMessage(_:): the request freed after the recorded message
+ * (Swift's defers), and after a failure's details are read. */
+static bool record_message(const SynapClient *client, const struct message *m, struct recorded_copy *c,
+                           struct error_copy *err) {
+    SynapMessageRequest *r = message_handle(m, err);
+    if (r == NULL) {
+        return false;
+    }
+    SynapRecordedMessage *out = NULL;
+    SynapCode code = synap_conversation_record_message(client, r, &out);
+    if (code != SYNAP_OK) {
+        *err = last_error(code);
+        synap_message_request_free(r);
+        return false;
+    }
+    *c = recorded_copy(out);
+    synap_recorded_message_free(out);
+    synap_message_request_free(r);
+    return true;
+}
+
+/* MessageBatch.init(_:): the counts, every lent result and every refusal. */
+struct refusal_copy {
+    bool has_index;
+    int64_t index;
+    char *message;
+};
+
+struct message_batch_copy {
+    bool has_total, has_succeeded, has_failed;
+    int64_t total, succeeded, failed;
+    size_t count;
+    struct recorded_copy *results;
+    size_t refusal_count;
+    struct refusal_copy *refusals;
+};
+
+static struct message_batch_copy message_batch_copy(const SynapMessageBatch *b) {
+    struct message_batch_copy c;
+    int64_t count = 0;
+    c.has_total = synap_message_batch_total(b, &count);
+    c.total = c.has_total ? count : 0;
+    c.has_succeeded = synap_message_batch_succeeded(b, &count);
+    c.succeeded = c.has_succeeded ? count : 0;
+    c.has_failed = synap_message_batch_failed(b, &count);
+    c.failed = c.has_failed ? count : 0;
+    c.count = synap_message_batch_result_count(b);
+    c.results = calloc(c.count + 1, sizeof *c.results);
+    for (size_t i = 0; i < c.count; i++) {
+        c.results[i] = recorded_copy(synap_message_batch_result(b, i));
+    }
+    c.refusal_count = synap_message_batch_error_count(b);
+    c.refusals = calloc(c.refusal_count + 1, sizeof *c.refusals);
+    for (size_t i = 0; i < c.refusal_count; i++) {
+        int64_t index = 0;
+        c.refusals[i].has_index = synap_message_batch_error_index(b, i, &index);
+        c.refusals[i].index = c.refusals[i].has_index ? index : 0;
+        c.refusals[i].message = copy(synap_message_batch_error_message(b, i));
+    }
+    return c;
+}
+
+static void message_batch_copy_free(struct message_batch_copy *c) {
+    for (size_t i = 0; i < c->count; i++) {
+        recorded_copy_free(&c->results[i]);
+    }
+    free(c->results);
+    for (size_t i = 0; i < c->refusal_count; i++) {
+        free(c->refusals[i].message);
+    }
+    free(c->refusals);
+}
+
+/* Client.recordMessages(_:): handles made one by one (a refusal stops
+ * there), every one made freed at the end. */
+static bool record_messages(const SynapClient *client, const struct message *ms, size_t n,
+                            struct message_batch_copy *c, struct error_copy *err) {
+    SynapMessageRequest **handles = calloc(n + 1, sizeof *handles);
+    size_t made = 0;
+    bool ok = true;
+    for (; made < n; made++) {
+        handles[made] = message_handle(&ms[made], err);
+        if (handles[made] == NULL) {
+            ok = false;
+            break;
+        }
+    }
+    if (ok) {
+        SynapMessageBatch *out = NULL;
+        SynapCode code =
+            synap_conversation_record_messages(client, (const SynapMessageRequest *const *)handles, n, &out);
+        if (code == SYNAP_OK) {
+            *c = message_batch_copy(out);
+            synap_message_batch_free(out);
+        } else {
+            *err = last_error(code);
+            ok = false;
+        }
+    }
+    for (size_t i = 0; i < made; i++) {
+        synap_message_request_free(handles[i]);
+    }
+    free(handles);
+    return ok;
+}
+
+/* Transcript.Turn: NULL speaker is nil; has_timestamp false is nil. */
+struct transcript_turn {
+    const char *role, *content, *speaker;
+    bool has_timestamp;
+    int64_t timestamp_us;
+};
+
+/* Transcript: text set means .text, else .turns; NULL (or an unset flag)
+ * is nil; scope is level, value, ..., NULL. */
+struct transcript {
+    const char *conversation_id, *user_id, *customer_id;
+    const char *text;
+    const struct transcript_turn *turns;
+    size_t turn_count;
+    const char *conversation_type, *analysis_json, *metadata_json;
+    bool has_started_at, has_ended_at;
+    int64_t started_at_us, ended_at_us;
+    const char *const *scope;
+};
+
+/* Transcript.handle(): the setters in the wrapper's order, a turn with a
+ * time through add_timed_turn; on a refusal its details are read, then
+ * the request is freed. */
+static SynapTranscriptRequest *transcript_handle(const struct transcript *t, struct error_copy *err) {
+    SynapTranscriptRequest *r = synap_transcript_request_new();
+    if (r == NULL) {
+        *err = job_error(SYNAP_INTERNAL, "out of memory");
+        return NULL;
+    }
+    SynapCode code = synap_transcript_request_set_conversation_id(r, t->conversation_id);
+    if (code == SYNAP_OK) code = synap_transcript_request_set_user_id(r, t->user_id);
+    if (code == SYNAP_OK && t->customer_id) code = synap_transcript_request_set_customer_id(r, t->customer_id);
+    if (code == SYNAP_OK && t->text) {
+        code = synap_transcript_request_set_text(r, t->text);
+    } else {
+        for (size_t i = 0; code == SYNAP_OK && i < t->turn_count; i++) {
+            const struct transcript_turn *turn = &t->turns[i];
+            code = turn->has_timestamp ? synap_transcript_request_add_timed_turn(r, turn->role, turn->content,
+                                                                                 turn->speaker, turn->timestamp_us)
+                                       : synap_transcript_request_add_turn(r, turn->role, turn->content, turn->speaker);
+        }
+    }
+    if (code == SYNAP_OK && t->conversation_type)
+        code = synap_transcript_request_set_conversation_type(r, t->conversation_type);
+    if (code == SYNAP_OK && t->analysis_json) code = synap_transcript_request_set_analysis_json(r, t->analysis_json);
+    if (code == SYNAP_OK && t->metadata_json) code = synap_transcript_request_set_metadata_json(r, t->metadata_json);
+    if (code == SYNAP_OK && t->has_started_at) code = synap_transcript_request_set_started_at_us(r, t->started_at_us);
+    if (code == SYNAP_OK && t->has_ended_at) code = synap_transcript_request_set_ended_at_us(r, t->ended_at_us);
+    for (const char *const *s = t->scope; code == SYNAP_OK && s && s[0]; s += 2) {
+        code = synap_transcript_request_add_scope_level(r, s[0], s[1]);
+    }
+    if (code != SYNAP_OK) {
+        *err = last_error(code);
+        synap_transcript_request_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+/* TranscriptIngestion.init(_:) */
+struct ingested_copy {
+    char *conversation_id, *external_conversation_id, *ingestion_id, *status;
+    bool has_turns_recorded, has_queued_at;
+    int64_t turns_recorded, queued_at;
+    char *summary_status;
+    struct strings warnings;
+};
+
+static struct ingested_copy ingested_copy(const SynapTranscriptIngestion *ingestion) {
+    struct ingested_copy c;
+    int64_t whole = 0;
+    int64_t us = 0;
+    c.conversation_id = copy(synap_transcript_ingestion_conversation_id(ingestion));
+    c.external_conversation_id = copy(synap_transcript_ingestion_external_conversation_id(ingestion));
+    c.ingestion_id = copy(synap_transcript_ingestion_ingestion_id(ingestion));
+    c.status = copy(synap_transcript_ingestion_status(ingestion));
+    c.has_turns_recorded = synap_transcript_ingestion_turns_recorded(ingestion, &whole);
+    c.turns_recorded = c.has_turns_recorded ? whole : 0;
+    c.summary_status = copy(synap_transcript_ingestion_summary_status(ingestion));
+    c.has_queued_at = synap_transcript_ingestion_queued_at_us(ingestion, &us);
+    c.queued_at = c.has_queued_at ? us : 0;
+    size_t n = synap_transcript_ingestion_warning_count(ingestion);
+    c.warnings = strings_new(n);
+    for (size_t i = 0; i < n; i++) {
+        strings_push(&c.warnings, synap_transcript_ingestion_warning(ingestion, i));
+    }
+    return c;
+}
+
+static void ingested_copy_free(struct ingested_copy *c) {
+    free(c->conversation_id);
+    free(c->external_conversation_id);
+    free(c->ingestion_id);
+    free(c->status);
+    free(c->summary_status);
+    strings_free(&c->warnings);
+}
+
+/* Client.ingestTranscript(_:): the request freed after the ingestion
+ * (Swift's defers), and after a failure's details are read. */
+static bool ingest_transcript(const SynapClient *client, const struct transcript *t, struct ingested_copy *c,
+                              struct error_copy *err) {
+    SynapTranscriptRequest *r = transcript_handle(t, err);
+    if (r == NULL) {
+        return false;
+    }
+    SynapTranscriptIngestion *out = NULL;
+    SynapCode code = synap_conversation_ingest(client, r, &out);
+    if (code != SYNAP_OK) {
+        *err = last_error(code);
+        synap_transcript_request_free(r);
+        return false;
+    }
+    *c = ingested_copy(out);
+    synap_transcript_ingestion_free(out);
+    synap_transcript_request_free(r);
+    return true;
+}
+
+/* ConversationMessage.init(_:) */
+struct message_copy {
+    bool has_position, has_timestamp;
+    int64_t position, timestamp;
+    char *role, *content, *message_id;
+};
+
+struct page_copy {
+    size_t count;
+    struct message_copy *messages;
+};
+
+static struct page_copy page_copy(const SynapMessagePage *page) {
+    struct page_copy c;
+    c.count = synap_message_page_count(page);
+    c.messages = calloc(c.count + 1, sizeof *c.messages);
+    for (size_t i = 0; i < c.count; i++) {
+        const SynapConversationMessage *message = synap_message_page_message(page, i);
+        struct message_copy *m = &c.messages[i];
+        int64_t whole = 0;
+        int64_t us = 0;
+        m->has_position = synap_conversation_message_position(message, &whole);
+        m->position = m->has_position ? whole : 0;
+        m->role = copy(synap_conversation_message_role(message));
+        m->content = copy(synap_conversation_message_content(message));
+        m->has_timestamp = synap_conversation_message_timestamp_us(message, &us);
+        m->timestamp = m->has_timestamp ? us : 0;
+        m->message_id = copy(synap_conversation_message_id(message));
+    }
+    return c;
+}
+
+static void page_copy_free(struct page_copy *c) {
+    for (size_t i = 0; i < c->count; i++) {
+        free(c->messages[i].role);
+        free(c->messages[i].content);
+        free(c->messages[i].message_id);
+    }
+    free(c->messages);
+}
+
+/* Client.messages(_:start:limit:): the page copied whole, then freed. */
+static bool messages(const SynapClient *client, const char *conversation_id, uint32_t start, uint32_t limit,
+                     struct page_copy *c, struct error_copy *err) {
+    SynapMessagePage *out = NULL;
+    SynapCode code = synap_conversation_messages(client, conversation_id, start, limit, &out);
+    if (code != SYNAP_OK) {
+        *err = last_error(code);
+        return false;
+    }
+    *c = page_copy(out);
+    synap_message_page_free(out);
+    return true;
+}
+
+/* CompactOptions: NULL is nil; force is always set. */
+struct compact_options {
+    const char *strategy;
+    const uint32_t *target_tokens;
+    bool force;
+};
+
+/* CompactOptions.handle(): on a refusal its details are read, then the
+ * options are freed. */
+static SynapCompactOptions *compact_options_handle(const struct compact_options *o, struct error_copy *err) {
+    SynapCompactOptions *h = synap_compact_options_new();
+    if (h == NULL) {
+        *err = job_error(SYNAP_INTERNAL, "out of memory");
+        return NULL;
+    }
+    SynapCode code = SYNAP_OK;
+    if (o->strategy) code = synap_compact_options_set_strategy(h, o->strategy);
+    if (code == SYNAP_OK && o->target_tokens) code = synap_compact_options_set_target_tokens(h, *o->target_tokens);
+    if (code == SYNAP_OK) code = synap_compact_options_set_force(h, o->force);
+    if (code != SYNAP_OK) {
+        *err = last_error(code);
+        synap_compact_options_free(h);
+        return NULL;
+    }
+    return h;
+}
+
+/* Compaction.init(_:) */
+struct compaction_copy {
+    char *compaction_id, *conversation_id, *status, *trigger_type, *previous_id;
+    bool has_initiated_at, has_estimated;
+    int64_t initiated_at, estimated;
+};
+
+static struct compaction_copy compaction_copy(const SynapCompaction *compaction) {
+    struct compaction_copy c;
+    int64_t us = 0;
+    int64_t seconds = 0;
+    c.compaction_id = copy(synap_compaction_id(compaction));
+    c.conversation_id = copy(synap_compaction_conversation_id(compaction));
+    c.status = copy(synap_compaction_status(compaction));
+    c.trigger_type = copy(synap_compaction_trigger_type(compaction));
+    c.has_initiated_at = synap_compaction_initiated_at_us(compaction, &us);
+    c.initiated_at = c.has_initiated_at ? us : 0;
+    c.has_estimated = synap_compaction_estimated_completion_seconds(compaction, &seconds);
+    c.estimated = c.has_estimated ? seconds : 0;
+    c.previous_id = copy(synap_compaction_previous_id(compaction));
+    return c;
+}
+
+static void compaction_copy_free(struct compaction_copy *c) {
+    free(c->compaction_id);
+    free(c->conversation_id);
+    free(c->status);
+    free(c->trigger_type);
+    free(c->previous_id);
+}
+
+/* Client.compact(_:options:): the options made (and freed last), the
+ * failure read before they are freed. */
+static bool compact(const SynapClient *client, const char *conversation_id, const struct compact_options *o,
+                    struct compaction_copy *c, struct error_copy *err) {
+    SynapCompactOptions *h = compact_options_handle(o, err);
+    if (h == NULL) {
+        return false;
+    }
+    SynapCompaction *out = NULL;
+    SynapCode code = synap_conversation_compact(client, conversation_id, h, &out);
+    if (code != SYNAP_OK) {
+        *err = last_error(code);
+        synap_compact_options_free(h);
+        return false;
+    }
+    *c = compaction_copy(out);
+    synap_compaction_free(out);
+    synap_compact_options_free(h);
+    return true;
+}
+
+/* CompactedOptions: NULL is nil. */
+struct compacted_options {
+    const char *format;
+    const uint32_t *version;
+};
+
+/* CompactedOptions.handle() */
+static SynapCompactedOptions *compacted_options_handle(const struct compacted_options *o, struct error_copy *err) {
+    SynapCompactedOptions *h = synap_compacted_options_new();
+    if (h == NULL) {
+        *err = job_error(SYNAP_INTERNAL, "out of memory");
+        return NULL;
+    }
+    SynapCode code = SYNAP_OK;
+    if (o->format) code = synap_compacted_options_set_format(h, o->format);
+    if (code == SYNAP_OK && o->version) code = synap_compacted_options_set_version(h, *o->version);
+    if (code != SYNAP_OK) {
+        *err = last_error(code);
+        synap_compacted_options_free(h);
+        return NULL;
+    }
+    return h;
+}
+
+/* Compacted.init(_:) */
+struct compacted_copy {
+    char *compaction_id, *formatted_context, *strategy_used;
+    bool has_original, has_compacted, has_ratio, has_score, has_passed, has_warning, has_ttl;
+    int64_t original, compacted, ttl;
+    double ratio, score;
+    bool passed, warning;
+    char *facts_json, *decisions_json, *preferences_json, *current_state_json, *raw_json;
+};
+
+static struct compacted_copy compacted_copy(const SynapCompacted *compacted) {
+    struct compacted_copy c;
+    int64_t whole = 0;
+    double number = 0;
+    bool flag = false;
+    c.compaction_id = copy(synap_compacted_id(compacted));
+    c.formatted_context = copy(synap_compacted_formatted_context(compacted));
+    c.has_original = synap_compacted_original_token_count(compacted, &whole);
+    c.original = c.has_original ? whole : 0;
+    c.has_compacted = synap_compacted_compacted_token_count(compacted, &whole);
+    c.compacted = c.has_compacted ? whole : 0;
+    c.has_ratio = synap_compacted_compression_ratio(compacted, &number);
+    c.ratio = c.has_ratio ? number : 0;
+    c.strategy_used = copy(synap_compacted_strategy_used(compacted));
+    c.has_score = synap_compacted_validation_score(compacted, &number);
+    c.score = c.has_score ? number : 0;
+    c.has_passed = synap_compacted_validation_passed(compacted, &flag);
+    c.passed = c.has_passed && flag;
+    c.has_warning = synap_compacted_quality_warning(compacted, &flag);
+    c.warning = c.has_warning && flag;
+    c.facts_json = copy(synap_compacted_facts_json(compacted));
+    c.decisions_json = copy(synap_compacted_decisions_json(compacted));
+    c.preferences_json = copy(synap_compacted_preferences_json(compacted));
+    c.current_state_json = copy(synap_compacted_current_state_json(compacted));
+    c.has_ttl = synap_compacted_ttl_seconds(compacted, &whole);
+    c.ttl = c.has_ttl ? whole : 0;
+    c.raw_json = copy(synap_compacted_raw_json(compacted));
+    return c;
+}
+
+static void compacted_copy_free(struct compacted_copy *c) {
+    free(c->compaction_id);
+    free(c->formatted_context);
+    free(c->strategy_used);
+    free(c->facts_json);
+    free(c->decisions_json);
+    free(c->preferences_json);
+    free(c->current_state_json);
+    free(c->raw_json);
+}
+
+/* Client.compacted(_:options:): nil (found false) when SYNAP_OK leaves the
+ * out pointer NULL; the options freed last. */
+static bool compacted(const SynapClient *client, const char *conversation_id, const struct compacted_options *o,
+                      bool *found, struct compacted_copy *c, struct error_copy *err) {
+    SynapCompactedOptions *h = compacted_options_handle(o, err);
+    if (h == NULL) {
+        return false;
+    }
+    SynapCompacted *out = NULL;
+    SynapCode code = synap_conversation_compacted(client, conversation_id, h, &out);
+    if (code != SYNAP_OK) {
+        *err = last_error(code);
+        synap_compacted_options_free(h);
+        return false;
+    }
+    *found = out != NULL;
+    if (out != NULL) {
+        *c = compacted_copy(out);
+        synap_compacted_free(out);
+    }
+    synap_compacted_options_free(h);
+    return true;
+}
+
+/* CompactionStatus.init(_:) */
+struct compaction_status_copy {
+    char *conversation_id, *status, *compaction_id, *error_message;
+    bool has_completed_at, has_ratio, has_score, has_estimated, has_version;
+    int64_t completed_at, estimated, version;
+    double ratio, score;
+};
+
+static struct compaction_status_copy compaction_status_copy(const SynapCompactionStatus *status) {
+    struct compaction_status_copy c;
+    int64_t us = 0;
+    int64_t whole = 0;
+    double number = 0;
+    c.conversation_id = copy(synap_compaction_status_conversation_id(status));
+    c.status = copy(synap_compaction_status_state(status));
+    c.compaction_id = copy(synap_compaction_status_compaction_id(status));
+    c.has_completed_at = synap_compaction_status_completed_at_us(status, &us);
+    c.completed_at = c.has_completed_at ? us : 0;
+    c.has_ratio = synap_compaction_status_compression_ratio(status, &number);
+    c.ratio = c.has_ratio ? number : 0;
+    c.has_score = synap_compaction_status_validation_score(status, &number);
+    c.score = c.has_score ? number : 0;
+    c.has_estimated = synap_compaction_status_estimated_completion_seconds(status, &whole);
+    c.estimated = c.has_estimated ? whole : 0;
+    c.has_version = synap_compaction_status_latest_version(status, &whole);
+    c.version = c.has_version ? whole : 0;
+    c.error_message = copy(synap_compaction_status_error_message(status));
+    return c;
+}
+
+static void compaction_status_copy_free(struct compaction_status_copy *c) {
+    free(c->conversation_id);
+    free(c->status);
+    free(c->compaction_id);
+    free(c->error_message);
+}
+
+/* Client.compactionStatus(_:) */
+static bool compaction_status(const SynapClient *client, const char *conversation_id,
+                              struct compaction_status_copy *c, struct error_copy *err) {
+    SynapCompactionStatus *out = NULL;
+    SynapCode code = synap_conversation_compaction_status(client, conversation_id, &out);
+    if (code != SYNAP_OK) {
+        *err = last_error(code);
+        return false;
+    }
+    *c = compaction_status_copy(out);
+    synap_compaction_status_free(out);
+    return true;
+}
+
 static void *trigger_later(void *cancel) {
     struct timespec pause = {0, 200 * 1000 * 1000};
     nanosleep(&pause, NULL);
@@ -2472,6 +3066,602 @@ static void context_calls(const SynapClient *client) {
     prompt_calls(client);
 }
 
+/* Conversations the test records, ingests and compacts, for a user of a
+ * B2B customer. */
+static const char *const CONV = "e0c5a7d2-3b41-4f8e-9a6c-1d2e3f4a5b6c";
+static const char *const CONV_FAULTS = "f1d6b8e3-4c52-4a9f-8b7d-2e3f4a5b6c7d";
+static const char *const CONV_USER = "u-swift-conv";
+static const char *const CONV_CUSTOMER = "c-swift-conv";
+static const char *const M1 = "My order 8812 arrived damaged. I prefer a refund over a replacement.";
+static const char *const M2 = "Sorry about that. I will file the refund today.";
+static const char *const M3 = "Thanks, how long does it take?";
+static const char *const M4 = "Refunds take five business days.";
+static const char *const M5 = "Great, thanks for the help.";
+static const char *const CALL_TEXT = "User: I want a refund for order 8812.\nAssistant: I will process it today.";
+/* 2025-01-15T10:00:00Z, 10:06:41Z and 10:00:04Z. */
+#define CALL_STARTED_US INT64_C(1736935200000000)
+#define CALL_ENDED_US INT64_C(1736935601000000)
+#define TURN_AT_US INT64_C(1736935204000000)
+
+/* Message(conversationId: CONV, role:, content:, userId:, customerId:). */
+static struct message conv_message(const char *role, const char *content) {
+    struct message m = {0};
+    m.conversation_id = CONV;
+    m.role = role;
+    m.content = swift_string_of(content);
+    m.user_id = CONV_USER;
+    m.customer_id = CONV_CUSTOMER;
+    return m;
+}
+
+/* The writes are not resent after a 500 or a dropped connection (the
+ * service may have stored them), and are after a 503; the emulator's
+ * answers to the first three records and the first batch are scripted,
+ * and tests/swift_calls.rs counts what reached it. */
+static void no_duplicate_calls(void) {
+    struct client_options o = {0};
+    o.base_url = fixture("BASE_URL");
+    o.max_attempts = &(uint32_t){3};
+    o.retry_backoff_ms = (const uint32_t[]){10, 20};
+    o.proxy = "";
+    struct error_copy err;
+    SynapClient *retrying = client_new("synap_dev_emulator", &o, &err);
+    if (retrying == NULL) {
+        CHECK(false, "retrying client: %s", err.message);
+        error_free(&err);
+        return;
+    }
+    struct message m = conv_message("user", "swift-dup-500");
+    m.conversation_id = CONV_FAULTS;
+    struct recorded_copy r;
+    expect_error(record_message(retrying, &m, &r, &err), &err, SYNAP_SERVER, 500, NULL, "a record answered with 500");
+    m.content = swift_string_of("swift-dup-drop");
+    CHECK(!record_message(retrying, &m, &r, &err), "a record whose connection dropped");
+    CHECK(err.code == SYNAP_NETWORK && err.http_status == 0, "dropped: %s (%u): %s", err.code_name,
+          err.http_status, err.message);
+    error_free(&err);
+    m.content = swift_string_of("swift-dup-503");
+    if (record_message(retrying, &m, &r, &err)) {
+        CHECK(r.has_count && r.count == 1 && str_eq(r.conversation_id, CONV_FAULTS), "%lld messages",
+              (long long)r.count);
+        recorded_copy_free(&r);
+    } else {
+        CHECK(false, "a record answered with 503 is resent: %s", err.message);
+        error_free(&err);
+    }
+    struct message batch[1];
+    batch[0] = m;
+    batch[0].content = swift_string_of("swift-dup-batch-500");
+    struct message_batch_copy b;
+    expect_error(record_messages(retrying, batch, 1, &b, &err), &err, SYNAP_SERVER, 500, NULL,
+                 "a batch answered with 500");
+    struct page_copy page;
+    if (messages(retrying, CONV_FAULTS, 1, 10, &page, &err)) {
+        CHECK(page.count == 1 && str_eq(page.messages[0].content, "swift-dup-503"), "%zu messages", page.count);
+        page_copy_free(&page);
+    } else {
+        CHECK(false, "messages: %s", err.message);
+        error_free(&err);
+    }
+    synap_client_free(retrying);
+}
+
+/* Values libsynap (or cText) refuses, before any request. */
+static void conversation_refusals(const SynapClient *client) {
+    struct error_copy err;
+    struct recorded_copy r;
+    struct message m = conv_message("user", "swift-refused-id");
+    m.conversation_id = "not-a-uuid";
+    expect_error(record_message(client, &m, &r, &err), &err, SYNAP_INVALID_ARGUMENT, 0, "not-a-uuid",
+                 "a conversation id that is not a UUID");
+    m = conv_message("system", "swift-refused-role");
+    expect_error(record_message(client, &m, &r, &err), &err, SYNAP_INVALID_ARGUMENT, 0, "system", "role system");
+    m = conv_message("user", "swift-refused-no-user");
+    m.user_id = NULL;
+    expect_error(record_message(client, &m, &r, &err), &err, SYNAP_INVALID_ARGUMENT, 0, "user_id",
+                 "a message recorded alone without its user");
+    m = conv_message("user", "swift-refused-empty-user");
+    m.user_id = "";
+    expect_error(record_message(client, &m, &r, &err), &err, SYNAP_INVALID_ARGUMENT, 0, "user_id", "empty user id");
+    m = conv_message("user", "swift-refused-metadata");
+    m.metadata_json = "[1,2]";
+    expect_error(record_message(client, &m, &r, &err), &err, SYNAP_INVALID_ARGUMENT, 0, NULL, "metadata not an object");
+    m = conv_message("user", "");
+    m.content = SWIFT_STRING("swift-nul\0tail");
+    expect_error(record_message(client, &m, &r, &err), &err, SYNAP_INVALID_ARGUMENT, 0,
+                 "content contains a NUL byte", "content with a NUL");
+
+    struct message_batch_copy b;
+    expect_error(record_messages(client, NULL, 0, &b, &err), &err, SYNAP_INVALID_ARGUMENT, 0, NULL, "an empty batch");
+    struct message two[2];
+    two[0] = conv_message("user", "swift-refused-batch-first");
+    two[1] = conv_message("narrator", "swift-refused-batch-second");
+    expect_error(record_messages(client, two, 2, &b, &err), &err, SYNAP_INVALID_ARGUMENT, 0, "narrator",
+                 "a batch with a refused role");
+
+    struct ingested_copy i;
+    struct transcript t = {0};
+    t.conversation_id = "";
+    t.user_id = CONV_USER;
+    t.customer_id = CONV_CUSTOMER;
+    t.text = "User: swift-refused-transcript";
+    expect_error(ingest_transcript(client, &t, &i, &err), &err, SYNAP_INVALID_ARGUMENT, 0, "conversation_id",
+                 "an empty transcript id");
+    t.conversation_id = "swift-refused-call";
+    const struct transcript_turn narrator[] = {{"narrator", "swift-refused-turn", NULL, false, 0}};
+    t.text = NULL;
+    t.turns = narrator;
+    t.turn_count = 1;
+    expect_error(ingest_transcript(client, &t, &i, &err), &err, SYNAP_INVALID_ARGUMENT, 0, "narrator",
+                 "a turn of a narrator");
+    t.turn_count = 0;
+    expect_error(ingest_transcript(client, &t, &i, &err), &err, SYNAP_INVALID_ARGUMENT, 0, "transcript",
+                 "no transcript");
+    t.text = "User: swift-refused-year";
+    t.has_started_at = true;
+    t.started_at_us = INT64_C(253402300800000000); /* 10000-01-01 */
+    expect_error(ingest_transcript(client, &t, &i, &err), &err, SYNAP_INVALID_ARGUMENT, 0, NULL, "year 10000");
+
+    struct page_copy page;
+    expect_error(messages(client, CONV, 0, 10, &page, &err), &err, SYNAP_INVALID_ARGUMENT, 0, "start", "start 0");
+    expect_error(messages(client, CONV, 1, 0, &page, &err), &err, SYNAP_INVALID_ARGUMENT, 0, "limit", "limit 0");
+    expect_error(messages(client, CONV, 1, 501, &page, &err), &err, SYNAP_INVALID_ARGUMENT, 0, "limit", "limit 501");
+    expect_error(messages(client, "not-a-uuid", 1, 10, &page, &err), &err, SYNAP_INVALID_ARGUMENT, 0, "not-a-uuid",
+                 "messages of a conversation id that is not a UUID");
+
+    struct compaction_copy c;
+    struct compact_options gentle = {"gentle", NULL, false};
+    expect_error(compact(client, CONV, &gentle, &c, &err), &err, SYNAP_INVALID_ARGUMENT, 0, "gentle",
+                 "an unknown strategy");
+    struct compact_options defaults = {0};
+    expect_error(compact(client, "not-a-uuid", &defaults, &c, &err), &err, SYNAP_INVALID_ARGUMENT, 0, "not-a-uuid",
+                 "compact a conversation id that is not a UUID");
+    bool found = false;
+    struct compacted_copy d;
+    struct compacted_options bullets = {"bullet_points", NULL};
+    expect_error(compacted(client, CONV, &bullets, &found, &d, &err), &err, SYNAP_INVALID_ARGUMENT, 0,
+                 "bullet_points", "an unknown format");
+    struct compaction_status_copy s;
+    expect_error(compaction_status(client, "not-a-uuid", &s, &err), &err, SYNAP_INVALID_ARGUMENT, 0, "not-a-uuid",
+                 "the status of a conversation id that is not a UUID");
+}
+
+/* Two messages recorded one by one, every setter used on the first; then a
+ * batch of three, one refused by the service. `ids` receives the four
+ * stored messages' ids, in order. */
+static void record_calls(const SynapClient *client, char **ids) {
+    static const char *const scope[] = {"team", "payments", NULL};
+    struct message m = conv_message("user", M1);
+    m.session_id = "swift-session-1";
+    m.metadata_json = "{\"channel\": \"web\"}";
+    m.scope = scope;
+    m.agent_model = "gpt-4o";
+    m.agent_context_window = &(uint32_t){128000};
+    struct recorded_copy r;
+    struct error_copy err;
+    if (record_message(client, &m, &r, &err)) {
+        CHECK(strlen(r.message_id ? r.message_id : "") == 36 && str_eq(r.conversation_id, CONV), "%s", r.message_id);
+        CHECK(str_eq(r.session_id, "swift-session-1") && r.has_recorded_at && r.has_count && r.count == 1,
+              "%s, %lld messages", r.session_id, (long long)r.count);
+        CHECK(r.recorded_at > now_us() - INT64_C(600000000), "recorded now: %lld", (long long)r.recorded_at);
+        ids[0] = copy(r.message_id);
+        recorded_copy_free(&r);
+    } else {
+        CHECK(false, "record: %s", err.message);
+        error_free(&err);
+        return;
+    }
+    m = conv_message("assistant", M2);
+    if (record_message(client, &m, &r, &err)) {
+        CHECK(r.count == 2 && strlen(r.session_id ? r.session_id : "") == 36, "a session made by the service: %s",
+              r.session_id);
+        ids[1] = copy(r.message_id);
+        recorded_copy_free(&r);
+    } else {
+        CHECK(false, "record: %s", err.message);
+        error_free(&err);
+        return;
+    }
+    /* The second has a user and no customer, which this B2B instance
+     * refuses; the third has no user and takes the conversation's. */
+    struct message batch[3];
+    batch[0] = conv_message("user", M3);
+    batch[1] = conv_message("user", "swift-batch-refused");
+    batch[1].customer_id = NULL;
+    batch[2] = conv_message("assistant", M4);
+    batch[2].user_id = NULL;
+    batch[2].customer_id = NULL;
+    struct message_batch_copy b;
+    if (!record_messages(client, batch, 3, &b, &err)) {
+        CHECK(false, "batch: %s", err.message);
+        error_free(&err);
+        return;
+    }
+    CHECK(b.has_total && b.total == 3 && b.has_succeeded && b.succeeded == 2 && b.has_failed && b.failed == 1,
+          "%lld of %lld", (long long)b.succeeded, (long long)b.total);
+    CHECK(b.count == 2 && b.refusal_count == 1, "%zu results, %zu refusals", b.count, b.refusal_count);
+    if (b.count == 2) {
+        CHECK(b.results[0].count == 3 && b.results[1].count == 4, "counts %lld, %lld", (long long)b.results[0].count,
+              (long long)b.results[1].count);
+        CHECK(str_eq(b.results[0].conversation_id, CONV) && b.results[1].has_recorded_at, "batch rows");
+        ids[2] = copy(b.results[0].message_id);
+        ids[3] = copy(b.results[1].message_id);
+    }
+    if (b.refusal_count == 1) {
+        CHECK(b.refusals[0].has_index && b.refusals[0].index == 1, "index %lld", (long long)b.refusals[0].index);
+        CHECK(b.refusals[0].message != NULL && strstr(b.refusals[0].message, "customer_id") != NULL, "%s",
+              b.refusals[0].message);
+    }
+    message_batch_copy_free(&b);
+}
+
+/* The four messages, whole and a page at a time. */
+static void page_calls(const SynapClient *client, char *const *ids) {
+    static const char *const roles[] = {"user", "assistant", "user", "assistant"};
+    const char *contents[] = {M1, M2, M3, M4};
+    struct page_copy page;
+    struct error_copy err;
+    if (messages(client, CONV, 1, 500, &page, &err)) {
+        CHECK(page.count == 4, "%zu messages", page.count);
+        for (size_t i = 0; i < page.count && i < 4; i++) {
+            const struct message_copy *m = &page.messages[i];
+            CHECK(m->has_position && m->position == (int64_t)i + 1, "position %lld", (long long)m->position);
+            CHECK(str_eq(m->role, roles[i]) && str_eq(m->content, contents[i]), "%zu: %s: %s", i, m->role, m->content);
+            CHECK(str_eq(m->message_id, ids[i]) && m->has_timestamp, "%zu: %s", i, m->message_id);
+            CHECK(i == 0 || m->timestamp >= page.messages[i - 1].timestamp, "in time order");
+        }
+        page_copy_free(&page);
+    } else {
+        CHECK(false, "messages: %s", err.message);
+        error_free(&err);
+    }
+    /* A page shorter than the limit is the last. */
+    const uint32_t starts[] = {1, 4, 5};
+    const size_t counts[] = {3, 1, 0};
+    for (size_t i = 0; i < 3; i++) {
+        if (messages(client, CONV, starts[i], 3, &page, &err)) {
+            CHECK(page.count == counts[i], "from %u: %zu messages", starts[i], page.count);
+            CHECK(page.count == 0 || (page.messages[0].position == (int64_t)starts[i] &&
+                                      str_eq(page.messages[0].message_id, ids[starts[i] - 1])),
+                  "from %u", starts[i]);
+            page_copy_free(&page);
+        } else {
+            CHECK(false, "page from %u: %s", starts[i], err.message);
+            error_free(&err);
+        }
+    }
+    /* A conversation nothing was said in has no messages. */
+    if (messages(client, "00000000-0000-4000-8000-000000000000", 1, 10, &page, &err)) {
+        CHECK(page.count == 0, "%zu messages", page.count);
+        page_copy_free(&page);
+    } else {
+        CHECK(false, "an unknown conversation: %s", err.message);
+        error_free(&err);
+    }
+}
+
+/* Client.compacted(_:options:) returning nil. */
+static void expect_no_compaction(const SynapClient *client, const char *conversation_id,
+                                 const struct compacted_options *o, const char *what) {
+    bool found = false;
+    struct compacted_copy d;
+    struct error_copy err;
+    if (compacted(client, conversation_id, o, &found, &d, &err)) {
+        CHECK(!found, "%s: a compaction", what);
+        if (found) {
+            compacted_copy_free(&d);
+        }
+    } else {
+        CHECK(false, "%s: %s", what, err.message);
+        error_free(&err);
+    }
+}
+
+/* Client.compacted(_:options:) returning a compaction, copied into `d`. */
+static bool read_compacted(const SynapClient *client, const struct compacted_options *o, struct compacted_copy *d,
+                           const char *what) {
+    bool found = false;
+    struct error_copy err;
+    if (!compacted(client, CONV, o, &found, d, &err)) {
+        CHECK(false, "%s: %s", what, err.message);
+        error_free(&err);
+        return false;
+    }
+    CHECK(found, "%s: nil", what);
+    return found;
+}
+
+/* Client.compactionStatus until it is `want`, 100 ms apart, 30 s at most. */
+static bool status_becomes(const SynapClient *client, const char *conversation_id, const char *want,
+                           struct compaction_status_copy *s) {
+    struct error_copy err;
+    for (int i = 0; i < 300; i++) {
+        if (!compaction_status(client, conversation_id, s, &err)) {
+            CHECK(false, "compaction status: %s", err.message);
+            error_free(&err);
+            return false;
+        }
+        if (str_eq(s->status, want)) {
+            return true;
+        }
+        compaction_status_copy_free(s);
+        struct timespec pause = {0, 100 * 1000 * 1000};
+        nanosleep(&pause, NULL);
+    }
+    CHECK(false, "compaction never %s", want);
+    return false;
+}
+
+/* Compact CONV and wait for it; read it in each format; the prompt context
+ * after it, and after one more message. */
+static void compaction_calls(const SynapClient *client) {
+    struct error_copy err;
+    struct compaction_status_copy s;
+    if (compaction_status(client, CONV, &s, &err)) {
+        CHECK(str_eq(s.status, "none") && str_eq(s.conversation_id, CONV) && s.compaction_id == NULL, "%s", s.status);
+        CHECK(!s.has_completed_at && !s.has_version && s.error_message == NULL, "nothing compacted");
+        compaction_status_copy_free(&s);
+    } else {
+        CHECK(false, "status: %s", err.message);
+        error_free(&err);
+    }
+    struct compacted_options latest = {0};
+    expect_no_compaction(client, CONV, &latest, "not compacted yet");
+
+    struct compact_options o = {"balanced", &(uint32_t){2000}, true};
+    struct compaction_copy c;
+    if (!compact(client, CONV, &o, &c, &err)) {
+        CHECK(false, "compact: %s", err.message);
+        error_free(&err);
+        return;
+    }
+    CHECK(str_eq(c.status, "in_progress") && str_eq(c.trigger_type, "manual_api") && str_eq(c.conversation_id, CONV),
+          "%s %s", c.status, c.trigger_type);
+    CHECK(strlen(c.compaction_id ? c.compaction_id : "") == 36 && c.has_initiated_at && c.has_estimated &&
+              c.previous_id == NULL,
+          "%s", c.compaction_id);
+    struct compaction_copy again;
+    expect_error(compact(client, CONV, &o, &again, &err), &err, SYNAP_CONFLICT, 409, NULL, "one already running");
+    if (compaction_status(client, CONV, &s, &err)) {
+        CHECK(str_eq(s.status, "in_progress") && str_eq(s.compaction_id, c.compaction_id) && s.has_estimated, "%s",
+              s.status);
+        compaction_status_copy_free(&s);
+    } else {
+        CHECK(false, "status: %s", err.message);
+        error_free(&err);
+    }
+    if (status_becomes(client, CONV, "completed", &s)) {
+        CHECK(str_eq(s.compaction_id, c.compaction_id) && s.has_completed_at && s.has_ratio && s.ratio > 1.0,
+              "ratio %f", s.ratio);
+        CHECK(s.has_score && s.has_version && s.version == 1 && !s.has_estimated, "version %lld", (long long)s.version);
+        compaction_status_copy_free(&s);
+    }
+
+    struct compacted_copy d;
+    if (read_compacted(client, &latest, &d, "the latest, structured")) {
+        CHECK(str_eq(d.compaction_id, c.compaction_id) && str_eq(d.strategy_used, "balanced"), "%s", d.strategy_used);
+        CHECK(starts_with(d.formatted_context, "## Conversation so far (compacted, 4 messages)\n"), "%s",
+              d.formatted_context);
+        CHECK(d.has_original && d.has_compacted && d.original > d.compacted && d.has_ratio && d.ratio > 1.0,
+              "%lld to %lld tokens", (long long)d.original, (long long)d.compacted);
+        CHECK(d.has_score && d.has_passed && d.passed && d.has_warning && !d.warning && d.has_ttl && d.ttl > 0,
+              "validation");
+        CHECK(d.facts_json && strstr(d.facts_json, "8812") && d.preferences_json &&
+                  strstr(d.preferences_json, "I prefer a refund"),
+              "%s %s", d.facts_json, d.preferences_json);
+        CHECK(d.decisions_json && strstr(d.decisions_json, "I will file the refund today."), "%s", d.decisions_json);
+        CHECK(d.current_state_json && strstr(d.current_state_json, "\"messages_covered\":4"), "%s",
+              d.current_state_json);
+        CHECK(d.raw_json != NULL && strstr(d.raw_json, c.compaction_id) != NULL, "raw JSON");
+        compacted_copy_free(&d);
+    }
+    struct compacted_options narrative = {"narrative", &(uint32_t){1}};
+    if (read_compacted(client, &narrative, &d, "version 1, narrative")) {
+        CHECK(starts_with(d.formatted_context, "So far in this conversation (4 messages): "), "%s",
+              d.formatted_context);
+        compacted_copy_free(&d);
+    }
+    struct compacted_options injection = {"injection", NULL};
+    if (read_compacted(client, &injection, &d, "injection")) {
+        CHECK(starts_with(d.formatted_context, "<conversation_context>\n"), "%s", d.formatted_context);
+        compacted_copy_free(&d);
+    }
+    struct compacted_options second = {NULL, &(uint32_t){2}};
+    expect_no_compaction(client, CONV, &second, "version 2");
+    expect_no_compaction(client, CONV_FAULTS, &latest, "a conversation never compacted");
+
+    /* The prompt context: the compaction block and nothing after it, then
+     * the one message recorded since. */
+    struct prompt_copy p;
+    if (prompt_context(client, CONV, NULL, &p, &err)) {
+        CHECK(p.available && !p.stale && p.compacted == 4 && p.recent == 0 && p.total == 4 && p.turn_count == 0,
+              "%lld compacted, %lld recent", (long long)p.compacted, (long long)p.recent);
+        CHECK(str_eq(p.compaction_id, c.compaction_id) && starts_with(p.context_block, "## Conversation so far") &&
+                  str_eq(p.formatted_context, p.context_block) && p.has_compression_ratio,
+              "%s", p.formatted_context);
+        prompt_copy_free(&p);
+    } else {
+        CHECK(false, "prompt context: %s", err.message);
+        error_free(&err);
+    }
+    struct message m = conv_message("user", M5);
+    struct recorded_copy r;
+    if (record_message(client, &m, &r, &err)) {
+        CHECK(r.count == 5, "%lld messages", (long long)r.count);
+        recorded_copy_free(&r);
+    } else {
+        CHECK(false, "record: %s", err.message);
+        error_free(&err);
+    }
+    if (prompt_context(client, CONV, "bullet_points", &p, &err)) {
+        CHECK(p.available && p.stale && p.compacted == 4 && p.recent == 1 && p.total == 5, "%lld recent",
+              (long long)p.recent);
+        CHECK(p.turn_count == 1 && str_eq(p.turns[0].content, M5) && str_eq(p.turns[0].role, "user"), "%zu turns",
+              p.turn_count);
+        CHECK(p.formatted_context != NULL && starts_with(p.formatted_context, p.context_block) &&
+                  strstr(p.formatted_context, "- user: Great, thanks for the help.") != NULL,
+              "%s", p.formatted_context);
+        prompt_copy_free(&p);
+    } else {
+        CHECK(false, "prompt context: %s", err.message);
+        error_free(&err);
+    }
+    if (compaction_status(client, CONV, &s, &err)) {
+        CHECK(str_eq(s.status, "stale"), "%s", s.status);
+        compaction_status_copy_free(&s);
+    } else {
+        CHECK(false, "status: %s", err.message);
+        error_free(&err);
+    }
+    /* A compaction with every option left to the service replaces the first. */
+    struct compact_options defaults = {0};
+    struct compaction_copy next;
+    if (compact(client, CONV, &defaults, &next, &err)) {
+        CHECK(str_eq(next.previous_id, c.compaction_id) && !str_eq(next.compaction_id, c.compaction_id), "%s",
+              next.previous_id);
+        compaction_copy_free(&next);
+    } else {
+        CHECK(false, "compact again: %s", err.message);
+        error_free(&err);
+    }
+    compaction_copy_free(&c);
+}
+
+/* A transcript as text, followed to its job's end, repeated (a duplicate)
+ * and contradicted (a conflict); another as turns. */
+static void transcript_calls(const SynapClient *client) {
+    static const char *const scope[] = {"team", "payments", NULL};
+    struct transcript t = {0};
+    t.conversation_id = "swift-call-8812";
+    t.user_id = CONV_USER;
+    t.customer_id = CONV_CUSTOMER;
+    t.text = CALL_TEXT;
+    t.conversation_type = "voice";
+    t.analysis_json = "{\"sentiment\": \"negative\"}";
+    t.metadata_json = "{\"channel\": \"phone\"}";
+    t.has_started_at = true;
+    t.started_at_us = CALL_STARTED_US;
+    t.has_ended_at = true;
+    t.ended_at_us = CALL_ENDED_US;
+    t.scope = scope;
+    struct ingested_copy first;
+    struct error_copy err;
+    if (!ingest_transcript(client, &t, &first, &err)) {
+        CHECK(false, "ingest: %s", err.message);
+        error_free(&err);
+        return;
+    }
+    CHECK(str_eq(first.status, "queued") && str_eq(first.external_conversation_id, "swift-call-8812"), "%s %s",
+          first.status, first.external_conversation_id);
+    CHECK(strlen(first.conversation_id ? first.conversation_id : "") == 36 &&
+              strlen(first.ingestion_id ? first.ingestion_id : "") == 36,
+          "%s %s", first.conversation_id, first.ingestion_id);
+    CHECK(first.has_turns_recorded && first.turns_recorded == 2 && str_eq(first.summary_status, "in_progress") &&
+              first.has_queued_at && first.warnings.count == 0,
+          "%lld turns, %s, %zu warnings", (long long)first.turns_recorded, first.summary_status, first.warnings.count);
+    /* Its job, followed like a created document's. */
+    struct wait_options w = {0};
+    w.timeout_ms = &(uint32_t){30000};
+    w.poll_interval_ms = &(uint32_t){50};
+    struct status_copy done;
+    if (wait_for(client, first.ingestion_id, &w, &done, &err)) {
+        CHECK(str_eq(done.state, "completed") && done.memories >= 1, "%s, %llu memories", done.state,
+              (unsigned long long)done.memories);
+        status_copy_free(&done);
+    } else {
+        CHECK(false, "wait: %s", err.message);
+        error_free(&err);
+    }
+    /* The service's id for it reads its turns. */
+    struct page_copy page;
+    if (messages(client, first.conversation_id, 1, 10, &page, &err)) {
+        CHECK(page.count == 2, "%zu messages", page.count);
+        if (page.count == 2) {
+            CHECK(str_eq(page.messages[0].role, "user") &&
+                      str_eq(page.messages[0].content, "I want a refund for order 8812.") &&
+                      page.messages[0].timestamp == CALL_STARTED_US,
+                  "%s at %lld", page.messages[0].content, (long long)page.messages[0].timestamp);
+            CHECK(str_eq(page.messages[1].role, "assistant") &&
+                      page.messages[1].timestamp == CALL_STARTED_US + INT64_C(1000000),
+                  "%s", page.messages[1].role);
+        }
+        page_copy_free(&page);
+    } else {
+        CHECK(false, "messages: %s", err.message);
+        error_free(&err);
+    }
+    /* The same transcript again is a duplicate of the first job. */
+    struct ingested_copy repeat;
+    if (ingest_transcript(client, &t, &repeat, &err)) {
+        CHECK(str_eq(repeat.status, "duplicate") && str_eq(repeat.ingestion_id, first.ingestion_id) &&
+                  str_eq(repeat.conversation_id, first.conversation_id),
+              "%s %s", repeat.status, repeat.ingestion_id);
+        ingested_copy_free(&repeat);
+    } else {
+        CHECK(false, "repeat: %s", err.message);
+        error_free(&err);
+    }
+    /* Another transcript under the same id is a conflict. */
+    t.text = "User: I want a replacement instead.";
+    expect_error(ingest_transcript(client, &t, &repeat, &err), &err, SYNAP_CONFLICT, 409, NULL,
+                 "a different transcript under the same id");
+    ingested_copy_free(&first);
+
+    /* As turns: one timed, with its speaker; one neither. */
+    const struct transcript_turn turns[] = {
+        {"user", "I want a refund.", "Caller", true, TURN_AT_US},
+        {"assistant", "Refund filed.", NULL, false, 0},
+    };
+    struct transcript turned = {0};
+    turned.conversation_id = "swift-call-turns";
+    turned.user_id = CONV_USER;
+    turned.customer_id = CONV_CUSTOMER;
+    turned.turns = turns;
+    turned.turn_count = 2;
+    struct ingested_copy i;
+    if (!ingest_transcript(client, &turned, &i, &err)) {
+        CHECK(false, "ingest turns: %s", err.message);
+        error_free(&err);
+        return;
+    }
+    CHECK(str_eq(i.status, "queued") && i.turns_recorded == 2 && str_eq(i.external_conversation_id, "swift-call-turns"),
+          "%s, %lld turns", i.status, (long long)i.turns_recorded);
+    if (messages(client, i.conversation_id, 1, 10, &page, &err)) {
+        CHECK(page.count == 2 && str_eq(page.messages[0].content, "I want a refund.") &&
+                  page.messages[0].timestamp == TURN_AT_US && str_eq(page.messages[1].content, "Refund filed."),
+              "%zu messages", page.count);
+        page_copy_free(&page);
+    } else {
+        CHECK(false, "messages: %s", err.message);
+        error_free(&err);
+    }
+    struct ingested_copy turned_again;
+    if (ingest_transcript(client, &turned, &turned_again, &err)) {
+        CHECK(str_eq(turned_again.status, "duplicate") && str_eq(turned_again.ingestion_id, i.ingestion_id), "%s",
+              turned_again.status);
+        ingested_copy_free(&turned_again);
+    } else {
+        CHECK(false, "turns again: %s", err.message);
+        error_free(&err);
+    }
+    ingested_copy_free(&i);
+}
+
+static void conversation_route_calls(const SynapClient *client) {
+    no_duplicate_calls();
+    conversation_refusals(client);
+    char *ids[4] = {NULL, NULL, NULL, NULL};
+    record_calls(client, ids);
+    if (ids[3] != NULL) {
+        page_calls(client, ids);
+        compaction_calls(client);
+    }
+    for (size_t i = 0; i < 4; i++) {
+        free(ids[i]);
+    }
+    transcript_calls(client);
+}
+
 int main(void) {
     CHECK(strcmp(synap_version(), SYNAP_VERSION) == 0, "%s", synap_version()); /* version() */
     client_options_calls();
@@ -2529,6 +3719,7 @@ int main(void) {
     log_calls(client);
     ingest_calls(client);
     context_calls(client);
+    conversation_route_calls(client);
 
     synap_client_free(client);
     return finish();

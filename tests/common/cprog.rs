@@ -369,3 +369,125 @@ pub fn context_fixtures(emu: &Emu, full: bool) -> Vec<(&'static str, String)> {
         ("BIG_BYTES", (big_docs * said.len()).to_string()),
     ]
 }
+
+/// The write routes of the conversation API, with the text that names each
+/// write of tests/c/test_conversation.c in its request body, for a fault
+/// name: see [`conversation_fixtures`].
+pub const CONVERSATION_WRITES: [(&str, &str); 4] = [
+    ("/v1/conversations/messages", "no-dup record "),
+    ("/v1/conversations/messages/batch", "no-dup batch "),
+    ("/v1/conversations/ingest", "no-dup-ingest-"),
+    ("/v1/conversations/compact", ""),
+];
+
+/// The faults scripted on each conversation write route, in order, and how
+/// many times the write that meets each must be sent: a 500, a connection
+/// dropped after the write was applied, a delay past the C test's request
+/// timeout (1 s), each once; a 503, then again.
+pub const CONVERSATION_FAULTS: [(&str, u32); 4] = [("500", 1), ("drop", 1), ("timeout", 1), ("503", 2)];
+
+/// The fixtures tests/c/test_conversation.c reads: its conversations (one
+/// per compaction it starts under a fault), with compactions that complete
+/// after 300 ms and created jobs within 300 ms. Scripts, on each route of
+/// [`CONVERSATION_WRITES`], the faults of [`CONVERSATION_FAULTS`] for its
+/// next four requests: the C test's first four writes there.
+pub fn conversation_fixtures(emu: &Emu) -> Vec<(&'static str, String)> {
+    emu.post_config(json!({"create_processing_after_ms": 50, "create_done_after_ms": 300,
+                           "compaction_done_after_ms": 300}));
+    for (path, _) in CONVERSATION_WRITES {
+        for (fault, _) in CONVERSATION_FAULTS {
+            let scripted = match fault {
+                "500" => json!({"kind": "respond", "status": 500, "body": r#"{"detail":"Internal Server Error"}"#}),
+                "drop" => json!({"kind": "handle_then_drop"}),
+                "timeout" => json!({"kind": "delay", "ms": 3000}),
+                _ => json!({"kind": "respond", "status": 503, "body": r#"{"detail":"Service Unavailable"}"#}),
+            };
+            emu.post_fault(path, 1, scripted);
+        }
+    }
+    let id = || uuid::Uuid::new_v4().to_string();
+    vec![
+        ("BASE_URL", emu.base_url.clone()),
+        ("CONVERSATION", id()),
+        ("BATCH", id()),
+        ("THREADS", id()),
+        ("NO_DUP", id()),
+        ("COMPACT_500", id()),
+        ("COMPACT_drop", id()),
+        ("COMPACT_timeout", id()),
+        ("COMPACT_503", id()),
+    ]
+}
+
+/// Each conversation write of tests/c/test_conversation.c that met a fault
+/// reached `emu` as often as [`CONVERSATION_FAULTS`] says: never again after
+/// a 500, a dropped connection or a timeout, once more after a 503.
+pub fn assert_conversation_writes_sent_once(emu: &Emu, fixtures: &[(&str, String)]) {
+    for (path, marker) in CONVERSATION_WRITES {
+        let sent = emu.requests(Some(path));
+        for (fault, expected) in CONVERSATION_FAULTS {
+            let needle = if marker.is_empty() {
+                let name = format!("COMPACT_{fault}");
+                let id = &fixtures.iter().find(|(n, _)| *n == name).expect("a compaction fixture").1;
+                format!(r#""conversation_id":"{id}""#)
+            } else {
+                format!("{marker}{fault}\"")
+            };
+            let count = sent.iter().filter(|r| r["body"].as_str().unwrap_or_default().contains(&needle)).count();
+            assert_eq!(count, expected as usize, "{path}: the write that met a {fault} was sent {count} times");
+        }
+    }
+}
+
+/// Runs `cmd` with `input` on its standard input, and returns its output.
+pub fn run_with_input(cmd: &mut Command, input: &str) -> Output {
+    use std::io::Write;
+    let mut child = cmd
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+    let mut stdin = child.stdin.take().expect("a pipe");
+    // A program that stops reading early closes the pipe: not a failure here.
+    let _ = stdin.write_all(input.as_bytes());
+    drop(stdin);
+    child.wait_with_output().expect("the program's output")
+}
+
+/// The conversation examples-c/synap-chat.c is tested on: five turns, a
+/// blank line, roles in any case.
+pub const CHAT_TRANSCRIPT: &str = "User: I switched to decaf after 3pm.\n\
+    assistant: Noted: decaf after 3pm.\n\
+    \n\
+    USER : My sister Dana visits on Friday.\n\
+    Assistant: I will block Friday afternoon.\n\
+    user: Is the oat milk latte decaf too?\n";
+
+/// What synap-chat prints for [`CHAT_TRANSCRIPT`] with `--compact-every 2`:
+/// a prompt after each user turn and a line after each compaction; the last
+/// prompt is the summary of the four compacted turns, then the fifth.
+pub fn assert_chat_output(stdout: &str) {
+    let headers: Vec<&str> = stdout.lines().filter(|l| l.starts_with("--- ")).collect();
+    let expected = [
+        "--- prompt after turn 1: 1 message, 0 compacted",
+        "--- compacted after turn 2: compaction ",
+        "--- prompt after turn 3: 3 messages, 2 compacted",
+        "--- compacted after turn 4: compaction ",
+        "--- prompt after turn 5: 5 messages, 4 compacted",
+    ];
+    assert_eq!(headers.len(), expected.len(), "{stdout}");
+    for (header, want) in headers.iter().zip(expected) {
+        assert!(header.starts_with(want), "{header:?} is not {want:?}:\n{stdout}");
+    }
+    let first = stdout.split("--- compacted after turn 2").next().unwrap();
+    assert!(first.contains("] user: I switched to decaf after 3pm.\n"), "{stdout}");
+    let last = stdout.split("--- prompt after turn 5: 5 messages, 4 compacted\n").nth(1).expect("the last prompt");
+    assert!(
+        last.starts_with("## Conversation so far (compacted, 4 messages)\nI switched to decaf after 3pm."),
+        "the summary of the compacted turns first:\n{last}"
+    );
+    let recent: Vec<&str> = last.split("## Recent messages\n").nth(1).expect("recent messages").lines().collect();
+    assert_eq!(recent.len(), 1, "only the turn after the cut-off:\n{last}");
+    assert!(recent[0].starts_with('[') && recent[0].ends_with("] user: Is the oat milk latte decaf too?"), "{last}");
+}

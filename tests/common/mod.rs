@@ -95,6 +95,14 @@ impl Emu {
         log["requests"].as_array().cloned().unwrap_or_default()
     }
 
+    /// The JSON bodies of the requests the emulator saw on `path`, in order.
+    pub fn sent_json(&self, path: &str) -> Vec<Value> {
+        self.requests(Some(path))
+            .iter()
+            .map(|r| serde_json::from_str(r["body"].as_str().expect("a logged body")).expect("a JSON body"))
+            .collect()
+    }
+
     /// Changes run-time settings (`POST /_emulator/config`).
     pub fn post_config(&self, config: Value) {
         self.post("/_emulator/config", config);

@@ -1206,6 +1206,527 @@ void odd_user_id_reaches_the_service() {
     CHECK(contains(context.items(ContextList::preferences)[0].text(), "jasmine"));
 }
 
+// ---- Conversations ----------------------------------------------------------
+
+const std::string conv_user = "cpp-conv-user";
+const std::string conv_customer = "cpp-conv-cust";
+// The conversation messages are recorded in, listed from and compacted.
+const std::string conv_a = "3c9d6f1e-2b4a-4e8d-9f7c-1a2b3c4d5e6f";
+// A conversation nothing was recorded in: it has no user.
+const std::string conv_b = "8e7d6c5b-4a39-4281-9f0e-d1c2b3a4f5e6";
+// The conversation of the message the refused setters leave as it was.
+const std::string conv_kept = "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d";
+// The conversation of the message the NUL-refusing setters leave as it was.
+const std::string conv_nul = "1f2e3d4c-5b6a-4978-8695-a4b3c2d1e0f9";
+// The conversation written to the emulator whose answers are scripted faults.
+const std::string conv_faults = "4b5c6d7e-8f90-4a1b-9c2d-3e4f5a6b7c8d";
+// 2025-01-15T10:00:00Z.
+const synap::TimePoint call_start{std::chrono::seconds(1736935200)};
+// What conv_a holds once the messages and the batch are recorded, in order.
+const std::vector<std::string> conv_a_contents{
+    "I am planning a trip to Lisbon in May.", "I will look for flights.", "I prefer window seats.",
+    "Are there trams in Lisbon?", "Yes, tram 28 is the famous one.",
+};
+
+synap::MessageRequest message(const std::string& conversation, const std::string& role, const std::string& content) {
+    synap::MessageRequest m;
+    m.conversation_id(conversation).role(role).content(content);
+    return m;
+}
+
+// Every setter refuses a bad value before any request and keeps the value
+// it had; so do the calls, for a request missing a field or an argument out
+// of range. tests/cpp_binding.rs reads the bodies of the message and the
+// compaction sent at the end.
+void conversation_requests_refuse_bad_values() {
+    synap::Client c = client();
+    synap::MessageRequest kept = message(conv_kept, "assistant", "Kept as it was.");
+    kept.user_id("cpp-conv-kept").customer_id(conv_customer).session_id("cpp-kept-session");
+    CHECK(refused_here(error_of([&] { kept.conversation_id("not-a-uuid"); }), "conversation_id is not a UUID"));
+    CHECK(refused_here(error_of([&] { kept.role("system"); }), "system"));
+    CHECK(refused_here(error_of([&] { kept.user_id(""); }), "user_id"));
+    CHECK(refused_here(error_of([&] { kept.customer_id(" "); }), "customer_id"));
+    CHECK(refused_here(error_of([&] { kept.metadata_json("[1]"); }), "metadata"));
+    CHECK(refused_here(error_of([&] { kept.metadata_json("{"); }), "metadata"));
+    CHECK(refused_here(error_of([&] { kept.add_scope_level("", "payments"); }), "scope level"));
+    CHECK(refused_here(error_of([&] { kept.content("\xff"); })));
+    // What is accepted chains; "" and 0 clear.
+    CHECK(!error_of([] {
+        synap::MessageRequest()
+            .conversation_id("3C9D6F1E2B4A4E8D9F7C1A2B3C4D5E6F")
+            .role("user")
+            .content("")
+            .session_id("s")
+            .session_id("")
+            .metadata_json("{}")
+            .add_scope_level("team", "a")
+            .add_scope_level("team", "b")
+            .agent_model("m")
+            .agent_model("")
+            .agent_context_window(8000)
+            .agent_context_window(0);
+    }));
+
+    // Calls refused before any request.
+    CHECK(refused_here(error_of([&] { c.record_message(synap::MessageRequest()); }), "conversation_id"));
+    CHECK(refused_here(error_of([&] { c.record_message(message(conv_kept, "user", "No user.")); }), "user_id"));
+    std::vector<synap::MessageRequest> none;
+    CHECK(refused_here(error_of([&] { c.record_messages(none); }), "at least one"));
+    std::vector<synap::MessageRequest> one_bad;
+    one_bad.push_back(message(conv_kept, "user", "Fine."));
+    one_bad.emplace_back();
+    one_bad.back().conversation_id(conv_kept).content("No role.");
+    CHECK(refused_here(error_of([&] { c.record_messages(one_bad); }), "messages[1]"));
+    CHECK(refused_here(error_of([&] { c.record_messages(one_bad.begin(), one_bad.begin()); })));
+    CHECK(refused_here(error_of([&] { c.messages(conv_kept, 0, 10); }), "start"));
+    CHECK(refused_here(error_of([&] { c.messages(conv_kept, 1, 0); }), "limit"));
+    CHECK(refused_here(error_of([&] { c.messages(conv_kept, 1, 501); }), "limit"));
+    CHECK(refused_here(error_of([&] { c.messages("../x", 1, 10); }), "conversation_id"));
+    CHECK(refused_here(error_of([&] { c.compact("not-a-uuid"); }), "conversation_id"));
+    CHECK(refused_here(error_of([&] { c.compacted("not-a-uuid"); }), "conversation_id"));
+    CHECK(refused_here(error_of([&] { c.compaction_status("not-a-uuid"); }), "conversation_id"));
+
+    // Transcript requests.
+    synap::TranscriptRequest t;
+    CHECK(refused_here(error_of([&] { t.conversation_id(""); }), "conversation_id"));
+    CHECK(refused_here(error_of([&] { t.user_id(" "); }), "user_id"));
+    CHECK(refused_here(error_of([&] { t.customer_id(""); }), "customer_id"));
+    CHECK(refused_here(error_of([&] { t.add_turn("system", "Hello."); }), "system"));
+    CHECK(refused_here(error_of([&] { t.add_turn("user", "Hello.", synap::TimePoint(std::chrono::hours(24 * 366 * 8100))); }),
+                       "timestamp"));
+    CHECK(refused_here(error_of([&] { t.started_at(synap::TimePoint(std::chrono::hours(-24 * 366 * 1971))); }),
+                       "started_at"));
+    CHECK(refused_here(error_of([&] { t.ended_at(synap::TimePoint(std::chrono::hours(24 * 366 * 8100))); }),
+                       "ended_at"));
+    CHECK(refused_here(error_of([&] { t.analysis_json("[]"); }), "analysis"));
+    CHECK(refused_here(error_of([&] { t.metadata_json("nope"); }), "metadata"));
+    CHECK(refused_here(error_of([&] { t.add_scope_level(" ", "x"); }), "scope level"));
+    t.conversation_id("cpp-call-refused").user_id(conv_user);
+    CHECK(refused_here(error_of([&] { c.ingest_transcript(t); }), "transcript"));
+
+    // Compaction options.
+    synap::CompactOptions compact;
+    compact.strategy("conservative").target_tokens(500);
+    CHECK(refused_here(error_of([&] { compact.strategy("gentle"); }), "gentle"));
+    CHECK(refused_here(error_of([] { synap::CompactedOptions().format("haiku"); }), "haiku"));
+    CHECK(refused_here(error_of([] { synap::CompactedOptions().format("bullet_points"); }), "bullet_points"));
+    CHECK(!error_of([] { synap::CompactedOptions().format("injection").version(3).version(0); }));
+    CHECK(!error_of([] { synap::CompactOptions().strategy("adaptive").strategy("").target_tokens(0).force(true); }));
+
+    // A moved-from request refuses everything, as a NULL handle does in C.
+    synap::MessageRequest moved = std::move(kept);
+    CHECK(refused_here(error_of([&] { kept.role("user"); })));
+    CHECK(refused_here(error_of([&] { c.record_message(kept); })));
+    CHECK(kept.get() == nullptr && moved.get() != nullptr);
+    synap::CompactOptions moved_options = std::move(compact);
+    CHECK(refused_here(error_of([&] { compact.force(true); })));
+    CHECK(compact.get() == nullptr && moved_options.get() != nullptr);
+
+    // The refusals left both as they were.
+    synap::RecordedMessage recorded = c.record_message(moved);
+    CHECK(recorded.conversation_id() == std::string_view(conv_kept) && recorded.conversation_message_count() == 1);
+    CHECK(recorded.session_id() == std::string_view("cpp-kept-session"));
+    synap::Compaction started = c.compact(conv_kept, moved_options);
+    CHECK(started.conversation_id() == std::string_view(conv_kept));
+}
+
+// Three messages, one at a time: ids, order and counts.
+void messages_are_recorded_in_order() {
+    synap::Client c = client();
+    auto before = std::chrono::system_clock::now() - 1s;
+    std::vector<synap::RecordedMessage> recorded;
+    for (std::size_t i = 0; i < 3; i++) {
+        // The id in upper case without hyphens: the service sees it canonical.
+        synap::MessageRequest m =
+            message(i == 0 ? "3C9D6F1E2B4A4E8D9F7C1A2B3C4D5E6F" : conv_a, i == 1 ? "assistant" : "user",
+                    conv_a_contents[i]);
+        m.user_id(conv_user).customer_id(conv_customer);
+        if (i == 0) {
+            // Every optional field (tests/cpp_binding.rs reads the body).
+            m.session_id("cpp-session-1")
+                .metadata_json(R"({"channel":"web"})")
+                .add_scope_level("team", "travel")
+                .agent_model("gpt-4o")
+                .agent_context_window(128000);
+        }
+        recorded.push_back(c.record_message(m));
+    }
+    std::vector<std::string> ids;
+    for (std::size_t i = 0; i < recorded.size(); i++) {
+        const synap::RecordedMessage& r = recorded[i];
+        CHECK(r.message_id() && r.message_id()->size() == 36);
+        ids.emplace_back(r.message_id().value_or(""));
+        CHECK(r.conversation_id() == std::string_view(conv_a));
+        CHECK(r.conversation_message_count() == static_cast<std::int64_t>(i + 1));
+        CHECK(r.session_id() && !r.session_id()->empty());
+        CHECK(r.recorded_at() && *r.recorded_at() >= before && *r.recorded_at() < before + 5min);
+        CHECK(i == 0 || r.recorded_at() >= recorded[i - 1].recorded_at());
+    }
+    CHECK(recorded[0].session_id() == std::string_view("cpp-session-1"));
+    CHECK(ids[0] != ids[1] && ids[1] != ids[2] && ids[0] != ids[2]);
+
+    // Moving hands the handle over; the moved-from message reads as empty.
+    synap::RecordedMessage moved = std::move(recorded[0]);
+    CHECK(moved.message_id() == std::string_view(ids[0]));
+    CHECK(!recorded[0].message_id() && !recorded[0].recorded_at() && !recorded[0].conversation_message_count());
+    CHECK(recorded[0].get() == nullptr);
+}
+
+// A batch the service stores but for one message: a message to a
+// conversation without a user, which the service refuses.
+void batch_has_one_refused_message() {
+    synap::Client c = client();
+    std::vector<synap::MessageRequest> batch;
+    batch.push_back(message(conv_a, "user", conv_a_contents[3]));
+    batch.push_back(message(conv_b, "user", "Nobody owns this conversation."));
+    batch.push_back(message(conv_a, "assistant", conv_a_contents[4]));
+    synap::MessageBatch result = c.record_messages(batch);
+    CHECK(result.total() == 3 && result.succeeded() == 2 && result.failed() == 1);
+
+    synap::RecordedMessageList stored = result.results();
+    CHECK(stored.size() == 2 && !stored.empty());
+    std::int64_t count = 4;
+    std::vector<std::string_view> ids;
+    for (synap::RecordedMessageView m : stored) {
+        CHECK(m.conversation_id() == std::string_view(conv_a) && m.conversation_message_count() == count++);
+        CHECK(m.message_id() && m.recorded_at());
+        ids.push_back(m.message_id().value_or(""));
+    }
+    CHECK(count == 6 && ids.size() == 2 && ids[0] != ids[1]);
+    CHECK(std::distance(stored.begin(), stored.end()) == 2 && stored.begin()[1].message_id() == ids[1]);
+    // Past the end: a view that reads as empty; at() throws.
+    CHECK(!stored[2].message_id() && stored[2].get() == nullptr);
+    bool threw = false;
+    try {
+        stored.at(2);
+    } catch (const std::out_of_range&) {
+        threw = true;
+    }
+    CHECK(threw);
+
+    synap::MessageBatchErrorList errors = result.errors();
+    CHECK(errors.size() == 1);
+    for (synap::MessageBatchError e : errors) {
+        CHECK(e.index() == 1 && contains(e.message(), "user_id"));
+        synap::Error as_error = e.error();
+        CHECK(as_error.code() == SYNAP_INVALID_REQUEST && as_error.message() == e.message().value_or(""));
+    }
+    CHECK(!errors[1].index() && !errors[1].message());
+
+    // Moving the batch keeps what it lent valid; the moved-from one is empty.
+    synap::MessageBatch moved = std::move(result);
+    CHECK(stored[0].message_id() == ids[0] && moved.results().size() == 2 && errors[0].index() == 1);
+    CHECK(result.results().empty() && result.errors().empty() && !result.total() && result.get() == nullptr);
+
+    // The refused message was stored nowhere.
+    synap::MessagePage nothing = c.messages(conv_b, 1, 10);
+    CHECK(nothing.empty() && nothing.is_last());
+}
+
+// conv_a's five messages, read two at a time, then all at once.
+void messages_are_listed_in_pages() {
+    synap::Client c = client();
+    std::vector<std::string> contents;
+    std::vector<std::int64_t> positions;
+    std::optional<synap::TimePoint> last_time;
+    bool in_time_order = true;
+    std::uint32_t start = 1;
+    int pages = 0;
+    for (;;) {
+        synap::MessagePage page = c.messages(conv_a, start, 2);
+        pages++;
+        CHECK(page.start() == start && page.limit() == 2 && page.size() <= 2);
+        for (synap::ConversationMessage m : page) {
+            contents.emplace_back(m.content().value_or(""));
+            positions.push_back(m.position().value_or(0));
+            CHECK(m.message_id() && m.role() && m.timestamp());
+            in_time_order = in_time_order && (!last_time || m.timestamp() >= last_time);
+            last_time = m.timestamp();
+        }
+        if (page.is_last() || pages == 10) {
+            break;
+        }
+        start += page.limit();
+    }
+    CHECK(pages == 3 && contents == conv_a_contents && in_time_order);
+    CHECK(positions == (std::vector<std::int64_t>{1, 2, 3, 4, 5}));
+
+    // One page holding them all; random access; a range-for over a temporary.
+    synap::MessagePage all = c.messages("3C9D6F1E2B4A4E8D9F7C1A2B3C4D5E6F", 1, 500);
+    CHECK(all.size() == 5 && all.is_last() && !all.empty());
+    CHECK(all[1].role() == std::string_view("assistant") && all.at(4).content() == std::string_view(conv_a_contents[4]));
+    CHECK(all.messages().size() == 5 && (all.end() - all.begin()) == 5);
+    auto it = std::find_if(all.begin(), all.end(), [](const synap::ConversationMessage& m) {
+        return m.content() == std::string_view("I prefer window seats.");
+    });
+    CHECK(it != all.end() && it->position() == 3);
+    CHECK(!all[5].content() && !all[5].position() && all[5].get() == nullptr);
+    bool threw = false;
+    try {
+        all.at(5);
+    } catch (const std::out_of_range&) {
+        threw = true;
+    }
+    CHECK(threw);
+    std::size_t seen = 0;
+    for (synap::ConversationMessage m : c.messages(conv_a, 2, 3)) {
+        seen += m.position() == static_cast<std::int64_t>(seen + 2);
+    }
+    CHECK(seen == 3);
+    // A full page is not the last, though nothing follows it.
+    CHECK(!c.messages(conv_a, 1, 5).is_last() && c.messages(conv_a, 6, 5).empty());
+
+    // Moving the page keeps what it lent valid; the moved-from one is empty.
+    synap::ConversationMessage first = all[0];
+    synap::MessagePage moved = std::move(all);
+    CHECK(first.content() == std::string_view(conv_a_contents[0]) && moved.size() == 5 && moved.start() == 1);
+    CHECK(all.empty() && all.begin() == all.end() && all.get() == nullptr);
+
+    // A conversation nothing was said in has no messages.
+    synap::MessagePage empty = c.messages(unknown_id, 1, 10);
+    CHECK(empty.empty() && empty.is_last());
+}
+
+// A transcript as text, its duplicate and a conflicting one; then one as
+// turns, and one whose text replaced its turns.
+void transcripts_are_ingested() {
+    synap::Client c = client();
+    auto before = std::chrono::system_clock::now() - 1s;
+    const std::string text =
+        "User: My order 8812 arrived damaged.\nAssistant: I will send a replacement today.\n"
+        "User: Please keep me updated by email.";
+    synap::TranscriptRequest request;
+    request.conversation_id("cpp-call-8812")
+        .user_id(conv_user)
+        .customer_id(conv_customer)
+        .text(text)
+        .conversation_type("voice")
+        .analysis_json(R"({"sentiment":"negative"})")
+        .metadata_json(R"({"channel":"phone"})")
+        .started_at(call_start)
+        .ended_at(call_start + 6min + 41s)
+        .add_scope_level("team", "support");
+    synap::TranscriptIngestion first = c.ingest_transcript(request);
+    std::string conversation(first.conversation_id().value_or(""));
+    CHECK(conversation.size() == 36 && conversation != "cpp-call-8812");
+    CHECK(first.external_conversation_id() == std::string_view("cpp-call-8812"));
+    CHECK(first.status() == std::string_view("queued") && !first.is_duplicate());
+    CHECK(first.turns_recorded() == 3 && first.summary_status() == std::string_view("in_progress"));
+    CHECK(first.queued_at() && *first.queued_at() >= before && *first.queued_at() < before + 5min);
+    CHECK(first.warnings().empty());
+    std::string job(first.ingestion_id().value_or(""));
+    CHECK(job.size() == 36);
+
+    // The job is followed like a created document's.
+    synap::MemoryStatus done = c.wait(job, synap::WaitOptions().timeout(10s).poll_interval(50ms));
+    CHECK(done.state() == synap::State::completed && done.memories_created() >= 1);
+
+    // Its turns are the conversation's messages, a second apart from the start.
+    synap::MessagePage turns = c.messages(conversation, 1, 10);
+    CHECK(turns.size() == 3 && turns.is_last());
+    if (turns.size() == 3) {
+        CHECK(turns[0].role() == std::string_view("user") && turns[1].role() == std::string_view("assistant"));
+        CHECK(turns[0].content() == std::string_view("My order 8812 arrived damaged."));
+        CHECK(turns[0].timestamp() == call_start && turns[2].timestamp() == call_start + 2s);
+    }
+
+    // The same transcript again: a duplicate of the first job.
+    synap::TranscriptIngestion again = c.ingest_transcript(request);
+    CHECK(again.is_duplicate() && again.status() == std::string_view("duplicate"));
+    CHECK(again.ingestion_id() == std::string_view(job) && again.conversation_id() == std::string_view(conversation));
+    CHECK(again.turns_recorded() == 3 && again.summary_status());
+
+    // Another transcript under the same id: a conflict, stored nowhere.
+    request.text(text + "\nUser: One more thing.");
+    auto e = error_of([&] { c.ingest_transcript(request); });
+    CHECK(e && e->code() == SYNAP_CONFLICT && e->http_status() == 409 && e->correlation_id());
+    CHECK(c.messages(conversation, 1, 10).size() == 3);
+
+    // As turns, one with its time and speaker (tests/cpp_binding.rs reads the body).
+    synap::TranscriptRequest turned;
+    turned.conversation_id("cpp-call-8813")
+        .user_id(conv_user)
+        .customer_id(conv_customer)
+        .add_turn("user", "I want a refund.", call_start + 4s, "Caller")
+        .add_turn("assistant", "I will process it now.", "Agent")
+        .add_turn("user", "Thank you.");
+    synap::TranscriptIngestion by_turns = c.ingest_transcript(turned);
+    CHECK(by_turns.status() == std::string_view("queued") && by_turns.turns_recorded() == 3);
+    CHECK(by_turns.warnings().empty() && by_turns.external_conversation_id() == std::string_view("cpp-call-8813"));
+    if (by_turns.conversation_id()) {
+        synap::MessagePage page = c.messages(std::string(*by_turns.conversation_id()), 1, 10);
+        CHECK(page.size() == 3 && page[0].timestamp() == call_start + 4s);
+        CHECK(page[1].content() == std::string_view("I will process it now."));
+    }
+
+    // Text replaces the turns; without any time the service warns.
+    synap::TranscriptRequest replaced;
+    replaced.conversation_id("cpp-call-8814")
+        .user_id(conv_user)
+        .customer_id(conv_customer)
+        .add_turn("user", "This turn is replaced.")
+        .text("User: Hello there, I need help.");
+    synap::TranscriptIngestion warned = c.ingest_transcript(replaced);
+    CHECK(warned.turns_recorded() == 1);
+    std::vector<std::string_view> warnings = warned.warnings();
+    CHECK(warnings.size() == 1 && warnings[0].find("dated now") != std::string_view::npos);
+
+    synap::TranscriptIngestion moved = std::move(warned);
+    CHECK(moved.turns_recorded() == 1 && !warned.turns_recorded() && warned.warnings().empty() && !warned.status());
+}
+
+// Compacts conv_a: nothing before, the job while it runs, the state after;
+// then the prompt context is the compacted summary plus the turns after it.
+void conversation_is_compacted() {
+    synap::Client c = client();
+    CHECK(!c.compacted(conv_a));
+    synap::CompactionStatus none = c.compaction_status(conv_a);
+    CHECK(none.state() == std::string_view("none") && !none.is_completed());
+    CHECK(none.conversation_id() == std::string_view(conv_a) && !none.compaction_id() && !none.completed_at());
+    CHECK(!none.latest_version() && !none.compression_ratio() && !none.error_message());
+    synap::PromptContext plain = c.prompt_context(conv_a);
+    CHECK(!plain.available() && plain.total_message_count() == 5 && plain.recent_message_count() == 5);
+
+    auto before = std::chrono::system_clock::now() - 1s;
+    synap::Compaction job = c.compact(conv_a, synap::CompactOptions().strategy("balanced").target_tokens(2000).force(true));
+    std::string id(job.compaction_id().value_or(""));
+    CHECK(id.size() == 36 && job.conversation_id() == std::string_view(conv_a));
+    CHECK(job.status() == std::string_view("in_progress") && job.trigger_type() == std::string_view("manual_api"));
+    CHECK(job.initiated_at() && *job.initiated_at() >= before && *job.initiated_at() < before + 5min);
+    CHECK(job.estimated_completion() && *job.estimated_completion() <= 2s && !job.previous_compaction_id());
+
+    // One at a time: another while it runs is a conflict.
+    auto e = error_of([&] { c.compact(conv_a); });
+    CHECK(e && e->code() == SYNAP_CONFLICT && e->http_status() == 409);
+
+    // Followed until it completes; nothing compacted meanwhile.
+    synap::CompactionStatus status = c.compaction_status(conv_a);
+    CHECK(status.state() == std::string_view("in_progress") && status.compaction_id() == std::string_view(id));
+    CHECK(status.estimated_completion() && !status.completed_at());
+    CHECK(!c.compacted(conv_a));
+    auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (!status.is_completed() && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(50ms);
+        status = c.compaction_status(conv_a);
+    }
+    CHECK(status.is_completed() && status.compaction_id() == std::string_view(id));
+    CHECK(status.completed_at() && *status.completed_at() >= *job.initiated_at());
+    CHECK(status.compression_ratio() && *status.compression_ratio() > 0.0);
+    CHECK(status.validation_score() && status.latest_version() == 1);
+    CHECK(!status.estimated_completion() && !status.error_message());
+
+    // The compacted state, structured.
+    std::optional<synap::Compacted> compacted = c.compacted(conv_a);
+    CHECK(compacted.has_value());
+    if (compacted) {
+        CHECK(compacted->compaction_id() == std::string_view(id));
+        CHECK(compacted->formatted_context() &&
+              compacted->formatted_context()->rfind("## Conversation so far (compacted", 0) == 0);
+        CHECK(contains(compacted->formatted_context(), "Lisbon"));
+        CHECK(compacted->original_token_count() > 0 && compacted->compacted_token_count() > 0);
+        CHECK(compacted->compression_ratio() == status.compression_ratio());
+        CHECK(compacted->strategy_used() == std::string_view("balanced"));
+        CHECK(compacted->validation_score() == status.validation_score());
+        CHECK(compacted->validation_passed() == true && compacted->quality_warning() == false);
+        CHECK(contains(compacted->decisions_json(), "I will look for flights."));
+        CHECK(contains(compacted->facts_json(), "Lisbon") || contains(compacted->preferences_json(), "Lisbon"));
+        CHECK(compacted->facts_json().value_or("x").front() == '[');
+        CHECK(compacted->preferences_json().value_or("x").front() == '[');
+        CHECK(contains(compacted->current_state_json(), "\"messages_covered\":5"));
+        CHECK(compacted->ttl() == 300s && contains(compacted->raw_json(), "\"version\":1"));
+        synap::Compacted moved = std::move(*compacted);
+        CHECK(moved.compaction_id() == std::string_view(id) && !compacted->compaction_id() && !compacted->ttl());
+    }
+    // In the other formats, and by version: there is no version 2.
+    std::optional<synap::Compacted> narrative = c.compacted(conv_a, synap::CompactedOptions().format("narrative"));
+    CHECK(narrative && narrative->formatted_context() &&
+          narrative->formatted_context()->rfind("So far in this conversation (5 messages)", 0) == 0);
+    std::optional<synap::Compacted> injection =
+        c.compacted(conv_a, synap::CompactedOptions().format("injection").version(1));
+    CHECK(injection && injection->compaction_id() == std::string_view(id) &&
+          injection->formatted_context().value_or("").rfind("<conversation_context>", 0) == 0);
+    CHECK(!c.compacted(conv_a, synap::CompactedOptions().version(2)));
+
+    // A turn after the cut-off: the prompt is the summary, then that turn.
+    synap::MessageRequest later = message(conv_a, "user", "Any news on the flights?");
+    later.user_id(conv_user).customer_id(conv_customer);
+    CHECK(c.record_message(later).conversation_message_count() == 6);
+    synap::PromptContext prompt = c.prompt_context(conv_a);
+    CHECK(prompt.available() && prompt.is_stale() && prompt.compaction_id() == std::string_view(id));
+    CHECK(prompt.compacted_message_count() == 5 && prompt.recent_message_count() == 1);
+    CHECK(prompt.total_message_count() == 6);
+    CHECK(prompt.context_block() && prompt.context_block()->rfind("## Conversation so far (compacted", 0) == 0);
+    CHECK(contains(prompt.context_block(), "Lisbon") && !contains(prompt.context_block(), "Any news"));
+    if (prompt.formatted_context() && prompt.context_block()) {
+        CHECK(prompt.formatted_context()->rfind(*prompt.context_block(), 0) == 0);
+        CHECK(contains(prompt.formatted_context(), "Any news on the flights?"));
+    }
+    synap::TurnList turns = prompt.turns();
+    CHECK(turns.size() == 1 && turns[0].content() == std::string_view("Any news on the flights?"));
+    CHECK(c.compaction_status(conv_a).state() == std::string_view("stale"));
+
+    synap::CompactionStatus moved = std::move(status);
+    CHECK(moved.is_completed() && !status.state() && !status.latest_version() && status.get() == nullptr);
+}
+
+// The writes are not idempotent: a message answered with a 500 or a
+// dropped connection may have been recorded, so it is sent once and fails;
+// a 503 proves it was not, so it is resent. The emulator at
+// SYNAP_FIX_FAULTS_URL answers as tests/cpp_binding.rs scripted it, and
+// counts the requests.
+void conversation_writes_are_not_resent() {
+    synap::Client c(key, synap::Options().base_url(fixture("FAULTS_URL")).max_attempts(3).retry_backoff(1ms, 20ms));
+    synap::MessageRequest m = message(conv_faults, "user", "Is my parcel on its way?");
+    m.user_id(conv_user).customer_id(conv_customer);
+    // A 500, sent once.
+    auto e = error_of([&] { c.record_message(m); });
+    CHECK(e && e->code() == SYNAP_SERVER && e->http_status() == 500);
+    // A dropped connection, sent once.
+    e = error_of([&] { c.record_message(m); });
+    CHECK(e && e->code() == SYNAP_NETWORK && e->http_status() == 0);
+    // A 503, then the message recorded: the only one the conversation holds.
+    synap::RecordedMessage recorded = c.record_message(m);
+    CHECK(recorded.conversation_message_count() == 1);
+    CHECK(c.messages(conv_faults, 1, 10).size() == 1);
+
+    // The other writes alike: a batch answered with a 500, a transcript
+    // whose connection dropped, a compaction answered with a 503 first.
+    std::vector<synap::MessageRequest> batch;
+    batch.push_back(message(conv_faults, "assistant", "It is."));
+    e = error_of([&] { c.record_messages(batch); });
+    CHECK(e && e->code() == SYNAP_SERVER && e->http_status() == 500);
+    e = error_of([&] {
+        c.ingest_transcript(synap::TranscriptRequest()
+                                .conversation_id("cpp-call-dropped")
+                                .user_id(conv_user)
+                                .customer_id(conv_customer)
+                                .text("User: Hello?"));
+    });
+    CHECK(e && e->code() == SYNAP_NETWORK);
+    CHECK(c.compact(conv_faults).status() == std::string_view("in_progress"));
+}
+
+// Once whoami() has reported a B2C instance, a message or a transcript
+// naming a customer is refused before any request.
+void b2c_conversation_writes_refuse_a_customer_id() {
+    synap::Client c(key, synap::Options().base_url(fixture("B2C_URL")).max_attempts(1));
+    c.whoami();
+    synap::MessageRequest m = message(conv_a, "user", "Hello.");
+    m.user_id("u1").customer_id("c1");
+    CHECK(refused_here(error_of([&] { c.record_message(m); }), "customer"));
+    std::vector<synap::MessageRequest> batch;
+    batch.push_back(std::move(m));
+    CHECK(refused_here(error_of([&] { c.record_messages(batch); }), "customer"));
+    CHECK(refused_here(error_of([&] {
+                           c.ingest_transcript(synap::TranscriptRequest()
+                                                   .conversation_id("cpp-b2c-call")
+                                                   .user_id("u1")
+                                                   .customer_id("c1")
+                                                   .text("User: Hello."));
+                       }),
+                       "customer"));
+}
+
 // C reads a string up to its first NUL byte, so a string holding one is
 // refused before any libsynap call, naming the parameter, though each value
 // cut at the NUL would be accepted. Nothing here reaches the emulator at
@@ -1272,10 +1793,53 @@ void nul_bytes_are_refused_before_any_call() {
     CHECK(nul(error_of([&] { fetch.add_scope_level("team\0"s, "payments"); }), "scope level"));
     CHECK(nul(error_of([&] { fetch.add_scope_level("team", "pay\0"s); }), "scope value"));
 
-    // The refusals left both requests as they were.
+    // Conversation requests, options and id arguments.
+    synap::MessageRequest msg;
+    msg.conversation_id(conv_nul).role("user").content("Keep me as I am.").user_id("cpp-nul-user");
+    msg.customer_id(ctx_customer);
+    CHECK(nul(error_of([&] { msg.conversation_id(conv_nul + "\0"s); }), "conversation_id"));
+    CHECK(nul(error_of([&] { msg.role("assistant\0"s); }), "role"));
+    CHECK(nul(error_of([&] { msg.content("Hi\0hidden"s); }), "content"));
+    CHECK(nul(error_of([&] { msg.user_id("a\0b"s); }), "user_id"));
+    CHECK(nul(error_of([&] { msg.customer_id("c\0"s); }), "customer_id"));
+    CHECK(nul(error_of([&] { msg.session_id("s\0"s); }), "session_id"));
+    CHECK(nul(error_of([&] { msg.metadata_json("{}\0{"s); }), "metadata_json"));
+    CHECK(nul(error_of([&] { msg.add_scope_level("team\0"s, "x"); }), "scope level"));
+    CHECK(nul(error_of([&] { msg.add_scope_level("team", "x\0"s); }), "scope value"));
+    CHECK(nul(error_of([&] { msg.agent_model("gpt\0"s); }), "agent_model"));
+    synap::TranscriptRequest transcript;
+    transcript.conversation_id("cpp-nul-call").user_id("cpp-nul-user").customer_id(ctx_customer);
+    transcript.text("User: Keep me as I am.");
+    CHECK(nul(error_of([&] { transcript.conversation_id("call\0"s); }), "conversation_id"));
+    CHECK(nul(error_of([&] { transcript.user_id("a\0b"s); }), "user_id"));
+    CHECK(nul(error_of([&] { transcript.customer_id("c\0"s); }), "customer_id"));
+    CHECK(nul(error_of([&] { transcript.text("User: hi\0Assistant: hidden"s); }), "transcript"));
+    CHECK(nul(error_of([&] { transcript.add_turn("user\0"s, "hi"); }), "role"));
+    CHECK(nul(error_of([&] { transcript.add_turn("user", "hi\0"s, "Caller"); }), "content"));
+    CHECK(nul(error_of([&] { transcript.add_turn("user", "hi", "Caller\0"s); }), "speaker"));
+    CHECK(nul(error_of([&] { transcript.add_turn("user", "hi", call_start, "Caller\0"s); }), "speaker"));
+    CHECK(nul(error_of([&] { transcript.add_turn("user", "hi\0"s, call_start); }), "content"));
+    CHECK(nul(error_of([&] { transcript.conversation_type("voice\0"s); }), "conversation_type"));
+    CHECK(nul(error_of([&] { transcript.analysis_json("{}\0"s); }), "analysis_json"));
+    CHECK(nul(error_of([&] { transcript.metadata_json("{}\0"s); }), "metadata_json"));
+    CHECK(nul(error_of([&] { transcript.add_scope_level("team\0"s, "x"); }), "scope level"));
+    CHECK(nul(error_of([&] { transcript.add_scope_level("team", "x\0"s); }), "scope value"));
+    CHECK(nul(error_of([] { synap::CompactOptions().strategy("balanced\0"s); }), "strategy"));
+    CHECK(nul(error_of([] { synap::CompactedOptions().format("narrative\0"s); }), "format"));
+    const std::string bad_conversation = conv_nul + "\0"s;
+    CHECK(nul(error_of([&] { c.messages(bad_conversation, 1, 10); }), "conversation_id"));
+    CHECK(nul(error_of([&] { c.compact(bad_conversation); }), "conversation_id"));
+    CHECK(nul(error_of([&] { c.compact(bad_conversation, synap::CompactOptions()); }), "conversation_id"));
+    CHECK(nul(error_of([&] { c.compacted(bad_conversation); }), "conversation_id"));
+    CHECK(nul(error_of([&] { c.compacted(bad_conversation, synap::CompactedOptions()); }), "conversation_id"));
+    CHECK(nul(error_of([&] { c.compaction_status(bad_conversation); }), "conversation_id"));
+
+    // The refusals left every request as it was.
     synap::Client main_client = client();
     CHECK(main_client.create(create).document_id() == "cpp-nul-kept");
     CHECK(main_client.context_fetch(fetch).source() == "cloud");
+    CHECK(main_client.record_message(msg).conversation_id() == std::string_view(conv_nul));
+    CHECK(main_client.ingest_transcript(transcript).turns_recorded() == 1);
 }
 
 // Answers the scripted emulator (tests/cpp_binding.rs) changed: a degraded
@@ -1369,6 +1933,40 @@ static_assert(lends_attributes<synap::ProfileView>::value, "a view lends what it
 static_assert(lends_turns<synap::PromptContext&>::value && !lends_turns<synap::PromptContext>::value);
 static_assert(!std::is_copy_constructible_v<synap::Context> && std::is_nothrow_move_constructible_v<synap::Context>);
 static_assert(!std::is_copy_constructible_v<synap::Profile> && !std::is_copy_constructible_v<synap::PromptContext>);
+template <class T, class = void>
+struct lends_results : std::false_type {};
+template <class T>
+struct lends_results<T, std::void_t<decltype(std::declval<T>().results())>> : std::true_type {};
+template <class T, class = void>
+struct lends_errors : std::false_type {};
+template <class T>
+struct lends_errors<T, std::void_t<decltype(std::declval<T>().errors())>> : std::true_type {};
+template <class T, class = void>
+struct lends_messages : std::false_type {};
+template <class T>
+struct lends_messages<T, std::void_t<decltype(std::declval<T>().messages()), decltype(std::declval<T>().begin()),
+                                     decltype(std::declval<T>().end()), decltype(std::declval<T>()[0]),
+                                     decltype(std::declval<T>().at(0))>> : std::true_type {};
+template <class T, class = void>
+struct lends_any_message : std::false_type {};
+template <class T>
+struct lends_any_message<T, std::void_t<decltype(std::declval<T>().begin())>> : std::true_type {};
+static_assert(lends_results<const synap::MessageBatch&>::value && !lends_results<synap::MessageBatch>::value);
+static_assert(lends_errors<synap::MessageBatch&>::value && !lends_errors<synap::MessageBatch>::value);
+static_assert(lends_messages<const synap::MessagePage&>::value && !lends_any_message<synap::MessagePage>::value);
+static_assert(!lends_messages<synap::MessagePage>::value);
+static_assert(std::is_same_v<std::iterator_traits<synap::MessagePage::iterator>::iterator_category,
+                             std::random_access_iterator_tag>);
+static_assert(!std::is_copy_constructible_v<synap::MessageRequest> &&
+              std::is_nothrow_move_constructible_v<synap::MessageRequest>);
+static_assert(!std::is_copy_constructible_v<synap::RecordedMessage> && !std::is_copy_constructible_v<synap::MessageBatch>);
+static_assert(!std::is_copy_constructible_v<synap::TranscriptRequest> &&
+              !std::is_copy_constructible_v<synap::TranscriptIngestion>);
+static_assert(!std::is_copy_constructible_v<synap::MessagePage> && std::is_nothrow_move_constructible_v<synap::MessagePage>);
+static_assert(!std::is_copy_constructible_v<synap::CompactOptions> && !std::is_copy_constructible_v<synap::Compaction>);
+static_assert(!std::is_copy_constructible_v<synap::CompactedOptions> && !std::is_copy_constructible_v<synap::Compacted>);
+static_assert(!std::is_copy_constructible_v<synap::CompactionStatus> &&
+              std::is_nothrow_move_constructible_v<synap::CompactionStatus>);
 
 static_assert(std::is_same_v<synap::TimePoint::duration, std::chrono::microseconds>);
 static_assert(std::is_same_v<synap::TimePoint::clock, std::chrono::system_clock>);
@@ -1403,6 +2001,14 @@ int main() {
     nul_bytes_are_refused_before_any_call();
     scripted_answers_are_read_tolerantly();
     b2c_context_fetch_refuses_a_customer_id();
+    conversation_requests_refuse_bad_values();
+    messages_are_recorded_in_order();
+    batch_has_one_refused_message();
+    messages_are_listed_in_pages();
+    transcripts_are_ingested();
+    conversation_is_compacted();
+    conversation_writes_are_not_resent();
+    b2c_conversation_writes_refuse_a_customer_id();
 
     // A client moves; the moved-to one works.
     synap::Client a = client();

@@ -1227,6 +1227,563 @@ public struct PromptContext {
     }
 }
 
+/// One message of a conversation, for Client.recordMessage and
+/// Client.recordMessages. nil (or empty) leaves the default; libsynap
+/// checks each value before any request and throws `.invalidArgument`
+/// naming the field.
+public struct Message {
+    /// The conversation, a UUID (any case, hyphens or not).
+    public var conversationId: String
+    /// Who spoke: "user" or "assistant".
+    public var role: String
+    /// What was said; may be empty.
+    public var content: String
+    /// The end user; required by Client.recordMessage, optional in a batch.
+    public var userId: String?
+    /// The customer on a B2B instance; refused on a B2C instance once
+    /// whoami() has reported it.
+    public var customerId: String?
+    /// The session; nil (or "") lets the service make one.
+    public var sessionId: String?
+    /// Free-form metadata, a JSON object given as text.
+    public var metadataJSON: String?
+    /// Levels between customer and user, e.g. ["team": "payments"].
+    public var scope: [String: String]
+    /// The model the agent runs, sent in the metadata as `agent_model`;
+    /// the service sizes compaction to its window.
+    public var agentModel: String?
+    /// The agent's context window in tokens, sent in the metadata as
+    /// `agent_context_window`.
+    public var agentContextWindow: UInt32?
+
+    /// A message of `conversationId`; the rest keep the defaults.
+    public init(conversationId: String, role: String, content: String, userId: String? = nil,
+                customerId: String? = nil, sessionId: String? = nil, metadataJSON: String? = nil,
+                scope: [String: String] = [:], agentModel: String? = nil, agentContextWindow: UInt32? = nil) {
+        self.conversationId = conversationId
+        self.role = role
+        self.content = content
+        self.userId = userId
+        self.customerId = customerId
+        self.sessionId = sessionId
+        self.metadataJSON = metadataJSON
+        self.scope = scope
+        self.agentModel = agentModel
+        self.agentContextWindow = agentContextWindow
+    }
+
+    /// The C request; the caller frees it. A refused value throws, the
+    /// handle already freed.
+    fileprivate func handle() throws -> OpaquePointer {
+        guard let r = synap_message_request_new() else {
+            throw SynapError.outOfMemory
+        }
+        do {
+            try check(synap_message_request_set_conversation_id(r, cText(conversationId, "conversationId")))
+            try check(synap_message_request_set_role(r, cText(role, "role")))
+            try check(synap_message_request_set_content(r, cText(content, "content")))
+            if let id = userId {
+                try check(synap_message_request_set_user_id(r, cText(id, "userId")))
+            }
+            if let id = customerId {
+                try check(synap_message_request_set_customer_id(r, cText(id, "customerId")))
+            }
+            if let id = sessionId {
+                try check(synap_message_request_set_session_id(r, cText(id, "sessionId")))
+            }
+            if let json = metadataJSON {
+                try check(synap_message_request_set_metadata_json(r, cText(json, "metadataJSON")))
+            }
+            for (level, value) in scope {
+                try check(synap_message_request_add_scope_level(r, cText(level, "scope level"),
+                                                                cText(value, "scope[\(level)]")))
+            }
+            if let model = agentModel {
+                try check(synap_message_request_set_agent_model(r, cText(model, "agentModel")))
+            }
+            if let tokens = agentContextWindow {
+                try check(synap_message_request_set_agent_context_window(r, tokens))
+            }
+        } catch {
+            synap_message_request_free(r)
+            throw error
+        }
+        return r
+    }
+}
+
+/// A message the service recorded, copied out of libsynap. A value the
+/// service left out is nil.
+public struct RecordedMessage {
+    /// The message's id.
+    public let messageId: String?
+    /// The conversation.
+    public let conversationId: String?
+    /// The session, given or made by the service.
+    public let sessionId: String?
+    /// When the service recorded it.
+    public let recordedAt: Date?
+    /// How many messages the conversation holds after this one.
+    public let conversationMessageCount: Int?
+
+    /// Copies a C recorded message, owned by the caller or lent by a batch;
+    /// its owner still owns it.
+    init(_ message: OpaquePointer) {
+        var us: Int64 = 0
+        var count: Int64 = 0
+        messageId = optionalString(synap_recorded_message_id(message))
+        conversationId = optionalString(synap_recorded_message_conversation_id(message))
+        sessionId = optionalString(synap_recorded_message_session_id(message))
+        recordedAt = synap_recorded_message_recorded_at_us(message, &us) ? date(us) : nil
+        conversationMessageCount = synap_recorded_message_conversation_message_count(message, &count)
+            ? Int(clamping: count) : nil
+    }
+}
+
+/// The answer to Client.recordMessages, copied out of libsynap.
+public struct MessageBatch {
+    /// A message of the batch the service refused.
+    public struct Refusal {
+        /// Its position in the array sent, from 0, when the service said.
+        public let index: Int?
+        /// Why, as the service said it.
+        public let message: String?
+    }
+
+    /// How many messages the service counted.
+    public let total: Int?
+    /// How many it stored.
+    public let succeeded: Int?
+    /// How many it refused.
+    public let failed: Int?
+    /// One per stored message, in the order sent; refused ones are left out.
+    public let results: [RecordedMessage]
+    /// The refused messages.
+    public let refusals: [Refusal]
+
+    /// Copies a C batch and every message it lends; the caller still owns it.
+    init(_ batch: OpaquePointer) {
+        var count: Int64 = 0
+        total = synap_message_batch_total(batch, &count) ? Int(clamping: count) : nil
+        succeeded = synap_message_batch_succeeded(batch, &count) ? Int(clamping: count) : nil
+        failed = synap_message_batch_failed(batch, &count) ? Int(clamping: count) : nil
+        results = (0..<synap_message_batch_result_count(batch)).map {
+            RecordedMessage(synap_message_batch_result(batch, $0))
+        }
+        refusals = (0..<synap_message_batch_error_count(batch)).map { i -> Refusal in
+            var index: Int64 = 0
+            return Refusal(index: synap_message_batch_error_index(batch, i, &index) ? Int(clamping: index) : nil,
+                           message: optionalString(synap_message_batch_error_message(batch, i)))
+        }
+    }
+}
+
+/// A finished conversation to ingest in one go, for
+/// Client.ingestTranscript: its id, its user and the transcript, as text
+/// or as turns. nil (or empty) leaves the default; libsynap checks each
+/// value before any request and throws `.invalidArgument` naming the
+/// field.
+public struct Transcript {
+    /// One turn of a transcript.
+    public struct Turn {
+        /// Who spoke: "user" or "assistant".
+        public var role: String
+        /// What was said.
+        public var content: String
+        /// The speaker's name; nil when unknown.
+        public var speaker: String?
+        /// When it was said; nil when unknown.
+        public var timestamp: Date?
+
+        /// A turn of `role` saying `content`.
+        public init(role: String, content: String, speaker: String? = nil, timestamp: Date? = nil) {
+            self.role = role
+            self.content = content
+            self.speaker = speaker
+            self.timestamp = timestamp
+        }
+    }
+
+    /// The transcript itself.
+    public enum Content {
+        /// The whole transcript as text, which the service splits on its
+        /// turn grammar ("User: ..." / "Assistant: ..." lines).
+        case text(String)
+        /// The turns, in order.
+        case turns([Turn])
+    }
+
+    /// The conversation's id as you know it (a call id, a UUID, ...); any
+    /// text but "". The service answers with the UUID it keeps for it
+    /// (`TranscriptIngestion.conversationId`): use that afterwards.
+    public var conversationId: String
+    /// The end user; any text but "".
+    public var userId: String
+    /// The transcript.
+    public var content: Content
+    /// The customer on a B2B instance; refused on a B2C instance once
+    /// whoami() has reported it.
+    public var customerId: String?
+    /// The kind of conversation: "voice", "chat", ...
+    public var conversationType: String?
+    /// Your analysis of the conversation, a JSON object given as text.
+    public var analysisJSON: String?
+    /// Free-form metadata, a JSON object given as text.
+    public var metadataJSON: String?
+    /// When the conversation started.
+    public var startedAt: Date?
+    /// When it ended.
+    public var endedAt: Date?
+    /// Levels between customer and user, e.g. ["team": "payments"].
+    public var scope: [String: String]
+
+    /// A transcript of `conversationId` for `userId`; the rest keep the
+    /// defaults.
+    public init(conversationId: String, userId: String, content: Content, customerId: String? = nil,
+                conversationType: String? = nil, analysisJSON: String? = nil, metadataJSON: String? = nil,
+                startedAt: Date? = nil, endedAt: Date? = nil, scope: [String: String] = [:]) {
+        self.conversationId = conversationId
+        self.userId = userId
+        self.content = content
+        self.customerId = customerId
+        self.conversationType = conversationType
+        self.analysisJSON = analysisJSON
+        self.metadataJSON = metadataJSON
+        self.startedAt = startedAt
+        self.endedAt = endedAt
+        self.scope = scope
+    }
+
+    /// The C request; the caller frees it. A refused value throws, the
+    /// handle already freed.
+    fileprivate func handle() throws -> OpaquePointer {
+        guard let r = synap_transcript_request_new() else {
+            throw SynapError.outOfMemory
+        }
+        do {
+            try check(synap_transcript_request_set_conversation_id(r, cText(conversationId, "conversationId")))
+            try check(synap_transcript_request_set_user_id(r, cText(userId, "userId")))
+            if let id = customerId {
+                try check(synap_transcript_request_set_customer_id(r, cText(id, "customerId")))
+            }
+            switch content {
+            case .text(let text):
+                try check(synap_transcript_request_set_text(r, cText(text, "transcript")))
+            case .turns(let turns):
+                for (i, turn) in turns.enumerated() {
+                    let role = try cText(turn.role, "turns[\(i)].role")
+                    let said = try cText(turn.content, "turns[\(i)].content")
+                    let speaker = try turn.speaker.map { try cText($0, "turns[\(i)].speaker") }
+                    try withOptionalCString(speaker) { s in
+                        if let at = turn.timestamp {
+                            try check(synap_transcript_request_add_timed_turn(r, role, said, s, microseconds(at)))
+                        } else {
+                            try check(synap_transcript_request_add_turn(r, role, said, s))
+                        }
+                    }
+                }
+            }
+            if let kind = conversationType {
+                try check(synap_transcript_request_set_conversation_type(r, cText(kind, "conversationType")))
+            }
+            if let json = analysisJSON {
+                try check(synap_transcript_request_set_analysis_json(r, cText(json, "analysisJSON")))
+            }
+            if let json = metadataJSON {
+                try check(synap_transcript_request_set_metadata_json(r, cText(json, "metadataJSON")))
+            }
+            if let at = startedAt {
+                try check(synap_transcript_request_set_started_at_us(r, microseconds(at)))
+            }
+            if let at = endedAt {
+                try check(synap_transcript_request_set_ended_at_us(r, microseconds(at)))
+            }
+            for (level, value) in scope {
+                try check(synap_transcript_request_add_scope_level(r, cText(level, "scope level"),
+                                                                   cText(value, "scope[\(level)]")))
+            }
+        } catch {
+            synap_transcript_request_free(r)
+            throw error
+        }
+        return r
+    }
+}
+
+/// An ingested transcript, copied out of libsynap: the job that turns it
+/// into memories, followed with Client.status or Client.wait like a
+/// created document's. A value the service left out is nil.
+public struct TranscriptIngestion {
+    /// The conversation's id as the service keeps it (a UUID): use it for
+    /// later reads.
+    public let conversationId: String?
+    /// The conversation id you gave.
+    public let externalConversationId: String?
+    /// The ingestion job, for Client.status and Client.wait; the first
+    /// push's job for a duplicate.
+    public let ingestionId: String?
+    /// "queued", or "duplicate" when the same transcript was ingested before.
+    public let status: String?
+    /// How many turns were recorded.
+    public let turnsRecorded: Int?
+    /// "in_progress", "already_compacted" or "skipped".
+    public let summaryStatus: String?
+    /// When the job was queued.
+    public let queuedAt: Date?
+    /// The service's warnings, as sent.
+    public let warnings: [String]
+
+    /// Whether the same transcript was ingested before (`status`
+    /// "duplicate"): nothing new was queued.
+    public var isDuplicate: Bool { status == "duplicate" }
+
+    /// Copies a C ingestion; the caller still owns it.
+    init(_ ingestion: OpaquePointer) {
+        var whole: Int64 = 0
+        var us: Int64 = 0
+        conversationId = optionalString(synap_transcript_ingestion_conversation_id(ingestion))
+        externalConversationId = optionalString(synap_transcript_ingestion_external_conversation_id(ingestion))
+        ingestionId = optionalString(synap_transcript_ingestion_ingestion_id(ingestion))
+        status = optionalString(synap_transcript_ingestion_status(ingestion))
+        turnsRecorded = synap_transcript_ingestion_turns_recorded(ingestion, &whole) ? Int(clamping: whole) : nil
+        summaryStatus = optionalString(synap_transcript_ingestion_summary_status(ingestion))
+        queuedAt = synap_transcript_ingestion_queued_at_us(ingestion, &us) ? date(us) : nil
+        warnings = strings(synap_transcript_ingestion_warning_count(ingestion)) {
+            synap_transcript_ingestion_warning(ingestion, $0)
+        }
+    }
+}
+
+/// One stored message of a conversation, copied out of libsynap.
+public struct ConversationMessage {
+    /// Its place in the conversation, from 1.
+    public let position: Int?
+    /// Who spoke: "user" or "assistant".
+    public let role: String?
+    /// What was said.
+    public let content: String?
+    /// When.
+    public let timestamp: Date?
+    /// The message's id.
+    public let messageId: String?
+
+    /// Copies a message its page lends; the page still owns it.
+    init(_ message: OpaquePointer) {
+        var whole: Int64 = 0
+        var us: Int64 = 0
+        position = synap_conversation_message_position(message, &whole) ? Int(clamping: whole) : nil
+        role = optionalString(synap_conversation_message_role(message))
+        content = optionalString(synap_conversation_message_content(message))
+        timestamp = synap_conversation_message_timestamp_us(message, &us) ? date(us) : nil
+        messageId = optionalString(synap_conversation_message_id(message))
+    }
+}
+
+/// How Client.compact compacts; nil (or false) leaves the service's
+/// choice. A value libsynap refuses throws `.invalidArgument` before any
+/// request.
+public struct CompactOptions {
+    /// "aggressive", "balanced", "conservative" or "adaptive".
+    public var strategy: String?
+    /// The size to compact to, in tokens.
+    public var targetTokens: UInt32?
+    /// Compacts even when the service thinks it needless. Default false.
+    public var force: Bool
+
+    /// Options with the given settings; the rest keep the defaults.
+    public init(strategy: String? = nil, targetTokens: UInt32? = nil, force: Bool = false) {
+        self.strategy = strategy
+        self.targetTokens = targetTokens
+        self.force = force
+    }
+
+    /// The C options; the caller frees them. A refused value throws, the
+    /// handle already freed.
+    fileprivate func handle() throws -> OpaquePointer {
+        guard let o = synap_compact_options_new() else {
+            throw SynapError.outOfMemory
+        }
+        do {
+            if let strategy = strategy {
+                try check(synap_compact_options_set_strategy(o, cText(strategy, "strategy")))
+            }
+            if let tokens = targetTokens {
+                try check(synap_compact_options_set_target_tokens(o, tokens))
+            }
+            try check(synap_compact_options_set_force(o, force))
+        } catch {
+            synap_compact_options_free(o)
+            throw error
+        }
+        return o
+    }
+}
+
+/// A compaction the service started, copied out of libsynap. A value the
+/// service left out is nil.
+public struct Compaction {
+    /// The compaction's id.
+    public let compactionId: String?
+    /// The conversation.
+    public let conversationId: String?
+    /// Its status, e.g. "in_progress".
+    public let status: String?
+    /// What started it, e.g. "manual_api".
+    public let triggerType: String?
+    /// When it started.
+    public let initiatedAt: Date?
+    /// How long it should take.
+    public let estimatedCompletion: TimeInterval?
+    /// The compaction it replaces.
+    public let previousCompactionId: String?
+
+    /// Copies a C compaction; the caller still owns it.
+    init(_ compaction: OpaquePointer) {
+        var us: Int64 = 0
+        var seconds: Int64 = 0
+        compactionId = optionalString(synap_compaction_id(compaction))
+        conversationId = optionalString(synap_compaction_conversation_id(compaction))
+        status = optionalString(synap_compaction_status(compaction))
+        triggerType = optionalString(synap_compaction_trigger_type(compaction))
+        initiatedAt = synap_compaction_initiated_at_us(compaction, &us) ? date(us) : nil
+        estimatedCompletion = synap_compaction_estimated_completion_seconds(compaction, &seconds)
+            ? TimeInterval(seconds) : nil
+        previousCompactionId = optionalString(synap_compaction_previous_id(compaction))
+    }
+}
+
+/// How Client.compacted reads; nil leaves the default. A value libsynap
+/// refuses throws `.invalidArgument` before any request.
+public struct CompactedOptions {
+    /// "structured" (the default), "narrative" or "injection".
+    public var format: String?
+    /// The version to read, from 1; nil (or 0) reads the latest.
+    public var version: UInt32?
+
+    /// Options with the given settings; the rest keep the defaults.
+    public init(format: String? = nil, version: UInt32? = nil) {
+        self.format = format
+        self.version = version
+    }
+
+    /// The C options; the caller frees them. A refused value throws, the
+    /// handle already freed.
+    fileprivate func handle() throws -> OpaquePointer {
+        guard let o = synap_compacted_options_new() else {
+            throw SynapError.outOfMemory
+        }
+        do {
+            if let format = format {
+                try check(synap_compacted_options_set_format(o, cText(format, "format")))
+            }
+            if let version = version {
+                try check(synap_compacted_options_set_version(o, version))
+            }
+        } catch {
+            synap_compacted_options_free(o)
+            throw error
+        }
+        return o
+    }
+}
+
+/// A conversation's compacted state, copied out of libsynap. A value the
+/// service left out is nil.
+public struct Compacted {
+    /// The compaction's id.
+    public let compactionId: String?
+    /// The compacted history, in the format asked for.
+    public let formattedContext: String?
+    /// Tokens before compaction.
+    public let originalTokenCount: Int?
+    /// Tokens after.
+    public let compactedTokenCount: Int?
+    /// How much it shrank the history.
+    public let compressionRatio: Double?
+    /// The strategy applied ("balanced", "adaptive", ...).
+    public let strategyUsed: String?
+    /// The compaction's validation score.
+    public let validationScore: Double?
+    /// Whether it passed validation.
+    public let validationPassed: Bool?
+    /// Whether the service doubts its quality.
+    public let qualityWarning: Bool?
+    /// `facts` as JSON text.
+    public let factsJSON: String?
+    /// `decisions` as JSON text.
+    public let decisionsJSON: String?
+    /// `preferences` as JSON text.
+    public let preferencesJSON: String?
+    /// `current_state` as JSON text.
+    public let currentStateJSON: String?
+    /// How long it may be cached.
+    public let ttl: TimeInterval?
+    /// The response body as JSON text.
+    public let rawJSON: String?
+
+    /// Copies a C compacted state; the caller still owns it.
+    init(_ compacted: OpaquePointer) {
+        var whole: Int64 = 0
+        var number: Double = 0
+        var flag = false
+        compactionId = optionalString(synap_compacted_id(compacted))
+        formattedContext = optionalString(synap_compacted_formatted_context(compacted))
+        originalTokenCount = synap_compacted_original_token_count(compacted, &whole) ? Int(clamping: whole) : nil
+        compactedTokenCount = synap_compacted_compacted_token_count(compacted, &whole) ? Int(clamping: whole) : nil
+        compressionRatio = synap_compacted_compression_ratio(compacted, &number) ? number : nil
+        strategyUsed = optionalString(synap_compacted_strategy_used(compacted))
+        validationScore = synap_compacted_validation_score(compacted, &number) ? number : nil
+        validationPassed = synap_compacted_validation_passed(compacted, &flag) ? flag : nil
+        qualityWarning = synap_compacted_quality_warning(compacted, &flag) ? flag : nil
+        factsJSON = optionalString(synap_compacted_facts_json(compacted))
+        decisionsJSON = optionalString(synap_compacted_decisions_json(compacted))
+        preferencesJSON = optionalString(synap_compacted_preferences_json(compacted))
+        currentStateJSON = optionalString(synap_compacted_current_state_json(compacted))
+        ttl = synap_compacted_ttl_seconds(compacted, &whole) ? TimeInterval(whole) : nil
+        rawJSON = optionalString(synap_compacted_raw_json(compacted))
+    }
+}
+
+/// Where a conversation's compaction stands, copied out of libsynap. A
+/// value the service left out is nil.
+public struct CompactionStatus {
+    /// The conversation.
+    public let conversationId: String?
+    /// The status as the service sent it ("completed", "in_progress", ...).
+    public let status: String?
+    /// The latest compaction's id.
+    public let compactionId: String?
+    /// When it completed.
+    public let completedAt: Date?
+    /// How much it shrank the history.
+    public let compressionRatio: Double?
+    /// Its validation score.
+    public let validationScore: Double?
+    /// How long a running one should still take.
+    public let estimatedCompletion: TimeInterval?
+    /// The latest version.
+    public let latestVersion: Int?
+    /// What went wrong, for a failed one.
+    public let errorMessage: String?
+
+    /// Copies a C compaction status; the caller still owns it.
+    init(_ status: OpaquePointer) {
+        var us: Int64 = 0
+        var whole: Int64 = 0
+        var number: Double = 0
+        conversationId = optionalString(synap_compaction_status_conversation_id(status))
+        self.status = optionalString(synap_compaction_status_state(status))
+        compactionId = optionalString(synap_compaction_status_compaction_id(status))
+        completedAt = synap_compaction_status_completed_at_us(status, &us) ? date(us) : nil
+        compressionRatio = synap_compaction_status_compression_ratio(status, &number) ? number : nil
+        validationScore = synap_compaction_status_validation_score(status, &number) ? number : nil
+        estimatedCompletion = synap_compaction_status_estimated_completion_seconds(status, &whole)
+            ? TimeInterval(whole) : nil
+        latestVersion = synap_compaction_status_latest_version(status, &whole) ? Int(clamping: whole) : nil
+        errorMessage = optionalString(synap_compaction_status_error_message(status))
+    }
+}
+
 /// A connection to the Synap service; share one between threads.
 public final class Client: @unchecked Sendable {
     private let handle: OpaquePointer
@@ -1415,6 +1972,107 @@ public final class Client: @unchecked Sendable {
         try check(synap_conversation_prompt_context(handle, id, o, &out))
         defer { synap_prompt_context_free(out) }
         return PromptContext(out!)
+    }
+
+    /// Records one message of a conversation (conversation.record_message).
+    /// `message.userId` is required. Throws `.invalidArgument` for a value
+    /// refused locally (a conversation id that is not a UUID, a role other
+    /// than "user" or "assistant", no user), before any request.
+    ///
+    /// Not idempotent: libsynap resends it only when the failure proves it
+    /// had no effect (a refused connection, HTTP 429, HTTP 503); after a
+    /// timeout, a dropped connection or another 5xx it throws, and the
+    /// message may have been recorded.
+    public func recordMessage(_ message: Message) throws -> RecordedMessage {
+        let r = try message.handle()
+        defer { synap_message_request_free(r) }
+        var out: OpaquePointer?
+        try check(synap_conversation_record_message(handle, r, &out))
+        defer { synap_recorded_message_free(out) }
+        return RecordedMessage(out!)
+    }
+
+    /// Records several messages in one request (at least one). A message
+    /// the service refuses is a `refusals` entry of the batch and the
+    /// others are stored. Not idempotent: resent only as recordMessage is.
+    public func recordMessages(_ messages: [Message]) throws -> MessageBatch {
+        var handles: [OpaquePointer?] = []
+        handles.reserveCapacity(messages.count)
+        defer { handles.forEach { synap_message_request_free($0) } }
+        for message in messages {
+            let r = try message.handle()
+            handles.append(r)
+        }
+        var out: OpaquePointer?
+        try check(synap_conversation_record_messages(handle, handles, handles.count, &out))
+        defer { synap_message_batch_free(out) }
+        return MessageBatch(out!)
+    }
+
+    /// Ingests a finished conversation and returns the job that turns it
+    /// into memories. The same transcript again comes back as a duplicate
+    /// of the first job (`isDuplicate`); another transcript under the same
+    /// conversation id throws `.conflict`. Not idempotent on the wire, but
+    /// repeating it yourself is safe: it is a duplicate.
+    public func ingestTranscript(_ transcript: Transcript) throws -> TranscriptIngestion {
+        let r = try transcript.handle()
+        defer { synap_transcript_request_free(r) }
+        var out: OpaquePointer?
+        try check(synap_conversation_ingest(handle, r, &out))
+        defer { synap_transcript_ingestion_free(out) }
+        return TranscriptIngestion(out!)
+    }
+
+    /// One page of a conversation's messages, oldest first: at most
+    /// `limit` (1 to 500) from position `start` (1 is the first). A page
+    /// with fewer than `limit` is the last; the next starts at
+    /// `start + limit`.
+    public func messages(_ conversationId: String, start: UInt32 = 1,
+                         limit: UInt32 = 500) throws -> [ConversationMessage] {
+        var out: OpaquePointer?
+        try check(synap_conversation_messages(handle, cText(conversationId, "conversationId"), start, limit, &out))
+        defer { synap_message_page_free(out) }
+        let page = out!
+        return (0..<synap_message_page_count(page)).map { ConversationMessage(synap_message_page_message(page, $0)) }
+    }
+
+    /// Starts compacting a conversation: a job that ends with a summary and
+    /// a cut-off. Follow it with compactionStatus(_:), then read
+    /// compacted(_:options:). One already running throws `.conflict`. Not
+    /// idempotent: resent only when the failure proves it had no effect.
+    public func compact(_ conversationId: String, options: CompactOptions = CompactOptions()) throws -> Compaction {
+        let id = try cText(conversationId, "conversationId")
+        let o = try options.handle()
+        defer { synap_compact_options_free(o) }
+        var out: OpaquePointer?
+        try check(synap_conversation_compact(handle, id, o, &out))
+        defer { synap_compaction_free(out) }
+        return Compaction(out!)
+    }
+
+    /// A conversation's compacted state, or nil while it has not been
+    /// compacted yet, or when the version asked for does not exist (the
+    /// service's 404 here is "none yet", not an error).
+    public func compacted(_ conversationId: String,
+                          options: CompactedOptions = CompactedOptions()) throws -> Compacted? {
+        let id = try cText(conversationId, "conversationId")
+        let o = try options.handle()
+        defer { synap_compacted_options_free(o) }
+        var out: OpaquePointer?
+        try check(synap_conversation_compacted(handle, id, o, &out))
+        guard let compacted = out else {
+            return nil
+        }
+        defer { synap_compacted_free(compacted) }
+        return Compacted(compacted)
+    }
+
+    /// Where a conversation's compaction stands.
+    public func compactionStatus(_ conversationId: String) throws -> CompactionStatus {
+        var out: OpaquePointer?
+        try check(synap_conversation_compaction_status(handle, cText(conversationId, "conversationId"), &out))
+        defer { synap_compaction_status_free(out) }
+        return CompactionStatus(out!)
     }
 }
 
