@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import context
+import record
 from server import pinned
 
 # The job whose status every client asks for (the server's fixed body).
@@ -15,12 +16,13 @@ API_KEY = "synap_bench_0123456789abcdef0123456789abcdef"
 
 @dataclass(frozen=True)
 class Client:
-    key: str  # (a) .. (h)
+    key: str  # (a) .. (k)
     label: str
     kind: str  # "synap", "curl" or "python"
     threads: int
-    # What it asks for: "status" (a memories.status) or "context" (a user's
-    # context.fetch, see context.py).
+    # What it asks for: "status" (a memories.status), "context" (a user's
+    # context.fetch, see context.py) or "record" (a conversation message
+    # recorded, see record.py).
     call: str = "status"
 
 
@@ -39,11 +41,18 @@ CONTEXT_CLIENTS = [
     Client("h", "Python SDK maximem-synap 0.6.9", "python", 1, "context"),
 ]
 
+# The same three kinds of client, each recording one message.
+RECORD_CLIENTS = [
+    Client("i", "libsynap, C API, 1 thread", "synap", 1, "record"),
+    Client("j", "libcurl, 1 easy handle, no parse (floor)", "curl", 1, "record"),
+    Client("k", "Python SDK maximem-synap 0.6.9", "python", 1, "record"),
+]
+
 
 def client_env(base_url: str, call: str = "status") -> dict:
     """A clean environment: the key, the base URL, and no proxy, so every
-    client talks to loopback directly; for a context client, also the
-    request and the answer to expect."""
+    client talks to loopback directly; for a context or record client, also
+    the request and the answer to expect."""
     env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower() and not k.startswith("SYNAP_")}
     env.update(SYNAP_API_KEY=API_KEY, SYNAP_BASE_URL=base_url, NO_PROXY="127.0.0.1,localhost",
                # Belt and braces for the Python SDK: no model download, and
@@ -52,15 +61,17 @@ def client_env(base_url: str, call: str = "status") -> dict:
                SYNAP_GRPC_USE_TLS="false")
     if call == "context":
         env.update(context.env())
+    elif call == "record":
+        env.update(record.env())
     return env
 
 
 def command(client: Client, build: Path, base_url: str, calls: int, warmup: int, rss_samples: int = 0) -> list:
-    what = INGESTION_ID if client.call == "status" else context.USER_ID
+    what = {"status": INGESTION_ID, "context": context.USER_ID, "record": record.CONVERSATION_ID}[client.call]
     if client.kind == "python":
         script = Path(__file__).resolve().parent.parent / "python" / f"{client.call}_loop.py"
         return [str(build / "venv" / "bin" / "python"), str(script), base_url, what, str(calls), str(warmup)]
-    program = f"{client.kind}_bench" if client.call == "status" else f"{client.kind}_context_bench"
+    program = f"{client.kind}_bench" if client.call == "status" else f"{client.kind}_{client.call}_bench"
     argv = [str(build / "bin" / program), base_url, what, str(calls), str(client.threads), str(warmup)]
     return argv + [str(rss_samples)] if rss_samples else argv
 

@@ -3,9 +3,11 @@
     python3 benches/harness/main.py BUILD_DIR [--smoke]
 
 Expects BUILD_DIR to hold what benches/build.sh made: bin/synap_bench,
-bin/curl_bench, bin/synap_context_bench, bin/curl_context_bench, the venv
-with the Python SDK, and the parse benchmark.
-Exits nonzero if any client fails to verify an answer.
+bin/curl_bench, bin/synap_context_bench, bin/curl_context_bench,
+bin/synap_record_bench, bin/curl_record_bench, the venv with the Python
+SDK, and the parse benchmark.
+Exits nonzero if any client fails to verify an answer, or if nginx answered
+fewer record-message requests than a record client made calls.
 """
 
 import argparse
@@ -35,22 +37,42 @@ def placement():
     return (cpus[0], cpus[1]) if len(cpus) >= 2 else (None, None)
 
 
+def check_records(server: Nginx, before: int, made: int, client: clients.Client) -> None:
+    """Fails the run if nginx answered fewer record-message requests since
+    `before` than the client made calls (warm-up included): a call answered
+    without a request would make it look faster than it is."""
+    seen = server.records_seen() - before
+    # nginx logs a request just after sending its answer: give a last line
+    # a moment to land.
+    for _ in range(20):
+        if seen >= made:
+            return
+        time.sleep(0.05)
+        seen = server.records_seen() - before
+    raise SystemExit(f"client ({client.key}) made {made} record-message calls, but nginx answered only {seen} "
+                     f"requests")
+
+
 def run_rounds(server: Nginx, build: Path, cfg: dict, client_cpu) -> list:
-    """Each round runs the status clients, then the context clients; a
-    round's results are keyed by client, (a) to (h)."""
+    """Each round runs the status clients, then the context clients, then
+    the record-message clients; a round's results are keyed by client, (a)
+    to (k)."""
     rounds = []
     for n in range(cfg["rounds"]):
         results = {}
-        for group in (clients.CLIENTS, clients.CONTEXT_CLIENTS):
+        for group in (clients.CLIENTS, clients.CONTEXT_CLIENTS, clients.RECORD_CLIENTS):
             env = clients.client_env(server.base_url, group[0].call)
             # Each round starts with a different client, so none always runs
             # first or last in a round.
             shift = n % len(group)
             for c in group[shift:] + group[:shift]:
                 python = c.kind == "python"
-                argv = clients.command(c, build, server.base_url, cfg["py_calls" if python else "calls"],
-                                       cfg["py_warmup" if python else "warmup"])
+                calls, warmup = cfg["py_calls" if python else "calls"], cfg["py_warmup" if python else "warmup"]
+                argv = clients.command(c, build, server.base_url, calls, warmup)
+                before = server.records_seen()
                 results[c.key] = clients.run(argv, env, client_cpu)
+                if c.call == "record":
+                    check_records(server, before, calls + warmup, c)
         rounds.append(results)
         print(f"round {n + 1}/{cfg['rounds']} done", file=sys.stderr)
     return rounds
@@ -119,6 +141,7 @@ def main() -> None:
         rounds = run_rounds(server, build, cfg, client_cpu)
         rss = run_rss(server, build, cfg, client_cpu)
         paths = server.paths_seen()
+        records = server.records_seen()
     finally:
         server.stop()
     check_paths(paths)
@@ -129,6 +152,7 @@ def main() -> None:
 
     rows = report.summary(rounds, clients.CLIENTS)
     context_rows = report.summary(rounds, clients.CONTEXT_CLIENTS, floor=report.CONTEXT_FLOOR)
+    record_rows = report.summary(rounds, clients.RECORD_CLIENTS, floor=report.RECORD_FLOOR)
     placed = (f"nginx on CPU {server_cpu}, clients on CPU {client_cpu}" if server_cpu is not None
               else "not pinned (fewer than two CPUs)")
     python_paths = sorted(set(paths))
@@ -143,8 +167,11 @@ def main() -> None:
         report.rss_line(rss, cfg["rss_calls"]),
         report.context_table(context_rows, clients.CONTEXT_CLIENTS, rounds, fetch_parse),
         report.fetch_parse_line(fetch_parse, sum(context.answer()["counts"])),
+        report.record_table(record_rows, clients.RECORD_CLIENTS),
+        report.records_line(records, cfg),
         report.targets_table(rounds, rows, parse, fetch_parse),
-        "Requests besides the status and context fetch paths (method, path, answer), all to nginx on loopback: "
+        "Requests besides the status, context fetch and record-message paths (method, path, answer), all to "
+        "nginx on loopback: "
         + (", ".join(f"`{p}`" for p in python_paths) or "none"),
     ])
     print(text)

@@ -9,6 +9,7 @@ import urllib.request
 from pathlib import Path
 
 import context
+import record
 
 SERVER_DIR = Path(__file__).resolve().parent.parent / "server"
 
@@ -47,6 +48,7 @@ class Nginx:
         for sub in ("tmp/body", "tmp/proxy", "tmp/fastcgi", "tmp/uwsgi", "tmp/scgi"):
             (self.prefix / sub).mkdir(parents=True, exist_ok=True)
         (self.prefix / "paths.log").unlink(missing_ok=True)
+        (self.prefix / "records.log").unlink(missing_ok=True)
         # A port picked here may be taken before nginx binds it: try again.
         for _ in range(5):
             self.port = free_port()
@@ -71,6 +73,8 @@ class Nginx:
             "WHOAMI_BODY": (SERVER_DIR / "whoami.json").read_text().strip(),
             "SERVER_DIR": str(SERVER_DIR),
             "CONTEXT_REQUEST_BYTES": str(len(context.request_body().encode())),
+            "RECORD_REQUEST_BYTES": str(len(record.request_body().encode())),
+            "RECORD_BODY": record.answer_text(),
         }
         for name, value in values.items():
             if "'" in value or "$" in value:
@@ -93,10 +97,16 @@ class Nginx:
         return False
 
     def paths_seen(self) -> list:
-        """The logged requests (all but the status and context fetch paths),
-        as `METHOD path status`."""
+        """The logged requests (all but the status, context fetch and
+        record-message paths), as `METHOD path status`."""
         log = self.prefix / "paths.log"
         return log.read_text().split("\n")[:-1] if log.exists() else []
+
+    def records_seen(self) -> int:
+        """How many record-message requests nginx has answered with 200 so
+        far (its log is written as each request ends, unbuffered)."""
+        log = self.prefix / "records.log"
+        return log.read_text().split("\n").count("200") if log.exists() else 0
 
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:
