@@ -1827,7 +1827,8 @@ enum SynapCode synap_context_request_set_customer_id(struct SynapContextRequest 
  * the value is refused.
  *
  * # Safety
- * `request` is NULL or a live handle; `conversation_id` NULL or NUL-terminated.
+ * `request` is NULL or a live handle; `conversation_id` NULL or
+ * NUL-terminated.
  */
 enum SynapCode synap_context_request_set_conversation_id(struct SynapContextRequest *request,
                                                          const char *conversation_id);
@@ -1904,7 +1905,8 @@ enum SynapCode synap_context_request_set_mode(struct SynapContextRequest *reques
  * the value is refused.
  *
  * # Safety
- * `request` is NULL or a live handle; `precision_level` NULL or NUL-terminated.
+ * `request` is NULL or a live handle; `precision_level` NULL or
+ * NUL-terminated.
  */
 enum SynapCode synap_context_request_set_precision_level(struct SynapContextRequest *request,
                                                          const char *precision_level);
@@ -1959,7 +1961,8 @@ enum SynapCode synap_context_request_set_max_results_per_query(struct SynapConte
  * the value is refused.
  *
  * # Safety
- * `request` is NULL or a live handle; `level` and `value` NULL or NUL-terminated.
+ * `request` is NULL or a live handle; `level` and `value` NULL or
+ * NUL-terminated.
  */
 enum SynapCode synap_context_request_add_scope_level(struct SynapContextRequest *request,
                                                      const char *level,
@@ -2135,7 +2138,9 @@ int64_t synap_context_retrieved_at_us(const struct SynapContext *context);
 const char *synap_context_raw_json(const struct SynapContext *context);
 
 /**
- * The item's type: the list it came from (`facts`, `preferences`, `episodes`, `emotions`, `temporal_events`, `excerpts`), or for a ranked item its `category` as sent. Valid as long as the handle that lent it.
+ * The item's type: the list it came from (`facts`, `preferences`, `episodes`,
+ * `emotions`, `temporal_events`, `excerpts`), or for a ranked item its
+ * `category` as sent. Valid as long as the handle that lent it.
  *
  * # Safety
  * `item` is NULL or a live handle.
@@ -2151,7 +2156,8 @@ const char *synap_context_item_kind(const struct SynapContextItem *item);
 const char *synap_context_item_id(const struct SynapContextItem *item);
 
 /**
- * What was remembered (`content`; an episode's `summary`, an emotion's `context`). Valid as long as the handle that lent it.
+ * What was remembered (`content`; an episode's `summary`, an emotion's
+ * `context`). Valid as long as the handle that lent it.
  *
  * # Safety
  * `item` is NULL or a live handle.
@@ -2159,16 +2165,20 @@ const char *synap_context_item_id(const struct SynapContextItem *item);
 const char *synap_context_item_text(const struct SynapContextItem *item);
 
 /**
- * How sure or how strong, usually 0 to 1, kept as sent (`confidence`; a preference's `strength`, an episode's `significance`, an emotion's `intensity`). The words `explicit`, `inferred` and `assumed` read as 1.0, 0.75 and 0.5. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ * How sure or how strong, usually 0 to 1, kept as sent (`confidence`; a
+ * preference's `strength`, an episode's `significance`, an emotion's
+ * `intensity`). The words `explicit`, `inferred` and `assumed` read as 1.0,
+ * 0.75 and 0.5. Returns true and writes `*out` when present; false, leaving
+ * `*out` alone, when absent or a pointer is NULL.
  *
  * # Safety
  * `item` is NULL or a live handle; `out` is NULL or writable.
  */
-bool synap_context_item_score(const struct SynapContextItem *item,
-                              double *out);
+bool synap_context_item_score(const struct SynapContextItem *item, double *out);
 
 /**
- * A preference's category, an emotion's type or a temporal event's temporal category. Valid as long as the handle that lent it.
+ * A preference's category, an emotion's type or a temporal event's temporal
+ * category. Valid as long as the handle that lent it.
  *
  * # Safety
  * `item` is NULL or a live handle.
@@ -2176,16 +2186,18 @@ bool synap_context_item_score(const struct SynapContextItem *item,
 const char *synap_context_item_label(const struct SynapContextItem *item);
 
 /**
- * When it was extracted (an episode's `occurred_at`, an emotion's `detected_at`), Unix microseconds UTC. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ * When it was extracted (an episode's `occurred_at`, an emotion's
+ * `detected_at`), Unix microseconds UTC. Returns true and writes `*out` when
+ * present; false, leaving `*out` alone, when absent or a pointer is NULL.
  *
  * # Safety
  * `item` is NULL or a live handle; `out` is NULL or writable.
  */
-bool synap_context_item_time_us(const struct SynapContextItem *item,
-                                int64_t *out);
+bool synap_context_item_time_us(const struct SynapContextItem *item, int64_t *out);
 
 /**
- * Where it came from (`conversation`, `chunks`, ...). Valid as long as the handle that lent it.
+ * Where it came from (`conversation`, `chunks`, ...). Valid as long as the
+ * handle that lent it.
  *
  * # Safety
  * `item` is NULL or a live handle.
@@ -2193,43 +2205,46 @@ bool synap_context_item_time_us(const struct SynapContextItem *item,
 const char *synap_context_item_source(const struct SynapContextItem *item);
 
 /**
- * The start of the time window the memory is about, Unix microseconds UTC. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ * The start of the time window the memory is about, Unix microseconds UTC.
+ * Returns true and writes `*out` when present; false, leaving `*out` alone,
+ * when absent or a pointer is NULL.
  *
  * # Safety
  * `item` is NULL or a live handle; `out` is NULL or writable.
  */
-bool synap_context_item_event_date_us(const struct SynapContextItem *item,
-                                      int64_t *out);
+bool synap_context_item_event_date_us(const struct SynapContextItem *item, int64_t *out);
 
 /**
- * The end of that window, Unix microseconds UTC. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ * The end of that window, Unix microseconds UTC. Returns true and writes
+ * `*out` when present; false, leaving `*out` alone, when absent or a pointer
+ * is NULL.
  *
  * # Safety
  * `item` is NULL or a live handle; `out` is NULL or writable.
  */
-bool synap_context_item_event_end_us(const struct SynapContextItem *item,
-                                     int64_t *out);
+bool synap_context_item_event_end_us(const struct SynapContextItem *item, int64_t *out);
 
 /**
- * The day it was said, Unix microseconds UTC. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ * The day it was said, Unix microseconds UTC. Returns true and writes `*out`
+ * when present; false, leaving `*out` alone, when absent or a pointer is NULL.
  *
  * # Safety
  * `item` is NULL or a live handle; `out` is NULL or writable.
  */
-bool synap_context_item_said_at_us(const struct SynapContextItem *item,
-                                   int64_t *out);
+bool synap_context_item_said_at_us(const struct SynapContextItem *item, int64_t *out);
 
 /**
- * Until when it holds, Unix microseconds UTC. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ * Until when it holds, Unix microseconds UTC. Returns true and writes `*out`
+ * when present; false, leaving `*out` alone, when absent or a pointer is NULL.
  *
  * # Safety
  * `item` is NULL or a live handle; `out` is NULL or writable.
  */
-bool synap_context_item_valid_until_us(const struct SynapContextItem *item,
-                                       int64_t *out);
+bool synap_context_item_valid_until_us(const struct SynapContextItem *item, int64_t *out);
 
 /**
- * How precise the window is (`day`, `month`, `approximate`, ...). Valid as long as the handle that lent it.
+ * How precise the window is (`day`, `month`, `approximate`, ...). Valid as
+ * long as the handle that lent it.
  *
  * # Safety
  * `item` is NULL or a live handle.
@@ -2237,7 +2252,8 @@ bool synap_context_item_valid_until_us(const struct SynapContextItem *item,
 const char *synap_context_item_event_precision(const struct SynapContextItem *item);
 
 /**
- * `perpetual`, `temporal_fact`, `episode`, ... Valid as long as the handle that lent it.
+ * `perpetual`, `temporal_fact`, `episode`, ... Valid as long as the handle
+ * that lent it.
  *
  * # Safety
  * `item` is NULL or a live handle.
@@ -2245,13 +2261,13 @@ const char *synap_context_item_event_precision(const struct SynapContextItem *it
 const char *synap_context_item_temporal_category(const struct SynapContextItem *item);
 
 /**
- * How sure the temporal reading is. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ * How sure the temporal reading is. Returns true and writes `*out` when
+ * present; false, leaving `*out` alone, when absent or a pointer is NULL.
  *
  * # Safety
  * `item` is NULL or a live handle; `out` is NULL or writable.
  */
-bool synap_context_item_temporal_confidence(const struct SynapContextItem *item,
-                                            double *out);
+bool synap_context_item_temporal_confidence(const struct SynapContextItem *item, double *out);
 
 /**
  * How many of the fetch's queries found the item. 0 if `item` is NULL.
@@ -2262,13 +2278,13 @@ bool synap_context_item_temporal_confidence(const struct SynapContextItem *item,
 size_t synap_context_item_matched_query_count(const struct SynapContextItem *item);
 
 /**
- * The query at `index` that found the item. NULL past the end. Valid as long as the handle that lent it.
+ * The query at `index` that found the item. NULL past the end. Valid as long
+ * as the handle that lent it.
  *
  * # Safety
  * `item` is NULL or a live handle.
  */
-const char *synap_context_item_matched_query(const struct SynapContextItem *item,
-                                             size_t index);
+const char *synap_context_item_matched_query(const struct SynapContextItem *item, size_t index);
 
 /**
  * How many quotes the memory rests on. 0 if `item` is NULL.
@@ -2279,13 +2295,13 @@ const char *synap_context_item_matched_query(const struct SynapContextItem *item
 size_t synap_context_item_source_evidence_count(const struct SynapContextItem *item);
 
 /**
- * The quote at `index` the memory rests on. NULL past the end. Valid as long as the handle that lent it.
+ * The quote at `index` the memory rests on. NULL past the end. Valid as long
+ * as the handle that lent it.
  *
  * # Safety
  * `item` is NULL or a live handle.
  */
-const char *synap_context_item_source_evidence(const struct SynapContextItem *item,
-                                               size_t index);
+const char *synap_context_item_source_evidence(const struct SynapContextItem *item, size_t index);
 
 /**
  * How many participants an episode names. 0 if `item` is NULL.
@@ -2296,7 +2312,8 @@ const char *synap_context_item_source_evidence(const struct SynapContextItem *it
 size_t synap_context_item_participant_count(const struct SynapContextItem *item);
 
 /**
- * The participant at `index`. NULL past the end. Valid as long as the handle that lent it.
+ * The participant at `index`. NULL past the end. Valid as long as the handle
+ * that lent it.
  *
  * # Safety
  * `item` is NULL or a live handle.
@@ -2304,25 +2321,28 @@ size_t synap_context_item_participant_count(const struct SynapContextItem *item)
 const char *synap_context_item_participant(const struct SynapContextItem *item, size_t index);
 
 /**
- * The item's rank (1 = best), which the ranked shape sends. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ * The item's rank (1 = best), which the ranked shape sends. Returns true and
+ * writes `*out` when present; false, leaving `*out` alone, when absent or a
+ * pointer is NULL.
  *
  * # Safety
  * `item` is NULL or a live handle; `out` is NULL or writable.
  */
-bool synap_context_item_rank(const struct SynapContextItem *item,
-                             int64_t *out);
+bool synap_context_item_rank(const struct SynapContextItem *item, int64_t *out);
 
 /**
- * Its rank score (`metadata.rank_score`), which the ranked shape sends. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ * Its rank score (`metadata.rank_score`), which the ranked shape sends.
+ * Returns true and writes `*out` when present; false, leaving `*out` alone,
+ * when absent or a pointer is NULL.
  *
  * # Safety
  * `item` is NULL or a live handle; `out` is NULL or writable.
  */
-bool synap_context_item_rank_score(const struct SynapContextItem *item,
-                                   double *out);
+bool synap_context_item_rank_score(const struct SynapContextItem *item, double *out);
 
 /**
- * The item's `metadata` object as JSON text. Valid as long as the handle that lent it.
+ * The item's `metadata` object as JSON text. Valid as long as the handle that
+ * lent it.
  *
  * # Safety
  * `item` is NULL or a live handle.
@@ -2346,7 +2366,8 @@ const char *synap_conversation_context_id(const struct SynapConversationContext 
 const char *synap_conversation_context_summary(const struct SynapConversationContext *conversation);
 
 /**
- * The compaction the summary comes from. Valid as long as the handle that lent it.
+ * The compaction the summary comes from. Valid as long as the handle that lent
+ * it.
  *
  * # Safety
  * `conversation` is NULL or a live handle.
@@ -2354,7 +2375,8 @@ const char *synap_conversation_context_summary(const struct SynapConversationCon
 const char *synap_conversation_context_compaction_id(const struct SynapConversationContext *conversation);
 
 /**
- * When it was compacted, as the service wrote it (not parsed). Valid as long as the handle that lent it.
+ * When it was compacted, as the service wrote it (not parsed). Valid as long
+ * as the handle that lent it.
  *
  * # Safety
  * `conversation` is NULL or a live handle.
@@ -2386,7 +2408,8 @@ const char *synap_conversation_context_current_state_json(const struct SynapConv
 const char *synap_conversation_context_key_extractions_json(const struct SynapConversationContext *conversation);
 
 /**
- * How many turns came after the compaction cut-off. 0 if `conversation` is NULL.
+ * How many turns came after the compaction cut-off. 0 if `conversation` is
+ * NULL.
  *
  * # Safety
  * `conversation` is NULL or a live handle.
@@ -2403,7 +2426,8 @@ const struct SynapTurn *synap_conversation_context_turn(const struct SynapConver
                                                         size_t index);
 
 /**
- * Who spoke: `user`, `assistant`, ... Valid as long as the handle that lent it.
+ * Who spoke: `user`, `assistant`, ... Valid as long as the handle that lent
+ * it.
  *
  * # Safety
  * `turn` is NULL or a live handle.
@@ -2419,16 +2443,17 @@ const char *synap_turn_role(const struct SynapTurn *turn);
 const char *synap_turn_content(const struct SynapTurn *turn);
 
 /**
- * When, Unix microseconds UTC. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ * When, Unix microseconds UTC. Returns true and writes `*out` when present;
+ * false, leaving `*out` alone, when absent or a pointer is NULL.
  *
  * # Safety
  * `turn` is NULL or a live handle; `out` is NULL or writable.
  */
-bool synap_turn_timestamp_us(const struct SynapTurn *turn,
-                             int64_t *out);
+bool synap_turn_timestamp_us(const struct SynapTurn *turn, int64_t *out);
 
 /**
- * The message's id, where the service gives one. Valid as long as the handle that lent it.
+ * The message's id, where the service gives one. Valid as long as the handle
+ * that lent it.
  *
  * # Safety
  * `turn` is NULL or a live handle.
@@ -2436,7 +2461,8 @@ bool synap_turn_timestamp_us(const struct SynapTurn *turn,
 const char *synap_turn_message_id(const struct SynapTurn *turn);
 
 /**
- * True when the answer is incomplete because retrieval broke. False if `retrieval` is NULL.
+ * True when the answer is incomplete because retrieval broke. False if
+ * `retrieval` is NULL.
  *
  * # Safety
  * `retrieval` is NULL or a live handle.
@@ -2444,7 +2470,8 @@ const char *synap_turn_message_id(const struct SynapTurn *turn);
 bool synap_retrieval_degraded(const struct SynapRetrieval *retrieval);
 
 /**
- * How much broke: `partial`, `minimal` or `failed`. Valid as long as the handle that lent it.
+ * How much broke: `partial`, `minimal` or `failed`. Valid as long as the
+ * handle that lent it.
  *
  * # Safety
  * `retrieval` is NULL or a live handle.
@@ -2452,7 +2479,8 @@ bool synap_retrieval_degraded(const struct SynapRetrieval *retrieval);
 const char *synap_retrieval_level(const struct SynapRetrieval *retrieval);
 
 /**
- * Why: `timeout`, `overloaded`, `unavailable` or `internal`. Valid as long as the handle that lent it.
+ * Why: `timeout`, `overloaded`, `unavailable` or `internal`. Valid as long as
+ * the handle that lent it.
  *
  * # Safety
  * `retrieval` is NULL or a live handle.
@@ -2468,7 +2496,8 @@ const char *synap_retrieval_code(const struct SynapRetrieval *retrieval);
 size_t synap_retrieval_warning_count(const struct SynapRetrieval *retrieval);
 
 /**
- * The warning at `index`. NULL past the end. Valid as long as the handle that lent it.
+ * The warning at `index`. NULL past the end. Valid as long as the handle that
+ * lent it.
  *
  * # Safety
  * `retrieval` is NULL or a live handle.
@@ -2484,7 +2513,8 @@ const char *synap_retrieval_warning(const struct SynapRetrieval *retrieval, size
 const char *synap_conversation_summary_id(const struct SynapConversationSummary *summary);
 
 /**
- * Whether its summary is ready: `available`, `pending` or `failed`. Valid as long as the handle that lent it.
+ * Whether its summary is ready: `available`, `pending` or `failed`. Valid as
+ * long as the handle that lent it.
  *
  * # Safety
  * `summary` is NULL or a live handle.
@@ -2500,7 +2530,8 @@ const char *synap_conversation_summary_status(const struct SynapConversationSumm
 const char *synap_conversation_summary_text(const struct SynapConversationSummary *summary);
 
 /**
- * How many messages the conversation has. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ * How many messages the conversation has. Returns true and writes `*out` when
+ * present; false, leaving `*out` alone, when absent or a pointer is NULL.
  *
  * # Safety
  * `summary` is NULL or a live handle; `out` is NULL or writable.
@@ -2509,7 +2540,8 @@ bool synap_conversation_summary_message_count(const struct SynapConversationSumm
                                               int64_t *out);
 
 /**
- * When it started, Unix microseconds UTC. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ * When it started, Unix microseconds UTC. Returns true and writes `*out` when
+ * present; false, leaving `*out` alone, when absent or a pointer is NULL.
  *
  * # Safety
  * `summary` is NULL or a live handle; `out` is NULL or writable.
@@ -2518,7 +2550,9 @@ bool synap_conversation_summary_started_at_us(const struct SynapConversationSumm
                                               int64_t *out);
 
 /**
- * When its last message came, Unix microseconds UTC. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ * When its last message came, Unix microseconds UTC. Returns true and writes
+ * `*out` when present; false, leaving `*out` alone, when absent or a pointer
+ * is NULL.
  *
  * # Safety
  * `summary` is NULL or a live handle; `out` is NULL or writable.
@@ -2527,7 +2561,8 @@ bool synap_conversation_summary_last_message_at_us(const struct SynapConversatio
                                                    int64_t *out);
 
 /**
- * The whole summary element as JSON text. Valid as long as the handle that lent it.
+ * The whole summary element as JSON text. Valid as long as the handle that
+ * lent it.
  *
  * # Safety
  * `summary` is NULL or a live handle.
@@ -2593,25 +2628,26 @@ const char *synap_profile_json(const struct SynapProfile *profile);
 size_t synap_profile_attribute_count(const struct SynapProfile *profile);
 
 /**
- * The name of attribute `index` (e.g. `preferred_name`). NULL past the end or when absent. Owned by `profile`.
+ * The name of attribute `index` (e.g. `preferred_name`). NULL past the end or
+ * when absent. Owned by `profile`.
  *
  * # Safety
  * `profile` is NULL or a live handle.
  */
-const char *synap_profile_attribute_name(const struct SynapProfile *profile,
-                                         size_t index);
+const char *synap_profile_attribute_name(const struct SynapProfile *profile, size_t index);
 
 /**
- * The value of attribute `index` as JSON text (a string keeps its quotes). NULL past the end or when absent. Owned by `profile`.
+ * The value of attribute `index` as JSON text (a string keeps its quotes).
+ * NULL past the end or when absent. Owned by `profile`.
  *
  * # Safety
  * `profile` is NULL or a live handle.
  */
-const char *synap_profile_attribute_value_json(const struct SynapProfile *profile,
-                                               size_t index);
+const char *synap_profile_attribute_value_json(const struct SynapProfile *profile, size_t index);
 
 /**
- * The conversation attribute `index` was learnt in. NULL past the end or when absent. Owned by `profile`.
+ * The conversation attribute `index` was learnt in. NULL past the end or when
+ * absent. Owned by `profile`.
  *
  * # Safety
  * `profile` is NULL or a live handle.
@@ -2620,7 +2656,8 @@ const char *synap_profile_attribute_source_conversation_id(const struct SynapPro
                                                            size_t index);
 
 /**
- * How sure the service is of attribute `index`. Returns true and writes `*out` when present; false, leaving
+ * How sure the service is of attribute `index`. Returns true and writes `*out`
+ * when present; false, leaving
  * `*out` alone, when absent, past the end, or a pointer is NULL.
  *
  * # Safety
@@ -2631,7 +2668,8 @@ bool synap_profile_attribute_confidence(const struct SynapProfile *profile,
                                         double *out);
 
 /**
- * When attribute `index` last changed, Unix microseconds UTC. Returns true and writes `*out` when present; false, leaving
+ * When attribute `index` last changed, Unix microseconds UTC. Returns true and
+ * writes `*out` when present; false, leaving
  * `*out` alone, when absent, past the end, or a pointer is NULL.
  *
  * # Safety
@@ -2670,7 +2708,8 @@ enum SynapCode synap_prompt_options_set_style(struct SynapPromptOptions *options
 /**
  * `context-for-prompt` (`GET /v1/conversations/{id}/context-for-prompt`).
  *
- * - `conversation_id`: a UUID, as for `synap_context_request_set_conversation_id()`.
+ * - `conversation_id`: a UUID, as for
+ *   `synap_context_request_set_conversation_id()`.
  * - `options`: NULL for the defaults, else from `synap_prompt_options_new()`.
  * - `out_prompt`: receives the prompt context on `SYNAP_OK`; set to NULL
  *   on entry. Free it with `synap_prompt_context_free()`.
@@ -2697,7 +2736,8 @@ enum SynapCode synap_conversation_prompt_context(const struct SynapClient *clien
 void synap_prompt_context_free(struct SynapPromptContext *prompt);
 
 /**
- * The prompt-ready text: the compaction block, then the recent messages. Owned by `prompt`.
+ * The prompt-ready text: the compaction block, then the recent messages. Owned
+ * by `prompt`.
  *
  * # Safety
  * `prompt` is NULL or a live handle.
@@ -2721,7 +2761,8 @@ bool synap_prompt_context_available(const struct SynapPromptContext *prompt);
 bool synap_prompt_context_is_stale(const struct SynapPromptContext *prompt);
 
 /**
- * True when the service doubts the compaction's quality. False if `prompt` is NULL.
+ * True when the service doubts the compaction's quality. False if `prompt` is
+ * NULL.
  *
  * # Safety
  * `prompt` is NULL or a live handle.
@@ -2729,25 +2770,26 @@ bool synap_prompt_context_is_stale(const struct SynapPromptContext *prompt);
 bool synap_prompt_context_quality_warning(const struct SynapPromptContext *prompt);
 
 /**
- * How much the compaction shrank the history. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ * How much the compaction shrank the history. Returns true and writes `*out`
+ * when present; false, leaving `*out` alone, when absent or a pointer is NULL.
  *
  * # Safety
  * `prompt` is NULL or a live handle; `out` is NULL or writable.
  */
-bool synap_prompt_context_compression_ratio(const struct SynapPromptContext *prompt,
-                                            double *out);
+bool synap_prompt_context_compression_ratio(const struct SynapPromptContext *prompt, double *out);
 
 /**
- * The compaction's validation score. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ * The compaction's validation score. Returns true and writes `*out` when
+ * present; false, leaving `*out` alone, when absent or a pointer is NULL.
  *
  * # Safety
  * `prompt` is NULL or a live handle; `out` is NULL or writable.
  */
-bool synap_prompt_context_validation_score(const struct SynapPromptContext *prompt,
-                                           double *out);
+bool synap_prompt_context_validation_score(const struct SynapPromptContext *prompt, double *out);
 
 /**
- * How old the compaction is, in seconds. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ * How old the compaction is, in seconds. Returns true and writes `*out` when
+ * present; false, leaving `*out` alone, when absent or a pointer is NULL.
  *
  * # Safety
  * `prompt` is NULL or a live handle; `out` is NULL or writable.
@@ -2756,7 +2798,8 @@ bool synap_prompt_context_compaction_age_seconds(const struct SynapPromptContext
                                                  int64_t *out);
 
 /**
- * How many messages came after the cut-off, as the service counts them. 0 if `prompt` is NULL.
+ * How many messages came after the cut-off, as the service counts them. 0 if
+ * `prompt` is NULL.
  *
  * # Safety
  * `prompt` is NULL or a live handle.
@@ -2804,7 +2847,8 @@ const char *synap_prompt_context_compaction_id(const struct SynapPromptContext *
 size_t synap_prompt_context_turn_count(const struct SynapPromptContext *prompt);
 
 /**
- * The recent message at `index`, oldest first. Lent by `prompt`; NULL past the end.
+ * The recent message at `index`, oldest first. Lent by `prompt`; NULL past the
+ * end.
  *
  * # Safety
  * `prompt` is NULL or a live handle.
@@ -2821,7 +2865,8 @@ const struct SynapTurn *synap_prompt_context_turn(const struct SynapPromptContex
 const char *synap_prompt_context_raw_json(const struct SynapPromptContext *prompt);
 
 /**
- * Makes an empty message request. Returns NULL only if memory runs out. Free with
+ * Makes an empty message request. Returns NULL only if memory runs out. Free
+ * with
  * `synap_message_request_free()`.
  */
 struct SynapMessageRequest *synap_message_request_new(void);
@@ -2841,7 +2886,8 @@ void synap_message_request_free(struct SynapMessageRequest *request);
  * the value is refused (the handle is then unchanged).
  *
  * # Safety
- * `request` is NULL or a live handle; `conversation_id` NULL or NUL-terminated.
+ * `request` is NULL or a live handle; `conversation_id` NULL or
+ * NUL-terminated.
  */
 enum SynapCode synap_message_request_set_conversation_id(struct SynapMessageRequest *request,
                                                          const char *conversation_id);
@@ -2883,7 +2929,9 @@ enum SynapCode synap_message_request_set_user_id(struct SynapMessageRequest *req
                                                  const char *user_id);
 
 /**
- * Sets the customer on a B2B instance. Refused if empty; a call naming one on an instance `synap_client_whoami()` reported as B2C fails with `SYNAP_INVALID_ARGUMENT` before any request.
+ * Sets the customer on a B2B instance. Refused if empty; a call naming one on
+ * an instance `synap_client_whoami()` reported as B2C fails with
+ * `SYNAP_INVALID_ARGUMENT` before any request.
  *
  * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or
  * the value is refused (the handle is then unchanged).
@@ -2895,7 +2943,8 @@ enum SynapCode synap_message_request_set_customer_id(struct SynapMessageRequest 
                                                      const char *customer_id);
 
 /**
- * Sets the session; the service makes one when none is given. NULL or `""` clears it.
+ * Sets the session; the service makes one when none is given. NULL or `""`
+ * clears it.
  *
  * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or
  * the value is refused (the handle is then unchanged).
@@ -2925,14 +2974,16 @@ enum SynapCode synap_message_request_set_metadata_json(struct SynapMessageReques
  * the value is refused (the handle is then unchanged).
  *
  * # Safety
- * `request` is NULL or a live handle; `level` and `value` NULL or NUL-terminated.
+ * `request` is NULL or a live handle; `level` and `value` NULL or
+ * NUL-terminated.
  */
 enum SynapCode synap_message_request_add_scope_level(struct SynapMessageRequest *request,
                                                      const char *level,
                                                      const char *value);
 
 /**
- * Sets the model the agent runs (folded into the metadata as `agent_model`; the service sizes compaction to its window). NULL or `""` clears it.
+ * Sets the model the agent runs (folded into the metadata as `agent_model`;
+ * the service sizes compaction to its window). NULL or `""` clears it.
  *
  * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or
  * the value is refused (the handle is then unchanged).
@@ -2944,7 +2995,8 @@ enum SynapCode synap_message_request_set_agent_model(struct SynapMessageRequest 
                                                      const char *model);
 
 /**
- * Sets the agent's context window in tokens (folded into the metadata as `agent_context_window`); 0 clears it.
+ * Sets the agent's context window in tokens (folded into the metadata as
+ * `agent_context_window`); 0 clears it.
  *
  * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or
  * the value is refused (the handle is then unchanged).
@@ -3014,7 +3066,9 @@ const char *synap_recorded_message_conversation_id(const struct SynapRecordedMes
 const char *synap_recorded_message_session_id(const struct SynapRecordedMessage *message);
 
 /**
- * When the service recorded it, Unix microseconds UTC. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ * When the service recorded it, Unix microseconds UTC. Returns true and writes
+ * `*out` when present; false, leaving `*out` alone, when absent or a pointer
+ * is NULL.
  *
  * # Safety
  * `message` is NULL or a live handle; `out` is NULL or writable.
@@ -3023,7 +3077,9 @@ bool synap_recorded_message_recorded_at_us(const struct SynapRecordedMessage *me
                                            int64_t *out);
 
 /**
- * How many messages the conversation holds after this one. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ * How many messages the conversation holds after this one. Returns true and
+ * writes `*out` when present; false, leaving `*out` alone, when absent or a
+ * pointer is NULL.
  *
  * # Safety
  * `message` is NULL or a live handle; `out` is NULL or writable.
@@ -3101,31 +3157,31 @@ bool synap_message_batch_error_index(const struct SynapMessageBatch *batch,
 const char *synap_message_batch_error_message(const struct SynapMessageBatch *batch, size_t index);
 
 /**
- * How many messages the service counted. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ * How many messages the service counted. Returns true and writes `*out` when
+ * present; false, leaving `*out` alone, when absent or a pointer is NULL.
  *
  * # Safety
  * `batch` is NULL or a live handle; `out` is NULL or writable.
  */
-bool synap_message_batch_total(const struct SynapMessageBatch *batch,
-                               int64_t *out);
+bool synap_message_batch_total(const struct SynapMessageBatch *batch, int64_t *out);
 
 /**
- * How many it stored. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ * How many it stored. Returns true and writes `*out` when present; false,
+ * leaving `*out` alone, when absent or a pointer is NULL.
  *
  * # Safety
  * `batch` is NULL or a live handle; `out` is NULL or writable.
  */
-bool synap_message_batch_succeeded(const struct SynapMessageBatch *batch,
-                                   int64_t *out);
+bool synap_message_batch_succeeded(const struct SynapMessageBatch *batch, int64_t *out);
 
 /**
- * How many it refused. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ * How many it refused. Returns true and writes `*out` when present; false,
+ * leaving `*out` alone, when absent or a pointer is NULL.
  *
  * # Safety
  * `batch` is NULL or a live handle; `out` is NULL or writable.
  */
-bool synap_message_batch_failed(const struct SynapMessageBatch *batch,
-                                int64_t *out);
+bool synap_message_batch_failed(const struct SynapMessageBatch *batch, int64_t *out);
 
 /**
  * How many error rows the batch has. 0 if `batch` is NULL.
@@ -3136,7 +3192,8 @@ bool synap_message_batch_failed(const struct SynapMessageBatch *batch,
 size_t synap_message_batch_error_count(const struct SynapMessageBatch *batch);
 
 /**
- * Makes an empty transcript request. Returns NULL only if memory runs out. Free with
+ * Makes an empty transcript request. Returns NULL only if memory runs out.
+ * Free with
  * `synap_transcript_request_free()`.
  */
 struct SynapTranscriptRequest *synap_transcript_request_new(void);
@@ -3150,13 +3207,16 @@ struct SynapTranscriptRequest *synap_transcript_request_new(void);
 void synap_transcript_request_free(struct SynapTranscriptRequest *request);
 
 /**
- * Sets the conversation's id as you know it (a call id, a UUID, ...). Refused if empty. The service answers with the UUID it keeps for it: use that for later reads.
+ * Sets the conversation's id as you know it (a call id, a UUID, ...). Refused
+ * if empty. The service answers with the UUID it keeps for it: use that for
+ * later reads.
  *
  * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or
  * the value is refused (the handle is then unchanged).
  *
  * # Safety
- * `request` is NULL or a live handle; `conversation_id` NULL or NUL-terminated.
+ * `request` is NULL or a live handle; `conversation_id` NULL or
+ * NUL-terminated.
  */
 enum SynapCode synap_transcript_request_set_conversation_id(struct SynapTranscriptRequest *request,
                                                             const char *conversation_id);
@@ -3174,7 +3234,8 @@ enum SynapCode synap_transcript_request_set_user_id(struct SynapTranscriptReques
                                                     const char *user_id);
 
 /**
- * Sets the customer on a B2B instance. Refused if empty, and on a B2C instance when the call is made.
+ * Sets the customer on a B2B instance. Refused if empty, and on a B2C instance
+ * when the call is made.
  *
  * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or
  * the value is refused (the handle is then unchanged).
@@ -3186,7 +3247,8 @@ enum SynapCode synap_transcript_request_set_customer_id(struct SynapTranscriptRe
                                                         const char *customer_id);
 
 /**
- * Sets the whole transcript as text, which the service splits on its turn grammar (`User: ...` / `Assistant: ...` lines). Replaces any turns.
+ * Sets the whole transcript as text, which the service splits on its turn
+ * grammar (`User: ...` / `Assistant: ...` lines). Replaces any turns.
  *
  * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or
  * the value is refused (the handle is then unchanged).
@@ -3198,13 +3260,16 @@ enum SynapCode synap_transcript_request_set_text(struct SynapTranscriptRequest *
                                                  const char *transcript);
 
 /**
- * Adds one turn: `role` `user` or `assistant`, what was said, and who spoke (NULL: unknown). Replaces a transcript given as text. Its time is unknown unless `synap_transcript_request_add_timed_turn()` is used.
+ * Adds one turn: `role` `user` or `assistant`, what was said, and who spoke
+ * (NULL: unknown). Replaces a transcript given as text. Its time is unknown
+ * unless `synap_transcript_request_add_timed_turn()` is used.
  *
  * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or
  * the value is refused (the handle is then unchanged).
  *
  * # Safety
- * `request` is NULL or a live handle; `role`, `content` and `speaker` NULL or NUL-terminated.
+ * `request` is NULL or a live handle; `role`, `content` and `speaker` NULL or
+ * NUL-terminated.
  */
 enum SynapCode synap_transcript_request_add_turn(struct SynapTranscriptRequest *request,
                                                  const char *role,
@@ -3212,13 +3277,15 @@ enum SynapCode synap_transcript_request_add_turn(struct SynapTranscriptRequest *
                                                  const char *speaker);
 
 /**
- * As `synap_transcript_request_add_turn()`, with when the turn was said, Unix microseconds UTC (years 1 to 9999).
+ * As `synap_transcript_request_add_turn()`, with when the turn was said, Unix
+ * microseconds UTC (years 1 to 9999).
  *
  * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or
  * the value is refused (the handle is then unchanged).
  *
  * # Safety
- * `request` is NULL or a live handle; `role`, `content` and `speaker` NULL or NUL-terminated.
+ * `request` is NULL or a live handle; `role`, `content` and `speaker` NULL or
+ * NUL-terminated.
  */
 enum SynapCode synap_transcript_request_add_timed_turn(struct SynapTranscriptRequest *request,
                                                        const char *role,
@@ -3227,7 +3294,8 @@ enum SynapCode synap_transcript_request_add_timed_turn(struct SynapTranscriptReq
                                                        int64_t timestamp_us);
 
 /**
- * Sets the kind of conversation (`voice`, `chat`, ...). NULL or `""` clears it.
+ * Sets the kind of conversation (`voice`, `chat`, ...). NULL or `""` clears
+ * it.
  *
  * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or
  * the value is refused (the handle is then unchanged).
@@ -3293,7 +3361,8 @@ enum SynapCode synap_transcript_request_set_ended_at_us(struct SynapTranscriptRe
  * the value is refused (the handle is then unchanged).
  *
  * # Safety
- * `request` is NULL or a live handle; `level` and `value` NULL or NUL-terminated.
+ * `request` is NULL or a live handle; `level` and `value` NULL or
+ * NUL-terminated.
  */
 enum SynapCode synap_transcript_request_add_scope_level(struct SynapTranscriptRequest *request,
                                                         const char *level,
@@ -3329,7 +3398,8 @@ enum SynapCode synap_conversation_ingest(const struct SynapClient *client,
 void synap_transcript_ingestion_free(struct SynapTranscriptIngestion *ingestion);
 
 /**
- * The conversation's id as the service keeps it (a UUID): use it for later reads. Owned by `ingestion`.
+ * The conversation's id as the service keeps it (a UUID): use it for later
+ * reads. Owned by `ingestion`.
  *
  * # Safety
  * `ingestion` is NULL or a live handle.
@@ -3345,7 +3415,8 @@ const char *synap_transcript_ingestion_conversation_id(const struct SynapTranscr
 const char *synap_transcript_ingestion_external_conversation_id(const struct SynapTranscriptIngestion *ingestion);
 
 /**
- * The ingestion job, for `synap_memories_status()` and the waits. Owned by `ingestion`.
+ * The ingestion job, for `synap_memories_status()` and the waits. Owned by
+ * `ingestion`.
  *
  * # Safety
  * `ingestion` is NULL or a live handle.
@@ -3353,7 +3424,8 @@ const char *synap_transcript_ingestion_external_conversation_id(const struct Syn
 const char *synap_transcript_ingestion_ingestion_id(const struct SynapTranscriptIngestion *ingestion);
 
 /**
- * `queued`, or `duplicate` when the same transcript was ingested before. Owned by `ingestion`.
+ * `queued`, or `duplicate` when the same transcript was ingested before. Owned
+ * by `ingestion`.
  *
  * # Safety
  * `ingestion` is NULL or a live handle.
@@ -3361,7 +3433,8 @@ const char *synap_transcript_ingestion_ingestion_id(const struct SynapTranscript
 const char *synap_transcript_ingestion_status(const struct SynapTranscriptIngestion *ingestion);
 
 /**
- * How many turns were recorded. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ * How many turns were recorded. Returns true and writes `*out` when present;
+ * false, leaving `*out` alone, when absent or a pointer is NULL.
  *
  * # Safety
  * `ingestion` is NULL or a live handle; `out` is NULL or writable.
@@ -3378,7 +3451,9 @@ bool synap_transcript_ingestion_turns_recorded(const struct SynapTranscriptInges
 const char *synap_transcript_ingestion_summary_status(const struct SynapTranscriptIngestion *ingestion);
 
 /**
- * When the job was queued, Unix microseconds UTC. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ * When the job was queued, Unix microseconds UTC. Returns true and writes
+ * `*out` when present; false, leaving `*out` alone, when absent or a pointer
+ * is NULL.
  *
  * # Safety
  * `ingestion` is NULL or a live handle; `out` is NULL or writable.
@@ -3453,7 +3528,9 @@ const struct SynapConversationMessage *synap_message_page_message(const struct S
                                                                   size_t index);
 
 /**
- * The message's place in the conversation, from 1. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ * The message's place in the conversation, from 1. Returns true and writes
+ * `*out` when present; false, leaving `*out` alone, when absent or a pointer
+ * is NULL.
  *
  * # Safety
  * `message` is NULL or lent by a live page; `out` is NULL or writable.
@@ -3478,7 +3555,8 @@ const char *synap_conversation_message_role(const struct SynapConversationMessag
 const char *synap_conversation_message_content(const struct SynapConversationMessage *message);
 
 /**
- * When, Unix microseconds UTC. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ * When, Unix microseconds UTC. Returns true and writes `*out` when present;
+ * false, leaving `*out` alone, when absent or a pointer is NULL.
  *
  * # Safety
  * `message` is NULL or lent by a live page; `out` is NULL or writable.
@@ -3495,7 +3573,8 @@ bool synap_conversation_message_timestamp_us(const struct SynapConversationMessa
 const char *synap_conversation_message_id(const struct SynapConversationMessage *message);
 
 /**
- * Makes compact options with the defaults: the service's strategy and size, no forcing. Returns NULL only if memory runs out. Free with
+ * Makes compact options with the defaults: the service's strategy and size, no
+ * forcing. Returns NULL only if memory runs out. Free with
  * `synap_compact_options_free()`.
  */
 struct SynapCompactOptions *synap_compact_options_new(void);
@@ -3509,7 +3588,8 @@ struct SynapCompactOptions *synap_compact_options_new(void);
 void synap_compact_options_free(struct SynapCompactOptions *options);
 
 /**
- * Sets the strategy: `aggressive`, `balanced`, `conservative` or `adaptive`; NULL or `""` means the service's choice.
+ * Sets the strategy: `aggressive`, `balanced`, `conservative` or `adaptive`;
+ * NULL or `""` means the service's choice.
  *
  * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `options` is NULL or
  * the value is refused (the handle is then unchanged).
@@ -3607,16 +3687,17 @@ const char *synap_compaction_status(const struct SynapCompaction *compaction);
 const char *synap_compaction_trigger_type(const struct SynapCompaction *compaction);
 
 /**
- * When it started, Unix microseconds UTC. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ * When it started, Unix microseconds UTC. Returns true and writes `*out` when
+ * present; false, leaving `*out` alone, when absent or a pointer is NULL.
  *
  * # Safety
  * `compaction` is NULL or a live handle; `out` is NULL or writable.
  */
-bool synap_compaction_initiated_at_us(const struct SynapCompaction *compaction,
-                                      int64_t *out);
+bool synap_compaction_initiated_at_us(const struct SynapCompaction *compaction, int64_t *out);
 
 /**
- * How long it should take, in seconds. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ * How long it should take, in seconds. Returns true and writes `*out` when
+ * present; false, leaving `*out` alone, when absent or a pointer is NULL.
  *
  * # Safety
  * `compaction` is NULL or a live handle; `out` is NULL or writable.
@@ -3674,7 +3755,8 @@ enum SynapCode synap_compacted_options_set_version(struct SynapCompactedOptions 
  * A conversation's compacted state (`GET /v1/conversations/{id}/compacted`).
  *
  * - `conversation_id`: a UUID.
- * - `options`: NULL for the defaults, else from `synap_compacted_options_new()`.
+ * - `options`: NULL for the defaults, else from
+ *   `synap_compacted_options_new()`.
  * - `out_compacted`: set to NULL on entry; on `SYNAP_OK` it receives the
  *   compacted state, or stays NULL when the conversation has not been
  *   compacted yet (the service's 404, which is "none yet", not an error).
@@ -3716,31 +3798,31 @@ const char *synap_compacted_id(const struct SynapCompacted *compacted);
 const char *synap_compacted_formatted_context(const struct SynapCompacted *compacted);
 
 /**
- * Tokens before compaction. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ * Tokens before compaction. Returns true and writes `*out` when present;
+ * false, leaving `*out` alone, when absent or a pointer is NULL.
  *
  * # Safety
  * `compacted` is NULL or a live handle; `out` is NULL or writable.
  */
-bool synap_compacted_original_token_count(const struct SynapCompacted *compacted,
-                                          int64_t *out);
+bool synap_compacted_original_token_count(const struct SynapCompacted *compacted, int64_t *out);
 
 /**
- * Tokens after. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ * Tokens after. Returns true and writes `*out` when present; false, leaving
+ * `*out` alone, when absent or a pointer is NULL.
  *
  * # Safety
  * `compacted` is NULL or a live handle; `out` is NULL or writable.
  */
-bool synap_compacted_compacted_token_count(const struct SynapCompacted *compacted,
-                                           int64_t *out);
+bool synap_compacted_compacted_token_count(const struct SynapCompacted *compacted, int64_t *out);
 
 /**
- * How much it shrank the history. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ * How much it shrank the history. Returns true and writes `*out` when present;
+ * false, leaving `*out` alone, when absent or a pointer is NULL.
  *
  * # Safety
  * `compacted` is NULL or a live handle; `out` is NULL or writable.
  */
-bool synap_compacted_compression_ratio(const struct SynapCompacted *compacted,
-                                       double *out);
+bool synap_compacted_compression_ratio(const struct SynapCompacted *compacted, double *out);
 
 /**
  * The strategy applied (`balanced`, `adaptive`, ...). Owned by `compacted`.
@@ -3751,31 +3833,31 @@ bool synap_compacted_compression_ratio(const struct SynapCompacted *compacted,
 const char *synap_compacted_strategy_used(const struct SynapCompacted *compacted);
 
 /**
- * The compaction's validation score. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ * The compaction's validation score. Returns true and writes `*out` when
+ * present; false, leaving `*out` alone, when absent or a pointer is NULL.
  *
  * # Safety
  * `compacted` is NULL or a live handle; `out` is NULL or writable.
  */
-bool synap_compacted_validation_score(const struct SynapCompacted *compacted,
-                                      double *out);
+bool synap_compacted_validation_score(const struct SynapCompacted *compacted, double *out);
 
 /**
- * Whether it passed validation. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ * Whether it passed validation. Returns true and writes `*out` when present;
+ * false, leaving `*out` alone, when absent or a pointer is NULL.
  *
  * # Safety
  * `compacted` is NULL or a live handle; `out` is NULL or writable.
  */
-bool synap_compacted_validation_passed(const struct SynapCompacted *compacted,
-                                       bool *out);
+bool synap_compacted_validation_passed(const struct SynapCompacted *compacted, bool *out);
 
 /**
- * Whether the service doubts its quality. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ * Whether the service doubts its quality. Returns true and writes `*out` when
+ * present; false, leaving `*out` alone, when absent or a pointer is NULL.
  *
  * # Safety
  * `compacted` is NULL or a live handle; `out` is NULL or writable.
  */
-bool synap_compacted_quality_warning(const struct SynapCompacted *compacted,
-                                     bool *out);
+bool synap_compacted_quality_warning(const struct SynapCompacted *compacted, bool *out);
 
 /**
  * `facts` as JSON text. Owned by `compacted`.
@@ -3810,13 +3892,13 @@ const char *synap_compacted_preferences_json(const struct SynapCompacted *compac
 const char *synap_compacted_current_state_json(const struct SynapCompacted *compacted);
 
 /**
- * How long it may be cached, in seconds. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ * How long it may be cached, in seconds. Returns true and writes `*out` when
+ * present; false, leaving `*out` alone, when absent or a pointer is NULL.
  *
  * # Safety
  * `compacted` is NULL or a live handle; `out` is NULL or writable.
  */
-bool synap_compacted_ttl_seconds(const struct SynapCompacted *compacted,
-                                 int64_t *out);
+bool synap_compacted_ttl_seconds(const struct SynapCompacted *compacted, int64_t *out);
 
 /**
  * The response body as JSON text. Owned by `compacted`.
@@ -3861,7 +3943,8 @@ void synap_compaction_status_free(struct SynapCompactionStatus *status);
 const char *synap_compaction_status_conversation_id(const struct SynapCompactionStatus *status);
 
 /**
- * The status as the service sent it (`completed`, `in_progress`, ...). Owned by `status`.
+ * The status as the service sent it (`completed`, `in_progress`, ...). Owned
+ * by `status`.
  *
  * # Safety
  * `status` is NULL or a live handle.
@@ -3877,7 +3960,8 @@ const char *synap_compaction_status_state(const struct SynapCompactionStatus *st
 const char *synap_compaction_status_compaction_id(const struct SynapCompactionStatus *status);
 
 /**
- * When it completed, Unix microseconds UTC. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ * When it completed, Unix microseconds UTC. Returns true and writes `*out`
+ * when present; false, leaving `*out` alone, when absent or a pointer is NULL.
  *
  * # Safety
  * `status` is NULL or a live handle; `out` is NULL or writable.
@@ -3886,7 +3970,8 @@ bool synap_compaction_status_completed_at_us(const struct SynapCompactionStatus 
                                              int64_t *out);
 
 /**
- * How much it shrank the history. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ * How much it shrank the history. Returns true and writes `*out` when present;
+ * false, leaving `*out` alone, when absent or a pointer is NULL.
  *
  * # Safety
  * `status` is NULL or a live handle; `out` is NULL or writable.
@@ -3895,7 +3980,8 @@ bool synap_compaction_status_compression_ratio(const struct SynapCompactionStatu
                                                double *out);
 
 /**
- * Its validation score. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ * Its validation score. Returns true and writes `*out` when present; false,
+ * leaving `*out` alone, when absent or a pointer is NULL.
  *
  * # Safety
  * `status` is NULL or a live handle; `out` is NULL or writable.
@@ -3904,7 +3990,9 @@ bool synap_compaction_status_validation_score(const struct SynapCompactionStatus
                                               double *out);
 
 /**
- * How long a running one should still take, in seconds. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ * How long a running one should still take, in seconds. Returns true and
+ * writes `*out` when present; false, leaving `*out` alone, when absent or a
+ * pointer is NULL.
  *
  * # Safety
  * `status` is NULL or a live handle; `out` is NULL or writable.
@@ -3913,7 +4001,8 @@ bool synap_compaction_status_estimated_completion_seconds(const struct SynapComp
                                                           int64_t *out);
 
 /**
- * The latest version. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ * The latest version. Returns true and writes `*out` when present; false,
+ * leaving `*out` alone, when absent or a pointer is NULL.
  *
  * # Safety
  * `status` is NULL or a live handle; `out` is NULL or writable.

@@ -175,7 +175,8 @@ pub unsafe extern "C" fn synap_context_request_set_customer_id(
 /// the value is refused.
 ///
 /// # Safety
-/// `request` is NULL or a live handle; `conversation_id` NULL or NUL-terminated.
+/// `request` is NULL or a live handle; `conversation_id` NULL or
+/// NUL-terminated.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn synap_context_request_set_conversation_id(
     request: *mut SynapContextRequest,
@@ -268,7 +269,8 @@ pub unsafe extern "C" fn synap_context_request_set_mode(
 /// the value is refused.
 ///
 /// # Safety
-/// `request` is NULL or a live handle; `precision_level` NULL or NUL-terminated.
+/// `request` is NULL or a live handle; `precision_level` NULL or
+/// NUL-terminated.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn synap_context_request_set_precision_level(
     request: *mut SynapContextRequest,
@@ -335,7 +337,8 @@ pub unsafe extern "C" fn synap_context_request_set_max_results_per_query(
 /// the value is refused.
 ///
 /// # Safety
-/// `request` is NULL or a live handle; `level` and `value` NULL or NUL-terminated.
+/// `request` is NULL or a live handle; `level` and `value` NULL or
+/// NUL-terminated.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn synap_context_request_add_scope_level(
     request: *mut SynapContextRequest,
@@ -639,7 +642,9 @@ pub unsafe extern "C" fn synap_context_raw_json(context: *const SynapContext) ->
     text(context, |c| &c.context.raw_json)
 }
 
-/// The item's type: the list it came from (`facts`, `preferences`, `episodes`, `emotions`, `temporal_events`, `excerpts`), or for a ranked item its `category` as sent. Valid as long as the handle that lent it.
+/// The item's type: the list it came from (`facts`, `preferences`, `episodes`,
+/// `emotions`, `temporal_events`, `excerpts`), or for a ranked item its
+/// `category` as sent. Valid as long as the handle that lent it.
 ///
 /// # Safety
 /// `item` is NULL or a live handle.
@@ -657,7 +662,8 @@ pub unsafe extern "C" fn synap_context_item_id(item: *const SynapContextItem) ->
     text(rust(item), |x| &x.id)
 }
 
-/// What was remembered (`content`; an episode's `summary`, an emotion's `context`). Valid as long as the handle that lent it.
+/// What was remembered (`content`; an episode's `summary`, an emotion's
+/// `context`). Valid as long as the handle that lent it.
 ///
 /// # Safety
 /// `item` is NULL or a live handle.
@@ -666,7 +672,11 @@ pub unsafe extern "C" fn synap_context_item_text(item: *const SynapContextItem) 
     text(rust(item), |x| &x.text)
 }
 
-/// How sure or how strong, usually 0 to 1, kept as sent (`confidence`; a preference's `strength`, an episode's `significance`, an emotion's `intensity`). The words `explicit`, `inferred` and `assumed` read as 1.0, 0.75 and 0.5. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+/// How sure or how strong, usually 0 to 1, kept as sent (`confidence`; a
+/// preference's `strength`, an episode's `significance`, an emotion's
+/// `intensity`). The words `explicit`, `inferred` and `assumed` read as 1.0,
+/// 0.75 and 0.5. Returns true and writes `*out` when present; false, leaving
+/// `*out` alone, when absent or a pointer is NULL.
 ///
 /// # Safety
 /// `item` is NULL or a live handle; `out` is NULL or writable.
@@ -675,7 +685,8 @@ pub unsafe extern "C" fn synap_context_item_score(item: *const SynapContextItem,
     optional(rust(item), out, |x| x.score)
 }
 
-/// A preference's category, an emotion's type or a temporal event's temporal category. Valid as long as the handle that lent it.
+/// A preference's category, an emotion's type or a temporal event's temporal
+/// category. Valid as long as the handle that lent it.
 ///
 /// # Safety
 /// `item` is NULL or a live handle.
@@ -684,7 +695,9 @@ pub unsafe extern "C" fn synap_context_item_label(item: *const SynapContextItem)
     text(rust(item), |x| &x.label)
 }
 
-/// When it was extracted (an episode's `occurred_at`, an emotion's `detected_at`), Unix microseconds UTC. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+/// When it was extracted (an episode's `occurred_at`, an emotion's
+/// `detected_at`), Unix microseconds UTC. Returns true and writes `*out` when
+/// present; false, leaving `*out` alone, when absent or a pointer is NULL.
 ///
 /// # Safety
 /// `item` is NULL or a live handle; `out` is NULL or writable.
@@ -693,7 +706,8 @@ pub unsafe extern "C" fn synap_context_item_time_us(item: *const SynapContextIte
     optional(rust(item), out, |x| x.time_us)
 }
 
-/// Where it came from (`conversation`, `chunks`, ...). Valid as long as the handle that lent it.
+/// Where it came from (`conversation`, `chunks`, ...). Valid as long as the
+/// handle that lent it.
 ///
 /// # Safety
 /// `item` is NULL or a live handle.
@@ -702,7 +716,9 @@ pub unsafe extern "C" fn synap_context_item_source(item: *const SynapContextItem
     text(rust(item), |x| &x.source)
 }
 
-/// The start of the time window the memory is about, Unix microseconds UTC. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+/// The start of the time window the memory is about, Unix microseconds UTC.
+/// Returns true and writes `*out` when present; false, leaving `*out` alone,
+/// when absent or a pointer is NULL.
 ///
 /// # Safety
 /// `item` is NULL or a live handle; `out` is NULL or writable.
@@ -711,7 +727,9 @@ pub unsafe extern "C" fn synap_context_item_event_date_us(item: *const SynapCont
     optional(rust(item), out, |x| x.event_date_us)
 }
 
-/// The end of that window, Unix microseconds UTC. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+/// The end of that window, Unix microseconds UTC. Returns true and writes
+/// `*out` when present; false, leaving `*out` alone, when absent or a pointer
+/// is NULL.
 ///
 /// # Safety
 /// `item` is NULL or a live handle; `out` is NULL or writable.
@@ -720,7 +738,8 @@ pub unsafe extern "C" fn synap_context_item_event_end_us(item: *const SynapConte
     optional(rust(item), out, |x| x.event_end_us)
 }
 
-/// The day it was said, Unix microseconds UTC. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+/// The day it was said, Unix microseconds UTC. Returns true and writes `*out`
+/// when present; false, leaving `*out` alone, when absent or a pointer is NULL.
 ///
 /// # Safety
 /// `item` is NULL or a live handle; `out` is NULL or writable.
@@ -729,7 +748,8 @@ pub unsafe extern "C" fn synap_context_item_said_at_us(item: *const SynapContext
     optional(rust(item), out, |x| x.said_at_us)
 }
 
-/// Until when it holds, Unix microseconds UTC. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+/// Until when it holds, Unix microseconds UTC. Returns true and writes `*out`
+/// when present; false, leaving `*out` alone, when absent or a pointer is NULL.
 ///
 /// # Safety
 /// `item` is NULL or a live handle; `out` is NULL or writable.
@@ -738,7 +758,8 @@ pub unsafe extern "C" fn synap_context_item_valid_until_us(item: *const SynapCon
     optional(rust(item), out, |x| x.valid_until_us)
 }
 
-/// How precise the window is (`day`, `month`, `approximate`, ...). Valid as long as the handle that lent it.
+/// How precise the window is (`day`, `month`, `approximate`, ...). Valid as
+/// long as the handle that lent it.
 ///
 /// # Safety
 /// `item` is NULL or a live handle.
@@ -747,7 +768,8 @@ pub unsafe extern "C" fn synap_context_item_event_precision(item: *const SynapCo
     text(rust(item), |x| &x.event_precision)
 }
 
-/// `perpetual`, `temporal_fact`, `episode`, ... Valid as long as the handle that lent it.
+/// `perpetual`, `temporal_fact`, `episode`, ... Valid as long as the handle
+/// that lent it.
 ///
 /// # Safety
 /// `item` is NULL or a live handle.
@@ -756,7 +778,8 @@ pub unsafe extern "C" fn synap_context_item_temporal_category(item: *const Synap
     text(rust(item), |x| &x.temporal_category)
 }
 
-/// How sure the temporal reading is. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+/// How sure the temporal reading is. Returns true and writes `*out` when
+/// present; false, leaving `*out` alone, when absent or a pointer is NULL.
 ///
 /// # Safety
 /// `item` is NULL or a live handle; `out` is NULL or writable.
@@ -774,7 +797,8 @@ pub unsafe extern "C" fn synap_context_item_matched_query_count(item: *const Syn
     get(rust(item), 0, |x| x.matched_queries.len())
 }
 
-/// The query at `index` that found the item. NULL past the end. Valid as long as the handle that lent it.
+/// The query at `index` that found the item. NULL past the end. Valid as long
+/// as the handle that lent it.
 ///
 /// # Safety
 /// `item` is NULL or a live handle.
@@ -795,7 +819,8 @@ pub unsafe extern "C" fn synap_context_item_source_evidence_count(item: *const S
     get(rust(item), 0, |x| x.source_evidence.len())
 }
 
-/// The quote at `index` the memory rests on. NULL past the end. Valid as long as the handle that lent it.
+/// The quote at `index` the memory rests on. NULL past the end. Valid as long
+/// as the handle that lent it.
 ///
 /// # Safety
 /// `item` is NULL or a live handle.
@@ -816,7 +841,8 @@ pub unsafe extern "C" fn synap_context_item_participant_count(item: *const Synap
     get(rust(item), 0, |x| x.participants.len())
 }
 
-/// The participant at `index`. NULL past the end. Valid as long as the handle that lent it.
+/// The participant at `index`. NULL past the end. Valid as long as the handle
+/// that lent it.
 ///
 /// # Safety
 /// `item` is NULL or a live handle.
@@ -825,7 +851,9 @@ pub unsafe extern "C" fn synap_context_item_participant(item: *const SynapContex
     text(rust(item), |x| x.participants.get(index))
 }
 
-/// The item's rank (1 = best), which the ranked shape sends. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+/// The item's rank (1 = best), which the ranked shape sends. Returns true and
+/// writes `*out` when present; false, leaving `*out` alone, when absent or a
+/// pointer is NULL.
 ///
 /// # Safety
 /// `item` is NULL or a live handle; `out` is NULL or writable.
@@ -834,7 +862,9 @@ pub unsafe extern "C" fn synap_context_item_rank(item: *const SynapContextItem, 
     optional(rust(item), out, |x| x.rank)
 }
 
-/// Its rank score (`metadata.rank_score`), which the ranked shape sends. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+/// Its rank score (`metadata.rank_score`), which the ranked shape sends.
+/// Returns true and writes `*out` when present; false, leaving `*out` alone,
+/// when absent or a pointer is NULL.
 ///
 /// # Safety
 /// `item` is NULL or a live handle; `out` is NULL or writable.
@@ -843,7 +873,8 @@ pub unsafe extern "C" fn synap_context_item_rank_score(item: *const SynapContext
     optional(rust(item), out, |x| x.rank_score)
 }
 
-/// The item's `metadata` object as JSON text. Valid as long as the handle that lent it.
+/// The item's `metadata` object as JSON text. Valid as long as the handle that
+/// lent it.
 ///
 /// # Safety
 /// `item` is NULL or a live handle.
@@ -872,7 +903,8 @@ pub unsafe extern "C" fn synap_conversation_context_summary(
     text(rust(conversation), |x| &x.summary)
 }
 
-/// The compaction the summary comes from. Valid as long as the handle that lent it.
+/// The compaction the summary comes from. Valid as long as the handle that lent
+/// it.
 ///
 /// # Safety
 /// `conversation` is NULL or a live handle.
@@ -883,7 +915,8 @@ pub unsafe extern "C" fn synap_conversation_context_compaction_id(
     text(rust(conversation), |x| &x.compaction_id)
 }
 
-/// When it was compacted, as the service wrote it (not parsed). Valid as long as the handle that lent it.
+/// When it was compacted, as the service wrote it (not parsed). Valid as long
+/// as the handle that lent it.
 ///
 /// # Safety
 /// `conversation` is NULL or a live handle.
@@ -927,7 +960,8 @@ pub unsafe extern "C" fn synap_conversation_context_key_extractions_json(
     text(rust(conversation), |x| &x.key_extractions_json)
 }
 
-/// How many turns came after the compaction cut-off. 0 if `conversation` is NULL.
+/// How many turns came after the compaction cut-off. 0 if `conversation` is
+/// NULL.
 ///
 /// # Safety
 /// `conversation` is NULL or a live handle.
@@ -948,7 +982,8 @@ pub unsafe extern "C" fn synap_conversation_context_turn(
     lend(rust(conversation), |x| lent_handle(x.recent_turns.get(index)))
 }
 
-/// Who spoke: `user`, `assistant`, ... Valid as long as the handle that lent it.
+/// Who spoke: `user`, `assistant`, ... Valid as long as the handle that lent
+/// it.
 ///
 /// # Safety
 /// `turn` is NULL or a live handle.
@@ -966,7 +1001,8 @@ pub unsafe extern "C" fn synap_turn_content(turn: *const SynapTurn) -> *const c_
     text(rust(turn), |x| &x.content)
 }
 
-/// When, Unix microseconds UTC. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+/// When, Unix microseconds UTC. Returns true and writes `*out` when present;
+/// false, leaving `*out` alone, when absent or a pointer is NULL.
 ///
 /// # Safety
 /// `turn` is NULL or a live handle; `out` is NULL or writable.
@@ -975,7 +1011,8 @@ pub unsafe extern "C" fn synap_turn_timestamp_us(turn: *const SynapTurn, out: *m
     optional(rust(turn), out, |x| x.timestamp_us)
 }
 
-/// The message's id, where the service gives one. Valid as long as the handle that lent it.
+/// The message's id, where the service gives one. Valid as long as the handle
+/// that lent it.
 ///
 /// # Safety
 /// `turn` is NULL or a live handle.
@@ -984,7 +1021,8 @@ pub unsafe extern "C" fn synap_turn_message_id(turn: *const SynapTurn) -> *const
     text(rust(turn), |x| &x.message_id)
 }
 
-/// True when the answer is incomplete because retrieval broke. False if `retrieval` is NULL.
+/// True when the answer is incomplete because retrieval broke. False if
+/// `retrieval` is NULL.
 ///
 /// # Safety
 /// `retrieval` is NULL or a live handle.
@@ -993,7 +1031,8 @@ pub unsafe extern "C" fn synap_retrieval_degraded(retrieval: *const SynapRetriev
     get(rust(retrieval), false, |x| x.degraded)
 }
 
-/// How much broke: `partial`, `minimal` or `failed`. Valid as long as the handle that lent it.
+/// How much broke: `partial`, `minimal` or `failed`. Valid as long as the
+/// handle that lent it.
 ///
 /// # Safety
 /// `retrieval` is NULL or a live handle.
@@ -1002,7 +1041,8 @@ pub unsafe extern "C" fn synap_retrieval_level(retrieval: *const SynapRetrieval)
     text(rust(retrieval), |x| &x.level)
 }
 
-/// Why: `timeout`, `overloaded`, `unavailable` or `internal`. Valid as long as the handle that lent it.
+/// Why: `timeout`, `overloaded`, `unavailable` or `internal`. Valid as long as
+/// the handle that lent it.
 ///
 /// # Safety
 /// `retrieval` is NULL or a live handle.
@@ -1020,7 +1060,8 @@ pub unsafe extern "C" fn synap_retrieval_warning_count(retrieval: *const SynapRe
     get(rust(retrieval), 0, |x| x.warnings.len())
 }
 
-/// The warning at `index`. NULL past the end. Valid as long as the handle that lent it.
+/// The warning at `index`. NULL past the end. Valid as long as the handle that
+/// lent it.
 ///
 /// # Safety
 /// `retrieval` is NULL or a live handle.
@@ -1038,7 +1079,8 @@ pub unsafe extern "C" fn synap_conversation_summary_id(summary: *const SynapConv
     text(rust(summary), |x| &x.conversation_id)
 }
 
-/// Whether its summary is ready: `available`, `pending` or `failed`. Valid as long as the handle that lent it.
+/// Whether its summary is ready: `available`, `pending` or `failed`. Valid as
+/// long as the handle that lent it.
 ///
 /// # Safety
 /// `summary` is NULL or a live handle.
@@ -1056,7 +1098,8 @@ pub unsafe extern "C" fn synap_conversation_summary_text(summary: *const SynapCo
     text(rust(summary), |x| &x.summary)
 }
 
-/// How many messages the conversation has. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+/// How many messages the conversation has. Returns true and writes `*out` when
+/// present; false, leaving `*out` alone, when absent or a pointer is NULL.
 ///
 /// # Safety
 /// `summary` is NULL or a live handle; `out` is NULL or writable.
@@ -1068,7 +1111,8 @@ pub unsafe extern "C" fn synap_conversation_summary_message_count(
     optional(rust(summary), out, |x| x.message_count)
 }
 
-/// When it started, Unix microseconds UTC. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+/// When it started, Unix microseconds UTC. Returns true and writes `*out` when
+/// present; false, leaving `*out` alone, when absent or a pointer is NULL.
 ///
 /// # Safety
 /// `summary` is NULL or a live handle; `out` is NULL or writable.
@@ -1080,7 +1124,9 @@ pub unsafe extern "C" fn synap_conversation_summary_started_at_us(
     optional(rust(summary), out, |x| x.started_at_us)
 }
 
-/// When its last message came, Unix microseconds UTC. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+/// When its last message came, Unix microseconds UTC. Returns true and writes
+/// `*out` when present; false, leaving `*out` alone, when absent or a pointer
+/// is NULL.
 ///
 /// # Safety
 /// `summary` is NULL or a live handle; `out` is NULL or writable.
@@ -1092,7 +1138,8 @@ pub unsafe extern "C" fn synap_conversation_summary_last_message_at_us(
     optional(rust(summary), out, |x| x.last_message_at_us)
 }
 
-/// The whole summary element as JSON text. Valid as long as the handle that lent it.
+/// The whole summary element as JSON text. Valid as long as the handle that
+/// lent it.
 ///
 /// # Safety
 /// `summary` is NULL or a live handle.
@@ -1189,7 +1236,8 @@ pub unsafe extern "C" fn synap_profile_attribute_count(profile: *const SynapProf
     get(profile, 0, |x| x.profile.attributes.len())
 }
 
-/// The name of attribute `index` (e.g. `preferred_name`). NULL past the end or when absent. Owned by `profile`.
+/// The name of attribute `index` (e.g. `preferred_name`). NULL past the end or
+/// when absent. Owned by `profile`.
 ///
 /// # Safety
 /// `profile` is NULL or a live handle.
@@ -1198,7 +1246,8 @@ pub unsafe extern "C" fn synap_profile_attribute_name(profile: *const SynapProfi
     text(profile, |p| p.profile.attributes.get(index).and_then(|a| a.name.as_ref()))
 }
 
-/// The value of attribute `index` as JSON text (a string keeps its quotes). NULL past the end or when absent. Owned by `profile`.
+/// The value of attribute `index` as JSON text (a string keeps its quotes).
+/// NULL past the end or when absent. Owned by `profile`.
 ///
 /// # Safety
 /// `profile` is NULL or a live handle.
@@ -1210,7 +1259,8 @@ pub unsafe extern "C" fn synap_profile_attribute_value_json(
     text(profile, |p| p.profile.attributes.get(index).and_then(|a| a.value_json.as_ref()))
 }
 
-/// The conversation attribute `index` was learnt in. NULL past the end or when absent. Owned by `profile`.
+/// The conversation attribute `index` was learnt in. NULL past the end or when
+/// absent. Owned by `profile`.
 ///
 /// # Safety
 /// `profile` is NULL or a live handle.
@@ -1222,7 +1272,8 @@ pub unsafe extern "C" fn synap_profile_attribute_source_conversation_id(
     text(profile, |p| p.profile.attributes.get(index).and_then(|a| a.source_conversation_id.as_ref()))
 }
 
-/// How sure the service is of attribute `index`. Returns true and writes `*out` when present; false, leaving
+/// How sure the service is of attribute `index`. Returns true and writes `*out`
+/// when present; false, leaving
 /// `*out` alone, when absent, past the end, or a pointer is NULL.
 ///
 /// # Safety
@@ -1236,7 +1287,8 @@ pub unsafe extern "C" fn synap_profile_attribute_confidence(
     optional(profile, out, |p| p.profile.attributes.get(index).and_then(|a| a.confidence))
 }
 
-/// When attribute `index` last changed, Unix microseconds UTC. Returns true and writes `*out` when present; false, leaving
+/// When attribute `index` last changed, Unix microseconds UTC. Returns true and
+/// writes `*out` when present; false, leaving
 /// `*out` alone, when absent, past the end, or a pointer is NULL.
 ///
 /// # Safety
@@ -1321,7 +1373,8 @@ impl Handle for SynapPromptContext {
 
 /// `context-for-prompt` (`GET /v1/conversations/{id}/context-for-prompt`).
 ///
-/// - `conversation_id`: a UUID, as for `synap_context_request_set_conversation_id()`.
+/// - `conversation_id`: a UUID, as for
+///   `synap_context_request_set_conversation_id()`.
 /// - `options`: NULL for the defaults, else from `synap_prompt_options_new()`.
 /// - `out_prompt`: receives the prompt context on `SYNAP_OK`; set to NULL
 ///   on entry. Free it with `synap_prompt_context_free()`.
@@ -1357,7 +1410,8 @@ pub unsafe extern "C" fn synap_prompt_context_free(prompt: *mut SynapPromptConte
     free(prompt)
 }
 
-/// The prompt-ready text: the compaction block, then the recent messages. Owned by `prompt`.
+/// The prompt-ready text: the compaction block, then the recent messages. Owned
+/// by `prompt`.
 ///
 /// # Safety
 /// `prompt` is NULL or a live handle.
@@ -1384,7 +1438,8 @@ pub unsafe extern "C" fn synap_prompt_context_is_stale(prompt: *const SynapPromp
     get(prompt, false, |x| x.prompt.is_stale)
 }
 
-/// True when the service doubts the compaction's quality. False if `prompt` is NULL.
+/// True when the service doubts the compaction's quality. False if `prompt` is
+/// NULL.
 ///
 /// # Safety
 /// `prompt` is NULL or a live handle.
@@ -1393,7 +1448,8 @@ pub unsafe extern "C" fn synap_prompt_context_quality_warning(prompt: *const Syn
     get(prompt, false, |x| x.prompt.quality_warning)
 }
 
-/// How much the compaction shrank the history. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+/// How much the compaction shrank the history. Returns true and writes `*out`
+/// when present; false, leaving `*out` alone, when absent or a pointer is NULL.
 ///
 /// # Safety
 /// `prompt` is NULL or a live handle; `out` is NULL or writable.
@@ -1405,7 +1461,8 @@ pub unsafe extern "C" fn synap_prompt_context_compression_ratio(
     optional(prompt, out, |x| x.prompt.compression_ratio)
 }
 
-/// The compaction's validation score. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+/// The compaction's validation score. Returns true and writes `*out` when
+/// present; false, leaving `*out` alone, when absent or a pointer is NULL.
 ///
 /// # Safety
 /// `prompt` is NULL or a live handle; `out` is NULL or writable.
@@ -1417,7 +1474,8 @@ pub unsafe extern "C" fn synap_prompt_context_validation_score(
     optional(prompt, out, |x| x.prompt.validation_score)
 }
 
-/// How old the compaction is, in seconds. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+/// How old the compaction is, in seconds. Returns true and writes `*out` when
+/// present; false, leaving `*out` alone, when absent or a pointer is NULL.
 ///
 /// # Safety
 /// `prompt` is NULL or a live handle; `out` is NULL or writable.
@@ -1429,7 +1487,8 @@ pub unsafe extern "C" fn synap_prompt_context_compaction_age_seconds(
     optional(prompt, out, |x| x.prompt.compaction_age_seconds)
 }
 
-/// How many messages came after the cut-off, as the service counts them. 0 if `prompt` is NULL.
+/// How many messages came after the cut-off, as the service counts them. 0 if
+/// `prompt` is NULL.
 ///
 /// # Safety
 /// `prompt` is NULL or a live handle.
@@ -1483,7 +1542,8 @@ pub unsafe extern "C" fn synap_prompt_context_turn_count(prompt: *const SynapPro
     get(prompt, 0, |x| x.prompt.recent_messages.len())
 }
 
-/// The recent message at `index`, oldest first. Lent by `prompt`; NULL past the end.
+/// The recent message at `index`, oldest first. Lent by `prompt`; NULL past the
+/// end.
 ///
 /// # Safety
 /// `prompt` is NULL or a live handle.

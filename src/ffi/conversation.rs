@@ -37,7 +37,8 @@ impl Handle for SynapMessageRequest {
     const NAME: &'static str = "SynapMessageRequest";
 }
 
-/// Makes an empty message request. Returns NULL only if memory runs out. Free with
+/// Makes an empty message request. Returns NULL only if memory runs out. Free
+/// with
 /// `synap_message_request_free()`.
 #[unsafe(no_mangle)]
 pub extern "C" fn synap_message_request_new() -> *mut SynapMessageRequest {
@@ -59,7 +60,8 @@ pub unsafe extern "C" fn synap_message_request_free(request: *mut SynapMessageRe
 /// the value is refused (the handle is then unchanged).
 ///
 /// # Safety
-/// `request` is NULL or a live handle; `conversation_id` NULL or NUL-terminated.
+/// `request` is NULL or a live handle; `conversation_id` NULL or
+/// NUL-terminated.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn synap_message_request_set_conversation_id(
     request: *mut SynapMessageRequest,
@@ -116,7 +118,9 @@ pub unsafe extern "C" fn synap_message_request_set_user_id(
     configure(request, "request", |h| h.inner.user_id(string(user_id, "user_id")?).map(|_| ()))
 }
 
-/// Sets the customer on a B2B instance. Refused if empty; a call naming one on an instance `synap_client_whoami()` reported as B2C fails with `SYNAP_INVALID_ARGUMENT` before any request.
+/// Sets the customer on a B2B instance. Refused if empty; a call naming one on
+/// an instance `synap_client_whoami()` reported as B2C fails with
+/// `SYNAP_INVALID_ARGUMENT` before any request.
 ///
 /// Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or
 /// the value is refused (the handle is then unchanged).
@@ -131,7 +135,8 @@ pub unsafe extern "C" fn synap_message_request_set_customer_id(
     configure(request, "request", |h| h.inner.customer_id(string(customer_id, "customer_id")?).map(|_| ()))
 }
 
-/// Sets the session; the service makes one when none is given. NULL or `""` clears it.
+/// Sets the session; the service makes one when none is given. NULL or `""`
+/// clears it.
 ///
 /// Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or
 /// the value is refused (the handle is then unchanged).
@@ -170,7 +175,8 @@ pub unsafe extern "C" fn synap_message_request_set_metadata_json(
 /// the value is refused (the handle is then unchanged).
 ///
 /// # Safety
-/// `request` is NULL or a live handle; `level` and `value` NULL or NUL-terminated.
+/// `request` is NULL or a live handle; `level` and `value` NULL or
+/// NUL-terminated.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn synap_message_request_add_scope_level(
     request: *mut SynapMessageRequest,
@@ -180,7 +186,8 @@ pub unsafe extern "C" fn synap_message_request_add_scope_level(
     configure(request, "request", |h| h.inner.scope_level(string(level, "level")?, string(value, "value")?).map(|_| ()))
 }
 
-/// Sets the model the agent runs (folded into the metadata as `agent_model`; the service sizes compaction to its window). NULL or `""` clears it.
+/// Sets the model the agent runs (folded into the metadata as `agent_model`;
+/// the service sizes compaction to its window). NULL or `""` clears it.
 ///
 /// Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or
 /// the value is refused (the handle is then unchanged).
@@ -198,7 +205,8 @@ pub unsafe extern "C" fn synap_message_request_set_agent_model(
     })
 }
 
-/// Sets the agent's context window in tokens (folded into the metadata as `agent_context_window`); 0 clears it.
+/// Sets the agent's context window in tokens (folded into the metadata as
+/// `agent_context_window`); 0 clears it.
 ///
 /// Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or
 /// the value is refused (the handle is then unchanged).
@@ -304,7 +312,9 @@ pub unsafe extern "C" fn synap_recorded_message_session_id(message: *const Synap
     text(message, |x| &x.inner.session_id)
 }
 
-/// When the service recorded it, Unix microseconds UTC. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+/// When the service recorded it, Unix microseconds UTC. Returns true and writes
+/// `*out` when present; false, leaving `*out` alone, when absent or a pointer
+/// is NULL.
 ///
 /// # Safety
 /// `message` is NULL or a live handle; `out` is NULL or writable.
@@ -316,7 +326,9 @@ pub unsafe extern "C" fn synap_recorded_message_recorded_at_us(
     optional(message, out, |x| x.inner.recorded_at_us)
 }
 
-/// How many messages the conversation holds after this one. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+/// How many messages the conversation holds after this one. Returns true and
+/// writes `*out` when present; false, leaving `*out` alone, when absent or a
+/// pointer is NULL.
 ///
 /// # Safety
 /// `message` is NULL or a live handle; `out` is NULL or writable.
@@ -441,7 +453,8 @@ pub unsafe extern "C" fn synap_message_batch_error_message(
     text(batch, |b| b.inner.errors.get(index).and_then(|e| e.error.as_ref()))
 }
 
-/// How many messages the service counted. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+/// How many messages the service counted. Returns true and writes `*out` when
+/// present; false, leaving `*out` alone, when absent or a pointer is NULL.
 ///
 /// # Safety
 /// `batch` is NULL or a live handle; `out` is NULL or writable.
@@ -450,7 +463,8 @@ pub unsafe extern "C" fn synap_message_batch_total(batch: *const SynapMessageBat
     optional(batch, out, |x| x.inner.total)
 }
 
-/// How many it stored. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+/// How many it stored. Returns true and writes `*out` when present; false,
+/// leaving `*out` alone, when absent or a pointer is NULL.
 ///
 /// # Safety
 /// `batch` is NULL or a live handle; `out` is NULL or writable.
@@ -459,7 +473,8 @@ pub unsafe extern "C" fn synap_message_batch_succeeded(batch: *const SynapMessag
     optional(batch, out, |x| x.inner.succeeded)
 }
 
-/// How many it refused. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+/// How many it refused. Returns true and writes `*out` when present; false,
+/// leaving `*out` alone, when absent or a pointer is NULL.
 ///
 /// # Safety
 /// `batch` is NULL or a live handle; `out` is NULL or writable.
@@ -492,7 +507,8 @@ impl Handle for SynapTranscriptRequest {
     const NAME: &'static str = "SynapTranscriptRequest";
 }
 
-/// Makes an empty transcript request. Returns NULL only if memory runs out. Free with
+/// Makes an empty transcript request. Returns NULL only if memory runs out.
+/// Free with
 /// `synap_transcript_request_free()`.
 #[unsafe(no_mangle)]
 pub extern "C" fn synap_transcript_request_new() -> *mut SynapTranscriptRequest {
@@ -508,13 +524,16 @@ pub unsafe extern "C" fn synap_transcript_request_free(request: *mut SynapTransc
     free(request)
 }
 
-/// Sets the conversation's id as you know it (a call id, a UUID, ...). Refused if empty. The service answers with the UUID it keeps for it: use that for later reads.
+/// Sets the conversation's id as you know it (a call id, a UUID, ...). Refused
+/// if empty. The service answers with the UUID it keeps for it: use that for
+/// later reads.
 ///
 /// Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or
 /// the value is refused (the handle is then unchanged).
 ///
 /// # Safety
-/// `request` is NULL or a live handle; `conversation_id` NULL or NUL-terminated.
+/// `request` is NULL or a live handle; `conversation_id` NULL or
+/// NUL-terminated.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn synap_transcript_request_set_conversation_id(
     request: *mut SynapTranscriptRequest,
@@ -538,7 +557,8 @@ pub unsafe extern "C" fn synap_transcript_request_set_user_id(
     configure(request, "request", |h| h.inner.user_id(string(user_id, "user_id")?).map(|_| ()))
 }
 
-/// Sets the customer on a B2B instance. Refused if empty, and on a B2C instance when the call is made.
+/// Sets the customer on a B2B instance. Refused if empty, and on a B2C instance
+/// when the call is made.
 ///
 /// Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or
 /// the value is refused (the handle is then unchanged).
@@ -553,7 +573,8 @@ pub unsafe extern "C" fn synap_transcript_request_set_customer_id(
     configure(request, "request", |h| h.inner.customer_id(string(customer_id, "customer_id")?).map(|_| ()))
 }
 
-/// Sets the whole transcript as text, which the service splits on its turn grammar (`User: ...` / `Assistant: ...` lines). Replaces any turns.
+/// Sets the whole transcript as text, which the service splits on its turn
+/// grammar (`User: ...` / `Assistant: ...` lines). Replaces any turns.
 ///
 /// Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or
 /// the value is refused (the handle is then unchanged).
@@ -571,13 +592,16 @@ pub unsafe extern "C" fn synap_transcript_request_set_text(
     })
 }
 
-/// Adds one turn: `role` `user` or `assistant`, what was said, and who spoke (NULL: unknown). Replaces a transcript given as text. Its time is unknown unless `synap_transcript_request_add_timed_turn()` is used.
+/// Adds one turn: `role` `user` or `assistant`, what was said, and who spoke
+/// (NULL: unknown). Replaces a transcript given as text. Its time is unknown
+/// unless `synap_transcript_request_add_timed_turn()` is used.
 ///
 /// Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or
 /// the value is refused (the handle is then unchanged).
 ///
 /// # Safety
-/// `request` is NULL or a live handle; `role`, `content` and `speaker` NULL or NUL-terminated.
+/// `request` is NULL or a live handle; `role`, `content` and `speaker` NULL or
+/// NUL-terminated.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn synap_transcript_request_add_turn(
     request: *mut SynapTranscriptRequest,
@@ -592,13 +616,15 @@ pub unsafe extern "C" fn synap_transcript_request_add_turn(
     })
 }
 
-/// As `synap_transcript_request_add_turn()`, with when the turn was said, Unix microseconds UTC (years 1 to 9999).
+/// As `synap_transcript_request_add_turn()`, with when the turn was said, Unix
+/// microseconds UTC (years 1 to 9999).
 ///
 /// Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or
 /// the value is refused (the handle is then unchanged).
 ///
 /// # Safety
-/// `request` is NULL or a live handle; `role`, `content` and `speaker` NULL or NUL-terminated.
+/// `request` is NULL or a live handle; `role`, `content` and `speaker` NULL or
+/// NUL-terminated.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn synap_transcript_request_add_timed_turn(
     request: *mut SynapTranscriptRequest,
@@ -619,7 +645,8 @@ pub unsafe extern "C" fn synap_transcript_request_add_timed_turn(
     })
 }
 
-/// Sets the kind of conversation (`voice`, `chat`, ...). NULL or `""` clears it.
+/// Sets the kind of conversation (`voice`, `chat`, ...). NULL or `""` clears
+/// it.
 ///
 /// Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or
 /// the value is refused (the handle is then unchanged).
@@ -703,7 +730,8 @@ pub unsafe extern "C" fn synap_transcript_request_set_ended_at_us(
 /// the value is refused (the handle is then unchanged).
 ///
 /// # Safety
-/// `request` is NULL or a live handle; `level` and `value` NULL or NUL-terminated.
+/// `request` is NULL or a live handle; `level` and `value` NULL or
+/// NUL-terminated.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn synap_transcript_request_add_scope_level(
     request: *mut SynapTranscriptRequest,
@@ -762,7 +790,8 @@ pub unsafe extern "C" fn synap_transcript_ingestion_free(ingestion: *mut SynapTr
     free(ingestion)
 }
 
-/// The conversation's id as the service keeps it (a UUID): use it for later reads. Owned by `ingestion`.
+/// The conversation's id as the service keeps it (a UUID): use it for later
+/// reads. Owned by `ingestion`.
 ///
 /// # Safety
 /// `ingestion` is NULL or a live handle.
@@ -784,7 +813,8 @@ pub unsafe extern "C" fn synap_transcript_ingestion_external_conversation_id(
     text(ingestion, |x| &x.inner.external_conversation_id)
 }
 
-/// The ingestion job, for `synap_memories_status()` and the waits. Owned by `ingestion`.
+/// The ingestion job, for `synap_memories_status()` and the waits. Owned by
+/// `ingestion`.
 ///
 /// # Safety
 /// `ingestion` is NULL or a live handle.
@@ -795,7 +825,8 @@ pub unsafe extern "C" fn synap_transcript_ingestion_ingestion_id(
     text(ingestion, |x| &x.inner.ingestion_id)
 }
 
-/// `queued`, or `duplicate` when the same transcript was ingested before. Owned by `ingestion`.
+/// `queued`, or `duplicate` when the same transcript was ingested before. Owned
+/// by `ingestion`.
 ///
 /// # Safety
 /// `ingestion` is NULL or a live handle.
@@ -806,7 +837,8 @@ pub unsafe extern "C" fn synap_transcript_ingestion_status(
     text(ingestion, |x| &x.inner.status)
 }
 
-/// How many turns were recorded. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+/// How many turns were recorded. Returns true and writes `*out` when present;
+/// false, leaving `*out` alone, when absent or a pointer is NULL.
 ///
 /// # Safety
 /// `ingestion` is NULL or a live handle; `out` is NULL or writable.
@@ -829,7 +861,9 @@ pub unsafe extern "C" fn synap_transcript_ingestion_summary_status(
     text(ingestion, |x| &x.inner.summary_status)
 }
 
-/// When the job was queued, Unix microseconds UTC. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+/// When the job was queued, Unix microseconds UTC. Returns true and writes
+/// `*out` when present; false, leaving `*out` alone, when absent or a pointer
+/// is NULL.
 ///
 /// # Safety
 /// `ingestion` is NULL or a live handle; `out` is NULL or writable.
@@ -944,7 +978,9 @@ pub unsafe extern "C" fn synap_message_page_message(
     lend(page, |p| p.inner.get(index)).cast()
 }
 
-/// The message's place in the conversation, from 1. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+/// The message's place in the conversation, from 1. Returns true and writes
+/// `*out` when present; false, leaving `*out` alone, when absent or a pointer
+/// is NULL.
 ///
 /// # Safety
 /// `message` is NULL or lent by a live page; `out` is NULL or writable.
@@ -974,7 +1010,8 @@ pub unsafe extern "C" fn synap_conversation_message_content(message: *const Syna
     text(message_of(message), |m| &m.content)
 }
 
-/// When, Unix microseconds UTC. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+/// When, Unix microseconds UTC. Returns true and writes `*out` when present;
+/// false, leaving `*out` alone, when absent or a pointer is NULL.
 ///
 /// # Safety
 /// `message` is NULL or lent by a live page; `out` is NULL or writable.
@@ -1009,7 +1046,8 @@ impl Handle for SynapCompactOptions {
     const NAME: &'static str = "SynapCompactOptions";
 }
 
-/// Makes compact options with the defaults: the service's strategy and size, no forcing. Returns NULL only if memory runs out. Free with
+/// Makes compact options with the defaults: the service's strategy and size, no
+/// forcing. Returns NULL only if memory runs out. Free with
 /// `synap_compact_options_free()`.
 #[unsafe(no_mangle)]
 pub extern "C" fn synap_compact_options_new() -> *mut SynapCompactOptions {
@@ -1025,7 +1063,8 @@ pub unsafe extern "C" fn synap_compact_options_free(options: *mut SynapCompactOp
     free(options)
 }
 
-/// Sets the strategy: `aggressive`, `balanced`, `conservative` or `adaptive`; NULL or `""` means the service's choice.
+/// Sets the strategy: `aggressive`, `balanced`, `conservative` or `adaptive`;
+/// NULL or `""` means the service's choice.
 ///
 /// Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `options` is NULL or
 /// the value is refused (the handle is then unchanged).
@@ -1164,7 +1203,8 @@ pub unsafe extern "C" fn synap_compaction_trigger_type(compaction: *const SynapC
     text(compaction, |x| &x.inner.trigger_type)
 }
 
-/// When it started, Unix microseconds UTC. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+/// When it started, Unix microseconds UTC. Returns true and writes `*out` when
+/// present; false, leaving `*out` alone, when absent or a pointer is NULL.
 ///
 /// # Safety
 /// `compaction` is NULL or a live handle; `out` is NULL or writable.
@@ -1173,7 +1213,8 @@ pub unsafe extern "C" fn synap_compaction_initiated_at_us(compaction: *const Syn
     optional(compaction, out, |x| x.inner.initiated_at_us)
 }
 
-/// How long it should take, in seconds. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+/// How long it should take, in seconds. Returns true and writes `*out` when
+/// present; false, leaving `*out` alone, when absent or a pointer is NULL.
 ///
 /// # Safety
 /// `compaction` is NULL or a live handle; `out` is NULL or writable.
@@ -1282,7 +1323,8 @@ impl Handle for SynapCompacted {
 /// A conversation's compacted state (`GET /v1/conversations/{id}/compacted`).
 ///
 /// - `conversation_id`: a UUID.
-/// - `options`: NULL for the defaults, else from `synap_compacted_options_new()`.
+/// - `options`: NULL for the defaults, else from
+///   `synap_compacted_options_new()`.
 /// - `out_compacted`: set to NULL on entry; on `SYNAP_OK` it receives the
 ///   compacted state, or stays NULL when the conversation has not been
 ///   compacted yet (the service's 404, which is "none yet", not an error).
@@ -1339,7 +1381,8 @@ pub unsafe extern "C" fn synap_compacted_formatted_context(compacted: *const Syn
     text(compacted, |x| &x.inner.formatted_context)
 }
 
-/// Tokens before compaction. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+/// Tokens before compaction. Returns true and writes `*out` when present;
+/// false, leaving `*out` alone, when absent or a pointer is NULL.
 ///
 /// # Safety
 /// `compacted` is NULL or a live handle; `out` is NULL or writable.
@@ -1348,7 +1391,8 @@ pub unsafe extern "C" fn synap_compacted_original_token_count(compacted: *const 
     optional(compacted, out, |x| x.inner.original_token_count)
 }
 
-/// Tokens after. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+/// Tokens after. Returns true and writes `*out` when present; false, leaving
+/// `*out` alone, when absent or a pointer is NULL.
 ///
 /// # Safety
 /// `compacted` is NULL or a live handle; `out` is NULL or writable.
@@ -1360,7 +1404,8 @@ pub unsafe extern "C" fn synap_compacted_compacted_token_count(
     optional(compacted, out, |x| x.inner.compacted_token_count)
 }
 
-/// How much it shrank the history. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+/// How much it shrank the history. Returns true and writes `*out` when present;
+/// false, leaving `*out` alone, when absent or a pointer is NULL.
 ///
 /// # Safety
 /// `compacted` is NULL or a live handle; `out` is NULL or writable.
@@ -1378,7 +1423,8 @@ pub unsafe extern "C" fn synap_compacted_strategy_used(compacted: *const SynapCo
     text(compacted, |x| &x.inner.strategy_used)
 }
 
-/// The compaction's validation score. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+/// The compaction's validation score. Returns true and writes `*out` when
+/// present; false, leaving `*out` alone, when absent or a pointer is NULL.
 ///
 /// # Safety
 /// `compacted` is NULL or a live handle; `out` is NULL or writable.
@@ -1387,7 +1433,8 @@ pub unsafe extern "C" fn synap_compacted_validation_score(compacted: *const Syna
     optional(compacted, out, |x| x.inner.validation_score)
 }
 
-/// Whether it passed validation. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+/// Whether it passed validation. Returns true and writes `*out` when present;
+/// false, leaving `*out` alone, when absent or a pointer is NULL.
 ///
 /// # Safety
 /// `compacted` is NULL or a live handle; `out` is NULL or writable.
@@ -1396,7 +1443,8 @@ pub unsafe extern "C" fn synap_compacted_validation_passed(compacted: *const Syn
     optional(compacted, out, |x| x.inner.validation_passed)
 }
 
-/// Whether the service doubts its quality. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+/// Whether the service doubts its quality. Returns true and writes `*out` when
+/// present; false, leaving `*out` alone, when absent or a pointer is NULL.
 ///
 /// # Safety
 /// `compacted` is NULL or a live handle; `out` is NULL or writable.
@@ -1441,7 +1489,8 @@ pub unsafe extern "C" fn synap_compacted_current_state_json(compacted: *const Sy
     text(compacted, |x| &x.inner.current_state_json)
 }
 
-/// How long it may be cached, in seconds. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+/// How long it may be cached, in seconds. Returns true and writes `*out` when
+/// present; false, leaving `*out` alone, when absent or a pointer is NULL.
 ///
 /// # Safety
 /// `compacted` is NULL or a live handle; `out` is NULL or writable.
@@ -1516,7 +1565,8 @@ pub unsafe extern "C" fn synap_compaction_status_conversation_id(
     text(status, |x| &x.inner.conversation_id)
 }
 
-/// The status as the service sent it (`completed`, `in_progress`, ...). Owned by `status`.
+/// The status as the service sent it (`completed`, `in_progress`, ...). Owned
+/// by `status`.
 ///
 /// # Safety
 /// `status` is NULL or a live handle.
@@ -1534,7 +1584,8 @@ pub unsafe extern "C" fn synap_compaction_status_compaction_id(status: *const Sy
     text(status, |x| &x.inner.compaction_id)
 }
 
-/// When it completed, Unix microseconds UTC. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+/// When it completed, Unix microseconds UTC. Returns true and writes `*out`
+/// when present; false, leaving `*out` alone, when absent or a pointer is NULL.
 ///
 /// # Safety
 /// `status` is NULL or a live handle; `out` is NULL or writable.
@@ -1546,7 +1597,8 @@ pub unsafe extern "C" fn synap_compaction_status_completed_at_us(
     optional(status, out, |x| x.inner.completed_at_us)
 }
 
-/// How much it shrank the history. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+/// How much it shrank the history. Returns true and writes `*out` when present;
+/// false, leaving `*out` alone, when absent or a pointer is NULL.
 ///
 /// # Safety
 /// `status` is NULL or a live handle; `out` is NULL or writable.
@@ -1558,7 +1610,8 @@ pub unsafe extern "C" fn synap_compaction_status_compression_ratio(
     optional(status, out, |x| x.inner.compression_ratio)
 }
 
-/// Its validation score. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+/// Its validation score. Returns true and writes `*out` when present; false,
+/// leaving `*out` alone, when absent or a pointer is NULL.
 ///
 /// # Safety
 /// `status` is NULL or a live handle; `out` is NULL or writable.
@@ -1570,7 +1623,9 @@ pub unsafe extern "C" fn synap_compaction_status_validation_score(
     optional(status, out, |x| x.inner.validation_score)
 }
 
-/// How long a running one should still take, in seconds. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+/// How long a running one should still take, in seconds. Returns true and
+/// writes `*out` when present; false, leaving `*out` alone, when absent or a
+/// pointer is NULL.
 ///
 /// # Safety
 /// `status` is NULL or a live handle; `out` is NULL or writable.
@@ -1582,7 +1637,8 @@ pub unsafe extern "C" fn synap_compaction_status_estimated_completion_seconds(
     optional(status, out, |x| x.inner.estimated_completion_seconds)
 }
 
-/// The latest version. Returns true and writes `*out` when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+/// The latest version. Returns true and writes `*out` when present; false,
+/// leaving `*out` alone, when absent or a pointer is NULL.
 ///
 /// # Safety
 /// `status` is NULL or a live handle; `out` is NULL or writable.
