@@ -71,7 +71,13 @@ def command(client: Client, build: Path, base_url: str, calls: int, warmup: int,
     if client.kind == "python":
         script = Path(__file__).resolve().parent.parent / "python" / f"{client.call}_loop.py"
         return [str(build / "venv" / "bin" / "python"), str(script), base_url, what, str(calls), str(warmup)]
-    program = f"{client.kind}_bench" if client.call == "status" else f"{client.kind}_{client.call}_bench"
+    if client.call == "status":
+        program = f"{client.kind}_bench"
+    elif client.kind == "curl":
+        # One libcurl floor for every POST: the call's env() says which.
+        program = "curl_post_bench"
+    else:
+        program = f"{client.kind}_{client.call}_bench"
     argv = [str(build / "bin" / program), base_url, what, str(calls), str(client.threads), str(warmup)]
     return argv + [str(rss_samples)] if rss_samples else argv
 

@@ -1,8 +1,9 @@
 """The context fetch every context client makes, and the answer it gets.
 
-The request is a user fetch with one query; the answer is the server's
-fixed body, benches/server/context.json. The clients are told both through
-the BENCH_CONTEXT_* variables of `env()`.
+The request is a user fetch with one query (`POST /v1/context/user/fetch`);
+the answer is the server's fixed body, benches/server/context.json. The
+clients are told both through the variables of `env()`: BENCH_CONTEXT_* for
+libsynap's and the Python SDK's, BENCH_POST_* for the libcurl floor.
 """
 
 import json
@@ -10,6 +11,7 @@ from pathlib import Path
 
 ANSWER = Path(__file__).resolve().parent.parent / "server" / "context.json"
 
+PATH = "/v1/context/user/fetch"
 USER_ID = "user-789"
 QUERY = "what does the user drink after 3pm?"
 # As many as the answer holds.
@@ -46,13 +48,17 @@ def answer() -> dict:
 
 
 def env() -> dict:
-    """The BENCH_CONTEXT_* variables the context clients read."""
+    """The variables the context clients read: BENCH_CONTEXT_* for
+    synap_context_bench and context_loop.py, BENCH_POST_* for
+    curl_post_bench (its body names USER_ID, the id it is given)."""
     expect = answer()
     return {
         "BENCH_CONTEXT_QUERY": QUERY,
         "BENCH_CONTEXT_MAX_RESULTS": str(MAX_RESULTS),
-        "BENCH_CONTEXT_BODY": request_body(),
-        "BENCH_CONTEXT_BYTES": str(expect["bytes"]),
         "BENCH_CONTEXT_COUNTS": ",".join(map(str, expect["counts"])),
         "BENCH_CONTEXT_FIRST_IDS": ",".join(expect["first_ids"]),
+        "BENCH_POST_PATH": PATH,
+        "BENCH_POST_ID_FIELD": "user_id",
+        "BENCH_POST_BODY": request_body(),
+        "BENCH_POST_BYTES": str(expect["bytes"]),
     }

@@ -3,8 +3,8 @@
     python3 benches/harness/main.py BUILD_DIR [--smoke]
 
 Expects BUILD_DIR to hold what benches/build.sh made: bin/synap_bench,
-bin/curl_bench, bin/synap_context_bench, bin/curl_context_bench,
-bin/synap_record_bench, bin/curl_record_bench, the venv with the Python
+bin/curl_bench, bin/synap_context_bench, bin/synap_record_bench,
+bin/curl_post_bench (the libcurl floor of both), the venv with the Python
 SDK, and the parse benchmark.
 Exits nonzero if any client fails to verify an answer, or if nginx answered
 fewer record-message requests than a record client made calls.

@@ -3,7 +3,8 @@
 The request is one user message recorded alone (`POST
 /v1/conversations/messages`); the answer is the server's fixed body,
 benches/server/record.json, the shape of the service's answer. The clients
-are told both through the BENCH_RECORD_* variables of `env()`.
+are told both through the variables of `env()`: BENCH_RECORD_* for
+libsynap's and the Python SDK's, BENCH_POST_* for the libcurl floor.
 """
 
 import json
@@ -11,6 +12,7 @@ from pathlib import Path
 
 ANSWER = Path(__file__).resolve().parent.parent / "server" / "record.json"
 
+PATH = "/v1/conversations/messages"
 CONVERSATION_ID = "6f1c9e2a-3b7d-4a58-9c0e-2d4b6a8f1e37"
 ROLE = "user"
 CONTENT = "Any update on my refund? I was charged twice for the March invoice."
@@ -47,14 +49,18 @@ def answer() -> dict:
 
 
 def env() -> dict:
-    """The BENCH_RECORD_* variables the record clients read."""
+    """The variables the record clients read: BENCH_RECORD_* for
+    synap_record_bench and record_loop.py, BENCH_POST_* for curl_post_bench
+    (its body names CONVERSATION_ID, the id it is given)."""
     expect = answer()
     return {
         "BENCH_RECORD_ROLE": ROLE,
         "BENCH_RECORD_CONTENT": CONTENT,
         "BENCH_RECORD_USER_ID": USER_ID,
-        "BENCH_RECORD_BODY": request_body(),
-        "BENCH_RECORD_BYTES": str(expect["bytes"]),
         "BENCH_RECORD_MESSAGE_ID": expect["message_id"],
         "BENCH_RECORD_COUNT": str(expect["count"]),
+        "BENCH_POST_PATH": PATH,
+        "BENCH_POST_ID_FIELD": "conversation_id",
+        "BENCH_POST_BODY": request_body(),
+        "BENCH_POST_BYTES": str(expect["bytes"]),
     }

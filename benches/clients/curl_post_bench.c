@@ -1,16 +1,22 @@
 /*
- * curl_record_bench: the floor for recording a conversation message. A
- * bare libcurl POST of the body libsynap sends, to the same URL with the
- * same headers, on one kept-alive easy handle per thread, the answer read
- * into a reused buffer and not parsed; every answer checked: status 200 and
- * the body's size.
+ * curl_post_bench: the floor for a call libsynap makes as a POST of a JSON
+ * body (context.fetch, recording a conversation message). A bare libcurl
+ * POST of the body libsynap sends, to the same URL with the same headers,
+ * on one kept-alive easy handle per thread, the answer read into a reused
+ * buffer and not parsed; every answer checked: status 200 and the body's
+ * size.
  *
- *   curl_record_bench BASE_URL CONVERSATION_ID CALLS THREADS WARMUP [RSS_SAMPLES]
+ *   curl_post_bench BASE_URL ID CALLS THREADS WARMUP [RSS_SAMPLES]
  *
- * The key comes from SYNAP_API_KEY; from the harness
- * (benches/harness/record.py), the request body (BENCH_RECORD_BODY, which
- * names CONVERSATION_ID) and the answer's size in bytes
- * (BENCH_RECORD_BYTES).
+ * The key comes from SYNAP_API_KEY; the call, from the harness
+ * (`env()` in benches/harness/context.py and record.py):
+ *
+ *   BENCH_POST_PATH      the path POSTed to, after BASE_URL
+ *   BENCH_POST_ID_FIELD  the body's key that holds ID (user_id,
+ *                        conversation_id): the body must hold
+ *                        "ID_FIELD":"ID"
+ *   BENCH_POST_BODY      the request body
+ *   BENCH_POST_BYTES     the answer's size in bytes
  */
 #include "bench.h"
 
@@ -29,8 +35,11 @@ struct bench_thread {
 };
 
 static const char *api_key;
+static const char *path;
 static const char *request_body;
 static size_t answer_bytes;
+/* Who is speaking in messages: the program and the path it POSTs to. */
+static char who[256] = "curl_post_bench";
 
 static size_t on_body(char *data, size_t size, size_t n, void *user) {
     struct bench_thread *t = user;
@@ -58,7 +67,7 @@ static struct bench_thread *bench_thread_new(const struct bench_args *args) {
         return NULL;
     }
     t->rng = (uint64_t)bench_now_us() ^ (uint64_t)(uintptr_t)t;
-    snprintf(url, sizeof url, "%s/v1/conversations/messages", args->base_url);
+    snprintf(url, sizeof url, "%s%s", args->base_url, path);
     snprintf(line, sizeof line, "Authorization: Bearer %s", api_key);
     t->headers = curl_slist_append(NULL, line);
     strcpy(line, "X-Correlation-ID: ");
@@ -92,13 +101,13 @@ static int bench_call(struct bench_thread *t) {
     t->len = 0;
     rc = curl_easy_perform(t->curl);
     if (rc != CURLE_OK) {
-        fprintf(stderr, "curl_record_bench: %s\n", curl_easy_strerror(rc));
+        fprintf(stderr, "%s: %s\n", who, curl_easy_strerror(rc));
         return 1;
     }
     curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &http);
     if (http != 200 || t->len != answer_bytes) {
-        fprintf(stderr, "curl_record_bench: unexpected answer: HTTP %ld, %zu bytes (expected %zu): %.200s\n", http,
-                t->len, answer_bytes, t->body ? t->body : "");
+        fprintf(stderr, "%s: unexpected answer: HTTP %ld, %zu bytes (expected %zu): %.200s\n", who, http, t->len,
+                answer_bytes, t->body ? t->body : "");
         return 1;
     }
     return 0;
@@ -113,28 +122,33 @@ static void bench_thread_free(struct bench_thread *t) {
 
 int main(int argc, char **argv) {
     struct bench_args args;
-    const char *bytes;
-    char conversation[256];
+    const char *field, *bytes;
+    char named[256];
     int status;
 
     if (!bench_parse_args(argc, argv, &args)) {
         return 64;
     }
     api_key = getenv("SYNAP_API_KEY");
-    request_body = getenv("BENCH_RECORD_BODY");
-    bytes = getenv("BENCH_RECORD_BYTES");
-    if (api_key == NULL || *api_key == '\0' || request_body == NULL || bytes == NULL) {
-        fprintf(stderr, "curl_record_bench: set SYNAP_API_KEY, BENCH_RECORD_BODY and BENCH_RECORD_BYTES\n");
+    path = getenv("BENCH_POST_PATH");
+    field = getenv("BENCH_POST_ID_FIELD");
+    request_body = getenv("BENCH_POST_BODY");
+    bytes = getenv("BENCH_POST_BYTES");
+    if (api_key == NULL || *api_key == '\0' || path == NULL || *path != '/' || field == NULL || *field == '\0' ||
+        request_body == NULL || bytes == NULL) {
+        fprintf(stderr, "%s: set SYNAP_API_KEY, BENCH_POST_PATH (from /), BENCH_POST_ID_FIELD, BENCH_POST_BODY "
+                        "and BENCH_POST_BYTES\n", who);
         return 64;
     }
+    snprintf(who, sizeof who, "curl_post_bench %s", path);
     answer_bytes = (size_t)strtoul(bytes, NULL, 10);
-    snprintf(conversation, sizeof conversation, "\"conversation_id\":\"%s\"", args.id);
-    if (strstr(request_body, conversation) == NULL) {
-        fprintf(stderr, "curl_record_bench: BENCH_RECORD_BODY does not name conversation %s\n", args.id);
+    snprintf(named, sizeof named, "\"%s\":\"%s\"", field, args.id);
+    if (strstr(request_body, named) == NULL) {
+        fprintf(stderr, "%s: BENCH_POST_BODY does not hold %s\n", who, named);
         return 64;
     }
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-        fprintf(stderr, "curl_record_bench: curl_global_init failed\n");
+        fprintf(stderr, "%s: curl_global_init failed\n", who);
         return 1;
     }
     status = bench_main(&args);
