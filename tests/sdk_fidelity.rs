@@ -189,8 +189,11 @@ fn wait(mut child: Child) -> (Option<std::process::ExitStatus>, String, String) 
 }
 
 /// The SDK's venv, or `None` (with a note) when it cannot be made outside CI.
+/// Made once for all the tests of this file, which run in parallel: two
+/// `python3 -m venv` at once on a fresh checkout collide.
 fn python_or_skip() -> Option<PathBuf> {
-    match python() {
+    static PYTHON: std::sync::OnceLock<Result<PathBuf, String>> = std::sync::OnceLock::new();
+    match PYTHON.get_or_init(python).clone() {
         Ok(python) => Some(python),
         Err(why) if std::env::var("CI").as_deref() == Ok("true") => panic!("no Python SDK under CI: {why}"),
         Err(why) => {
