@@ -5,13 +5,10 @@
  *
  *   synap_bench BASE_URL ID CALLS THREADS WARMUP [RSS_SAMPLES]
  */
-#include "bench.h"
-#include "synap.h"
+#include "synap_run.h"
 
 /* The fixed body the benchmark server sends has three memory ids. */
 #define EXPECTED_MEMORY_IDS 3
-
-static SynapClient *client;
 
 struct bench_thread {
     const char *id;
@@ -46,25 +43,9 @@ static void bench_thread_free(struct bench_thread *t) {
 
 int main(int argc, char **argv) {
     struct bench_args args;
-    SynapOptions *options;
-    SynapCode code;
-    int status;
 
     if (!bench_parse_args(argc, argv, &args)) {
         return 64;
     }
-    options = synap_options_new();
-    code = options == NULL ? SYNAP_INTERNAL : synap_options_set_base_url(options, args.base_url);
-    if (code == SYNAP_OK) {
-        code = synap_client_new(NULL, options, &client);
-    }
-    synap_options_free(options);
-    if (code != SYNAP_OK) {
-        fprintf(stderr, "synap_bench: cannot create a client: %s: %s\n", synap_code_name((int)code),
-                synap_last_error_message());
-        return 1;
-    }
-    status = bench_main(&args);
-    synap_client_free(client);
-    return status;
+    return synap_bench_run("synap_bench", &args);
 }

@@ -16,12 +16,9 @@
  *   BENCH_CONTEXT_FIRST_IDS    the id of each list's first item, in the same
  *                              order, comma-separated ("-" for an empty list)
  */
-#include "bench.h"
-#include "synap.h"
+#include "synap_run.h"
 
 #define TYPED_LISTS 5
-
-static SynapClient *client;
 
 /* What every answer must hold, read once from the environment. */
 static struct {
@@ -115,9 +112,6 @@ static int read_expectations(void) {
 
 int main(int argc, char **argv) {
     struct bench_args args;
-    SynapOptions *options;
-    SynapCode code;
-    int status;
 
     if (!bench_parse_args(argc, argv, &args)) {
         return 64;
@@ -127,18 +121,5 @@ int main(int argc, char **argv) {
                         "BENCH_CONTEXT_COUNTS (5 numbers) and BENCH_CONTEXT_FIRST_IDS (5 ids)\n");
         return 64;
     }
-    options = synap_options_new();
-    code = options == NULL ? SYNAP_INTERNAL : synap_options_set_base_url(options, args.base_url);
-    if (code == SYNAP_OK) {
-        code = synap_client_new(NULL, options, &client);
-    }
-    synap_options_free(options);
-    if (code != SYNAP_OK) {
-        fprintf(stderr, "synap_context_bench: cannot create a client: %s: %s\n", synap_code_name((int)code),
-                synap_last_error_message());
-        return 1;
-    }
-    status = bench_main(&args);
-    synap_client_free(client);
-    return status;
+    return synap_bench_run("synap_context_bench", &args);
 }

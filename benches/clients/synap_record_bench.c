@@ -15,10 +15,7 @@
  *   BENCH_RECORD_MESSAGE_ID  the message id every answer must hold
  *   BENCH_RECORD_COUNT       the conversation's message count it must hold
  */
-#include "bench.h"
-#include "synap.h"
-
-static SynapClient *client;
+#include "synap_run.h"
 
 /* The message and what every answer must hold, read once from the
  * environment. */
@@ -103,9 +100,6 @@ static int read_expectations(void) {
 
 int main(int argc, char **argv) {
     struct bench_args args;
-    SynapOptions *options;
-    SynapCode code;
-    int status;
 
     if (!bench_parse_args(argc, argv, &args)) {
         return 64;
@@ -115,18 +109,5 @@ int main(int argc, char **argv) {
                         "BENCH_RECORD_MESSAGE_ID and BENCH_RECORD_COUNT\n");
         return 64;
     }
-    options = synap_options_new();
-    code = options == NULL ? SYNAP_INTERNAL : synap_options_set_base_url(options, args.base_url);
-    if (code == SYNAP_OK) {
-        code = synap_client_new(NULL, options, &client);
-    }
-    synap_options_free(options);
-    if (code != SYNAP_OK) {
-        fprintf(stderr, "synap_record_bench: cannot create a client: %s: %s\n", synap_code_name((int)code),
-                synap_last_error_message());
-        return 1;
-    }
-    status = bench_main(&args);
-    synap_client_free(client);
-    return status;
+    return synap_bench_run("synap_record_bench", &args);
 }

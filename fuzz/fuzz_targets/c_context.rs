@@ -34,7 +34,7 @@ use libfuzzer_sys::fuzz_target;
 use synap::ffi::*;
 
 mod common;
-use common::{check, decimal, refused_url};
+use common::{check, client, decimal, fails_here_or_on_the_wire};
 
 /// `SYNAP_SCOPE_USER`.
 const USER: c_int = 1;
@@ -182,25 +182,4 @@ unsafe fn null_handles(list: c_int, index: usize) {
         synap_prompt_options_free(ptr::null_mut());
         synap_context_request_free(ptr::null_mut());
     }
-}
-
-/// A client of the refusing port, trying each call once.
-unsafe fn client() -> *mut SynapClient {
-    // SAFETY: the options handle is made, used and freed here.
-    unsafe {
-        let options = synap_options_new();
-        assert_eq!(check(synap_options_set_base_url(options, refused_url().as_ptr())), SynapCode::SYNAP_OK);
-        assert_eq!(check(synap_options_set_proxy(options, c"".as_ptr())), SynapCode::SYNAP_OK);
-        assert_eq!(check(synap_options_set_max_attempts(options, 1)), SynapCode::SYNAP_OK);
-        let mut client: *mut SynapClient = ptr::null_mut();
-        assert_eq!(check(synap_client_new(c"synap_fuzz_key".as_ptr(), options, &mut client)), SynapCode::SYNAP_OK);
-        synap_options_free(options);
-        client
-    }
-}
-
-/// A call to the refusing port is refused before sending or fails sending.
-fn fails_here_or_on_the_wire(code: SynapCode) {
-    let code = check(code);
-    assert!(matches!(code, SynapCode::SYNAP_INVALID_ARGUMENT | SynapCode::SYNAP_NETWORK), "{code:?}");
 }

@@ -38,7 +38,7 @@ use libfuzzer_sys::fuzz_target;
 use synap::ffi::*;
 
 mod common;
-use common::{check, decimal, refused_url};
+use common::{check, client, decimal, fails_here_or_on_the_wire};
 
 /// The first and the last microsecond of years 1 to 9999.
 const TIMES: std::ops::RangeInclusive<i64> = -62_135_596_800_000_000..=253_402_300_799_999_999;
@@ -231,21 +231,6 @@ unsafe fn null_handles(index: usize) {
     }
 }
 
-/// A client of the refusing port, trying each call once.
-unsafe fn client() -> *mut SynapClient {
-    // SAFETY: the options handle is made, used and freed here.
-    unsafe {
-        let options = synap_options_new();
-        assert_eq!(check(synap_options_set_base_url(options, refused_url().as_ptr())), SynapCode::SYNAP_OK);
-        assert_eq!(check(synap_options_set_proxy(options, c"".as_ptr())), SynapCode::SYNAP_OK);
-        assert_eq!(check(synap_options_set_max_attempts(options, 1)), SynapCode::SYNAP_OK);
-        let mut client: *mut SynapClient = ptr::null_mut();
-        assert_eq!(check(synap_client_new(c"synap_fuzz_key".as_ptr(), options, &mut client)), SynapCode::SYNAP_OK);
-        synap_options_free(options);
-        client
-    }
-}
-
 /// A setter's answer: the value taken or refused, nothing else.
 fn either(code: SynapCode) {
     let code = check(code);
@@ -255,10 +240,4 @@ fn either(code: SynapCode) {
 /// What a time setter must answer for `us`.
 fn in_range(us: i64) -> SynapCode {
     if TIMES.contains(&us) { SynapCode::SYNAP_OK } else { SynapCode::SYNAP_INVALID_ARGUMENT }
-}
-
-/// A call to the refusing port is refused before sending or fails sending.
-fn fails_here_or_on_the_wire(code: SynapCode) {
-    let code = check(code);
-    assert!(matches!(code, SynapCode::SYNAP_INVALID_ARGUMENT | SynapCode::SYNAP_NETWORK), "{code:?}");
 }

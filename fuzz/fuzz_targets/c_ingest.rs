@@ -33,7 +33,7 @@ use libfuzzer_sys::fuzz_target;
 use synap::ffi::*;
 
 mod common;
-use common::{check, decimal, refused_url};
+use common::{check, client, decimal, fails_here_or_on_the_wire};
 
 /// The ingestion ids wait_all gets at most: enough for its bookkeeping,
 /// few enough to keep each input quick.
@@ -243,25 +243,4 @@ unsafe extern "C" fn on_progress(progress: *const SynapWaitProgress, user_data: 
         assert!(synap_wait_progress_status(ptr::null()).is_null());
         !watch.stop
     }
-}
-
-/// A client of the refusing port, trying each call once.
-unsafe fn client() -> *mut SynapClient {
-    // SAFETY: the options handle is made, used and freed here.
-    unsafe {
-        let options = synap_options_new();
-        assert_eq!(check(synap_options_set_base_url(options, refused_url().as_ptr())), SynapCode::SYNAP_OK);
-        assert_eq!(check(synap_options_set_proxy(options, c"".as_ptr())), SynapCode::SYNAP_OK);
-        assert_eq!(check(synap_options_set_max_attempts(options, 1)), SynapCode::SYNAP_OK);
-        let mut client: *mut SynapClient = ptr::null_mut();
-        assert_eq!(check(synap_client_new(c"synap_fuzz_key".as_ptr(), options, &mut client)), SynapCode::SYNAP_OK);
-        synap_options_free(options);
-        client
-    }
-}
-
-/// A call to the refusing port is refused before sending or fails sending.
-fn fails_here_or_on_the_wire(code: SynapCode) {
-    let code = check(code);
-    assert!(matches!(code, SynapCode::SYNAP_INVALID_ARGUMENT | SynapCode::SYNAP_NETWORK), "{code:?}");
 }

@@ -1,8 +1,11 @@
 //! What the C entry point targets share: reading numbers from fuzzed
-//! bytes, checking what a call left behind, and a port that refuses.
+//! bytes, checking what a call left behind, and a port that refuses, with a
+//! client of it. Each target uses part of this.
+#![allow(dead_code)]
 
 use std::ffi::{CStr, CString, c_char};
 use std::net::TcpListener;
+use std::ptr;
 use std::sync::OnceLock;
 
 use synap::ffi::*;
@@ -44,4 +47,25 @@ pub fn refused_url() -> &'static CString {
         let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free loopback port").port();
         CString::new(format!("http://127.0.0.1:{port}")).expect("no NUL")
     })
+}
+
+/// A client of the refusing port, trying each call once.
+pub unsafe fn client() -> *mut SynapClient {
+    // SAFETY: the options handle is made, used and freed here.
+    unsafe {
+        let options = synap_options_new();
+        assert_eq!(check(synap_options_set_base_url(options, refused_url().as_ptr())), SynapCode::SYNAP_OK);
+        assert_eq!(check(synap_options_set_proxy(options, c"".as_ptr())), SynapCode::SYNAP_OK);
+        assert_eq!(check(synap_options_set_max_attempts(options, 1)), SynapCode::SYNAP_OK);
+        let mut client: *mut SynapClient = ptr::null_mut();
+        assert_eq!(check(synap_client_new(c"synap_fuzz_key".as_ptr(), options, &mut client)), SynapCode::SYNAP_OK);
+        synap_options_free(options);
+        client
+    }
+}
+
+/// A call to the refusing port is refused before sending or fails sending.
+pub fn fails_here_or_on_the_wire(code: SynapCode) {
+    let code = check(code);
+    assert!(matches!(code, SynapCode::SYNAP_INVALID_ARGUMENT | SynapCode::SYNAP_NETWORK), "{code:?}");
 }
