@@ -1,9 +1,12 @@
-//! The official Python SDK against the emulator's context read routes and
-//! conversation routes: documents are ingested through the emulator's API,
-//! then `tests/sdk/context_fidelity.py` runs every read through the
-//! unchanged SDK and checks what it parsed; `tests/sdk/conversation_fidelity.py`
-//! records, ingests and compacts through the SDK on an empty emulator and
-//! reads the results back. The SDK lives in the virtualenv that
+//! The official Python SDK against the emulator's context read routes,
+//! conversation routes and memory lifecycle routes: documents are ingested
+//! through the emulator's API, then `tests/sdk/context_fidelity.py` runs
+//! every read through the unchanged SDK and checks what it parsed;
+//! `tests/sdk/conversation_fidelity.py` records, ingests and compacts
+//! through the SDK on an empty emulator and reads the results back;
+//! `tests/sdk/lifecycle_fidelity.py` updates, deletes, forgets, uploads and
+//! deletes data by scope through it (the credits calls cannot run in this
+//! SDK version, so they are left out). The SDK lives in the virtualenv that
 //! `benches/install.sh` makes (`build/bench/venv`); it is made the same way
 //! when missing. Without it the test only prints a note, except under CI
 //! (`CI=true`), where it fails.
@@ -322,4 +325,88 @@ fn python_sdk_drives_every_conversation_route() {
     let backfill = emu.requests(Some(&format!("/v1/conversations/{CALL_UUID}/messages")));
     assert_eq!(backfill.len(), 1, "{backfill:?}");
     assert_eq!(backfill[0]["query"], "start=1&limit=500", "{backfill:?}");
+}
+
+/// FNV-1a 64 of `bytes`, as the emulator records uploads.
+fn fnv1a64(bytes: &[u8]) -> String {
+    let h = bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3));
+    format!("{h:016x}")
+}
+
+#[test]
+fn python_sdk_drives_every_lifecycle_route() {
+    let Some(python) = python_or_skip() else {
+        return;
+    };
+    let emu = Emu::start_with(Config {
+        seed_demo: false,
+        create_processing_after_ms: 0,
+        create_done_after_ms: 0,
+        ..Config::default()
+    });
+    let (file_text, stream_text, form_text) = (
+        "I prefer window seats on flights.",
+        "Visited Lisbon with family last spring.",
+        "I love jazz & blues on vinyl.",
+    );
+    let fixture = json!({
+        "user": USER,
+        "customer": CUSTOMER,
+        "doomed_user": "user_222",
+        "conversation": CONVERSATION,
+        "tea": "I love green tea.",
+        "sms": "Prefers SMS after 6pm",
+        "oslo": "Lives in Oslo.",
+        "coffee_doc": "User: I drink decaf coffee after 3pm. I love jazz on vinyl.",
+        "coffee": "I drink decaf coffee after 3pm.",
+        "jazz": "I love jazz on vinyl.",
+        "coffee_description": "the decaf coffee I drink",
+        "file_name": "notes.txt",
+        "file_text": file_text,
+        "stream_name": "trip.md",
+        "stream_text": stream_text,
+        "form_text": form_text,
+    });
+    run_script(&python, "lifecycle_fidelity.py", &emu, &fixture);
+
+    // Each upload arrived in the encoding the contract records, intact.
+    let mut r = agent().get(format!("{}/_emulator/uploads", emu.base_url)).call().expect("uploads");
+    let uploads: Value = serde_json::from_str(&r.body_mut().read_to_string().unwrap()).unwrap();
+    let uploads = uploads["uploads"].as_array().unwrap();
+    let seen: Vec<(&str, Option<&str>, &str)> = uploads
+        .iter()
+        .map(|u| (u["encoding"].as_str().unwrap(), u["filename"].as_str(), u["fnv1a64"].as_str().unwrap()))
+        .collect();
+    let (file_hash, stream_hash, form_hash) =
+        (fnv1a64(file_text.as_bytes()), fnv1a64(stream_text.as_bytes()), fnv1a64(form_text.as_bytes()));
+    assert_eq!(
+        seen,
+        [
+            ("multipart", Some("notes.txt"), file_hash.as_str()),
+            ("multipart", Some("trip.md"), stream_hash.as_str()),
+            ("urlencoded", None, form_hash.as_str()),
+        ],
+        "{uploads:?}"
+    );
+    assert_eq!(uploads[0]["content_type"], "text/plain");
+    assert_eq!(
+        uploads[2]["fields"],
+        json!({"user_id": USER, "customer_id": CUSTOMER, "relationship_type": "b2c", "mode": "long-range"})
+    );
+
+    // Data deletion: the dry run, then twice the same body over the
+    // continue loop, for the user and for the conversation.
+    let deletes = emu.sent_json("/v1/data/delete");
+    assert_eq!(deletes.len(), 5, "{deletes:?}");
+    assert!(deletes.iter().all(|b| b.as_object().unwrap().len() == 7), "{deletes:?}");
+    assert_eq!((deletes[0]["dry_run"].clone(), deletes[0]["confirm"].clone()), (json!(true), Value::Null));
+    assert_eq!(deletes[1], deletes[2]);
+    assert_eq!(deletes[1]["instance_id"], "inst_4e7a19c03b5d82f1");
+    assert_eq!(deletes[3], deletes[4]);
+    let patches = emu.requests(None).iter().filter(|r| r["method"] == "PATCH").count();
+    assert_eq!(patches, 4, "three updates and one after the delete");
+    let paths = paths(&emu);
+    for route in ["/api/v1/memories/forget", "/api/v1/memories/upload", "/v1/data/delete/del_0000000000000000"] {
+        assert!(paths.iter().any(|p| p == route), "{route} never requested: {paths:?}");
+    }
 }

@@ -1,5 +1,6 @@
 //! Emulator settings.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr};
 use std::str::FromStr;
@@ -109,7 +110,32 @@ pub struct Config {
     /// when [`Config::tls`] is set), whatever the target. Off: CONNECT gets
     /// 405 and a close.
     pub proxy: bool,
+    /// Largest body `POST /api/v1/memories/upload` takes (413 beyond);
+    /// such bodies are streamed, never held whole.
+    pub upload_max_bytes: u64,
+    /// `memories.forget` in direct mode answers `partial` (the text may
+    /// remain in the graph store) instead of `deleted`.
+    pub forget_partial: bool,
+    /// How many answers of a data deletion say `continue: true` before the
+    /// one that does not (the client re-sends the same body meanwhile).
+    pub data_delete_continue_rounds: u32,
+    /// A data deletion completes this long after it started, and not before
+    /// its continue rounds are over (0: on the round that ends them).
+    pub data_delete_done_after_ms: u64,
+    /// Data deletions end `partial`: everything is gone from the API, but
+    /// the graph store is reported as still holding some of it.
+    pub data_delete_partial: bool,
+    /// The credit balance the account starts with.
+    pub credit_balance: f64,
+    /// Codes `POST /v1/credits/redeem` accepts, each once, and their credits.
+    pub redeem_codes: BTreeMap<String, f64>,
 }
+
+/// 512 MiB.
+pub const DEFAULT_UPLOAD_MAX_BYTES: u64 = 512 * 1024 * 1024;
+/// The code a default [`Config`] redeems, worth [`DEFAULT_REDEEM_CREDITS`].
+pub const DEFAULT_REDEEM_CODE: &str = "SYN-TEST-CODE-0001-A";
+pub const DEFAULT_REDEEM_CREDITS: f64 = 500.0;
 
 impl Default for Config {
     fn default() -> Self {
@@ -128,6 +154,13 @@ impl Default for Config {
             user_context_isolation: None,
             tls: None,
             proxy: false,
+            upload_max_bytes: DEFAULT_UPLOAD_MAX_BYTES,
+            forget_partial: false,
+            data_delete_continue_rounds: 1,
+            data_delete_done_after_ms: 0,
+            data_delete_partial: false,
+            credit_balance: 1_000_000.0,
+            redeem_codes: BTreeMap::from([(DEFAULT_REDEEM_CODE.to_owned(), DEFAULT_REDEEM_CREDITS)]),
         }
     }
 }
@@ -149,6 +182,13 @@ impl fmt::Debug for Config {
             .field("user_context_isolation", &self.user_context_isolation)
             .field("tls", &self.tls)
             .field("proxy", &self.proxy)
+            .field("upload_max_bytes", &self.upload_max_bytes)
+            .field("forget_partial", &self.forget_partial)
+            .field("data_delete_continue_rounds", &self.data_delete_continue_rounds)
+            .field("data_delete_done_after_ms", &self.data_delete_done_after_ms)
+            .field("data_delete_partial", &self.data_delete_partial)
+            .field("credit_balance", &self.credit_balance)
+            .field("redeem_codes", &format_args!("[{} codes]", self.redeem_codes.len()))
             .finish()
     }
 }

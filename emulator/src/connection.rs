@@ -14,6 +14,7 @@ use crate::http::{self, ReadError, Request, Response};
 use crate::routes;
 use crate::state::{RATE_LIMIT, State, lock};
 use crate::transport::{self, Transport};
+use crate::upload;
 
 /// An idle keep-alive connection is closed after this (the SDK's pool keeps
 /// connections 300 s; closing earlier would make clients see stale sockets).
@@ -86,24 +87,36 @@ fn serve_requests(state: &State, transport: Transport, conn: u64) -> End {
     let mut reader = BufReader::new(transport);
     while !state.stop.is_stopped() {
         let _ = reader.get_ref().tcp().set_read_timeout(Some(IDLE_TIMEOUT));
-        let req = match http::read_request(&mut reader) {
+        let mut req = match http::read_head(&mut reader) {
             Ok(req) => req,
             Err(ReadError::Closed) => break,
-            Err(ReadError::Bad(status, msg)) => {
-                let mut resp = Response::detail(status, msg);
-                decorate(state, None, &mut resp, Instant::now());
-                send_and_close(reader.get_mut(), &resp.to_bytes(false, true));
-                return End::Closed;
-            }
+            Err(ReadError::Bad(status, msg)) => return refuse_unreadable(state, reader.get_mut(), status, msg),
         };
         if tunnel_only && req.method != "CONNECT" {
             break;
         }
+        // An upload's body is streamed by its handler; any other is read here.
+        let streamed = upload::streams(&req);
+        if !streamed {
+            match http::read_body(&mut reader, &req) {
+                Ok(body) => req.body = body,
+                Err(ReadError::Closed) => break,
+                Err(ReadError::Bad(status, msg)) => return refuse_unreadable(state, reader.get_mut(), status, msg),
+            }
+        }
         let t0 = Instant::now();
         let head_only = req.method == "HEAD";
-        let close = req.wants_close() || state.stop.is_stopped();
+        let over_tls = reader.get_ref().is_tls();
+        let mut body_read = !streamed;
+        let action = if streamed {
+            dispatch(state, &req, conn, over_tls, &mut || upload::receive(state, &req, &mut reader, &mut body_read))
+        } else {
+            dispatch(state, &req, conn, over_tls, &mut || Some(routes::handle(state, &req)))
+        };
+        // Unread body bytes would be taken for the next request.
+        let close = req.wants_close() || state.stop.is_stopped() || !body_read;
         let out = reader.get_mut();
-        match dispatch(state, &req, conn, out.is_tls()) {
+        match action {
             Action::Send(mut resp) => {
                 decorate(state, req.header("x-correlation-id"), &mut resp, t0);
                 let bytes = resp.to_bytes(head_only, close);
@@ -152,7 +165,24 @@ fn serve_requests(state: &State, transport: Transport, conn: u64) -> End {
     End::Closed
 }
 
-fn dispatch(state: &State, req: &Request, conn: u64, over_tls: bool) -> Action {
+/// Answers a request whose head or body could not be read, and closes.
+fn refuse_unreadable(state: &State, out: &mut Transport, status: u16, msg: &'static str) -> End {
+    let mut resp = Response::detail(status, msg);
+    decorate(state, None, &mut resp, Instant::now());
+    send_and_close(out, &resp.to_bytes(false, true));
+    End::Closed
+}
+
+/// What to do with a request: control, CONNECT, or a route's answer from
+/// `handle` as a pending fault shapes it. `handle` gives `None` when the
+/// client went away mid-body.
+fn dispatch(
+    state: &State,
+    req: &Request,
+    conn: u64,
+    over_tls: bool,
+    handle: &mut dyn FnMut() -> Option<Response>,
+) -> Action {
     if state.config.control && control::is_control_path(&req.path) {
         return Action::Send(control::handle(state, req));
     }
@@ -165,13 +195,13 @@ fn dispatch(state: &State, req: &Request, conn: u64, over_tls: bool) -> Action {
     }
     let fault = lock(&state.faults).take(&req.path);
     match fault.map_or(Plan::Normal, |f| f.plan(&state.stop)) {
-        Plan::Normal => Action::Send(routes::handle(state, req)),
+        Plan::Normal => handle().map_or(Action::Close, Action::Send),
         Plan::Replace(resp) => Action::Send(resp),
-        Plan::Gzip => Action::Send(fault_writers::gzip(routes::handle(state, req))),
-        Plan::Raw(kind) => Action::Raw(kind, routes::handle(state, req)),
+        Plan::Gzip => handle().map_or(Action::Close, |resp| Action::Send(fault_writers::gzip(resp))),
+        Plan::Raw(kind) => handle().map_or(Action::Close, |resp| Action::Raw(kind, resp)),
         Plan::Close => Action::Close,
         Plan::HandleThenClose(silence) => {
-            drop(routes::handle(state, req));
+            drop(handle());
             // An early wake-up means shutdown: close all the same.
             state.stop.sleep(silence);
             Action::Close

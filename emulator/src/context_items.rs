@@ -111,6 +111,7 @@ mod tests {
             draft: memories::draft(text),
             created_at: "2025-01-15T10:30:41Z".parse::<Timestamp>().unwrap(),
             said_at: "2025-01-15T10:29:58Z".parse::<Timestamp>().unwrap(),
+            updated_at: None,
             document_id: "chat-1".into(),
             origin: Origin { document_type: document_type.map(str::to_owned), ..Origin::default() },
         }

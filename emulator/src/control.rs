@@ -1,7 +1,8 @@
 //! The test-only control endpoint under `/_emulator/`: scripts jobs,
-//! faults and context fetch answers, shows the request log. No auth; served
-//! only when enabled.
+//! faults and context fetch answers, changes settings, shows the request
+//! log and the uploads received. No auth; served only when enabled.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use serde::Deserialize;
@@ -12,9 +13,11 @@ use uuid::Uuid;
 
 use crate::config::TimeFormat;
 use crate::context_script::ContextScript;
+use crate::credits::CreditAccount;
 use crate::faults::{ANY_PATH, Fault};
 use crate::http::{Request, Response, percent_decode};
 use crate::jobs::{FinalState, JobSpec, MAX_MEMORIES, Origin, assigned_document_id};
+use crate::knobs::Knobs;
 use crate::reqlog::LoggedRequest;
 use crate::state::{State, lock};
 
@@ -28,7 +31,7 @@ pub(crate) fn handle(state: &State, req: &Request) -> Response {
     let name = req.path.strip_prefix(PREFIX).unwrap_or("");
     let method = match name {
         "jobs" | "faults" | "reset" | "config" | "context" => "POST",
-        "requests" => "GET",
+        "requests" | "uploads" => "GET",
         _ => return Response::detail(404, "Not Found"),
     };
     if req.method != method {
@@ -42,6 +45,7 @@ pub(crate) fn handle(state: &State, req: &Request) -> Response {
         "reset" => Ok(reset(state)),
         "config" => set_config(state, req),
         "context" => add_context_script(state, req),
+        "uploads" => Ok(uploads(state)),
         _ => Ok(requests(state, req)),
     };
     result.unwrap_or_else(|msg| Response::detail(400, &msg))
@@ -144,10 +148,16 @@ fn add_context_script(state: &State, req: &Request) -> Result<Response, String> 
     Ok(Response::json(200, &json!({ "pending": scripts.pending() })))
 }
 
+/// Clears faults, context scripts, the request log and the upload records,
+/// and puts the lifecycle settings and the credit account back as they
+/// started (jobs, memories and conversations stay).
 fn reset(state: &State) -> Response {
     lock(&state.faults).clear();
     lock(&state.context_scripts).clear();
     lock(&state.log).clear();
+    lock(&state.uploads).clear();
+    state.set_knobs(Knobs::of(&state.config));
+    *lock(&state.credits) = CreditAccount::new(&state.config);
     Response::new(200, "{}")
 }
 
@@ -158,17 +168,50 @@ struct NewConfig {
     create_processing_after_ms: Option<u64>,
     create_done_after_ms: Option<u64>,
     compaction_done_after_ms: Option<u64>,
+    upload_max_bytes: Option<u64>,
+    forget_partial: Option<bool>,
+    data_delete_continue_rounds: Option<u32>,
+    data_delete_done_after_ms: Option<u64>,
+    data_delete_partial: Option<bool>,
+    /// Sets the balance outright.
+    credit_balance: Option<f64>,
+    /// Replaces the redeemable codes.
+    redeem_codes: Option<BTreeMap<String, f64>>,
 }
 
 fn set_config(state: &State, req: &Request) -> Result<Response, String> {
     let c: NewConfig = body(req)?;
     let fmt = c.time_format.map(|name| name.parse::<TimeFormat>().map_err(|e| format!("{e}"))).transpose()?;
+    if c.credit_balance.is_some_and(|b| !b.is_finite() || b < 0.0) {
+        return Err("credit_balance must be a number of at least 0".to_owned());
+    }
+    if c.redeem_codes.as_ref().is_some_and(|codes| codes.values().any(|v| !v.is_finite() || *v <= 0.0)) {
+        return Err("redeem_codes must map each code to a positive number of credits".to_owned());
+    }
     // Checked before anything changes, so a bad request changes nothing.
     if let Some(fmt) = fmt {
         state.set_time_format(fmt);
     }
     state.set_create_timing(c.create_processing_after_ms, c.create_done_after_ms);
     state.set_compaction_timing(c.compaction_done_after_ms);
+    let mut knobs = state.knobs();
+    knobs.upload_max_bytes = c.upload_max_bytes.unwrap_or(knobs.upload_max_bytes);
+    knobs.forget_partial = c.forget_partial.unwrap_or(knobs.forget_partial);
+    knobs.data_delete_continue_rounds = c.data_delete_continue_rounds.unwrap_or(knobs.data_delete_continue_rounds);
+    knobs.data_delete_done_after =
+        c.data_delete_done_after_ms.map_or(knobs.data_delete_done_after, Duration::from_millis);
+    knobs.data_delete_partial = c.data_delete_partial.unwrap_or(knobs.data_delete_partial);
+    state.set_knobs(knobs);
+    let balance = {
+        let mut credits = lock(&state.credits);
+        if let Some(balance) = c.credit_balance {
+            credits.set_balance(balance);
+        }
+        if let Some(codes) = c.redeem_codes {
+            credits.set_codes(codes);
+        }
+        credits.balance()
+    };
     let (processing, done) = state.create_timing();
     Ok(Response::json(
         200,
@@ -177,8 +220,18 @@ fn set_config(state: &State, req: &Request) -> Result<Response, String> {
             "create_processing_after_ms": processing.as_millis() as u64,
             "create_done_after_ms": done.as_millis() as u64,
             "compaction_done_after_ms": state.compaction_timing().as_millis() as u64,
+            "upload_max_bytes": knobs.upload_max_bytes,
+            "forget_partial": knobs.forget_partial,
+            "data_delete_continue_rounds": knobs.data_delete_continue_rounds,
+            "data_delete_done_after_ms": knobs.data_delete_done_after.as_millis() as u64,
+            "data_delete_partial": knobs.data_delete_partial,
+            "credit_balance": balance,
         }),
     ))
+}
+
+fn uploads(state: &State) -> Response {
+    Response::json(200, &json!({ "uploads": lock(&state.uploads).list() }))
 }
 
 fn requests(state: &State, req: &Request) -> Response {

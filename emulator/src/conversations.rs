@@ -314,6 +314,19 @@ impl ConversationStore {
         self.conversations.get_mut(&key(id))
     }
 
+    /// How many conversations match, and their messages.
+    pub fn count_where(&self, chosen: &dyn Fn(&Conversation) -> bool) -> (usize, usize) {
+        self.conversations.values().filter(|c| chosen(c)).fold((0, 0), |(n, m), c| (n + 1, m + c.messages.len()))
+    }
+
+    /// Deletes the conversations that match, with everything they hold;
+    /// returns how many there were, and their messages.
+    pub fn remove_where(&mut self, chosen: &dyn Fn(&Conversation) -> bool) -> (usize, usize) {
+        let counts = self.count_where(chosen);
+        self.conversations.retain(|_, c| !chosen(c));
+        counts
+    }
+
     /// The user's conversations, most recent message first.
     pub fn of_user(&self, user_id: &str, customer_id: Option<&str>) -> Vec<&Conversation> {
         let mut found: Vec<&Conversation> =

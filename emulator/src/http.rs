@@ -72,8 +72,16 @@ impl Source for &[u8] {}
 
 const BAD_LINE: ReadError = ReadError::Bad(400, "Malformed request line");
 
-/// Reads the next request from a connection.
+/// Reads the next request from a connection, its body included.
+#[cfg(test)]
 pub(crate) fn read_request<S: Source>(src: &mut S) -> Result<Request, ReadError> {
+    let mut req = read_head(src)?;
+    req.body = read_body(src, &req)?;
+    Ok(req)
+}
+
+/// Reads the next request's head; its body, if any, is left in `src`.
+pub(crate) fn read_head<S: Source>(src: &mut S) -> Result<Request, ReadError> {
     let mut budget = MAX_HEAD_BYTES;
     let mut head = Vec::new();
     // RFC 9112 2.2: ignore a few empty lines before the request line. They
@@ -93,14 +101,12 @@ pub(crate) fn read_request<S: Source>(src: &mut S) -> Result<Request, ReadError>
     }
     // Whole lines only, so the pipelined bytes after the head stay in `src`;
     // re-parsing per line answers a bad request line without waiting for more.
-    let mut req = loop {
+    loop {
         if let Some(req) = parse_head(&head)? {
-            break req;
+            return Ok(req);
         }
         read_line(src, &mut head, &mut budget, 431)?;
-    };
-    req.body = read_body(src, &req)?;
-    Ok(req)
+    }
 }
 
 /// Parses the head read so far: `None` until its final empty line is in.
@@ -164,27 +170,23 @@ fn split_target(target: &str) -> Result<(String, Option<String>), ReadError> {
     })
 }
 
-fn read_body<S: Source>(src: &mut S, req: &Request) -> Result<Vec<u8>, ReadError> {
+/// Reads the body of `req` whole (held to [`MAX_BODY_BYTES`]).
+pub(crate) fn read_body<S: Source>(src: &mut S, req: &Request) -> Result<Vec<u8>, ReadError> {
     let te: Vec<&str> = values(req, "transfer-encoding");
-    let cl: Vec<&str> = values(req, "content-length");
-    if !te.is_empty() && !cl.is_empty() {
-        return Err(ReadError::Bad(400, "Both Transfer-Encoding and Content-Length"));
-    }
     if !te.is_empty() {
+        if !values(req, "content-length").is_empty() {
+            return Err(ReadError::Bad(400, "Both Transfer-Encoding and Content-Length"));
+        }
         if te.len() != 1 || !te[0].eq_ignore_ascii_case("chunked") {
             return Err(ReadError::Bad(501, "Unsupported Transfer-Encoding"));
         }
         maybe_continue(src, req)?;
         return read_chunked(src);
     }
-    let Some(first) = cl.first() else {
+    let Some(len) = content_length(req)? else {
         return Ok(Vec::new());
     };
-    const BAD_CL: ReadError = ReadError::Bad(400, "Invalid Content-Length");
-    if cl.iter().any(|v| v != first) || first.is_empty() || !first.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(BAD_CL);
-    }
-    let len: usize = first.parse().map_err(|_| BAD_CL)?;
+    let len = usize::try_from(len).unwrap_or(usize::MAX);
     if len > MAX_BODY_BYTES {
         return Err(ReadError::Bad(413, "Request body too large"));
     }
@@ -196,12 +198,27 @@ fn read_body<S: Source>(src: &mut S, req: &Request) -> Result<Vec<u8>, ReadError
     Ok(body)
 }
 
+/// The body length a request announces: `None` without Content-Length;
+/// 400 for a malformed or ambiguous one.
+pub(crate) fn content_length(req: &Request) -> Result<Option<u64>, ReadError> {
+    const BAD_CL: ReadError = ReadError::Bad(400, "Invalid Content-Length");
+    let cl: Vec<&str> = values(req, "content-length");
+    let Some(first) = cl.first() else {
+        return Ok(None);
+    };
+    if cl.iter().any(|v| v != first) || first.is_empty() || !first.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(BAD_CL);
+    }
+    first.parse().map(Some).map_err(|_| BAD_CL)
+}
+
 /// All comma-separated values of a header, trimmed.
 fn values<'a>(req: &'a Request, name: &str) -> Vec<&'a str> {
     req.headers.iter().filter(|(n, _)| n == name).flat_map(|(_, v)| v.split(',')).map(str::trim).collect()
 }
 
-fn maybe_continue<S: Source>(src: &mut S, req: &Request) -> Result<(), ReadError> {
+/// Sends `100 Continue` when the client asked to wait for it.
+pub(crate) fn maybe_continue<S: Source>(src: &mut S, req: &Request) -> Result<(), ReadError> {
     let expects = req.header("expect").is_some_and(|v| v.eq_ignore_ascii_case("100-continue"));
     if expects && req.minor_version == 1 {
         src.send_continue().map_err(|_| ReadError::Closed)?;

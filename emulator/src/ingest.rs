@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::conversations::Joining;
+use crate::credits;
 use crate::http::{Request, Response};
 use crate::jobs::{FinalState, JobSpec, JobStore, Origin, assigned_document_id};
 use crate::memories;
@@ -74,12 +75,18 @@ pub(crate) fn create(state: &State, req: &Request) -> Response {
     };
     let mut jobs = lock(&state.jobs);
     match admit(state, &jobs, &HashSet::new(), &body, &[json!("body")]) {
-        Ok(doc) => {
-            let ack = Ack { error_message: None, ..enqueue(state, &mut jobs, doc) };
-            Response::json(200, &ack)
-        }
+        Ok(doc) => match credits::charge(state, 1, "memories.create") {
+            Ok(()) => queue(state, &mut jobs, doc),
+            Err(resp) => resp,
+        },
         Err(refusal) => refusal.response(),
     }
+}
+
+/// Queues an admitted, paid-for document; the create answer.
+pub(crate) fn queue(state: &State, jobs: &mut JobStore, doc: NewDocument) -> Response {
+    let ack = Ack { error_message: None, ..enqueue(state, jobs, doc) };
+    Response::json(200, &ack)
 }
 
 pub(crate) fn batch(state: &State, req: &Request) -> Response {
@@ -106,6 +113,10 @@ pub(crate) fn batch(state: &State, req: &Request) -> Response {
             _ => {}
         }
         checked.push(result);
+    }
+    // One charge for the documents that will be queued; none if it cannot pay.
+    if let Err(resp) = credits::charge(state, checked.iter().filter(|r| r.is_ok()).count(), "memories.batch") {
+        return resp;
     }
     let results: Vec<Ack> = checked
         .into_iter()

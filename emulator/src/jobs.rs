@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use crate::config::TimeFormat;
 use crate::memories::{self, Draft, SAMPLES};
+use crate::memory_overlay::MemoryOverlay;
 use crate::timefmt;
 use crate::{DEMO_FAILED_ID, DEMO_PARTIAL_ID, DEMO_PROGRESSING_ID};
 
@@ -79,8 +80,18 @@ pub(crate) struct StoredMemory {
     pub created_at: Timestamp,
     /// When its document was written.
     pub said_at: Timestamp,
+    /// When it was last changed by an update; `None` if never.
+    pub updated_at: Option<Timestamp>,
     pub document_id: String,
     pub origin: Origin,
+}
+
+impl StoredMemory {
+    /// The section 16 body.
+    pub fn body(&self, fmt: TimeFormat) -> Vec<u8> {
+        let time = |t: Timestamp| timefmt::format(t, fmt);
+        memories::body(&self.id, &self.draft, time(self.created_at), self.updated_at.map(time), &self.document_id)
+    }
 }
 
 #[derive(Debug)]
@@ -189,13 +200,22 @@ impl TimedJob {
         serde_json::to_vec(&body).expect("status body serializes")
     }
 
-    /// The body of memory `index`, once the status has reported it.
-    fn memory_body(&self, memory_id: &Uuid, index: usize, fmt: TimeFormat) -> Option<Vec<u8>> {
-        if (index as u64) >= self.progress(self.elapsed()).count {
-            return None;
+    /// Memory `index`, once the status has reported it.
+    fn memory(&self, index: usize) -> Option<StoredMemory> {
+        ((index as u64) < self.progress(self.elapsed()).count).then(|| self.stored(index))
+    }
+
+    fn stored(&self, index: usize) -> StoredMemory {
+        StoredMemory {
+            id: self.memory_ids[index],
+            index,
+            draft: memories::draft(self.text(index)),
+            created_at: self.at(self.appears_after(index)),
+            said_at: self.spec.origin.said_at.unwrap_or(self.queued_at),
+            updated_at: None,
+            document_id: self.spec.document_id.clone(),
+            origin: self.spec.origin.clone(),
         }
-        let created_at = timefmt::format(self.at(self.appears_after(index)), fmt);
-        Some(memories::body(memory_id, &memories::draft(self.text(index)), created_at, &self.spec.document_id))
     }
 
     fn text(&self, index: usize) -> &str {
@@ -206,15 +226,7 @@ impl TimedJob {
     /// The memories the status reports now.
     fn reported(&self) -> impl Iterator<Item = StoredMemory> + '_ {
         let count = self.progress(self.elapsed()).count as usize;
-        self.memory_ids[..count].iter().enumerate().map(|(index, id)| StoredMemory {
-            id: *id,
-            index,
-            draft: memories::draft(self.text(index)),
-            created_at: self.at(self.appears_after(index)),
-            said_at: self.spec.origin.said_at.unwrap_or(self.queued_at),
-            document_id: self.spec.document_id.clone(),
-            origin: self.spec.origin.clone(),
-        })
+        (0..count).map(|index| self.stored(index))
     }
 }
 
@@ -227,6 +239,8 @@ pub(crate) struct JobStore {
     /// document_ids taken by create and batch (not by control or demo jobs,
     /// so the contract's example ids stay free).
     document_ids: HashSet<String>,
+    /// Updates and deletions of reported memories.
+    overlay: MemoryOverlay,
 }
 
 impl JobStore {
@@ -248,13 +262,39 @@ impl JobStore {
         self.jobs.insert(id, Job::Raw(body));
     }
 
-    /// Drops a job being replaced, with its memories.
+    /// Drops a job being replaced or deleted, with its memories.
     fn forget(&mut self, id: &Uuid) {
         if let Some(Job::Timed(old)) = self.jobs.remove(id) {
             for memory_id in &old.memory_ids {
                 self.memories.remove(memory_id);
+                self.overlay.drop_memory(memory_id);
             }
         }
+    }
+
+    /// Deletes every timed job whose document matches `owned`, with its
+    /// memories and its document_id; returns how many memories were
+    /// readable before.
+    pub fn remove_owned(&mut self, owned: &dyn Fn(&Origin) -> bool) -> usize {
+        let doomed: Vec<Uuid> = self
+            .jobs
+            .iter()
+            .filter(|(_, job)| matches!(job, Job::Timed(t) if owned(&t.spec.origin)))
+            .map(|(id, _)| *id)
+            .collect();
+        let readable = self.count_owned(owned);
+        for id in doomed {
+            if let Some(Job::Timed(job)) = self.jobs.get(&id) {
+                self.document_ids.remove(&job.spec.document_id);
+            }
+            self.forget(&id);
+        }
+        readable
+    }
+
+    /// How many readable memories come from documents matching `owned`.
+    pub fn count_owned(&self, owned: &dyn Fn(&Origin) -> bool) -> usize {
+        self.reported_memories().iter().filter(|m| owned(&m.origin)).count()
     }
 
     /// Whether create or batch already took this document_id.
@@ -266,13 +306,35 @@ impl JobStore {
         self.document_ids.insert(document_id);
     }
 
-    /// The 200 body for a memory, or `None` while unknown or not yet reported.
-    pub fn memory_body(&self, memory_id: &Uuid, fmt: TimeFormat) -> Option<Vec<u8>> {
+    /// A memory as it reads now: `None` while unknown or not yet
+    /// reported, and once deleted.
+    pub fn memory(&self, memory_id: &Uuid) -> Option<StoredMemory> {
         let (job_id, index) = self.memories.get(memory_id)?;
         match self.jobs.get(job_id)? {
-            Job::Timed(job) => job.memory_body(memory_id, *index, fmt),
+            Job::Timed(job) => self.overlay.apply(job.memory(*index)?),
             Job::Raw(_) => None,
         }
+    }
+
+    /// The 200 body for a memory, or `None` while unknown or not yet reported.
+    pub fn memory_body(&self, memory_id: &Uuid, fmt: TimeFormat) -> Option<Vec<u8>> {
+        self.memory(memory_id).map(|m| m.body(fmt))
+    }
+
+    /// Gives a readable memory new contents; returns it as it now reads.
+    pub fn update_memory(&mut self, memory_id: &Uuid, draft: Draft, at: Timestamp) -> Option<StoredMemory> {
+        self.memory(memory_id)?;
+        self.overlay.edit(*memory_id, draft, at);
+        self.memory(memory_id)
+    }
+
+    /// Deletes a readable memory; `false` if there is none to delete.
+    pub fn delete_memory(&mut self, memory_id: &Uuid, at: Timestamp) -> bool {
+        if self.memory(memory_id).is_none() {
+            return false;
+        }
+        self.overlay.delete(*memory_id, at);
+        true
     }
 
     /// Every memory reported so far, newest first; at equal times the
@@ -286,6 +348,7 @@ impl JobStore {
                 Job::Raw(_) => None,
             })
             .flatten()
+            .filter_map(|m| self.overlay.apply(m))
             .collect();
         all.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(b.index.cmp(&a.index)).then(a.id.cmp(&b.id)));
         all

@@ -2,7 +2,8 @@
 //!
 //! It speaks the subset of the Synap REST contract that libsynap uses
 //! (`memories.create`, `.batch`, `.status` and `.get`, the context reads,
-//! the conversation routes, `whoami`, `/health`, telemetry), with ingestion jobs that move from `queued` to a terminal
+//! the conversation routes, the memory lifecycle and data deletion routes,
+//! credits, `whoami`, `/health`, telemetry), with ingestion jobs that move from `queued` to a terminal
 //! state over time, and an optional control endpoint (`/_emulator/...`)
 //! that scripts jobs and wire faults: scripted answers, delays, garbage,
 //! truncated, gzip, chunked, endless and trickled bodies, dropped
@@ -46,6 +47,20 @@
 //! compaction that completes after [`Config::compaction_done_after_ms`],
 //! followed by `.../compaction/status` and read by `.../compacted`.
 //!
+//! Memory lifecycle: `PATCH` and `DELETE /api/v1/memories/{id}` change and
+//! remove a reported memory for every read route; `POST
+//! /api/v1/memories/forget` finds a user's memories by description and
+//! previews or deletes them; `POST /api/v1/memories/upload` takes a
+//! multipart file or a urlencoded text, streamed (up to
+//! [`Config::upload_max_bytes`]), and ingests it as create does, recording
+//! each upload for `GET /_emulator/uploads`. `POST /v1/data/delete` removes
+//! a user's, a conversation's or a customer's data through a job that asks
+//! to be called again ([`Config::data_delete_continue_rounds`]) before it
+//! completes; `GET /v1/data/delete/{id}` reads it. Credits: every
+//! ingestion costs one credit from [`Config::credit_balance`] (402 once it
+//! cannot pay); `/v1/credits/{balance,ledger,estimate,redeem}` show and
+//! top up the account.
+//!
 //! It can serve HTTPS ([`Config::tls`], with [`tls::TestPki`] to make a CA
 //! and a certificate at test time) and act as an HTTP CONNECT proxy whose
 //! tunnels lead back to itself ([`Config::proxy`]), so a test can tell
@@ -54,6 +69,7 @@
 //! Every [`Emulator`] owns its own state, so many can run in one process.
 
 mod body_check;
+mod body_scan;
 mod compaction;
 mod config;
 mod connection;
@@ -62,15 +78,26 @@ mod context_items;
 mod context_script;
 mod control;
 mod conversations;
+mod credit_routes;
+mod credits;
+mod data_delete;
+mod deletion_request;
+mod deletions;
 mod fault_writers;
 mod faults;
 mod fetch_request;
+mod forget;
 mod http;
+mod ids;
 mod ingest;
 mod isodate;
 mod jobs;
+mod knobs;
+mod lifecycle;
 mod memories;
+mod memory_overlay;
 mod messages;
+mod multipart;
 mod profile;
 mod prompt;
 mod reqlog;
@@ -82,10 +109,16 @@ mod timefmt;
 pub mod tls;
 mod transcripts;
 mod transport;
+mod upload;
+mod upload_form;
+mod uploads;
+mod urlencoded;
 mod uuid5;
 mod validate;
 
-pub use config::{Config, TimeFormat, UnknownTimeFormat};
+pub use config::{
+    Config, DEFAULT_REDEEM_CODE, DEFAULT_REDEEM_CREDITS, DEFAULT_UPLOAD_MAX_BYTES, TimeFormat, UnknownTimeFormat,
+};
 pub use ingest::{FAIL_MARKER, PARTIAL_MARKER};
 pub use server::Emulator;
 pub use tls::{TestPki, TlsIdentity};

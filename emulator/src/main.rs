@@ -21,7 +21,12 @@ GET /v1/conversations/{conversation_id}/messages?start=S&limit=L,
 POST /v1/conversations/ingest, POST /v1/conversations/compact,
 GET /v1/conversations/{conversation_id}/compaction/status,
 GET /v1/conversations/{conversation_id}/compacted?format=F[&version=N],
-GET /v1/users/{user_id}/profile[?customer_id=C].
+GET /v1/users/{user_id}/profile[?customer_id=C],
+PATCH /api/v1/memories/{memory_id}, DELETE /api/v1/memories/{memory_id},
+POST /api/v1/memories/forget, POST /api/v1/memories/upload,
+POST /v1/data/delete, GET /v1/data/delete/{deletion_id}?instance_id=I,
+GET /v1/credits/balance, GET /v1/credits/ledger?limit=L&offset=O,
+POST /v1/credits/estimate, POST /v1/credits/redeem.
 
 A created document's job is queued, then processing, then completed; its
 first sentences (up to 5) become its memories, readable by id as soon as
@@ -47,6 +52,15 @@ sentences) is served by /compacted and heads context-for-prompt; its
 status is none, in_progress, completed, or stale once messages came after
 it.
 
+A memory can be updated (replace, append, smart-merge) and deleted; forget
+finds a user's memories whose content holds every word of the description
+(3 characters or more, common words aside), and previews or deletes them. An upload (a
+multipart file or a urlencoded text, streamed, up to 512 MiB) is ingested
+like a created document. A data deletion (user, conversation or customer)
+answers continue: true once, then completes; a dry run only counts. Every
+ingestion costs 1 credit from a balance of 1000000; SYN-TEST-CODE-0001-A
+redeems 500 more.
+
 Options:
   --host IP             address to bind (default 127.0.0.1)
   --port N              port to bind; 0 picks a free one (default 8787)
@@ -65,6 +79,9 @@ Options:
   --compaction-done-after-ms N
                         a compaction is in_progress for N ms, then
                         completed (default 1500)
+  --data-delete-done-after-ms N
+                        a data deletion is in_progress for N ms after its
+                        request, then complete (default 0)
   --tls-cert FILE       serve HTTPS with this PEM certificate chain (server
                         certificate first); needs --tls-key
   --tls-key FILE        the PEM private key of --tls-cert
@@ -79,10 +96,17 @@ Options:
 
 With --control, POST /_emulator/config {\"time_format\": T,
 \"create_processing_after_ms\": N, \"create_done_after_ms\": N,
-\"compaction_done_after_ms\": N} changes those settings (each optional),
-GET /_emulator/requests lists the requests seen (method, path, query,
-headers, body), POST /_emulator/jobs scripts a job,
-POST /_emulator/reset clears faults, context scripts and the log,
+\"compaction_done_after_ms\": N, \"upload_max_bytes\": N,
+\"forget_partial\": B, \"data_delete_continue_rounds\": N,
+\"data_delete_done_after_ms\": N, \"data_delete_partial\": B,
+\"credit_balance\": N, \"redeem_codes\": {\"CODE\": N}} changes those
+settings (each optional), GET /_emulator/requests lists the requests seen
+(method, path, query, headers, body), GET /_emulator/uploads lists the
+uploads received (user_id, filename, content_type, bytes, fnv1a64,
+encoding, fields), POST /_emulator/jobs scripts a job,
+POST /_emulator/reset clears faults, context scripts, the log and the
+upload list and restores the upload, forget, deletion and credit settings
+and the credit account,
 POST /_emulator/context {\"count\": N, \"route\": R, \"retrieval\": {..},
 \"conversation_context\": {..}, \"clear_items\": false, \"item_patch\": {..},
 \"inject\": {\"facts\": [..], \"items\": [..]}} changes the next N successful
@@ -259,6 +283,7 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Args>, String
             "--create-processing-after-ms" => config.create_processing_after_ms = millis(&value(&flag)?, &flag)?,
             "--create-done-after-ms" => config.create_done_after_ms = millis(&value(&flag)?, &flag)?,
             "--compaction-done-after-ms" => config.compaction_done_after_ms = millis(&value(&flag)?, &flag)?,
+            "--data-delete-done-after-ms" => config.data_delete_done_after_ms = millis(&value(&flag)?, &flag)?,
             "--tls-cert" => cert = Some(PathBuf::from(value("--tls-cert")?)),
             "--tls-key" => key = Some(PathBuf::from(value("--tls-key")?)),
             "--tls-generate" => generate = Some(PathBuf::from(value("--tls-generate")?)),

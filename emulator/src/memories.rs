@@ -194,7 +194,13 @@ fn confidence(content: &str) -> f64 {
 }
 
 /// The section 16 body of one memory.
-pub(crate) fn body(id: &Uuid, draft: &Draft, created_at: String, source_document_id: &str) -> Vec<u8> {
+pub(crate) fn body(
+    id: &Uuid,
+    draft: &Draft,
+    created_at: String,
+    updated_at: Option<String>,
+    source_document_id: &str,
+) -> Vec<u8> {
     #[derive(Serialize)]
     struct Body<'a> {
         memory_id: String,
@@ -215,7 +221,7 @@ pub(crate) fn body(id: &Uuid, draft: &Draft, created_at: String, source_document
         category: draft.category,
         subcategory: draft.subcategory,
         created_at,
-        updated_at: None,
+        updated_at,
         source_document_id,
     };
     serde_json::to_vec(&body).expect("memory body serializes")

@@ -301,7 +301,7 @@ pub(crate) fn list(state: &State, raw_id: &str, req: &Request) -> Response {
 }
 
 /// An integer query parameter in `min..=max`; absent takes `default`.
-fn query_int(
+pub(crate) fn query_int(
     query: Option<&str>,
     name: &str,
     default: usize,

@@ -91,6 +91,7 @@ mod tests {
             draft: memories::draft(text),
             created_at: at.parse::<Timestamp>().unwrap(),
             said_at: at.parse::<Timestamp>().unwrap(),
+            updated_at: None,
             document_id: "d".into(),
             origin: Origin {
                 user_id: Some("u".into()),

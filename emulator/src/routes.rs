@@ -5,14 +5,19 @@ use uuid::Uuid;
 
 use crate::compaction;
 use crate::context;
+use crate::credit_routes;
+use crate::data_delete;
 use crate::fetch_request::Scope;
+use crate::forget;
 use crate::http::{Request, Response, percent_decode, query_param};
 use crate::ingest;
+use crate::lifecycle;
 use crate::messages;
 use crate::profile;
 use crate::prompt;
 use crate::state::{State, lock};
 use crate::transcripts;
+use crate::upload::{self, UPLOAD_PATH};
 
 const MEMORIES_PREFIX: &str = "/api/v1/memories/";
 
@@ -23,7 +28,10 @@ enum Route<'a> {
     Create,
     Batch,
     Status(&'a str),
+    /// GET, PATCH or DELETE of one memory.
     Memory(&'a str),
+    Forget,
+    Upload,
     Fetch(Scope),
     /// The user id, decoded.
     Profile(String),
@@ -36,10 +44,18 @@ enum Route<'a> {
     Messages(String),
     Compacted(String),
     CompactionStatus(String),
+    DataDelete,
+    /// The deletion id, decoded.
+    DeletionStatus(String),
+    CreditBalance,
+    CreditLedger,
+    CreditEstimate,
+    CreditRedeem,
 }
 
 impl Route<'_> {
-    fn method(&self) -> &'static str {
+    /// The methods it answers; others get 405 naming them in `Allow`.
+    fn methods(&self) -> &'static [&'static str] {
         match self {
             Route::Telemetry
             | Route::Create
@@ -48,8 +64,14 @@ impl Route<'_> {
             | Route::RecordMessage
             | Route::RecordBatch
             | Route::IngestTranscript
-            | Route::Compact => "POST",
-            _ => "GET",
+            | Route::Compact
+            | Route::Forget
+            | Route::Upload
+            | Route::DataDelete
+            | Route::CreditEstimate
+            | Route::CreditRedeem => &["POST"],
+            Route::Memory(_) => &["GET", "PATCH", "DELETE"],
+            _ => &["GET"],
         }
     }
 }
@@ -69,6 +91,7 @@ fn segment_route(raw_path: &str) -> Option<Route<'static>> {
         ["", "v1", "conversations", id, "compaction", "status"] if !id.is_empty() => {
             Some(Route::CompactionStatus(id.to_owned()))
         }
+        ["", "v1", "data", "delete", id] if !id.is_empty() => Some(Route::DeletionStatus(id.to_owned())),
         _ => None,
     }
 }
@@ -85,6 +108,13 @@ fn route(path: &str) -> Option<Route<'_>> {
         "/v1/conversations/messages/batch" => Some(Route::RecordBatch),
         "/v1/conversations/ingest" => Some(Route::IngestTranscript),
         "/v1/conversations/compact" => Some(Route::Compact),
+        "/api/v1/memories/forget" => Some(Route::Forget),
+        UPLOAD_PATH => Some(Route::Upload),
+        "/v1/data/delete" => Some(Route::DataDelete),
+        "/v1/credits/balance" => Some(Route::CreditBalance),
+        "/v1/credits/ledger" => Some(Route::CreditLedger),
+        "/v1/credits/estimate" => Some(Route::CreditEstimate),
+        "/v1/credits/redeem" => Some(Route::CreditRedeem),
         _ => {
             let rest = path.strip_prefix(MEMORIES_PREFIX)?;
             let segment = |s: &str| !s.is_empty() && !s.contains('/');
@@ -104,11 +134,14 @@ pub(crate) fn handle(state: &State, req: &Request) -> Response {
     let Some(route) = segment_route(&req.path).or_else(|| route(&path)) else {
         return Response::detail(404, "Not Found");
     };
-    if req.method != route.method() {
+    if !route.methods().contains(&req.method.as_str()) {
         let mut resp = Response::detail(405, "Method Not Allowed");
-        resp.set_header("Allow", route.method());
+        resp.set_header("Allow", route.methods().join(", "));
         return resp;
     }
+    // Data deletions advance with time; any that came due take effect
+    // before this request reads anything.
+    data_delete::settle(state);
     match route {
         Route::Health => Response::json(200, &serde_json::json!({ "status": "ok" })),
         Route::Telemetry => Response::new(202, "{}"),
@@ -116,7 +149,19 @@ pub(crate) fn handle(state: &State, req: &Request) -> Response {
         Route::Create => authorized(state, req).unwrap_or_else(|| ingest::create(state, req)),
         Route::Batch => authorized(state, req).unwrap_or_else(|| ingest::batch(state, req)),
         Route::Status(id) => authorized(state, req).unwrap_or_else(|| status(state, id)),
-        Route::Memory(id) => authorized(state, req).unwrap_or_else(|| memory(state, id)),
+        Route::Memory(id) => authorized(state, req).unwrap_or_else(|| match req.method.as_str() {
+            "PATCH" => lifecycle::update(state, id, req),
+            "DELETE" => lifecycle::delete(state, id),
+            _ => memory(state, id),
+        }),
+        Route::Forget => authorized(state, req).unwrap_or_else(|| forget::forget(state, req)),
+        Route::Upload => authorized(state, req).unwrap_or_else(|| upload::buffered(state, req)),
+        Route::DataDelete => authorized(state, req).unwrap_or_else(|| data_delete::post(state, req)),
+        Route::DeletionStatus(id) => authorized(state, req).unwrap_or_else(|| data_delete::status(state, &id, req)),
+        Route::CreditBalance => authorized(state, req).unwrap_or_else(|| credit_routes::balance(state)),
+        Route::CreditLedger => authorized(state, req).unwrap_or_else(|| credit_routes::ledger(state, req)),
+        Route::CreditEstimate => authorized(state, req).unwrap_or_else(|| credit_routes::estimate(req)),
+        Route::CreditRedeem => authorized(state, req).unwrap_or_else(|| credit_routes::redeem(state, req)),
         Route::Fetch(scope) => authorized(state, req).unwrap_or_else(|| context::fetch(state, scope, req)),
         Route::Profile(user_id) => authorized(state, req).unwrap_or_else(|| {
             let customer_id = query_param(req.query.as_deref(), "customer_id");
@@ -135,7 +180,7 @@ pub(crate) fn handle(state: &State, req: &Request) -> Response {
 }
 
 /// `Some(401 response)` unless the request carries an accepted key.
-fn authorized(state: &State, req: &Request) -> Option<Response> {
+pub(crate) fn authorized(state: &State, req: &Request) -> Option<Response> {
     let header = req.header("authorization").unwrap_or("").trim();
     if header.is_empty() {
         return Some(Response::detail(401, "Missing API key"));

@@ -9,9 +9,13 @@ use rustls::ServerConfig;
 use crate::config::{Config, TimeFormat};
 use crate::context_script::ScriptQueue;
 use crate::conversations::ConversationStore;
+use crate::credits::CreditAccount;
+use crate::deletions::DeletionStore;
 use crate::faults::FaultQueue;
 use crate::jobs::JobStore;
+use crate::knobs::Knobs;
 use crate::reqlog::RequestLog;
+use crate::uploads::UploadLog;
 
 /// The advertised per-minute limit (Pro tier, contract section 18).
 pub(crate) const RATE_LIMIT: u32 = 600;
@@ -28,9 +32,16 @@ pub(crate) struct State {
     create_done_after_ms: AtomicU64,
     /// How long a compaction runs (changeable via control).
     compaction_done_after_ms: AtomicU64,
-    /// Locked before `conversations` when both are held.
+    /// Lifecycle settings (changeable via control).
+    knobs: Mutex<Knobs>,
+    /// Locks are taken in this order: `deletions`, `jobs`,
+    /// `conversations`, `credits`.
+    pub deletions: Mutex<DeletionStore>,
     pub jobs: Mutex<JobStore>,
     pub conversations: Mutex<ConversationStore>,
+    pub credits: Mutex<CreditAccount>,
+    /// Uploads received, for `GET /_emulator/uploads`.
+    pub uploads: Mutex<UploadLog>,
     pub context_scripts: Mutex<ScriptQueue>,
     pub faults: Mutex<FaultQueue>,
     pub log: Mutex<RequestLog>,
@@ -50,6 +61,10 @@ impl State {
             create_processing_after_ms: AtomicU64::new(config.create_processing_after_ms),
             create_done_after_ms: AtomicU64::new(config.create_done_after_ms),
             compaction_done_after_ms: AtomicU64::new(config.compaction_done_after_ms),
+            knobs: Mutex::new(Knobs::of(&config)),
+            deletions: Mutex::new(DeletionStore::default()),
+            credits: Mutex::new(CreditAccount::new(&config)),
+            uploads: Mutex::new(UploadLog::default()),
             config,
             tls,
             jobs: Mutex::new(jobs),
@@ -95,6 +110,14 @@ impl State {
         if let Some(ms) = done_after_ms {
             self.compaction_done_after_ms.store(ms, Ordering::Relaxed);
         }
+    }
+
+    pub fn knobs(&self) -> Knobs {
+        *lock(&self.knobs)
+    }
+
+    pub fn set_knobs(&self, knobs: Knobs) {
+        *lock(&self.knobs) = knobs;
     }
 
     /// Counts a request in the current minute; returns (remaining, reset as

@@ -27,6 +27,7 @@ use uuid::Uuid;
 use crate::body_check::Fields;
 use crate::compaction;
 use crate::conversations::{Conversation, IngestDetails, IngestedTurn, TranscriptRecord};
+use crate::credits;
 use crate::http::{Request, Response};
 use crate::ingest::outcome;
 use crate::jobs::{JobSpec, Origin};
@@ -211,6 +212,9 @@ pub(crate) fn ingest(state: &State, req: &Request) -> Response {
                 "warnings": record.warnings,
             }),
         );
+    }
+    if let Err(resp) = credits::charge(state, 1, "conversations.ingest") {
+        return resp;
     }
     let mut warnings = Vec::new();
     if push.started_at.is_none() && push.turns.iter().all(|t| t.at.is_none()) {

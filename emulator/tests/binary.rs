@@ -106,6 +106,11 @@ fn bad_arguments_exit_2_and_help_exits_0() {
         "--compaction-done-after-ms",
         "POST /v1/conversations/ingest",
         r#""kind":"handle_then_drop""#,
+        "POST /api/v1/memories/upload",
+        "GET /v1/data/delete/{deletion_id}",
+        "POST /v1/credits/redeem",
+        "data_delete_continue_rounds",
+        "GET /_emulator/uploads",
     ] {
         assert!(help.contains(word), "{word} missing from --help");
     }

@@ -83,8 +83,10 @@ fn sibling_routes_are_not_shadowed() {
     for (method, path, allow) in [
         ("GET", CREATE, "POST"),
         ("GET", BATCH, "POST"),
-        ("POST", "/api/v1/memories/0d8e5b3a-7c21-4f96-8a4e-1b2c3d4e5f60", "GET"),
-        ("DELETE", "/api/v1/memories/0d8e5b3a-7c21-4f96-8a4e-1b2c3d4e5f60", "GET"),
+        ("POST", "/api/v1/memories/0d8e5b3a-7c21-4f96-8a4e-1b2c3d4e5f60", "GET, PATCH, DELETE"),
+        ("PUT", "/api/v1/memories/0d8e5b3a-7c21-4f96-8a4e-1b2c3d4e5f60", "GET, PATCH, DELETE"),
+        ("GET", "/api/v1/memories/forget", "POST"),
+        ("GET", "/api/v1/memories/upload", "POST"),
     ] {
         let r = request(&emu, method, path, &[AUTH], Some(""));
         assert_eq!((r.status, r.header("allow")), (405, Some(allow)), "{method} {path}");

@@ -97,6 +97,30 @@ impl Api {
         Api::reply(r)
     }
 
+    /// An authorized PATCH of a JSON body.
+    pub fn patch(&self, path: &str, body: &Value) -> Reply {
+        let r = self
+            .agent
+            .patch(self.url(path))
+            .header("Authorization", format!("Bearer {DEV_API_KEY}"))
+            .content_type("application/json")
+            .send(body.to_string())
+            .expect("request");
+        Api::reply(r)
+    }
+
+    /// An authorized DELETE, with `Content-Type: application/json` as the SDK sends it.
+    pub fn delete(&self, path: &str) -> Reply {
+        let r = self
+            .agent
+            .delete(self.url(path))
+            .header("Authorization", format!("Bearer {DEV_API_KEY}"))
+            .header("Content-Type", "application/json")
+            .call()
+            .expect("request");
+        Api::reply(r)
+    }
+
     /// A request with no Authorization header.
     pub fn anonymous(&self, method: &str, path: &str) -> Reply {
         let r = match method {
