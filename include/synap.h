@@ -107,6 +107,12 @@ typedef enum SynapCode {
    * what; please report it.
    */
   SYNAP_INTERNAL = 14,
+  /**
+   * A local file could not be opened or read, or changed size while it
+   * was sent (an upload's source). The message names the file and the
+   * reason; nothing was sent complete.
+   */
+  SYNAP_FILE = 15,
 } SynapCode;
 
 /**
@@ -143,6 +149,63 @@ typedef enum SynapIngestState {
    */
   SYNAP_INGEST_PARTIAL_SUCCESS = 5,
 } SynapIngestState;
+
+/**
+ * What a forget request came to, from `synap_forget_result_outcome()`.
+ * Read `SYNAP_FORGET_UNKNOWN` as "not done".
+ */
+typedef enum SynapForgetOutcome {
+  /**
+   * A status this version does not know.
+   */
+  SYNAP_FORGET_UNKNOWN = 0,
+  /**
+   * No memory of the user matched; nothing changed.
+   */
+  SYNAP_FORGET_NOTHING_MATCHES = 1,
+  /**
+   * The matches were filed for approval; nothing was deleted.
+   */
+  SYNAP_FORGET_PREVIEW = 2,
+  /**
+   * Every match was deleted.
+   */
+  SYNAP_FORGET_DELETED = 3,
+  /**
+   * The matches are hidden, but the stores that
+   * `synap_forget_result_still_present_in()` names may still hold their
+   * text.
+   */
+  SYNAP_FORGET_PARTIAL = 4,
+} SynapForgetOutcome;
+
+/**
+ * Where a data deletion stands, from `synap_data_deletion_state()`.
+ */
+typedef enum SynapDeletionState {
+  /**
+   * No status, or one this version does not know: read it as not done.
+   */
+  SYNAP_DELETION_UNKNOWN = 0,
+  /**
+   * Still running: wait with `synap_data_deletion_wait()`.
+   */
+  SYNAP_DELETION_IN_PROGRESS = 1,
+  /**
+   * Done. `synap_data_deletion_fully_removed()` says whether the
+   * service vouches that no store holds anything of the target.
+   */
+  SYNAP_DELETION_COMPLETE = 2,
+  /**
+   * Ended, but the stores `synap_data_deletion_still_present_in()` names
+   * still hold data of the target.
+   */
+  SYNAP_DELETION_PARTIAL = 3,
+  /**
+   * A dry run: nothing was deleted; the counts say what would be.
+   */
+  SYNAP_DELETION_DRY_RUN = 4,
+} SynapDeletionState;
 
 /**
  * How much the log callback hears; each level includes the ones before it.
@@ -263,6 +326,26 @@ typedef enum SynapContextList {
    */
   SYNAP_LIST_EXCERPTS = 7,
 } SynapContextList;
+
+/**
+ * What a data deletion removes. Functions take it as an `int`, so that
+ * any value is safe to pass; other values are refused.
+ */
+typedef enum SynapDeleteScope {
+  /**
+   * One user: memories, conversations, profile.
+   */
+  SYNAP_DELETE_USER = 0,
+  /**
+   * One conversation: its turns, summaries and buffer; the memories made
+   * from it are kept.
+   */
+  SYNAP_DELETE_CONVERSATION = 1,
+  /**
+   * One customer and all its users (needs a management key).
+   */
+  SYNAP_DELETE_CUSTOMER = 2,
+} SynapDeleteScope;
 
 /**
  * The answer to `synap_memories_batch_create()`: counts and one
@@ -406,6 +489,76 @@ typedef struct SynapConversationSummary SynapConversationSummary;
 typedef struct SynapCreateRequest SynapCreateRequest;
 
 /**
+ * The account's credit balance, from `synap_credits_balance()`.
+ *
+ * Freed by `synap_credit_balance_free()`. Immutable.
+ */
+typedef struct SynapCreditBalance SynapCreditBalance;
+
+/**
+ * A permanent deletion of one user's, conversation's or customer's data, for
+ * `synap_data_delete()`.
+ *
+ * Made by `synap_data_delete_request_new()` with its scope and the scope's own
+ * id, freed by `synap_data_delete_request_free()`. Unless it is a dry run, it
+ * must be confirmed with `synap_data_delete_request_set_confirm()`, repeating
+ * that id: the service requires this second, deliberate naming of what goes.
+ * Setters copy their strings, check their value and leave the request
+ * unchanged when they refuse it. Use from one thread at a time; a call only
+ * reads it.
+ */
+typedef struct SynapDataDeleteRequest SynapDataDeleteRequest;
+
+/**
+ * A data deletion's record: its state, what was removed and what is still
+ * present.
+ *
+ * Made by `synap_data_delete()`, `synap_data_deletion_status()` and
+ * `synap_data_deletion_wait()`, freed by `synap_data_deletion_free()`; or lent
+ * to a wait's progress callback by `synap_wait_progress_deletion()` (never
+ * freed then). Immutable; strings it returns live as long as it does.
+ */
+typedef struct SynapDataDeletion SynapDataDeletion;
+
+/**
+ * A memory deleted by `synap_memories_delete()`.
+ *
+ * Freed by `synap_deleted_memory_free()`. Immutable.
+ */
+typedef struct SynapDeletedMemory SynapDeletedMemory;
+
+/**
+ * What `synap_credits_estimate()` prices: a metric type and a number of units,
+ * optionally an item count, an endpoint and a mode.
+ *
+ * Made by `synap_estimate_request_new()`, freed by
+ * `synap_estimate_request_free()`. Setters copy their strings, check their
+ * value and leave the request unchanged when they refuse it.
+ */
+typedef struct SynapEstimateRequest SynapEstimateRequest;
+
+/**
+ * A request to forget one user's memories that match a description, for
+ * `synap_memories_forget()`.
+ *
+ * Made by `synap_forget_request_new()`, freed by
+ * `synap_forget_request_free()`. Set its description and user; the mode is
+ * `preview` unless set. Setters copy their strings, check their value and
+ * leave the request unchanged when they refuse it. Use from one thread at a
+ * time; a call only reads it.
+ */
+typedef struct SynapForgetRequest SynapForgetRequest;
+
+/**
+ * The answer to `synap_memories_forget()`: its outcome, the memories matched
+ * and those deleted.
+ *
+ * Freed by `synap_forget_result_free()`. Immutable; strings it returns live as
+ * long as it does.
+ */
+typedef struct SynapForgetResult SynapForgetResult;
+
+/**
  * The account behind an API key, as `synap_client_whoami()` returned it.
  *
  * Freed by `synap_identity_free()`. Immutable; absent values are NULL.
@@ -422,6 +575,24 @@ typedef struct SynapIdentity SynapIdentity;
  * does.
  */
 typedef struct SynapIngestion SynapIngestion;
+
+/**
+ * One page of the credit ledger, newest first, from `synap_credits_ledger()`.
+ *
+ * Freed by `synap_ledger_page_free()`. Immutable; strings it returns live as
+ * long as it does.
+ */
+typedef struct SynapLedgerPage SynapLedgerPage;
+
+/**
+ * Which ledger rows `synap_credits_ledger()` reads: a page of `limit` rows
+ * (100 unless set) from `offset` (0), optionally of one entry type and within
+ * a time range.
+ *
+ * Made by `synap_ledger_query_new()`, freed by `synap_ledger_query_free()`.
+ * Setters check their value and leave the query unchanged when they refuse it.
+ */
+typedef struct SynapLedgerQuery SynapLedgerQuery;
 
 /**
  * One memory, as `synap_memories_get()` returned it.
@@ -524,6 +695,13 @@ typedef struct SynapPromptOptions SynapPromptOptions;
 typedef struct SynapRecordedMessage SynapRecordedMessage;
 
 /**
+ * A redeemed credit code, from `synap_credits_redeem()`.
+ *
+ * Freed by `synap_redemption_free()`. Immutable.
+ */
+typedef struct SynapRedemption SynapRedemption;
+
+/**
  * The retrieval block of a `SynapContext`, lent by it: how the service
  * says "nothing came back because retrieval broke", as against "nothing
  * relevant".
@@ -555,6 +733,32 @@ typedef struct SynapTranscriptRequest SynapTranscriptRequest;
  * `SynapPromptContext`.
  */
 typedef struct SynapTurn SynapTurn;
+
+/**
+ * The new document of one memory and how to merge it, for
+ * `synap_memories_update()`.
+ *
+ * Made by `synap_update_request_new()`, freed by
+ * `synap_update_request_free()`. Set the document with
+ * `synap_update_request_set_document_text()` or `_json()`; the merge strategy
+ * is `smart-merge` unless set. Setters copy their strings, check their value
+ * and leave the request unchanged when they refuse it. Use from one thread at
+ * a time; a call only reads it.
+ */
+typedef struct SynapUpdateRequest SynapUpdateRequest;
+
+/**
+ * One upload for `synap_memories_upload()`: a file, a buffer or text, for one
+ * user, ingested as a document.
+ *
+ * Made by `synap_upload_request_new()`, freed by
+ * `synap_upload_request_free()`. Set its user and one source:
+ * `synap_upload_request_set_file()`, `_set_bytes()` or `_set_text()` (each
+ * replaces the source set before). Setters copy what they are given, check
+ * their value and leave the request unchanged when they refuse it. Use from
+ * one thread at a time; a call only reads it.
+ */
+typedef struct SynapUploadRequest SynapUploadRequest;
 
 /**
  * The outcome of `synap_memories_wait_all()`: one result per id, in the
@@ -1108,6 +1312,16 @@ size_t synap_wait_progress_total(const struct SynapWaitProgress *progress);
  * As for `synap_wait_progress_count()`.
  */
 const struct SynapMemoryStatus *synap_wait_progress_status(const struct SynapWaitProgress *progress);
+
+/**
+ * For `synap_data_deletion_wait()`, the deletion record just polled, lent
+ * by the report for the duration of the callback only: copy what you need,
+ * never free it. NULL for the ingestion waits, or if `progress` is NULL.
+ *
+ * # Safety
+ * As for `synap_wait_progress_count()`.
+ */
+const struct SynapDataDeletion *synap_wait_progress_deletion(const struct SynapWaitProgress *progress);
 
 /**
  * Makes wait options with the defaults: 300000 ms in all, a poll every
@@ -4017,6 +4231,1390 @@ bool synap_compaction_status_latest_version(const struct SynapCompactionStatus *
  * `status` is NULL or a live handle.
  */
 const char *synap_compaction_status_error_message(const struct SynapCompactionStatus *status);
+
+/**
+ * Makes an empty update request. Its merge strategy is `smart-merge`. Returns
+ * NULL only if memory runs out. Free with `synap_update_request_free()`.
+ */
+struct SynapUpdateRequest *synap_update_request_new(void);
+
+/**
+ * Frees a update request. NULL is ignored.
+ *
+ * # Safety
+ * `request` is NULL or a live handle, freed exactly once.
+ */
+void synap_update_request_free(struct SynapUpdateRequest *request);
+
+/**
+ * Sets the new document to text (copied).
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or the
+ * value is refused (the handle is then unchanged).
+ *
+ * # Safety
+ * `request` is NULL or a live handle; `text` NULL or NUL-terminated.
+ */
+enum SynapCode synap_update_request_set_document_text(struct SynapUpdateRequest *request,
+                                                      const char *text);
+
+/**
+ * Sets the new document to a structured one: `json` must be a JSON object.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or the
+ * value is refused (the handle is then unchanged).
+ *
+ * # Safety
+ * `request` is NULL or a live handle; `json` NULL or NUL-terminated.
+ */
+enum SynapCode synap_update_request_set_document_json(struct SynapUpdateRequest *request,
+                                                      const char *json);
+
+/**
+ * Sets how the new document combines with the memory: `replace`, `append` or
+ * `smart-merge` (the default).
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or the
+ * value is refused (the handle is then unchanged).
+ *
+ * # Safety
+ * `request` is NULL or a live handle; `strategy` NULL or NUL-terminated.
+ */
+enum SynapCode synap_update_request_set_merge_strategy(struct SynapUpdateRequest *request,
+                                                       const char *strategy);
+
+/**
+ * Sets the document type: `ai-chat-conversation`, `document`, `email`, `pdf`,
+ * `image`, `audio` or `meeting-transcript`. Sent only when set.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or the
+ * value is refused (the handle is then unchanged).
+ *
+ * # Safety
+ * `request` is NULL or a live handle; `document_type` NULL or NUL-terminated.
+ */
+enum SynapCode synap_update_request_set_document_type(struct SynapUpdateRequest *request,
+                                                      const char *document_type);
+
+/**
+ * Sets metadata, a JSON object given as text. Sent only when set (`{}`
+ * included).
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or the
+ * value is refused (the handle is then unchanged).
+ *
+ * # Safety
+ * `request` is NULL or a live handle; `json` NULL or NUL-terminated.
+ */
+enum SynapCode synap_update_request_set_metadata_json(struct SynapUpdateRequest *request,
+                                                      const char *json);
+
+/**
+ * Updates one memory (`PATCH /api/v1/memories/{memory_id}`) and returns it as
+ * the service now holds it.
+ *
+ * - `memory_id`: a UUID in any case, with or without hyphens; checked before
+ *   any request.
+ * - `request`: from `synap_update_request_new()` with its document set; only
+ *   read.
+ * - `out_memory`: receives the memory on `SYNAP_OK`; set to NULL on entry.
+ *   Free it with `synap_memory_free()`.
+ *
+ * Not idempotent (an `append` sent twice appends twice): resent only when the
+ * failure proves it had no effect. Returns `SYNAP_OK`;
+ * `SYNAP_INVALID_ARGUMENT` (NULL, a malformed id, no document);
+ * `SYNAP_NOT_FOUND` (no such memory, or deleted); `SYNAP_INVALID_REQUEST`; or
+ * the transport codes.
+ *
+ * # Safety
+ * `client` and `request` are NULL or live handles; `memory_id` is NULL or
+ * NUL-terminated; `out_memory` is NULL or writable.
+ */
+enum SynapCode synap_memories_update(const struct SynapClient *client,
+                                     const char *memory_id,
+                                     const struct SynapUpdateRequest *request,
+                                     struct SynapMemory **out_memory);
+
+/**
+ * Deletes one memory (`DELETE /api/v1/memories/{memory_id}`). Afterwards
+ * `synap_memories_get()` and context fetches no longer return it.
+ *
+ * - `memory_id`: a UUID in any case, with or without hyphens; checked before
+ *   any request.
+ * - `out_deleted`: receives what the service deleted on `SYNAP_OK`; set to
+ *   NULL on entry. Free it with `synap_deleted_memory_free()`.
+ *
+ * Idempotent: retried as reads are. An empty `204 No Content` answer counts
+ * as the deletion of the memory asked for, with no time. Returns `SYNAP_OK`;
+ * `SYNAP_INVALID_ARGUMENT`; `SYNAP_NOT_FOUND` (no such memory, or already
+ * deleted); `SYNAP_PROTOCOL` (a 200 answer that does not name the memory); or
+ * the transport codes.
+ *
+ * # Safety
+ * `client` is NULL or a live handle; `memory_id` is NULL or NUL-terminated;
+ * `out_deleted` is NULL or writable.
+ */
+enum SynapCode synap_memories_delete(const struct SynapClient *client,
+                                     const char *memory_id,
+                                     struct SynapDeletedMemory **out_deleted);
+
+/**
+ * Frees a deleted-memory answer. NULL is ignored.
+ *
+ * # Safety
+ * `deleted` is NULL or a live handle, freed exactly once.
+ */
+void synap_deleted_memory_free(struct SynapDeletedMemory *deleted);
+
+/**
+ * The deleted memory's id, as the service gave it. NULL when absent. Owned by
+ * `deleted`.
+ *
+ * # Safety
+ * `deleted` is NULL or a live handle.
+ */
+const char *synap_deleted_memory_id(const struct SynapDeletedMemory *deleted);
+
+/**
+ * When it was deleted, Unix microseconds UTC. Returns true and writes `*out`
+ * when present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ *
+ * # Safety
+ * `deleted` is NULL or a live handle; `out` is NULL or writable.
+ */
+bool synap_deleted_memory_deleted_at_us(const struct SynapDeletedMemory *deleted, int64_t *out);
+
+/**
+ * Makes an empty forget request. Its mode is `preview`. Returns NULL only if
+ * memory runs out. Free with `synap_forget_request_free()`.
+ */
+struct SynapForgetRequest *synap_forget_request_new(void);
+
+/**
+ * Frees a forget request. NULL is ignored.
+ *
+ * # Safety
+ * `request` is NULL or a live handle, freed exactly once.
+ */
+void synap_forget_request_free(struct SynapForgetRequest *request);
+
+/**
+ * Sets what to forget, in words: 3 to 500 characters (required).
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or the
+ * value is refused (the handle is then unchanged).
+ *
+ * # Safety
+ * `request` is NULL or a live handle; `description` NULL or NUL-terminated.
+ */
+enum SynapCode synap_forget_request_set_description(struct SynapForgetRequest *request,
+                                                    const char *description);
+
+/**
+ * Sets the user whose memories are searched (required). Refused if empty.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or the
+ * value is refused (the handle is then unchanged).
+ *
+ * # Safety
+ * `request` is NULL or a live handle; `user_id` NULL or NUL-terminated.
+ */
+enum SynapCode synap_forget_request_set_user_id(struct SynapForgetRequest *request,
+                                                const char *user_id);
+
+/**
+ * Sets the customer, required with the user on a B2B instance. Refused if
+ * empty; a call naming one on an instance `synap_client_whoami()` reported as
+ * B2C fails with `SYNAP_INVALID_ARGUMENT` before any request.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or the
+ * value is refused (the handle is then unchanged).
+ *
+ * # Safety
+ * `request` is NULL or a live handle; `customer_id` NULL or NUL-terminated.
+ */
+enum SynapCode synap_forget_request_set_customer_id(struct SynapForgetRequest *request,
+                                                    const char *customer_id);
+
+/**
+ * Adds (or replaces) one level of the scope path, e.g. `team` = `payments`,
+ * for accounts with levels between customer and user. The level must not be
+ * empty.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or the
+ * value is refused (the handle is then unchanged).
+ *
+ * # Safety
+ * `request` is NULL or a live handle; `level` and `value` NULL or
+ * NUL-terminated.
+ */
+enum SynapCode synap_forget_request_add_scope_level(struct SynapForgetRequest *request,
+                                                    const char *level,
+                                                    const char *value);
+
+/**
+ * Sets the mode: `preview` (the default: the matches are filed for a person to
+ * approve and nothing is deleted) or `direct` (the matches are deleted at
+ * once).
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or the
+ * value is refused (the handle is then unchanged).
+ *
+ * # Safety
+ * `request` is NULL or a live handle; `mode` NULL or NUL-terminated.
+ */
+enum SynapCode synap_forget_request_set_mode(struct SynapForgetRequest *request, const char *mode);
+
+/**
+ * Forgets one user's memories that match a description (`POST
+ * /api/v1/memories/forget`).
+ *
+ * - `request`: from `synap_forget_request_new()` with its description and user
+ *   set; only read.
+ * - `out_result`: receives the answer on `SYNAP_OK`; set to NULL on entry.
+ *   Free it with `synap_forget_result_free()`.
+ *
+ * Read `synap_forget_result_outcome()`: `SYNAP_FORGET_PARTIAL` is not
+ * `SYNAP_FORGET_DELETED`. Not idempotent: resent only when the failure proves
+ * it had no effect (HTTP 503 means the matcher was unavailable and nothing was
+ * deleted). Returns `SYNAP_OK`; `SYNAP_INVALID_ARGUMENT`;
+ * `SYNAP_INVALID_REQUEST` (e.g. not scoped to one user); `SYNAP_PROTOCOL` (an
+ * answer without a status); or the transport codes.
+ *
+ * # Safety
+ * `client` and `request` are NULL or live handles; `out_result` is NULL or
+ * writable.
+ */
+enum SynapCode synap_memories_forget(const struct SynapClient *client,
+                                     const struct SynapForgetRequest *request,
+                                     struct SynapForgetResult **out_result);
+
+/**
+ * Frees a forget answer. NULL is ignored.
+ *
+ * # Safety
+ * `result` is NULL or a live handle, freed exactly once.
+ */
+void synap_forget_result_free(struct SynapForgetResult *result);
+
+/**
+ * The outcome the answer's status names; `SYNAP_FORGET_UNKNOWN` for a status
+ * this version does not know, or if `result` is NULL.
+ *
+ * # Safety
+ * `result` is NULL or a live handle.
+ */
+enum SynapForgetOutcome synap_forget_result_outcome(const struct SynapForgetResult *result);
+
+/**
+ * The status as the service sent it. NULL when absent. Owned by `result`.
+ *
+ * # Safety
+ * `result` is NULL or a live handle.
+ */
+const char *synap_forget_result_status(const struct SynapForgetResult *result);
+
+/**
+ * The request filed for approval (preview mode). NULL when absent. Owned by
+ * `result`.
+ *
+ * # Safety
+ * `result` is NULL or a live handle.
+ */
+const char *synap_forget_result_request_id(const struct SynapForgetResult *result);
+
+/**
+ * How many memories matched. 0 if `result` is NULL.
+ *
+ * # Safety
+ * `result` is NULL or a live handle.
+ */
+size_t synap_forget_result_candidate_count(const struct SynapForgetResult *result);
+
+/**
+ * Matched memory `index`'s id. NULL past the end or when absent. Owned by
+ * `result`.
+ *
+ * # Safety
+ * `result` is NULL or a live handle.
+ */
+const char *synap_forget_result_candidate_memory_id(const struct SynapForgetResult *result,
+                                                    size_t index);
+
+/**
+ * Matched memory `index`'s text. NULL past the end or when absent. Owned by
+ * `result`.
+ *
+ * # Safety
+ * `result` is NULL or a live handle.
+ */
+const char *synap_forget_result_candidate_content(const struct SynapForgetResult *result,
+                                                  size_t index);
+
+/**
+ * Matched memory `index`'s type (`fact`, `preference`, ...). NULL past the end
+ * or when absent. Owned by `result`.
+ *
+ * # Safety
+ * `result` is NULL or a live handle.
+ */
+const char *synap_forget_result_candidate_memory_type(const struct SynapForgetResult *result,
+                                                      size_t index);
+
+/**
+ * Where matched memory `index` lives: `memory`, `chunk`, `sentence`, `entity`,
+ * `triple`, `profile` or `candidate`. NULL past the end or when absent. Owned
+ * by `result`.
+ *
+ * # Safety
+ * `result` is NULL or a live handle.
+ */
+const char *synap_forget_result_candidate_store(const struct SynapForgetResult *result,
+                                                size_t index);
+
+/**
+ * How many memories were deleted. 0 if `result` is NULL.
+ *
+ * # Safety
+ * `result` is NULL or a live handle.
+ */
+size_t synap_forget_result_deleted_count(const struct SynapForgetResult *result);
+
+/**
+ * Deleted memory `index`'s id. NULL past the end or when absent. Owned by
+ * `result`.
+ *
+ * # Safety
+ * `result` is NULL or a live handle.
+ */
+const char *synap_forget_result_deleted_id(const struct SynapForgetResult *result, size_t index);
+
+/**
+ * How many matched memories could not be deleted. 0 if `result` is NULL.
+ *
+ * # Safety
+ * `result` is NULL or a live handle.
+ */
+size_t synap_forget_result_failed_count(const struct SynapForgetResult *result);
+
+/**
+ * Undeleted memory `index`'s id. NULL past the end or when absent. Owned by
+ * `result`.
+ *
+ * # Safety
+ * `result` is NULL or a live handle.
+ */
+const char *synap_forget_result_failed_id(const struct SynapForgetResult *result, size_t index);
+
+/**
+ * How many stores may still hold the text. 0 if `result` is NULL.
+ *
+ * # Safety
+ * `result` is NULL or a live handle.
+ */
+size_t synap_forget_result_still_present_count(const struct SynapForgetResult *result);
+
+/**
+ * Store `index` that may still hold the text. NULL past the end or when
+ * absent. Owned by `result`.
+ *
+ * # Safety
+ * `result` is NULL or a live handle.
+ */
+const char *synap_forget_result_still_present_in(const struct SynapForgetResult *result,
+                                                 size_t index);
+
+/**
+ * Whether the service says the matcher may have missed some memories. False if
+ * `result` is NULL.
+ *
+ * # Safety
+ * `result` is NULL or a live handle.
+ */
+bool synap_forget_result_may_be_incomplete(const struct SynapForgetResult *result);
+
+/**
+ * Makes an empty upload request. Returns NULL only if memory runs out. Free
+ * with `synap_upload_request_free()`.
+ */
+struct SynapUploadRequest *synap_upload_request_new(void);
+
+/**
+ * Frees a upload request. NULL is ignored.
+ *
+ * # Safety
+ * `request` is NULL or a live handle, freed exactly once.
+ */
+void synap_upload_request_free(struct SynapUploadRequest *request);
+
+/**
+ * Sets the user the document belongs to (required). Refused if empty.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or the
+ * value is refused (the handle is then unchanged).
+ *
+ * # Safety
+ * `request` is NULL or a live handle; `user_id` NULL or NUL-terminated.
+ */
+enum SynapCode synap_upload_request_set_user_id(struct SynapUploadRequest *request,
+                                                const char *user_id);
+
+/**
+ * Sets the customer on a B2B instance. Refused if empty.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or the
+ * value is refused (the handle is then unchanged).
+ *
+ * # Safety
+ * `request` is NULL or a live handle; `customer_id` NULL or NUL-terminated.
+ */
+enum SynapCode synap_upload_request_set_customer_id(struct SynapUploadRequest *request,
+                                                    const char *customer_id);
+
+/**
+ * Sets `b2c` or `b2b`. Unless set, `b2b` when a customer id is set and `b2c`
+ * otherwise.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or the
+ * value is refused (the handle is then unchanged).
+ *
+ * # Safety
+ * `request` is NULL or a live handle; `relationship_type` NULL or
+ * NUL-terminated.
+ */
+enum SynapCode synap_upload_request_set_relationship_type(struct SynapUploadRequest *request,
+                                                          const char *relationship_type);
+
+/**
+ * Sets the ingestion mode, `fast` or `long-range` (the default).
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or the
+ * value is refused (the handle is then unchanged).
+ *
+ * # Safety
+ * `request` is NULL or a live handle; `mode` NULL or NUL-terminated.
+ */
+enum SynapCode synap_upload_request_set_mode(struct SynapUploadRequest *request, const char *mode);
+
+/**
+ * Sets the document type: `ai-chat-conversation`, `document`, `email`, `pdf`,
+ * `image`, `audio` or `meeting-transcript`. Sent only when set.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or the
+ * value is refused (the handle is then unchanged).
+ *
+ * # Safety
+ * `request` is NULL or a live handle; `document_type` NULL or NUL-terminated.
+ */
+enum SynapCode synap_upload_request_set_document_type(struct SynapUploadRequest *request,
+                                                      const char *document_type);
+
+/**
+ * Sets metadata, a JSON object given as text; sent only when not empty.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or the
+ * value is refused (the handle is then unchanged).
+ *
+ * # Safety
+ * `request` is NULL or a live handle; `json` NULL or NUL-terminated.
+ */
+enum SynapCode synap_upload_request_set_metadata_json(struct SynapUploadRequest *request,
+                                                      const char *json);
+
+/**
+ * Adds (or replaces) one level of the scope path, e.g. `team` = `payments`,
+ * for accounts with levels between customer and user. The level must not be
+ * empty.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or the
+ * value is refused (the handle is then unchanged).
+ *
+ * # Safety
+ * `request` is NULL or a live handle; `level` and `value` NULL or
+ * NUL-terminated.
+ */
+enum SynapCode synap_upload_request_add_scope_level(struct SynapUploadRequest *request,
+                                                    const char *level,
+                                                    const char *value);
+
+/**
+ * Sets the source to the file at `path`: bytes as the operating system takes
+ * them (they need not be UTF-8). The file is opened when the upload is sent
+ * and streamed as the request goes out, never read whole into memory.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or the
+ * value is refused (the handle is then unchanged).
+ *
+ * # Safety
+ * `request` is NULL or a live handle; `path` NULL or NUL-terminated.
+ */
+enum SynapCode synap_upload_request_set_file(struct SynapUploadRequest *request, const char *path);
+
+/**
+ * Sets the source to `len` bytes at `data` (copied), sent as a file named by
+ * `synap_upload_request_set_filename()` (`upload` unless set). `data` may be
+ * NULL when `len` is 0.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or the
+ * value is refused (the handle is then unchanged).
+ *
+ * # Safety
+ * `request` is NULL or a live handle; `data` is NULL or points to `len`
+ * readable bytes.
+ */
+enum SynapCode synap_upload_request_set_bytes(struct SynapUploadRequest *request,
+                                              const uint8_t *data,
+                                              size_t len);
+
+/**
+ * Sets the source to text (copied), sent with no file part.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or the
+ * value is refused (the handle is then unchanged).
+ *
+ * # Safety
+ * `request` is NULL or a live handle; `text` NULL or NUL-terminated.
+ */
+enum SynapCode synap_upload_request_set_text(struct SynapUploadRequest *request, const char *text);
+
+/**
+ * Sets the file name the service is told. Unless set: the file's own name
+ * (bytes that are not UTF-8 shown as U+FFFD), or `upload` for a buffer.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or the
+ * value is refused (the handle is then unchanged).
+ *
+ * # Safety
+ * `request` is NULL or a live handle; `filename` NULL or NUL-terminated.
+ */
+enum SynapCode synap_upload_request_set_filename(struct SynapUploadRequest *request,
+                                                 const char *filename);
+
+/**
+ * Sets the file's content type. Unless set, it is guessed from the file name
+ * (`notes.pdf` is `application/pdf`), else `application/octet-stream`.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or the
+ * value is refused (the handle is then unchanged).
+ *
+ * # Safety
+ * `request` is NULL or a live handle; `content_type` NULL or NUL-terminated.
+ */
+enum SynapCode synap_upload_request_set_content_type(struct SynapUploadRequest *request,
+                                                     const char *content_type);
+
+/**
+ * Uploads a file, a buffer or text as one document (`POST
+ * /api/v1/memories/upload`) and returns its ingestion job, to follow with
+ * `synap_memories_status()` or `synap_memories_wait()`.
+ *
+ * - `request`: from `synap_upload_request_new()` with its user and a source
+ *   set; only read.
+ * - `out_ingestion`: receives the job on `SYNAP_OK`; set to NULL on entry.
+ *   Free it with `synap_ingestion_free()`.
+ *
+ * A file or buffer goes as `multipart/form-data`, text alone as
+ * `application/x-www-form-urlencoded`. A file is streamed: the whole request
+ * must fit in the client's request timeout (raise it for large files). A file
+ * that cannot be opened, is not a regular file, or shrinks, grows or fails to
+ * read while it is sent ends the call with `SYNAP_FILE` before the body is
+ * complete, so the service never receives a partial file as a whole one.
+ *
+ * Not idempotent: resent only when the failure proves it had no effect, the
+ * file then read again from its start. Returns `SYNAP_OK`;
+ * `SYNAP_INVALID_ARGUMENT`; `SYNAP_FILE`; `SYNAP_INVALID_REQUEST` (HTTP 413
+ * included: too large); `SYNAP_INSUFFICIENT_CREDITS`; or the transport codes.
+ *
+ * # Safety
+ * `client` and `request` are NULL or live handles; `out_ingestion` is NULL or
+ * writable.
+ */
+enum SynapCode synap_memories_upload(const struct SynapClient *client,
+                                     const struct SynapUploadRequest *request,
+                                     struct SynapIngestion **out_ingestion);
+
+/**
+ * Makes a deletion request of `scope` (a `SynapDeleteScope` value) whose own
+ * id is `id`: the user id, the conversation id or the customer id.
+ *
+ * - `out_request`: receives the request on `SYNAP_OK`; set to NULL on entry.
+ *   Free it with `synap_data_delete_request_free()`.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` for an unknown scope, a NULL
+ * or empty id, or a NULL `out_request`.
+ *
+ * # Safety
+ * `id` is NULL or NUL-terminated; `out_request` is NULL or writable.
+ */
+enum SynapCode synap_data_delete_request_new(int scope,
+                                             const char *id,
+                                             struct SynapDataDeleteRequest **out_request);
+
+/**
+ * Frees a deletion request. NULL is ignored.
+ *
+ * # Safety
+ * `request` is NULL or a live handle, freed exactly once.
+ */
+void synap_data_delete_request_free(struct SynapDataDeleteRequest *request);
+
+/**
+ * Sets the customer the user or conversation belongs to (B2B instances).
+ * Refused for the customer scope and if empty.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or the
+ * value is refused (the handle is then unchanged).
+ *
+ * # Safety
+ * `request` is NULL or a live handle; `customer_id` NULL or NUL-terminated.
+ */
+enum SynapCode synap_data_delete_request_set_customer_id(struct SynapDataDeleteRequest *request,
+                                                         const char *customer_id);
+
+/**
+ * Sets the user a conversation belongs to (conversation scope only). Refused
+ * if empty.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or the
+ * value is refused (the handle is then unchanged).
+ *
+ * # Safety
+ * `request` is NULL or a live handle; `user_id` NULL or NUL-terminated.
+ */
+enum SynapCode synap_data_delete_request_set_user_id(struct SynapDataDeleteRequest *request,
+                                                     const char *user_id);
+
+/**
+ * Makes the request a dry run (true) or a deletion (false, the default). A dry
+ * run deletes nothing and counts what would go; it needs no confirmation.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL.
+ *
+ * # Safety
+ * `request` is NULL or a live handle.
+ */
+enum SynapCode synap_data_delete_request_set_dry_run(struct SynapDataDeleteRequest *request,
+                                                     bool dry_run);
+
+/**
+ * Confirms the deletion: `id` must repeat the scope's id given to
+ * `synap_data_delete_request_new()`. A mismatch is refused with
+ * `SYNAP_INVALID_ARGUMENT` when the request is sent, before any request.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or the
+ * value is refused (the handle is then unchanged).
+ *
+ * # Safety
+ * `request` is NULL or a live handle; `id` NULL or NUL-terminated.
+ */
+enum SynapCode synap_data_delete_request_set_confirm(struct SynapDataDeleteRequest *request,
+                                                     const char *id);
+
+/**
+ * Deletes, permanently, everything stored about one user, one conversation or
+ * one customer (`POST /v1/data/delete`).
+ *
+ * - `request`: from `synap_data_delete_request_new()`, confirmed unless a dry
+ *   run; only read.
+ * - `out_deletion`: receives the record on `SYNAP_OK`; set to NULL on entry.
+ *   Free it with `synap_data_deletion_free()`.
+ *
+ * While the service answers that it wants the request again (`continue`), it
+ * is sent again at once, up to 50 requests, as the reference SDK does. The
+ * record may still be `SYNAP_DELETION_IN_PROGRESS`: pass
+ * `synap_data_deletion_id()` to `synap_data_deletion_wait()`. Idempotent:
+ * retried as reads are. Returns `SYNAP_OK`; `SYNAP_INVALID_ARGUMENT` (NULL, no
+ * or a mismatched confirmation, a customer id on a B2C instance);
+ * `SYNAP_INVALID_REQUEST`; `SYNAP_AUTH` (the customer scope needs a management
+ * key); `SYNAP_CONFLICT` (the id belongs to another customer); or the
+ * transport codes.
+ *
+ * # Safety
+ * `client` and `request` are NULL or live handles; `out_deletion` is NULL or
+ * writable.
+ */
+enum SynapCode synap_data_delete(const struct SynapClient *client,
+                                 const struct SynapDataDeleteRequest *request,
+                                 struct SynapDataDeletion **out_deletion);
+
+/**
+ * A deletion's audit record (`GET /v1/data/delete/{deletion_id}`).
+ *
+ * - `deletion_id`: as `synap_data_deletion_id()` gave it; white space around
+ *   it is ignored, and it must not be empty.
+ * - `out_deletion`: receives the record on `SYNAP_OK`; set to NULL on entry.
+ *   Free it with `synap_data_deletion_free()`.
+ *
+ * Retried as reads are. Returns `SYNAP_OK`; `SYNAP_INVALID_ARGUMENT`;
+ * `SYNAP_NOT_FOUND` (no such deletion); or the transport codes.
+ *
+ * # Safety
+ * `client` is NULL or a live handle; `deletion_id` is NULL or NUL-terminated;
+ * `out_deletion` is NULL or writable.
+ */
+enum SynapCode synap_data_deletion_status(const struct SynapClient *client,
+                                          const char *deletion_id,
+                                          struct SynapDataDeletion **out_deletion);
+
+/**
+ * Waits for a deletion to end: polls its record until it is complete, partial
+ * or a dry run, and returns that record. A partial deletion is a record, not
+ * an error: read `synap_data_deletion_state()`.
+ *
+ * - `deletion_id`: as for `synap_data_deletion_status()`.
+ * - `options`: NULL for the defaults (300000 ms, a poll every 2000 ms), else
+ *   from `synap_wait_options_new()`, as for `synap_memories_wait()`; only
+ *   read. The progress callback is called after every poll;
+ *   `synap_wait_progress_deletion()` gives the record just read (complete
+ *   counts as `SYNAP_WAIT_COMPLETED`, partial as `SYNAP_WAIT_PARTIAL_SUCCESS`,
+ *   anything else as `SYNAP_WAIT_PROCESSING`). Returning false stops the wait
+ *   with `SYNAP_CANCELLED`, and so does triggering the cancel handle.
+ * - `out_deletion`: receives the final record on `SYNAP_OK`; set to NULL on
+ *   entry. Free it with `synap_data_deletion_free()`.
+ *
+ * A status error (after its retries) ends the wait with that error; the
+ * timeout passing ends it with `SYNAP_TIMEOUT`. Blocks the calling thread.
+ *
+ * # Safety
+ * `client` is NULL or a live handle; `deletion_id` is NULL or NUL-terminated;
+ * `options` is NULL or a live handle whose callback and cancel handle keep
+ * their setters' contracts; `out_deletion` is NULL or writable.
+ */
+enum SynapCode synap_data_deletion_wait(const struct SynapClient *client,
+                                        const char *deletion_id,
+                                        const struct SynapWaitOptions *options,
+                                        struct SynapDataDeletion **out_deletion);
+
+/**
+ * Frees a deletion record. NULL is ignored, and so is one lent to a progress
+ * callback (logged at `SYNAP_LOG_ERROR`).
+ *
+ * # Safety
+ * `deletion` is NULL or a live handle, freed exactly once.
+ */
+void synap_data_deletion_free(struct SynapDataDeletion *deletion);
+
+/**
+ * The deletion's id, for `synap_data_deletion_status()` and `_wait()`; absent
+ * on a dry run. NULL when absent. Owned by `deletion`.
+ *
+ * # Safety
+ * `deletion` is NULL or a live handle.
+ */
+const char *synap_data_deletion_id(const struct SynapDataDeletion *deletion);
+
+/**
+ * Where the deletion stands; `SYNAP_DELETION_UNKNOWN` when the status is
+ * absent or unknown, or if `deletion` is NULL.
+ *
+ * # Safety
+ * `deletion` is NULL or a live handle.
+ */
+enum SynapDeletionState synap_data_deletion_state(const struct SynapDataDeletion *deletion);
+
+/**
+ * The status as the service sent it (`complete`, `partial`, `in_progress`,
+ * `dry_run`, ...). NULL when absent. Owned by `deletion`.
+ *
+ * # Safety
+ * `deletion` is NULL or a live handle.
+ */
+const char *synap_data_deletion_status_text(const struct SynapDataDeletion *deletion);
+
+/**
+ * The scope: `user`, `conversation` or `customer`. NULL when absent. Owned by
+ * `deletion`.
+ *
+ * # Safety
+ * `deletion` is NULL or a live handle.
+ */
+const char *synap_data_deletion_scope(const struct SynapDataDeletion *deletion);
+
+/**
+ * Whether this was a dry run. False if `deletion` is NULL.
+ *
+ * # Safety
+ * `deletion` is NULL or a live handle.
+ */
+bool synap_data_deletion_is_dry_run(const struct SynapDataDeletion *deletion);
+
+/**
+ * Whether the target existed. False if `deletion` is NULL.
+ *
+ * # Safety
+ * `deletion` is NULL or a live handle.
+ */
+bool synap_data_deletion_found(const struct SynapDataDeletion *deletion);
+
+/**
+ * True only when the service says nothing of the target is left in any store.
+ * False if `deletion` is NULL.
+ *
+ * # Safety
+ * `deletion` is NULL or a live handle.
+ */
+bool synap_data_deletion_fully_removed(const struct SynapDataDeletion *deletion);
+
+/**
+ * Whether the memories made from a deleted conversation were kept. False if
+ * `deletion` is NULL.
+ *
+ * # Safety
+ * `deletion` is NULL or a live handle.
+ */
+bool synap_data_deletion_memories_kept(const struct SynapDataDeletion *deletion);
+
+/**
+ * How many stores the counts name. 0 if `deletion` is NULL.
+ *
+ * # Safety
+ * `deletion` is NULL or a live handle.
+ */
+size_t synap_data_deletion_count_count(const struct SynapDataDeletion *deletion);
+
+/**
+ * The store count `index` is about (`memories`, `conversations`, ...). NULL
+ * past the end or when absent. Owned by `deletion`.
+ *
+ * # Safety
+ * `deletion` is NULL or a live handle.
+ */
+const char *synap_data_deletion_count_store(const struct SynapDataDeletion *deletion, size_t index);
+
+/**
+ * What count `index` says was removed (on a dry run: would be). Returns true
+ * and writes `*out` when present; false, leaving `*out` alone, past the end,
+ * when absent or if a pointer is NULL.
+ *
+ * # Safety
+ * `deletion` is NULL or a live handle; `out` is NULL or writable.
+ */
+bool synap_data_deletion_count_value(const struct SynapDataDeletion *deletion,
+                                     size_t index,
+                                     int64_t *out);
+
+/**
+ * The count of the store named `store`, e.g. `memories`. Returns true and
+ * writes `*out` when present; false, leaving `*out` alone, when absent or a
+ * pointer is NULL.
+ *
+ * # Safety
+ * `deletion` is NULL or a live handle; `store` is NULL or NUL-terminated; `out` is NULL or writable.
+ */
+bool synap_data_deletion_count_of(const struct SynapDataDeletion *deletion,
+                                  const char *store,
+                                  int64_t *out);
+
+/**
+ * How many stores still hold data of the target. 0 if `deletion` is NULL.
+ *
+ * # Safety
+ * `deletion` is NULL or a live handle.
+ */
+size_t synap_data_deletion_still_present_count(const struct SynapDataDeletion *deletion);
+
+/**
+ * Store `index` that still holds data of the target. NULL past the end or when
+ * absent. Owned by `deletion`.
+ *
+ * # Safety
+ * `deletion` is NULL or a live handle.
+ */
+const char *synap_data_deletion_still_present_in(const struct SynapDataDeletion *deletion,
+                                                 size_t index);
+
+/**
+ * How many kinds of data the deletion keeps on purpose. 0 if `deletion` is
+ * NULL.
+ *
+ * # Safety
+ * `deletion` is NULL or a live handle.
+ */
+size_t synap_data_deletion_kept_count(const struct SynapDataDeletion *deletion);
+
+/**
+ * Kept kind `index`. NULL past the end or when absent. Owned by `deletion`.
+ *
+ * # Safety
+ * `deletion` is NULL or a live handle.
+ */
+const char *synap_data_deletion_kept(const struct SynapDataDeletion *deletion, size_t index);
+
+/**
+ * Per-store detail, as JSON text (an object). NULL when absent. Owned by
+ * `deletion`.
+ *
+ * # Safety
+ * `deletion` is NULL or a live handle.
+ */
+const char *synap_data_deletion_stores_json(const struct SynapDataDeletion *deletion);
+
+/**
+ * A note from the service. NULL when absent. Owned by `deletion`.
+ *
+ * # Safety
+ * `deletion` is NULL or a live handle.
+ */
+const char *synap_data_deletion_note(const struct SynapDataDeletion *deletion);
+
+/**
+ * The audit record's reference. NULL when absent. Owned by `deletion`.
+ *
+ * # Safety
+ * `deletion` is NULL or a live handle.
+ */
+const char *synap_data_deletion_audit(const struct SynapDataDeletion *deletion);
+
+/**
+ * The whole record as the service sent it, keys this version does not read
+ * included. NULL when absent. Owned by `deletion`.
+ *
+ * # Safety
+ * `deletion` is NULL or a live handle.
+ */
+const char *synap_data_deletion_json(const struct SynapDataDeletion *deletion);
+
+/**
+ * The account's credit balance (`GET /v1/credits/balance`).
+ *
+ * - `out_balance`: receives the balance on `SYNAP_OK`; set to NULL on entry.
+ *   Free it with `synap_credit_balance_free()`.
+ *
+ * Retried as reads are. Returns `SYNAP_OK`; `SYNAP_INVALID_ARGUMENT`;
+ * `SYNAP_AUTH`; `SYNAP_PROTOCOL` (no balance in the answer); or the transport
+ * codes. Unconfirmed wire format: the reference SDK has never sent this
+ * request; libsynap sends and reads what that SDK's code describes (contract
+ * part 2, §7.2).
+ *
+ * # Safety
+ * `client` is NULL or a live handle; `out_balance` is NULL or writable.
+ */
+enum SynapCode synap_credits_balance(const struct SynapClient *client,
+                                     struct SynapCreditBalance **out_balance);
+
+/**
+ * Frees a balance. NULL is ignored.
+ *
+ * # Safety
+ * `balance` is NULL or a live handle, freed exactly once.
+ */
+void synap_credit_balance_free(struct SynapCreditBalance *balance);
+
+/**
+ * Credits left; 0 if `balance` is NULL.
+ *
+ * # Safety
+ * `balance` is NULL or a live handle.
+ */
+double synap_credit_balance_credits(const struct SynapCreditBalance *balance);
+
+/**
+ * The account. NULL when absent. Owned by `balance`.
+ *
+ * # Safety
+ * `balance` is NULL or a live handle.
+ */
+const char *synap_credit_balance_client_id(const struct SynapCreditBalance *balance);
+
+/**
+ * Whether the service warns that the balance is low. False if `balance` is
+ * NULL.
+ *
+ * # Safety
+ * `balance` is NULL or a live handle.
+ */
+bool synap_credit_balance_warning_low(const struct SynapCreditBalance *balance);
+
+/**
+ * How many sources of credits the balance lists. 0 if `balance` is NULL.
+ *
+ * # Safety
+ * `balance` is NULL or a live handle.
+ */
+size_t synap_credit_balance_bucket_count(const struct SynapCreditBalance *balance);
+
+/**
+ * What granted bucket `index` (`grant`, `purchase`, ...). NULL past the end or
+ * when absent. Owned by `balance`.
+ *
+ * # Safety
+ * `balance` is NULL or a live handle.
+ */
+const char *synap_credit_balance_bucket_source_type(const struct SynapCreditBalance *balance,
+                                                    size_t index);
+
+/**
+ * Credits left in bucket `index`. Returns true and writes `*out` when present;
+ * false, leaving `*out` alone, past the end, when absent or if a pointer is
+ * NULL.
+ *
+ * # Safety
+ * `balance` is NULL or a live handle; `out` is NULL or writable.
+ */
+bool synap_credit_balance_bucket_credits(const struct SynapCreditBalance *balance,
+                                         size_t index,
+                                         double *out);
+
+/**
+ * When bucket `index`'s credits expire, Unix microseconds UTC. Returns true
+ * and writes `*out` when present; false, leaving `*out` alone, past the end,
+ * when absent or if a pointer is NULL.
+ *
+ * # Safety
+ * `balance` is NULL or a live handle; `out` is NULL or writable.
+ */
+bool synap_credit_balance_bucket_expires_at_us(const struct SynapCreditBalance *balance,
+                                               size_t index,
+                                               int64_t *out);
+
+/**
+ * Makes a ledger query for the first 100 rows of any type. Returns NULL only
+ * if memory runs out. Free with `synap_ledger_query_free()`.
+ */
+struct SynapLedgerQuery *synap_ledger_query_new(void);
+
+/**
+ * Frees a ledger query. NULL is ignored.
+ *
+ * # Safety
+ * `request` is NULL or a live handle, freed exactly once.
+ */
+void synap_ledger_query_free(struct SynapLedgerQuery *request);
+
+/**
+ * Only rows of this entry type (e.g. `usage`, `redeem`); empty clears it.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or the
+ * value is refused (the handle is then unchanged).
+ *
+ * # Safety
+ * `request` is NULL or a live handle; `entry_type` NULL or NUL-terminated.
+ */
+enum SynapCode synap_ledger_query_set_entry_type(struct SynapLedgerQuery *request,
+                                                 const char *entry_type);
+
+/**
+ * Only rows at or after this time, Unix microseconds UTC (years 1 to 9999).
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or the
+ * value is refused (the handle is then unchanged).
+ *
+ * # Safety
+ * `request` is NULL or a live handle.
+ */
+enum SynapCode synap_ledger_query_set_from_us(struct SynapLedgerQuery *request, int64_t us);
+
+/**
+ * Only rows before this time, Unix microseconds UTC (years 1 to 9999).
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or the
+ * value is refused (the handle is then unchanged).
+ *
+ * # Safety
+ * `request` is NULL or a live handle.
+ */
+enum SynapCode synap_ledger_query_set_to_us(struct SynapLedgerQuery *request, int64_t us);
+
+/**
+ * Rows per page, 1 to 500; 100 unless set.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or the
+ * value is refused (the handle is then unchanged).
+ *
+ * # Safety
+ * `request` is NULL or a live handle.
+ */
+enum SynapCode synap_ledger_query_set_limit(struct SynapLedgerQuery *request, uint32_t limit);
+
+/**
+ * Rows to skip; 0 unless set.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL.
+ *
+ * # Safety
+ * `request` is NULL or a live handle.
+ */
+enum SynapCode synap_ledger_query_set_offset(struct SynapLedgerQuery *request, uint64_t offset);
+
+/**
+ * One page of the credit ledger, newest first (`GET /v1/credits/ledger`).
+ *
+ * - `query`: NULL for the first 100 rows, else from
+ *   `synap_ledger_query_new()`; only read.
+ * - `out_page`: receives the page on `SYNAP_OK`; set to NULL on entry. Free it
+ *   with `synap_ledger_page_free()`.
+ *
+ * Retried as reads are. Returns `SYNAP_OK`; `SYNAP_INVALID_ARGUMENT`;
+ * `SYNAP_INVALID_REQUEST`; `SYNAP_AUTH`; or the transport codes. Unconfirmed
+ * wire format: the reference SDK has never sent this request; libsynap sends
+ * and reads what that SDK's code describes (contract part 2, §7.2).
+ *
+ * # Safety
+ * `client` and `query` are NULL or live handles; `out_page` is NULL or
+ * writable.
+ */
+enum SynapCode synap_credits_ledger(const struct SynapClient *client,
+                                    const struct SynapLedgerQuery *query,
+                                    struct SynapLedgerPage **out_page);
+
+/**
+ * Frees a ledger page. NULL is ignored.
+ *
+ * # Safety
+ * `page` is NULL or a live handle, freed exactly once.
+ */
+void synap_ledger_page_free(struct SynapLedgerPage *page);
+
+/**
+ * How many rows the page holds. 0 if `page` is NULL.
+ *
+ * # Safety
+ * `page` is NULL or a live handle.
+ */
+size_t synap_ledger_page_count(const struct SynapLedgerPage *page);
+
+/**
+ * Rows matching the query over all pages. Returns true and writes `*out` when
+ * present; false, leaving `*out` alone, when absent or a pointer is NULL.
+ *
+ * # Safety
+ * `page` is NULL or a live handle; `out` is NULL or writable.
+ */
+bool synap_ledger_page_total(const struct SynapLedgerPage *page, int64_t *out);
+
+/**
+ * The page size the service used. Returns true and writes `*out` when present;
+ * false, leaving `*out` alone, when absent or a pointer is NULL.
+ *
+ * # Safety
+ * `page` is NULL or a live handle; `out` is NULL or writable.
+ */
+bool synap_ledger_page_limit(const struct SynapLedgerPage *page, int64_t *out);
+
+/**
+ * The offset of this page. Returns true and writes `*out` when present; false,
+ * leaving `*out` alone, when absent or a pointer is NULL.
+ *
+ * # Safety
+ * `page` is NULL or a live handle; `out` is NULL or writable.
+ */
+bool synap_ledger_page_offset(const struct SynapLedgerPage *page, int64_t *out);
+
+/**
+ * Row `index`'s id. NULL past the end or when absent. Owned by `page`.
+ *
+ * # Safety
+ * `page` is NULL or a live handle.
+ */
+const char *synap_ledger_page_entry_id(const struct SynapLedgerPage *page, size_t index);
+
+/**
+ * Row `index`'s entry type (`usage`, `redeem`, `grant`, ...). NULL past the
+ * end or when absent. Owned by `page`.
+ *
+ * # Safety
+ * `page` is NULL or a live handle.
+ */
+const char *synap_ledger_page_entry_type(const struct SynapLedgerPage *page, size_t index);
+
+/**
+ * Credits row `index` added (positive) or spent (negative). Returns true and
+ * writes `*out` when present; false, leaving `*out` alone, past the end, when
+ * absent or if a pointer is NULL.
+ *
+ * # Safety
+ * `page` is NULL or a live handle; `out` is NULL or writable.
+ */
+bool synap_ledger_page_entry_delta(const struct SynapLedgerPage *page, size_t index, double *out);
+
+/**
+ * What row `index` metered. NULL past the end or when absent. Owned by `page`.
+ *
+ * # Safety
+ * `page` is NULL or a live handle.
+ */
+const char *synap_ledger_page_entry_metric_type(const struct SynapLedgerPage *page, size_t index);
+
+/**
+ * Row `index`'s usage category. NULL past the end or when absent. Owned by
+ * `page`.
+ *
+ * # Safety
+ * `page` is NULL or a live handle.
+ */
+const char *synap_ledger_page_entry_category(const struct SynapLedgerPage *page, size_t index);
+
+/**
+ * When row `index` was written, Unix microseconds UTC. Returns true and writes
+ * `*out` when present; false, leaving `*out` alone, past the end, when absent
+ * or if a pointer is NULL.
+ *
+ * # Safety
+ * `page` is NULL or a live handle; `out` is NULL or writable.
+ */
+bool synap_ledger_page_entry_created_at_us(const struct SynapLedgerPage *page,
+                                           size_t index,
+                                           int64_t *out);
+
+/**
+ * Makes an empty estimate request. Returns NULL only if memory runs out. Free
+ * with `synap_estimate_request_free()`.
+ */
+struct SynapEstimateRequest *synap_estimate_request_new(void);
+
+/**
+ * Frees a estimate request. NULL is ignored.
+ *
+ * # Safety
+ * `request` is NULL or a live handle, freed exactly once.
+ */
+void synap_estimate_request_free(struct SynapEstimateRequest *request);
+
+/**
+ * Sets what is metered, e.g. `llm_input_tokens` (required). Refused if empty.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or the
+ * value is refused (the handle is then unchanged).
+ *
+ * # Safety
+ * `request` is NULL or a live handle; `metric_type` NULL or NUL-terminated.
+ */
+enum SynapCode synap_estimate_request_set_metric_type(struct SynapEstimateRequest *request,
+                                                      const char *metric_type);
+
+/**
+ * Sets how many units (required): finite and not negative.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or the
+ * value is refused (the handle is then unchanged).
+ *
+ * # Safety
+ * `request` is NULL or a live handle.
+ */
+enum SynapCode synap_estimate_request_set_units(struct SynapEstimateRequest *request, double units);
+
+/**
+ * Sets how many items the units are spread over.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL.
+ *
+ * # Safety
+ * `request` is NULL or a live handle.
+ */
+enum SynapCode synap_estimate_request_set_item_count(struct SynapEstimateRequest *request,
+                                                     uint64_t count);
+
+/**
+ * Sets the route the usage would go to; empty clears it.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or the
+ * value is refused (the handle is then unchanged).
+ *
+ * # Safety
+ * `request` is NULL or a live handle; `endpoint` NULL or NUL-terminated.
+ */
+enum SynapCode synap_estimate_request_set_endpoint(struct SynapEstimateRequest *request,
+                                                   const char *endpoint);
+
+/**
+ * Sets the mode the usage would run in (e.g. `fast`); empty clears it.
+ *
+ * Returns `SYNAP_OK`, or `SYNAP_INVALID_ARGUMENT` if `request` is NULL or the
+ * value is refused (the handle is then unchanged).
+ *
+ * # Safety
+ * `request` is NULL or a live handle; `mode` NULL or NUL-terminated.
+ */
+enum SynapCode synap_estimate_request_set_mode(struct SynapEstimateRequest *request,
+                                               const char *mode);
+
+/**
+ * What a usage would cost, in credits (`POST /v1/credits/estimate`).
+ *
+ * - `request`: from `synap_estimate_request_new()` with its metric type and
+ *   units set; only read.
+ * - `out_credits`: receives the estimate on `SYNAP_OK`; left alone otherwise.
+ *
+ * Changes nothing, so it is retried as reads are. Returns `SYNAP_OK`;
+ * `SYNAP_INVALID_ARGUMENT`; `SYNAP_INVALID_REQUEST`; `SYNAP_PROTOCOL` (no
+ * estimate in the answer); or the transport codes. Unconfirmed wire format:
+ * the reference SDK has never sent this request; libsynap sends and reads what
+ * that SDK's code describes (contract part 2, §7.2).
+ *
+ * # Safety
+ * `client` and `request` are NULL or live handles; `out_credits` is NULL or
+ * writable.
+ */
+enum SynapCode synap_credits_estimate(const struct SynapClient *client,
+                                      const struct SynapEstimateRequest *request,
+                                      double *out_credits);
+
+/**
+ * Redeems a credit code (`POST /v1/credits/redeem`).
+ *
+ * - `code`: the code, e.g. `SYN-XXXX-XXXX-XXXX-X`; white space around it is
+ *   ignored.
+ * - `out_redemption`: receives what the code granted on `SYNAP_OK`; set to
+ *   NULL on entry. Free it with `synap_redemption_free()`.
+ *
+ * Not idempotent: resent only when the failure proves it had no effect.
+ * Returns `SYNAP_OK`; `SYNAP_INVALID_ARGUMENT`; `SYNAP_INVALID_REQUEST` (a
+ * malformed or unknown code); `SYNAP_INSUFFICIENT_CREDITS` (a code already
+ * redeemed, expired or exhausted); or the transport codes. Unconfirmed wire
+ * format: the reference SDK has never sent this request; libsynap sends and
+ * reads what that SDK's code describes (contract part 2, §7.2).
+ *
+ * # Safety
+ * `client` is NULL or a live handle; `code` is NULL or NUL-terminated;
+ * `out_redemption` is NULL or writable.
+ */
+enum SynapCode synap_credits_redeem(const struct SynapClient *client,
+                                    const char *code,
+                                    struct SynapRedemption **out_redemption);
+
+/**
+ * Frees a redemption. NULL is ignored.
+ *
+ * # Safety
+ * `redemption` is NULL or a live handle, freed exactly once.
+ */
+void synap_redemption_free(struct SynapRedemption *redemption);
+
+/**
+ * The redemption's id. NULL when absent. Owned by `redemption`.
+ *
+ * # Safety
+ * `redemption` is NULL or a live handle.
+ */
+const char *synap_redemption_id(const struct SynapRedemption *redemption);
+
+/**
+ * Credits the code granted. Returns true and writes `*out` when present;
+ * false, leaving `*out` alone, when absent or a pointer is NULL.
+ *
+ * # Safety
+ * `redemption` is NULL or a live handle; `out` is NULL or writable.
+ */
+bool synap_redemption_credits_granted(const struct SynapRedemption *redemption, double *out);
+
+/**
+ * The balance after the code. Returns true and writes `*out` when present;
+ * false, leaving `*out` alone, when absent or a pointer is NULL.
+ *
+ * # Safety
+ * `redemption` is NULL or a live handle; `out` is NULL or writable.
+ */
+bool synap_redemption_new_balance(const struct SynapRedemption *redemption, double *out);
+
+/**
+ * When the granted credits expire, Unix microseconds UTC. Returns true and
+ * writes `*out` when present; false, leaving `*out` alone, when absent or a
+ * pointer is NULL.
+ *
+ * # Safety
+ * `redemption` is NULL or a live handle; `out` is NULL or writable.
+ */
+bool synap_redemption_expires_at_us(const struct SynapRedemption *redemption, int64_t *out);
 
 /**
  * Installs the process-wide log callback: `callback` hears every message

@@ -22,7 +22,7 @@ use crate::proxy;
 use crate::retry::RetryPolicy;
 use crate::status::MemoryStatus;
 use crate::tls::root_certs;
-use crate::transport::{Call, Settings, Transport};
+use crate::transport::{Call, Settings, StreamBody, Transport};
 use crate::wire::identity::parse_identity;
 use crate::wire::ingestion::{parse_batch, parse_ingestion};
 use crate::wire::memory::parse_memory;
@@ -150,9 +150,7 @@ impl Client {
 
     /// `memories.get`: one memory by id (a UUID, checked before any request).
     pub fn memories_get(&self, memory_id: &str) -> Result<Memory, Error> {
-        let id = Uuid::try_parse(memory_id).map_err(|_| {
-            Error::invalid_argument(format!("memory_id is not a UUID: \"{}\"", one_line(memory_id, 64)))
-        })?;
+        let id = parse_memory_id(memory_id)?;
         let url = format!("{}/api/v1/memories/{}", self.base_url, id.hyphenated());
         self.call(&url, None, &self.limits(None, None), parse_memory)
     }
@@ -234,7 +232,10 @@ impl Client {
         let identity = known.as_ref().map(|k| (k.client_id.as_str(), k.instance_id.as_str()));
         let (method, idempotence) = match request {
             Request::Get => ("GET", Idempotence::Idempotent),
+            Request::Delete => ("DELETE", Idempotence::Idempotent),
             Request::Post(_, idempotence) => ("POST", idempotence),
+            Request::Patch(_) => ("PATCH", Idempotence::NotIdempotent),
+            Request::Stream(_) => ("POST", Idempotence::NotIdempotent),
         };
         let what = || format!("{method} {}", &url[self.base_url.len()..]);
         with_retries(&self.retry, limits, idempotence, &what, &correlation_id, |time_left| {
@@ -243,7 +244,10 @@ impl Client {
                 Call { url, authorization: &self.authorization, correlation_id: &correlation_id, identity, time_left };
             let result = match request {
                 Request::Get => self.transport.get(&call),
+                Request::Delete => self.transport.delete(&call),
                 Request::Post(body, _) => self.transport.post_json(&call, body),
+                Request::Patch(body) => self.transport.patch_json(&call, body),
+                Request::Stream(body) => body().and_then(|body| self.transport.post_stream(&call, body)),
             }
             .and_then(|body| parse(&body).map_err(|e| e.with_http_status(200)))
             .map_err(|e| e.with_correlation_id(&correlation_id).redact(&self.api_key));
@@ -258,6 +262,15 @@ impl Client {
         })
         .map(|value| (value, correlation_id.clone()))
         .map_err(|e| e.with_correlation_id(&correlation_id))
+    }
+
+    /// The instance id whoami reported, or "" before it has answered.
+    pub(crate) fn known_instance_id(&self) -> String {
+        self.known
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+            .map_or_else(String::new, |k| k.instance_id.clone())
     }
 
     /// A customer id is refused locally on an instance whoami reported as
@@ -278,8 +291,15 @@ impl Client {
 pub(crate) enum Request<'a> {
     /// A GET: idempotent.
     Get,
+    /// A DELETE: idempotent.
+    Delete,
     /// A POST of a JSON body, retried as its idempotence allows.
     Post(&'a [u8], Idempotence),
+    /// A PATCH of a JSON body: not idempotent.
+    Patch(&'a [u8]),
+    /// A POST of a streamed body, made afresh for each attempt: not
+    /// idempotent.
+    Stream(&'a dyn Fn() -> Result<StreamBody, Error>),
 }
 
 impl fmt::Debug for Client {
@@ -294,6 +314,12 @@ fn bearer(api_key: &str) -> Result<HeaderValue, Error> {
         .map_err(|_| Error::invalid_argument("api_key cannot go into an HTTP header"))?;
     value.set_sensitive(true);
     Ok(value)
+}
+
+/// Checks a memory id before it goes into a URL path.
+pub(crate) fn parse_memory_id(text: &str) -> Result<Uuid, Error> {
+    Uuid::try_parse(text)
+        .map_err(|_| Error::invalid_argument(format!("memory_id is not a UUID: \"{}\"", one_line(text, 64))))
 }
 
 /// Checks an ingestion id before it goes into a URL path.

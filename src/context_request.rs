@@ -6,6 +6,7 @@ use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
 use crate::error::{Error, one_line};
+use crate::request_fields::{non_empty, one_of};
 
 /// Whose memories a fetch reads: the route it goes to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -342,19 +343,6 @@ impl ContextRequest {
 pub(crate) fn parse_conversation_id(text: &str) -> Result<Uuid, Error> {
     Uuid::try_parse(text)
         .map_err(|_| Error::invalid_argument(format!("conversation_id is not a UUID: \"{}\"", one_line(text, 64))))
-}
-
-fn non_empty(field: &str, value: &str) -> Result<String, Error> {
-    if value.trim().is_empty() {
-        return Err(Error::invalid_argument(format!("{field} must not be empty")));
-    }
-    Ok(value.to_owned())
-}
-
-fn one_of(field: &str, value: &str, allowed: &[&'static str]) -> Result<&'static str, Error> {
-    allowed.iter().find(|a| **a == value).copied().ok_or_else(|| {
-        Error::invalid_argument(format!("{field} \"{}\" is not one of {}", one_line(value, 64), allowed.join(", ")))
-    })
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use crate::context_request::parse_conversation_id;
 use crate::error::{Error, one_line};
+use crate::request_fields::{json_object, missing, non_empty, rfc3339, rungs, set_rung};
 use crate::timestamp::format_rfc3339_micros;
 
 /// The roles a message may have.
@@ -222,7 +223,7 @@ impl TranscriptRequest {
         }
         let timestamp = match timestamp_us {
             None => Value::Null,
-            Some(us) => json!(time("turn timestamp", us)?),
+            Some(us) => json!(rfc3339("turn timestamp", us)?),
         };
         let turn = json!({"role": role, "content": content, "timestamp": timestamp, "speaker": speaker,
                           "metadata": null});
@@ -253,14 +254,14 @@ impl TranscriptRequest {
 
     /// When the conversation started, Unix µs UTC (years 1 to 9999).
     pub fn started_at_us(&mut self, us: i64) -> Result<&mut Self, Error> {
-        time("started_at", us)?;
+        rfc3339("started_at", us)?;
         self.started_at_us = Some(us);
         Ok(self)
     }
 
     /// When it ended, Unix µs UTC (years 1 to 9999).
     pub fn ended_at_us(&mut self, us: i64) -> Result<&mut Self, Error> {
-        time("ended_at", us)?;
+        rfc3339("ended_at", us)?;
         self.ended_at_us = Some(us);
         Ok(self)
     }
@@ -361,43 +362,6 @@ impl CompactOptions {
 
 /// The formats the compacted state is read in.
 pub const COMPACTED_FORMATS: [&str; 3] = ["structured", "narrative", "injection"];
-
-fn missing(field: &str) -> Error {
-    Error::invalid_argument(format!("the request has no {field}"))
-}
-
-fn non_empty(field: &str, value: &str) -> Result<String, Error> {
-    if value.trim().is_empty() {
-        return Err(Error::invalid_argument(format!("{field} must not be empty")));
-    }
-    Ok(value.to_owned())
-}
-
-fn json_object(field: &str, json: &str) -> Result<Map<String, Value>, Error> {
-    match serde_json::from_str(json) {
-        Ok(Value::Object(map)) => Ok(map),
-        Ok(_) => Err(Error::invalid_argument(format!("{field} JSON must be an object"))),
-        Err(e) => Err(Error::invalid_argument(format!("{field} is not valid JSON: {e}"))),
-    }
-}
-
-fn time(field: &str, us: i64) -> Result<String, Error> {
-    format_rfc3339_micros(us)
-        .ok_or_else(|| Error::invalid_argument(format!("{field} {us} us is outside years 1 to 9999")))
-}
-
-fn set_rung(path: &mut Vec<(String, String)>, level: &str, value: &str) -> Result<(), Error> {
-    let level = non_empty("scope level", level)?;
-    match path.iter_mut().find(|(l, _)| *l == level) {
-        Some(rung) => rung.1 = value.to_owned(),
-        None => path.push((level, value.to_owned())),
-    }
-    Ok(())
-}
-
-fn rungs(path: &[(String, String)]) -> Value {
-    Value::Object(path.iter().map(|(l, v)| (l.clone(), json!(v))).collect())
-}
 
 #[cfg(test)]
 mod tests {

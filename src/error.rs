@@ -37,6 +37,9 @@ pub enum ErrorKind {
     Protocol,
     /// The caller cancelled the operation.
     Cancelled,
+    /// A local file could not be opened or read, or changed while it was
+    /// sent (an upload's source).
+    File,
     /// A bug in this library (a caught panic).
     Internal,
 }
@@ -58,6 +61,7 @@ impl ErrorKind {
             ErrorKind::Tls => "TLS error",
             ErrorKind::Protocol => "protocol error",
             ErrorKind::Cancelled => "cancelled",
+            ErrorKind::File => "file error",
             ErrorKind::Internal => "internal error",
         }
     }

@@ -14,6 +14,7 @@
 
 mod call;
 mod cancel;
+mod data_deletion;
 mod client;
 mod context;
 mod context_fetch;
@@ -23,13 +24,20 @@ mod conversation_calls;
 mod conversation_request;
 mod correlation;
 mod create;
+mod credits;
+mod credits_calls;
+mod credits_request;
 mod error;
 pub mod ffi;
 mod identity;
+mod lifecycle;
+mod lifecycle_calls;
+mod lifecycle_request;
 mod log;
 mod memory;
 mod options;
 mod proxy;
+mod request_fields;
 mod resolver;
 mod response_error;
 mod retry;
@@ -40,6 +48,7 @@ mod text;
 mod timestamp;
 mod tls;
 mod transport;
+mod upload;
 mod url;
 mod wait;
 mod wait_all;
@@ -65,8 +74,16 @@ pub use conversation_request::{
     COMPACTED_FORMATS, COMPACTION_STRATEGIES, CompactOptions, MessageRequest, ROLES, TranscriptRequest,
 };
 pub use create::{Batch, CreateRequest, DOCUMENT_TYPES, Ingestion, MODES};
+pub use credits::{CreditBalance, CreditBucket, LedgerEntry, LedgerPage, Redemption, credits_estimate_from_json};
+pub use credits_request::{EstimateRequest, LedgerQuery, MAX_LEDGER_PAGE};
+pub use data_deletion::MAX_CONTINUE_ROUNDS;
 pub use error::{Error, ErrorKind};
 pub use identity::Identity;
+pub use lifecycle::{DataDeletion, DeletedMemory, DeletionState, ForgetCandidate, ForgetOutcome, Forgotten};
+pub use lifecycle_request::{
+    DataDeleteRequest, DeleteScope, FORGET_DESCRIPTION_CHARS, FORGET_MODES, ForgetRequest, MERGE_STRATEGIES,
+    UpdateRequest,
+};
 pub use log::{LogFn, LogLevel, set_log_callback};
 pub use memory::Memory;
 pub use options::{
@@ -78,6 +95,7 @@ pub use retry::{DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_BASE, DEFAULT_RETRY_CAP, Ret
 pub use status::{IngestState, MemoryIds, MemoryStatus};
 pub use text::Text;
 pub use timestamp::parse_unix_micros;
+pub use upload::{RELATIONSHIP_TYPES, UploadRequest};
 pub use wait::{DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT, WaitOptions};
 pub use wait_all::{MAX_IN_FLIGHT, WaitCounts};
 

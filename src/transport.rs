@@ -60,6 +60,29 @@ impl Call<'_> {
     }
 }
 
+/// A request body streamed from a source (a file, a buffer) rather than
+/// held in one slice.
+pub(crate) struct StreamBody {
+    pub content_type: String,
+    /// The exact number of bytes `reader` yields.
+    pub length: u64,
+    pub reader: Box<dyn Read + Send>,
+}
+
+/// Why a streamed body's own source failed (a file that vanished, shrank,
+/// grew or could not be read), carried through the HTTP stack inside an
+/// `io::Error` and told apart from network failures.
+#[derive(Debug)]
+pub(crate) struct SourceError(pub String);
+
+impl std::fmt::Display for SourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for SourceError {}
+
 pub(crate) struct Transport {
     /// One agent (pool) per shard; a thread always uses the same shard, so
     /// threads sharing a client rarely wait on each other's pool lock.
@@ -117,6 +140,49 @@ impl Transport {
     pub(crate) fn post_json(&self, call: &Call<'_>, body: &[u8]) -> Result<Vec<u8>, Error> {
         let request = call.headers(self.agent().post(call.url)).content_type("application/json");
         let cut = self.cut(call.time_left);
+        let result = match cut {
+            Some(left) => request.config().timeout_global(Some(left)).build().send(body),
+            None => request.send(body),
+        };
+        let response = result.map_err(|e| self.transport_error(e, cut))?;
+        self.read_answer(response, cut)
+    }
+
+    /// PATCHes a JSON body to `url`; otherwise as [`Transport::get`].
+    pub(crate) fn patch_json(&self, call: &Call<'_>, body: &[u8]) -> Result<Vec<u8>, Error> {
+        let request = call.headers(self.agent().patch(call.url)).content_type("application/json");
+        let cut = self.cut(call.time_left);
+        let result = match cut {
+            Some(left) => request.config().timeout_global(Some(left)).build().send(body),
+            None => request.send(body),
+        };
+        let response = result.map_err(|e| self.transport_error(e, cut))?;
+        self.read_answer(response, cut)
+    }
+
+    /// DELETEs `url`; otherwise as [`Transport::get`].
+    pub(crate) fn delete(&self, call: &Call<'_>) -> Result<Vec<u8>, Error> {
+        let request = call.headers(self.agent().delete(call.url));
+        let cut = self.cut(call.time_left);
+        let result = match cut {
+            Some(left) => request.config().timeout_global(Some(left)).build().call(),
+            None => request.call(),
+        };
+        let response = result.map_err(|e| self.transport_error(e, cut))?;
+        self.read_answer(response, cut)
+    }
+
+    /// POSTs a body read from `body` as it is sent, never held whole, with
+    /// its length announced up front; otherwise as [`Transport::get`]. A
+    /// failure of the body's own source ends the request before its last
+    /// byte, so the server never sees a complete body, and comes back as
+    /// [`ErrorKind::File`].
+    pub(crate) fn post_stream(&self, call: &Call<'_>, body: StreamBody) -> Result<Vec<u8>, Error> {
+        let StreamBody { content_type, length, mut reader } = body;
+        let request =
+            call.headers(self.agent().post(call.url)).content_type(content_type).header("Content-Length", length);
+        let cut = self.cut(call.time_left);
+        let body = ureq::SendBody::from_reader(&mut reader);
         let result = match cut {
             Some(left) => request.config().timeout_global(Some(left)).build().send(body),
             None => request.send(body),
@@ -216,6 +282,9 @@ impl Transport {
     }
 
     fn io_error(&self, e: io::Error) -> Error {
+        if let Some(source) = e.get_ref().and_then(|inner| inner.downcast_ref::<SourceError>()) {
+            return Error::new(ErrorKind::File, source.0.clone());
+        }
         if let Some(tls) = e.get_ref().and_then(|inner| inner.downcast_ref::<rustls::Error>()) {
             return Error::new(ErrorKind::Tls, format!("TLS failed: {tls}"));
         }

@@ -3,6 +3,7 @@
 
 use std::time::{Duration, Instant};
 
+use crate::call::Limits;
 use crate::cancel::{CancelToken, sleep};
 use crate::client::{Client, parse_ingestion_id};
 use crate::error::{Error, ErrorKind};
@@ -88,9 +89,28 @@ impl Client {
         ingestion_id: &str,
         options: &WaitOptions,
         cancel: Option<&CancelToken>,
-        mut progress: impl FnMut(&MemoryStatus) -> bool,
+        progress: impl FnMut(&MemoryStatus) -> bool,
     ) -> Result<MemoryStatus, Error> {
         let id = parse_ingestion_id(ingestion_id)?;
+        let job = Job {
+            what: &format!("ingestion {id}"),
+            poll: &|limits: &Limits<'_>| self.status_within(id, limits),
+            state: &|status: &MemoryStatus| status.state().to_string(),
+            done: &|status: &MemoryStatus| status.state().is_terminal(),
+        };
+        self.poll_until(&job, options, cancel, progress)
+    }
+
+    /// Polls `job` until it is done, as [`Client::memories_wait`] describes
+    /// (which is this loop for an ingestion job).
+    pub(crate) fn poll_until<T>(
+        &self,
+        job: &Job<'_, T>,
+        options: &WaitOptions,
+        cancel: Option<&CancelToken>,
+        mut progress: impl FnMut(&T) -> bool,
+    ) -> Result<T, Error> {
+        let what = job.what;
         let started = Instant::now();
         let deadline = started + options.timeout;
         let mut polls = 0u32;
@@ -98,13 +118,10 @@ impl Client {
             if cancel.is_some_and(CancelToken::is_cancelled) {
                 return Err(cancelled(polls, "by the cancel handle"));
             }
-            let status = self.status_within(id, &self.limits(Some(deadline), cancel)).map_err(|e| {
+            let value = (job.poll)(&self.limits(Some(deadline), cancel)).map_err(|e| {
                 if e.kind() == ErrorKind::Timeout && Instant::now() >= deadline {
-                    let message = format!(
-                        "ingestion {id} did not complete within {} ms: {}",
-                        options.timeout.as_millis(),
-                        e.message()
-                    );
+                    let message =
+                        format!("{what} did not complete within {} ms: {}", options.timeout.as_millis(), e.message());
                     e.with_message(message)
                 } else {
                     e
@@ -112,13 +129,13 @@ impl Client {
             })?;
             polls += 1;
             log(LogLevel::Debug, || {
-                format!("wait {id}: poll {polls}: {} after {}", status.state(), human(started.elapsed()))
+                format!("wait {what}: poll {polls}: {} after {}", (job.state)(&value), human(started.elapsed()))
             });
-            if !progress(&status) {
+            if !progress(&value) {
                 return Err(cancelled(polls, "by the progress callback"));
             }
-            if status.state().is_terminal() {
-                return Ok(status);
+            if (job.done)(&value) {
+                return Ok(value);
             }
             let left = deadline.saturating_duration_since(Instant::now());
             let pause = options.poll_interval.min(left);
@@ -129,14 +146,24 @@ impl Client {
                 return Err(Error::new(
                     ErrorKind::Timeout,
                     format!(
-                        "ingestion {id} did not complete within {} ms: still {} after {polls} polls",
+                        "{what} did not complete within {} ms: still {} after {polls} polls",
                         options.timeout.as_millis(),
-                        status.state()
+                        (job.state)(&value)
                     ),
                 ));
             }
         }
     }
+}
+
+/// A job a wait polls: how to poll it once within the wait's limits, how
+/// to name its state, and when it is done.
+pub(crate) struct Job<'a, T> {
+    /// Names the job in messages: `ingestion <id>`, `deletion <id>`.
+    pub what: &'a str,
+    pub poll: &'a dyn Fn(&Limits<'_>) -> Result<T, Error>,
+    pub state: &'a dyn Fn(&T) -> String,
+    pub done: &'a dyn Fn(&T) -> bool,
 }
 
 fn cancelled(polls: u32, how: &str) -> Error {

@@ -67,7 +67,7 @@ impl Handle for SynapBatch {
 }
 
 impl SynapIngestion {
-    fn new(ingestion: Ingestion, lent: bool) -> Result<SynapIngestion, Error> {
+    pub(super) fn new(ingestion: Ingestion, lent: bool) -> Result<SynapIngestion, Error> {
         Ok(SynapIngestion {
             ingestion_id: c_string(&ingestion.ingestion_id().to_string(), "ingestion_id")?,
             document_id: c_string(ingestion.document_id(), "document_id")?,

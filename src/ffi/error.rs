@@ -56,10 +56,14 @@ pub enum SynapCode {
     /// A bug in libsynap was caught at the API boundary. The message says
     /// what; please report it.
     SYNAP_INTERNAL = 14,
+    /// A local file could not be opened or read, or changed size while it
+    /// was sent (an upload's source). The message names the file and the
+    /// reason; nothing was sent complete.
+    SYNAP_FILE = 15,
 }
 
 impl SynapCode {
-    const ALL: [SynapCode; 15] = [
+    const ALL: [SynapCode; 16] = [
         SynapCode::SYNAP_OK,
         SynapCode::SYNAP_INVALID_ARGUMENT,
         SynapCode::SYNAP_AUTH,
@@ -75,6 +79,7 @@ impl SynapCode {
         SynapCode::SYNAP_PROTOCOL,
         SynapCode::SYNAP_CANCELLED,
         SynapCode::SYNAP_INTERNAL,
+        SynapCode::SYNAP_FILE,
     ];
 
     fn name(self) -> &'static str {
@@ -94,6 +99,7 @@ impl SynapCode {
             SynapCode::SYNAP_PROTOCOL => "SYNAP_PROTOCOL\0",
             SynapCode::SYNAP_CANCELLED => "SYNAP_CANCELLED\0",
             SynapCode::SYNAP_INTERNAL => "SYNAP_INTERNAL\0",
+            SynapCode::SYNAP_FILE => "SYNAP_FILE\0",
         }
     }
 }
@@ -115,6 +121,7 @@ impl From<ErrorKind> for SynapCode {
             ErrorKind::Protocol => SynapCode::SYNAP_PROTOCOL,
             ErrorKind::Cancelled => SynapCode::SYNAP_CANCELLED,
             ErrorKind::Internal => SynapCode::SYNAP_INTERNAL,
+            ErrorKind::File => SynapCode::SYNAP_FILE,
         }
     }
 }
@@ -224,7 +231,7 @@ mod tests {
             assert_eq!(*code as usize, i);
             assert_eq!(name(i as c_int), format!("{code:?}"));
         }
-        for bad in [-1, 15, 1000, c_int::MIN, c_int::MAX] {
+        for bad in [-1, 16, 1000, c_int::MIN, c_int::MAX] {
             assert_eq!(name(bad), "SYNAP_UNKNOWN_CODE");
         }
     }

@@ -41,7 +41,7 @@ impl Handle for SynapIdentity {
 }
 
 impl SynapMemory {
-    fn new(memory: Memory) -> Result<SynapMemory, crate::Error> {
+    pub(super) fn new(memory: Memory) -> Result<SynapMemory, crate::Error> {
         Ok(SynapMemory {
             memory_id: c_string(&memory.memory_id().to_string(), "id")?,
             memory_type: c_string(memory.memory_type(), "memory_type")?,

@@ -22,6 +22,9 @@ mod create;
 mod memory;
 mod context;
 mod conversation;
+mod lifecycle;
+mod deletion;
+mod credits;
 mod log;
 mod cstr;
 mod guard;
@@ -121,9 +124,58 @@ pub use create::{
     synap_ingestion_queued_at_us, synap_ingestion_state, synap_ingestion_state_name, synap_memories_batch_create,
     synap_memories_create,
 };
+pub use credits::{
+    SynapCreditBalance, SynapEstimateRequest, SynapLedgerPage, SynapLedgerQuery, SynapRedemption,
+    synap_credit_balance_bucket_count, synap_credit_balance_bucket_credits, synap_credit_balance_bucket_expires_at_us,
+    synap_credit_balance_bucket_source_type, synap_credit_balance_client_id, synap_credit_balance_credits,
+    synap_credit_balance_free, synap_credit_balance_warning_low, synap_credits_balance, synap_credits_estimate,
+    synap_credits_ledger, synap_credits_redeem, synap_estimate_request_free, synap_estimate_request_new,
+    synap_estimate_request_set_endpoint, synap_estimate_request_set_item_count, synap_estimate_request_set_metric_type,
+    synap_estimate_request_set_mode, synap_estimate_request_set_units, synap_ledger_page_count,
+    synap_ledger_page_entry_category, synap_ledger_page_entry_created_at_us, synap_ledger_page_entry_delta,
+    synap_ledger_page_entry_id, synap_ledger_page_entry_metric_type, synap_ledger_page_entry_type,
+    synap_ledger_page_free, synap_ledger_page_limit, synap_ledger_page_offset, synap_ledger_page_total,
+    synap_ledger_query_free, synap_ledger_query_new, synap_ledger_query_set_entry_type, synap_ledger_query_set_from_us,
+    synap_ledger_query_set_limit, synap_ledger_query_set_offset, synap_ledger_query_set_to_us,
+    synap_redemption_credits_granted, synap_redemption_expires_at_us, synap_redemption_free, synap_redemption_id,
+    synap_redemption_new_balance,
+};
+pub use deletion::{
+    SynapDataDeleteRequest, SynapDataDeletion, SynapDeleteScope, SynapDeletionState, synap_data_delete,
+    synap_data_delete_request_free, synap_data_delete_request_new, synap_data_delete_request_set_confirm,
+    synap_data_delete_request_set_customer_id, synap_data_delete_request_set_dry_run,
+    synap_data_delete_request_set_user_id, synap_data_deletion_audit, synap_data_deletion_count_count,
+    synap_data_deletion_count_of, synap_data_deletion_count_store, synap_data_deletion_count_value,
+    synap_data_deletion_found, synap_data_deletion_free, synap_data_deletion_fully_removed, synap_data_deletion_id,
+    synap_data_deletion_is_dry_run, synap_data_deletion_json, synap_data_deletion_kept, synap_data_deletion_kept_count,
+    synap_data_deletion_memories_kept, synap_data_deletion_note, synap_data_deletion_scope, synap_data_deletion_state,
+    synap_data_deletion_status, synap_data_deletion_status_text, synap_data_deletion_still_present_count,
+    synap_data_deletion_still_present_in, synap_data_deletion_stores_json, synap_data_deletion_wait,
+};
 pub use error::{
     SynapCode, synap_code_name, synap_last_error_correlation_id, synap_last_error_http_status,
     synap_last_error_message, synap_last_error_retry_after_ms,
+};
+pub use lifecycle::{
+    SynapDeletedMemory, SynapForgetOutcome, SynapForgetRequest, SynapForgetResult, SynapUpdateRequest,
+    SynapUploadRequest, synap_deleted_memory_deleted_at_us, synap_deleted_memory_free, synap_deleted_memory_id,
+    synap_forget_request_add_scope_level, synap_forget_request_free, synap_forget_request_new,
+    synap_forget_request_set_customer_id, synap_forget_request_set_description, synap_forget_request_set_mode,
+    synap_forget_request_set_user_id, synap_forget_result_candidate_content, synap_forget_result_candidate_count,
+    synap_forget_result_candidate_memory_id, synap_forget_result_candidate_memory_type,
+    synap_forget_result_candidate_store, synap_forget_result_deleted_count, synap_forget_result_deleted_id,
+    synap_forget_result_failed_count, synap_forget_result_failed_id, synap_forget_result_free,
+    synap_forget_result_may_be_incomplete, synap_forget_result_outcome, synap_forget_result_request_id,
+    synap_forget_result_status, synap_forget_result_still_present_count, synap_forget_result_still_present_in,
+    synap_memories_delete, synap_memories_forget, synap_memories_update, synap_memories_upload,
+    synap_update_request_free, synap_update_request_new, synap_update_request_set_document_json,
+    synap_update_request_set_document_text, synap_update_request_set_document_type,
+    synap_update_request_set_merge_strategy, synap_update_request_set_metadata_json,
+    synap_upload_request_add_scope_level, synap_upload_request_free, synap_upload_request_new,
+    synap_upload_request_set_bytes, synap_upload_request_set_content_type, synap_upload_request_set_customer_id,
+    synap_upload_request_set_document_type, synap_upload_request_set_file, synap_upload_request_set_filename,
+    synap_upload_request_set_metadata_json, synap_upload_request_set_mode, synap_upload_request_set_relationship_type,
+    synap_upload_request_set_text, synap_upload_request_set_user_id,
 };
 pub use log::{SynapLogFn, SynapLogLevel, synap_set_log_callback};
 pub use memory::{
@@ -151,7 +203,7 @@ pub use wait::{
     synap_cancel_is_triggered, synap_cancel_new, synap_cancel_trigger, synap_memories_wait, synap_wait_options_free,
     synap_wait_options_new, synap_wait_options_set_cancel, synap_wait_options_set_max_in_flight,
     synap_wait_options_set_poll_interval_ms, synap_wait_options_set_progress, synap_wait_options_set_timeout_ms,
-    synap_wait_progress_count, synap_wait_progress_status, synap_wait_progress_total,
+    synap_wait_progress_count, synap_wait_progress_deletion, synap_wait_progress_status, synap_wait_progress_total,
 };
 pub use wait_all::{
     SynapWaitAllResults, synap_memories_wait_all, synap_wait_all_code, synap_wait_all_count, synap_wait_all_count_in,

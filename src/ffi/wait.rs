@@ -8,11 +8,12 @@ use std::time::Duration;
 
 use super::client::SynapClient;
 use super::cstr::{arg, string};
+use super::deletion::SynapDataDeletion;
 use super::error::SynapCode;
 use super::guard::{Handle, configure, free, get, lend, make, produce};
 use super::status::SynapMemoryStatus;
 use crate::error::Error;
-use crate::{CancelToken, MemoryStatus, WaitCounts, WaitOptions};
+use crate::{CancelToken, DataDeletion, MemoryStatus, WaitCounts, WaitOptions};
 
 /// A flag that stops a wait from another thread.
 ///
@@ -121,6 +122,7 @@ pub(crate) fn count_in(counts: &WaitCounts, state: c_int) -> usize {
 pub struct SynapWaitProgress {
     counts: WaitCounts,
     status: Option<SynapMemoryStatus>,
+    deletion: Option<SynapDataDeletion>,
 }
 
 /// Called by a wait on the thread that called it: by
@@ -165,6 +167,17 @@ pub unsafe extern "C" fn synap_wait_progress_total(progress: *const SynapWaitPro
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn synap_wait_progress_status(progress: *const SynapWaitProgress) -> *const SynapMemoryStatus {
     lend(progress, |p| p.status.as_ref())
+}
+
+/// For `synap_data_deletion_wait()`, the deletion record just polled, lent
+/// by the report for the duration of the callback only: copy what you need,
+/// never free it. NULL for the ingestion waits, or if `progress` is NULL.
+///
+/// # Safety
+/// As for `synap_wait_progress_count()`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn synap_wait_progress_deletion(progress: *const SynapWaitProgress) -> *const SynapDataDeletion {
+    lend(progress, |p| p.deletion.as_ref())
 }
 
 /// How a wait polls, for `synap_memories_wait()` and
@@ -222,7 +235,21 @@ impl SynapWaitOptions {
     pub(crate) unsafe fn report(&self, counts: WaitCounts, status: Option<SynapMemoryStatus>) -> bool {
         match self.progress {
             None => true,
-            Some(callback) => callback(&SynapWaitProgress { counts, status }, self.user_data),
+            Some(callback) => callback(&SynapWaitProgress { counts, status, deletion: None }, self.user_data),
+        }
+    }
+
+    /// Tells the progress callback of a deletion wait, if any; true to go on.
+    ///
+    /// # Safety
+    /// As for [`SynapWaitOptions::report`].
+    pub(crate) unsafe fn report_deletion(&self, counts: WaitCounts, deletion: DataDeletion) -> bool {
+        match self.progress {
+            None => true,
+            Some(callback) => {
+                let deletion = Some(SynapDataDeletion { inner: deletion, lent: true });
+                callback(&SynapWaitProgress { counts, status: None, deletion }, self.user_data)
+            }
         }
     }
 

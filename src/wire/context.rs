@@ -185,6 +185,7 @@ macro_rules! scalars {
         }
     };
 }
+pub(super) use scalars;
 
 /// A value that must be an object, read by `visitor`; `null` is `None`,
 /// anything else a structure error at `path`.

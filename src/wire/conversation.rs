@@ -100,7 +100,7 @@ pub(crate) fn parse_compacted(body: &[u8]) -> Result<Compacted, Error> {
 
 /// The next value of `map`, as a scalar for the readers of
 /// `super::context` (an array or object reads as neither).
-fn scalar<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Option<Loose<'de>>, A::Error> {
+pub(super) fn scalar<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Option<Loose<'de>>, A::Error> {
     map.next_value().map(Some)
 }
 
@@ -111,7 +111,7 @@ fn array_json(raw: Option<&RawValue>) -> Option<Text> {
 
 /// The next value of `map`, an array of objects at `path`, each read by
 /// the visitor `element` makes; absent or null is empty.
-fn list<'de, A, V>(map: &mut A, path: Path<'_>, element: fn() -> V) -> Result<Vec<V::Value>, A::Error>
+pub(super) fn list<'de, A, V>(map: &mut A, path: Path<'_>, element: fn() -> V) -> Result<Vec<V::Value>, A::Error>
 where
     A: MapAccess<'de>,
     V: Visitor<'de>,

@@ -3,10 +3,13 @@
 
 pub(crate) mod context;
 pub(crate) mod conversation;
+pub(crate) mod credits;
 mod fields;
 pub(crate) mod identity;
 pub(crate) mod ingestion;
+pub(crate) mod lifecycle;
 mod loose;
 pub(crate) mod memory;
+mod required;
 pub(crate) mod status;
 pub(crate) use status::parse_status;
