@@ -21,18 +21,31 @@
  *   synap::MessagePage page = client.messages(conversation, 1, 100);
  *   for (synap::ConversationMessage m : page) std::cout << *m.role() << ": " << *m.content() << "\n";
  *
+ *   client.update(memory_id, synap::UpdateRequest().document_text("Prefers SMS after 6pm").merge_strategy("replace"));
+ *   synap::Ingestion upload = client.upload(synap::UploadRequest().user_id("u1").file("notes.pdf"));
+ *   synap::DataDeletion gone = client.delete_data(
+ *       synap::DataDeleteRequest(synap::DeleteScope::user, "u1").confirm("u1"));
+ *   if (!gone.is_done()) gone = client.wait_deletion(std::string(*gone.deletion_id()));
+ *
  * - Handles are RAII types: Options, CreateRequest, Client, MemoryStatus,
  *   Ingestion, Batch, Memory, Identity, WaitAllResults, Cancel,
  *   ContextRequest, Context, Profile, PromptOptions, PromptContext,
  *   MessageRequest, RecordedMessage, MessageBatch, TranscriptRequest,
  *   TranscriptIngestion, MessagePage, CompactOptions, Compaction,
- *   CompactedOptions, Compacted and CompactionStatus free their C handle
- *   when destroyed. They move; they do not copy.
+ *   CompactedOptions, Compacted, CompactionStatus, UpdateRequest,
+ *   DeletedMemory, ForgetRequest, ForgetResult, UploadRequest,
+ *   DataDeleteRequest, DataDeletion, CreditBalance, LedgerQuery,
+ *   LedgerPage, EstimateRequest and Redemption free their C handle when
+ *   destroyed. They move; they do not copy.
  *   WaitOptions is a value: it copies, and is turned into libsynap's
  *   options at each wait.
- * - A failed call throws synap::Error, which carries the result code, the
- *   HTTP status, the correlation id and the server's Retry-After, read from
- *   the calling thread right after the call failed.
+ * - A failed call throws synap::Error, which carries the result code (its
+ *   kind: SYNAP_NOT_FOUND, SYNAP_FILE for a local file an upload could not
+ *   read, ...), the HTTP status, the correlation id and the server's
+ *   Retry-After, read from the calling thread right after the call failed.
+ * - The credits calls (credit_balance(), credit_ledger(),
+ *   estimate_credits(), redeem_credits()) follow an unconfirmed wire
+ *   format: the reference SDK has never sent them.
  * - Strings are std::string_view into the object they came from: valid
  *   while it lives (a view type's, while the object that lent it lives).
  *   Absent values are std::nullopt.
@@ -40,11 +53,13 @@
  *   to that byte, is refused with synap::Error (SYNAP_INVALID_ARGUMENT)
  *   before any call to libsynap, leaving the object as it was.
  * - View types (StatusView, ContextItem, Turn, ConversationContext,
- *   Retrieval, ProfileView, RecordedMessageView, ConversationMessage, ...)
+ *   Retrieval, ProfileView, RecordedMessageView, ConversationMessage,
+ *   ForgetCandidate, DataDeletionView, CreditBucket, LedgerEntry, ...)
  *   and the ViewLists that yield them hold a pointer to their owner's C
  *   handle: valid while the owner lives, even after it is moved. Context,
- *   Profile, PromptContext, MessageBatch and MessagePage refuse to lend
- *   views while they are temporaries, so
+ *   Profile, PromptContext, MessageBatch, MessagePage, ForgetResult,
+ *   DataDeletion, CreditBalance and LedgerPage refuse to lend views while
+ *   they are temporaries, so
  *   `for (auto item : client.context_fetch(r).items(l))` does not
  *   compile: keep the owner in a variable.
  * - Times are system_clock time points with microsecond precision (UTC).
@@ -119,7 +134,9 @@ public:
                                          : std::nullopt);
     }
 
-    /** The result code, never SYNAP_OK. */
+    /** The result code, never SYNAP_OK: what kind of failure it is, e.g.
+     *  SYNAP_NOT_FOUND, or SYNAP_FILE for a local file an upload could not
+     *  open or read (the message names the file and the reason). */
     SynapCode code() const noexcept { return code_; }
     /** The code's name, e.g. "SYNAP_NOT_FOUND". */
     std::string_view code_name() const noexcept { return synap_code_name(code_); }
@@ -656,6 +673,8 @@ enum class WaitState : int {
     error = SYNAP_WAIT_ERROR,  ///< ended by an error: a malformed id, a status error, the timeout, a cancel
 };
 
+class DataDeletionView;
+
 /** Where a wait stands, as its progress callback sees it. A borrowed view:
  *  valid during that call of the callback only. */
 class WaitProgress {
@@ -676,11 +695,16 @@ public:
                count(WaitState::error);
     }
     /** Client::wait(): the status just polled, valid during this call of
-     *  the callback only. Client::wait_all(): nullopt. */
+     *  the callback only. Client::wait_all() and wait_deletion(): nullopt. */
     std::optional<StatusView> status() const noexcept {
         const SynapMemoryStatus* status = synap_wait_progress_status(progress_);
         return status ? std::optional<StatusView>(StatusView(status)) : std::nullopt;
     }
+    /** Client::wait_deletion(): the deletion record just polled, valid
+     *  during this call of the callback only (a complete deletion counts
+     *  as WaitState::completed, a partial one as partial_success, anything
+     *  else as processing). The ingestion waits: nullopt. */
+    std::optional<DataDeletionView> deletion() const noexcept;
 
     /** The C handle, not owned. */
     const SynapWaitProgress* get() const noexcept { return progress_; }
@@ -2546,6 +2570,891 @@ private:
     SynapCompactionStatus* handle_;
 };
 
+/* ---- Memory lifecycle: update, delete, forget, upload ---------------- */
+
+namespace detail {
+
+/** Value `index` of a list from the C API, where false means absent (or
+ *  past the end). */
+template <class Handle, class T>
+std::optional<T> optional_at(bool (*get)(const Handle*, std::size_t, T*), const Handle* handle,
+                             std::size_t index) noexcept {
+    T value{};
+    if (!get(handle, index, &value)) {
+        return std::nullopt;
+    }
+    return value;
+}
+
+/** Time `index` of a list from the C API, where false means absent. */
+template <class Handle>
+std::optional<TimePoint> optional_time_at(bool (*get)(const Handle*, std::size_t, std::int64_t*),
+                                          const Handle* handle, std::size_t index) noexcept {
+    std::optional<std::int64_t> us = optional_at(get, handle, index);
+    return us ? std::optional<TimePoint>(from_us(*us)) : std::nullopt;
+}
+
+}  // namespace detail
+
+/** What a forget request came to (SynapForgetOutcome). */
+enum class ForgetOutcome : int {
+    unknown = SYNAP_FORGET_UNKNOWN,                  ///< a status this version does not know: read it as "not done"
+    nothing_matches = SYNAP_FORGET_NOTHING_MATCHES,  ///< no memory matched; nothing changed
+    preview = SYNAP_FORGET_PREVIEW,                  ///< the matches were filed for approval; nothing was deleted
+    deleted = SYNAP_FORGET_DELETED,                  ///< every match was deleted
+    partial = SYNAP_FORGET_PARTIAL,  ///< hidden, but the stores still_present_in() names may still hold the text
+};
+
+/** A memory's new document and how to merge it, for Client::update(). Set
+ *  the document with document_text() or document_json(); the merge
+ *  strategy is "smart-merge" unless set. Each setter throws synap::Error
+ *  (SYNAP_INVALID_ARGUMENT) if libsynap refuses the value, before any
+ *  request and leaving the request as it was, and returns *this for
+ *  chaining. An update only reads the request. */
+class UpdateRequest {
+public:
+    /** No document yet; merge strategy "smart-merge". */
+    UpdateRequest() : handle_(detail::not_null(synap_update_request_new())) {}
+    ~UpdateRequest() { synap_update_request_free(handle_); }
+    UpdateRequest(UpdateRequest&& other) noexcept : handle_(std::exchange(other.handle_, nullptr)) {}
+    UpdateRequest& operator=(UpdateRequest&& other) noexcept {
+        std::swap(handle_, other.handle_);
+        return *this;
+    }
+    UpdateRequest(const UpdateRequest&) = delete;
+    UpdateRequest& operator=(const UpdateRequest&) = delete;
+
+    /** The new document as plain text. */
+    UpdateRequest& document_text(const std::string& text) {
+        return set(synap_update_request_set_document_text(handle_, detail::c_str(text, "document_text")));
+    }
+    /** The new document as a JSON object given as text. */
+    UpdateRequest& document_json(const std::string& json) {
+        return set(synap_update_request_set_document_json(handle_, detail::c_str(json, "document_json")));
+    }
+    /** How the document combines with the memory: "replace", "append" or
+     *  "smart-merge" (the default). */
+    UpdateRequest& merge_strategy(const std::string& strategy) {
+        return set(synap_update_request_set_merge_strategy(handle_, detail::c_str(strategy, "merge_strategy")));
+    }
+    /** ai-chat-conversation, document, email, pdf, image, audio or
+     *  meeting-transcript; sent only when set. */
+    UpdateRequest& document_type(const std::string& type) {
+        return set(synap_update_request_set_document_type(handle_, detail::c_str(type, "document_type")));
+    }
+    /** Metadata, a JSON object given as text; sent only when set ({} included). */
+    UpdateRequest& metadata_json(const std::string& json) {
+        return set(synap_update_request_set_metadata_json(handle_, detail::c_str(json, "metadata_json")));
+    }
+
+    /** The C handle, still owned by this request. */
+    const SynapUpdateRequest* get() const noexcept { return handle_; }
+
+private:
+    UpdateRequest& set(SynapCode code) {
+        detail::check(code);
+        return *this;
+    }
+
+    SynapUpdateRequest* handle_;
+};
+
+/** A memory Client::delete_memory() deleted, owned. */
+class DeletedMemory {
+public:
+    /** Takes ownership of an answer from synap_memories_delete(). */
+    explicit DeletedMemory(SynapDeletedMemory* owned) noexcept : handle_(owned) {}
+    ~DeletedMemory() { synap_deleted_memory_free(handle_); }
+    DeletedMemory(DeletedMemory&& other) noexcept : handle_(std::exchange(other.handle_, nullptr)) {}
+    DeletedMemory& operator=(DeletedMemory&& other) noexcept {
+        std::swap(handle_, other.handle_);
+        return *this;
+    }
+    DeletedMemory(const DeletedMemory&) = delete;
+    DeletedMemory& operator=(const DeletedMemory&) = delete;
+
+    /** The deleted memory's id, as the service gave it. */
+    std::optional<std::string_view> memory_id() const noexcept {
+        return detail::optional_view(synap_deleted_memory_id(handle_));
+    }
+    /** When it was deleted. */
+    std::optional<TimePoint> deleted_at() const noexcept {
+        return detail::optional_time(synap_deleted_memory_deleted_at_us, handle_);
+    }
+
+    /** The C handle, still owned by this answer. */
+    const SynapDeletedMemory* get() const noexcept { return handle_; }
+
+private:
+    SynapDeletedMemory* handle_;
+};
+
+/** A request to forget one user's memories that match a description, for
+ *  Client::forget(). Set its description and user (and the customer on a
+ *  B2B instance); the mode is "preview" unless set. Each setter throws
+ *  synap::Error (SYNAP_INVALID_ARGUMENT) if libsynap refuses the value,
+ *  before any request and leaving the request as it was, and returns
+ *  *this for chaining. */
+class ForgetRequest {
+public:
+    /** Nothing set; mode "preview". */
+    ForgetRequest() : handle_(detail::not_null(synap_forget_request_new())) {}
+    ~ForgetRequest() { synap_forget_request_free(handle_); }
+    ForgetRequest(ForgetRequest&& other) noexcept : handle_(std::exchange(other.handle_, nullptr)) {}
+    ForgetRequest& operator=(ForgetRequest&& other) noexcept {
+        std::swap(handle_, other.handle_);
+        return *this;
+    }
+    ForgetRequest(const ForgetRequest&) = delete;
+    ForgetRequest& operator=(const ForgetRequest&) = delete;
+
+    /** What to forget, in words: 3 to 500 characters. */
+    ForgetRequest& description(const std::string& text) {
+        return set(synap_forget_request_set_description(handle_, detail::c_str(text, "description")));
+    }
+    /** The user whose memories are searched; not empty. */
+    ForgetRequest& user_id(const std::string& id) {
+        return set(synap_forget_request_set_user_id(handle_, detail::c_str(id, "user_id")));
+    }
+    /** The user's customer, required on a B2B instance; not empty, refused
+     *  once whoami() has reported a B2C instance. */
+    ForgetRequest& customer_id(const std::string& id) {
+        return set(synap_forget_request_set_customer_id(handle_, detail::c_str(id, "customer_id")));
+    }
+    /** Adds (or replaces) one level of the scope path, e.g.
+     *  add_scope_level("team", "payments"). */
+    ForgetRequest& add_scope_level(const std::string& level, const std::string& value) {
+        return set(synap_forget_request_add_scope_level(handle_, detail::c_str(level, "scope level"),
+                                                         detail::c_str(value, "scope value")));
+    }
+    /** "preview" (the default: the matches are filed for a person to
+     *  approve, nothing is deleted) or "direct" (deleted at once). */
+    ForgetRequest& mode(const std::string& mode) {
+        return set(synap_forget_request_set_mode(handle_, detail::c_str(mode, "mode")));
+    }
+
+    /** The C handle, still owned by this request. */
+    const SynapForgetRequest* get() const noexcept { return handle_; }
+
+private:
+    ForgetRequest& set(SynapCode code) {
+        detail::check(code);
+        return *this;
+    }
+
+    SynapForgetRequest* handle_;
+};
+
+/** A memory a forget request matched: a view, valid while its
+ *  ForgetResult lives. */
+class ForgetCandidate {
+public:
+    /** Candidate `index` of `result`, whose owner must outlive it. */
+    ForgetCandidate(const SynapForgetResult* result, std::size_t index) noexcept : result_(result), index_(index) {}
+
+    /** The memory's id. */
+    std::optional<std::string_view> memory_id() const noexcept {
+        return detail::optional_view(synap_forget_result_candidate_memory_id(result_, index_));
+    }
+    /** What it says. */
+    std::optional<std::string_view> content() const noexcept {
+        return detail::optional_view(synap_forget_result_candidate_content(result_, index_));
+    }
+    /** Its type: "fact", "preference", ... */
+    std::optional<std::string_view> memory_type() const noexcept {
+        return detail::optional_view(synap_forget_result_candidate_memory_type(result_, index_));
+    }
+    /** Where it lives: "memory", "chunk", "sentence", "entity", "triple",
+     *  "profile" or "candidate". */
+    std::optional<std::string_view> store() const noexcept {
+        return detail::optional_view(synap_forget_result_candidate_store(result_, index_));
+    }
+
+private:
+    const SynapForgetResult* result_;
+    std::size_t index_;
+};
+
+namespace detail {
+
+/** The candidates of a forget answer. */
+struct ForgetCandidates {
+    using value_type = ForgetCandidate;
+    const SynapForgetResult* result = nullptr;
+    std::size_t size() const noexcept { return synap_forget_result_candidate_count(result); }
+    ForgetCandidate at(std::size_t i) const noexcept { return ForgetCandidate(result, i); }
+};
+
+}  // namespace detail
+
+/** A forget answer's matched memories, in the order sent. */
+using ForgetCandidateList = ViewList<detail::ForgetCandidates>;
+
+/** What Client::forget() came to, owned: the outcome, the memories matched
+ *  and those deleted. What it lends is valid while it lives; candidates()
+ *  is refused on a temporary. Read outcome(): partial is not deleted. */
+class ForgetResult {
+public:
+    /** Takes ownership of an answer from synap_memories_forget(). */
+    explicit ForgetResult(SynapForgetResult* owned) noexcept : handle_(owned) {}
+    ~ForgetResult() { synap_forget_result_free(handle_); }
+    ForgetResult(ForgetResult&& other) noexcept : handle_(std::exchange(other.handle_, nullptr)) {}
+    ForgetResult& operator=(ForgetResult&& other) noexcept {
+        std::swap(handle_, other.handle_);
+        return *this;
+    }
+    ForgetResult(const ForgetResult&) = delete;
+    ForgetResult& operator=(const ForgetResult&) = delete;
+
+    /** The outcome the status names; ForgetOutcome::unknown for one this
+     *  version does not know. */
+    ForgetOutcome outcome() const noexcept { return static_cast<ForgetOutcome>(synap_forget_result_outcome(handle_)); }
+    /** The status as the service sent it. */
+    std::optional<std::string_view> status() const noexcept {
+        return detail::optional_view(synap_forget_result_status(handle_));
+    }
+    /** The request filed for approval (preview mode). */
+    std::optional<std::string_view> request_id() const noexcept {
+        return detail::optional_view(synap_forget_result_request_id(handle_));
+    }
+    /** The memories that matched: valid while this answer lives. */
+    ForgetCandidateList candidates() const& noexcept { return ForgetCandidateList(detail::ForgetCandidates{handle_}); }
+    /** Refused: the answer is a temporary. Keep it in a variable first. */
+    ForgetCandidateList candidates() const&& = delete;
+    /** The ids of the memories deleted. */
+    std::vector<std::string_view> deleted_ids() const {
+        return detail::strings(synap_forget_result_deleted_count, synap_forget_result_deleted_id, handle_);
+    }
+    /** The ids of the matched memories that could not be deleted. */
+    std::vector<std::string_view> failed_ids() const {
+        return detail::strings(synap_forget_result_failed_count, synap_forget_result_failed_id, handle_);
+    }
+    /** The stores that may still hold the text (a partial outcome). */
+    std::vector<std::string_view> still_present_in() const {
+        return detail::strings(synap_forget_result_still_present_count, synap_forget_result_still_present_in,
+                               handle_);
+    }
+    /** Whether the service says the matcher may have missed some memories. */
+    bool may_be_incomplete() const noexcept { return synap_forget_result_may_be_incomplete(handle_); }
+
+    /** The C handle, still owned by this answer. */
+    const SynapForgetResult* get() const noexcept { return handle_; }
+
+private:
+    SynapForgetResult* handle_;
+};
+
+/** One upload for Client::upload(): a file, a buffer or text, for one user,
+ *  ingested as a document. Set its user and one source (file(), bytes() or
+ *  text(); each replaces the one set before). Each setter throws
+ *  synap::Error (SYNAP_INVALID_ARGUMENT) if libsynap refuses the value,
+ *  before any request and leaving the request as it was, and returns
+ *  *this for chaining. An upload only reads the request. */
+class UploadRequest {
+public:
+    /** Nothing set. */
+    UploadRequest() : handle_(detail::not_null(synap_upload_request_new())) {}
+    ~UploadRequest() { synap_upload_request_free(handle_); }
+    UploadRequest(UploadRequest&& other) noexcept : handle_(std::exchange(other.handle_, nullptr)) {}
+    UploadRequest& operator=(UploadRequest&& other) noexcept {
+        std::swap(handle_, other.handle_);
+        return *this;
+    }
+    UploadRequest(const UploadRequest&) = delete;
+    UploadRequest& operator=(const UploadRequest&) = delete;
+
+    /** The user the document belongs to; not empty. */
+    UploadRequest& user_id(const std::string& id) {
+        return set(synap_upload_request_set_user_id(handle_, detail::c_str(id, "user_id")));
+    }
+    /** The customer on a B2B instance; not empty. */
+    UploadRequest& customer_id(const std::string& id) {
+        return set(synap_upload_request_set_customer_id(handle_, detail::c_str(id, "customer_id")));
+    }
+    /** "b2c" or "b2b"; unless set, "b2b" when a customer is set, else "b2c". */
+    UploadRequest& relationship_type(const std::string& type) {
+        return set(synap_upload_request_set_relationship_type(handle_, detail::c_str(type, "relationship_type")));
+    }
+    /** "long-range" (the default) or "fast". */
+    UploadRequest& mode(const std::string& mode) {
+        return set(synap_upload_request_set_mode(handle_, detail::c_str(mode, "mode")));
+    }
+    /** ai-chat-conversation, document, email, pdf, image, audio or
+     *  meeting-transcript; sent only when set. */
+    UploadRequest& document_type(const std::string& type) {
+        return set(synap_upload_request_set_document_type(handle_, detail::c_str(type, "document_type")));
+    }
+    /** Metadata, a JSON object given as text; sent only when not empty. */
+    UploadRequest& metadata_json(const std::string& json) {
+        return set(synap_upload_request_set_metadata_json(handle_, detail::c_str(json, "metadata_json")));
+    }
+    /** Adds (or replaces) one level of the scope path. */
+    UploadRequest& add_scope_level(const std::string& level, const std::string& value) {
+        return set(synap_upload_request_add_scope_level(handle_, detail::c_str(level, "scope level"),
+                                                         detail::c_str(value, "scope value")));
+    }
+    /** The source: the file at `path`, as the operating system names it
+     *  (its bytes need not be UTF-8). It is opened when the upload is sent
+     *  and streamed, never read whole into memory; a file that cannot be
+     *  read, or changes size while sent, fails the upload with SYNAP_FILE. */
+    UploadRequest& file(const std::string& path) {
+        return set(synap_upload_request_set_file(handle_, detail::c_str(path, "file path")));
+    }
+    /** The source: `size` bytes at `data` (copied; any bytes, NUL
+     *  included), sent as a file named by filename() ("upload" unless set). */
+    UploadRequest& bytes(const void* data, std::size_t size) {
+        return set(synap_upload_request_set_bytes(handle_, static_cast<const std::uint8_t*>(data), size));
+    }
+    /** The source: the bytes of `data` (copied), as bytes(data, size). */
+    UploadRequest& bytes(std::string_view data) { return bytes(data.data(), data.size()); }
+    /** The source: text (copied), sent with no file part. */
+    UploadRequest& text(const std::string& text) {
+        return set(synap_upload_request_set_text(handle_, detail::c_str(text, "text")));
+    }
+    /** The file name the service is told; unless set, the file's own name,
+     *  or "upload" for bytes. */
+    UploadRequest& filename(const std::string& name) {
+        return set(synap_upload_request_set_filename(handle_, detail::c_str(name, "filename")));
+    }
+    /** The file's content type; unless set, guessed from the file name
+     *  ("notes.pdf" is application/pdf), else application/octet-stream. */
+    UploadRequest& content_type(const std::string& type) {
+        return set(synap_upload_request_set_content_type(handle_, detail::c_str(type, "content_type")));
+    }
+
+    /** The C handle, still owned by this request. */
+    const SynapUploadRequest* get() const noexcept { return handle_; }
+
+private:
+    UploadRequest& set(SynapCode code) {
+        detail::check(code);
+        return *this;
+    }
+
+    SynapUploadRequest* handle_;
+};
+
+/* ---- Data deletion: a user, a conversation or a customer, for good ---- */
+
+/** What a data deletion removes (SynapDeleteScope). */
+enum class DeleteScope : int {
+    user = SYNAP_DELETE_USER,                  ///< one user: memories, conversations, profile
+    conversation = SYNAP_DELETE_CONVERSATION,  ///< one conversation; the memories made from it are kept
+    customer = SYNAP_DELETE_CUSTOMER,          ///< one customer and all its users (needs a management key)
+};
+
+/** Where a data deletion stands (SynapDeletionState). */
+enum class DeletionState : int {
+    unknown = SYNAP_DELETION_UNKNOWN,          ///< no status, or one this version does not know: read it as not done
+    in_progress = SYNAP_DELETION_IN_PROGRESS,  ///< still running: Client::wait_deletion()
+    complete = SYNAP_DELETION_COMPLETE,        ///< done; fully_removed() says whether every store is clear
+    partial = SYNAP_DELETION_PARTIAL,          ///< ended, but the stores still_present_in() names hold data
+    dry_run = SYNAP_DELETION_DRY_RUN,          ///< nothing deleted; the counts say what would be
+};
+
+/** A permanent deletion of one user's, conversation's or customer's data,
+ *  for Client::delete_data(). Unless it is a dry run it must be confirmed
+ *  with confirm(), repeating the scope's id: the service requires that
+ *  second, deliberate naming of what goes. Each setter throws synap::Error
+ *  (SYNAP_INVALID_ARGUMENT) if libsynap refuses the value, before any
+ *  request and leaving the request as it was, and returns *this for
+ *  chaining. */
+class DataDeleteRequest {
+public:
+    /** A deletion of `scope` whose own id (the user's, the conversation's
+     *  or the customer's) is `id`. Throws synap::Error
+     *  (SYNAP_INVALID_ARGUMENT) for an empty id or a value that is not a
+     *  DeleteScope. */
+    DataDeleteRequest(DeleteScope scope, const std::string& id) {
+        detail::check(synap_data_delete_request_new(static_cast<int>(scope), detail::c_str(id, "id"), &handle_));
+    }
+    ~DataDeleteRequest() { synap_data_delete_request_free(handle_); }
+    DataDeleteRequest(DataDeleteRequest&& other) noexcept : handle_(std::exchange(other.handle_, nullptr)) {}
+    DataDeleteRequest& operator=(DataDeleteRequest&& other) noexcept {
+        std::swap(handle_, other.handle_);
+        return *this;
+    }
+    DataDeleteRequest(const DataDeleteRequest&) = delete;
+    DataDeleteRequest& operator=(const DataDeleteRequest&) = delete;
+
+    /** The customer the user or conversation belongs to (B2B instances);
+     *  refused for the customer scope. */
+    DataDeleteRequest& customer_id(const std::string& id) {
+        return set(synap_data_delete_request_set_customer_id(handle_, detail::c_str(id, "customer_id")));
+    }
+    /** The user a conversation belongs to (conversation scope only). */
+    DataDeleteRequest& user_id(const std::string& id) {
+        return set(synap_data_delete_request_set_user_id(handle_, detail::c_str(id, "user_id")));
+    }
+    /** A dry run (true) deletes nothing and counts what would go; it needs
+     *  no confirmation. Default false. */
+    DataDeleteRequest& dry_run(bool dry_run) { return set(synap_data_delete_request_set_dry_run(handle_, dry_run)); }
+    /** Confirms the deletion: `id` must repeat the scope's id, or the call
+     *  is refused before any request, naming both. */
+    DataDeleteRequest& confirm(const std::string& id) {
+        return set(synap_data_delete_request_set_confirm(handle_, detail::c_str(id, "confirm")));
+    }
+
+    /** The C handle, still owned by this request. */
+    const SynapDataDeleteRequest* get() const noexcept { return handle_; }
+
+private:
+    DataDeleteRequest& set(SynapCode code) {
+        detail::check(code);
+        return *this;
+    }
+
+    SynapDataDeleteRequest* handle_ = nullptr;
+};
+
+/** One count of a deletion: a store and how much was (or, on a dry run,
+ *  would be) removed from it. A view, valid while the deletion that lent
+ *  it lives. */
+class DeletionCount {
+public:
+    /** Count `index` of `deletion`, whose owner must outlive it. */
+    DeletionCount(const SynapDataDeletion* deletion, std::size_t index) noexcept
+        : deletion_(deletion), index_(index) {}
+
+    /** The store: "memories", "conversations", ... */
+    std::optional<std::string_view> store() const noexcept {
+        return detail::optional_view(synap_data_deletion_count_store(deletion_, index_));
+    }
+    /** How much was removed, when the service gave a number. */
+    std::optional<std::int64_t> value() const noexcept {
+        return detail::optional_at(synap_data_deletion_count_value, deletion_, index_);
+    }
+
+private:
+    const SynapDataDeletion* deletion_;
+    std::size_t index_;
+};
+
+namespace detail {
+
+/** The counts of a deletion. */
+struct DeletionCounts {
+    using value_type = DeletionCount;
+    const SynapDataDeletion* deletion = nullptr;
+    std::size_t size() const noexcept { return synap_data_deletion_count_count(deletion); }
+    DeletionCount at(std::size_t i) const noexcept { return DeletionCount(deletion, i); }
+};
+
+}  // namespace detail
+
+/** A deletion's counts, in the order sent. */
+using DeletionCountList = ViewList<detail::DeletionCounts>;
+
+/** A data deletion's record, borrowed: what WaitProgress::deletion() lends
+ *  during one call of the progress callback. DataDeletion has the same
+ *  accessors and owns its handle. */
+class DataDeletionView {
+public:
+    /** A view of `deletion`, whose owner must outlive it. */
+    explicit DataDeletionView(const SynapDataDeletion* deletion) noexcept : deletion_(deletion) {}
+
+    /** The deletion's id, for Client::deletion_status() and wait_deletion();
+     *  absent on a dry run. */
+    std::optional<std::string_view> deletion_id() const noexcept {
+        return detail::optional_view(synap_data_deletion_id(deletion_));
+    }
+    /** Where it stands; DeletionState::unknown reads as not done. */
+    DeletionState state() const noexcept { return static_cast<DeletionState>(synap_data_deletion_state(deletion_)); }
+    /** Whether it has ended: complete, partial or a dry run. */
+    bool is_done() const noexcept {
+        DeletionState s = state();
+        return s == DeletionState::complete || s == DeletionState::partial || s == DeletionState::dry_run;
+    }
+    /** The status as the service sent it ("complete", "in_progress", ...). */
+    std::optional<std::string_view> status() const noexcept {
+        return detail::optional_view(synap_data_deletion_status_text(deletion_));
+    }
+    /** The scope: "user", "conversation" or "customer". */
+    std::optional<std::string_view> scope() const noexcept {
+        return detail::optional_view(synap_data_deletion_scope(deletion_));
+    }
+    /** Whether this was a dry run. */
+    bool is_dry_run() const noexcept { return synap_data_deletion_is_dry_run(deletion_); }
+    /** Whether the target existed. */
+    bool found() const noexcept { return synap_data_deletion_found(deletion_); }
+    /** True only when the service says nothing of the target is left in
+     *  any store. */
+    bool fully_removed() const noexcept { return synap_data_deletion_fully_removed(deletion_); }
+    /** Whether the memories made from a deleted conversation were kept. */
+    bool memories_kept() const noexcept { return synap_data_deletion_memories_kept(deletion_); }
+    /** The counts per store, in the order sent. */
+    DeletionCountList counts() const noexcept { return DeletionCountList(detail::DeletionCounts{deletion_}); }
+    /** The count of the store named `store`, e.g. "memories". */
+    std::optional<std::int64_t> count_of(const std::string& store) const {
+        const char* name = detail::c_str(store, "store");
+        std::int64_t value = 0;
+        return synap_data_deletion_count_of(deletion_, name, &value) ? std::optional<std::int64_t>(value)
+                                                                      : std::nullopt;
+    }
+    /** The stores that still hold data of the target. */
+    std::vector<std::string_view> still_present_in() const {
+        return detail::strings(synap_data_deletion_still_present_count, synap_data_deletion_still_present_in,
+                               deletion_);
+    }
+    /** The kinds of data the deletion keeps on purpose (a conversation's
+     *  memories). */
+    std::vector<std::string_view> kept() const {
+        return detail::strings(synap_data_deletion_kept_count, synap_data_deletion_kept, deletion_);
+    }
+    /** Per-store detail, a JSON object as text. */
+    std::optional<std::string_view> stores_json() const noexcept {
+        return detail::optional_view(synap_data_deletion_stores_json(deletion_));
+    }
+    /** A note from the service. */
+    std::optional<std::string_view> note() const noexcept {
+        return detail::optional_view(synap_data_deletion_note(deletion_));
+    }
+    /** The audit record's reference. */
+    std::optional<std::string_view> audit() const noexcept {
+        return detail::optional_view(synap_data_deletion_audit(deletion_));
+    }
+    /** The whole record as the service sent it, keys this version does not
+     *  read included. */
+    std::optional<std::string_view> json() const noexcept {
+        return detail::optional_view(synap_data_deletion_json(deletion_));
+    }
+
+    /** The C handle, not owned. */
+    const SynapDataDeletion* get() const noexcept { return deletion_; }
+
+protected:
+    const SynapDataDeletion* deletion_;
+};
+
+/** A data deletion's record, owned, as Client::delete_data(),
+ *  deletion_status() and wait_deletion() returned it. What it lends is
+ *  valid while it lives; counts() is refused on a temporary. */
+class DataDeletion : public DataDeletionView {
+public:
+    /** Takes ownership of a record from the C API. */
+    explicit DataDeletion(SynapDataDeletion* owned) noexcept : DataDeletionView(owned) {}
+    ~DataDeletion() { synap_data_deletion_free(const_cast<SynapDataDeletion*>(deletion_)); }
+    DataDeletion(DataDeletion&& other) noexcept : DataDeletionView(std::exchange(other.deletion_, nullptr)) {}
+    DataDeletion& operator=(DataDeletion&& other) noexcept {
+        std::swap(deletion_, other.deletion_);
+        return *this;
+    }
+    DataDeletion(const DataDeletion&) = delete;
+    DataDeletion& operator=(const DataDeletion&) = delete;
+
+    /** The counts per store: valid while this record lives. */
+    DeletionCountList counts() const& noexcept { return DataDeletionView::counts(); }
+    /** Refused: the record is a temporary. Keep it in a variable first. */
+    DeletionCountList counts() const&& = delete;
+};
+
+inline std::optional<DataDeletionView> WaitProgress::deletion() const noexcept {
+    const SynapDataDeletion* deletion = synap_wait_progress_deletion(progress_);
+    return deletion ? std::optional<DataDeletionView>(DataDeletionView(deletion)) : std::nullopt;
+}
+
+/* ---- Credits (unconfirmed wire format: see Client::credit_balance()) --- */
+
+/** One source of credits of a CreditBalance: a view, valid while that
+ *  balance lives. */
+class CreditBucket {
+public:
+    /** Bucket `index` of `balance`, whose owner must outlive it. */
+    CreditBucket(const SynapCreditBalance* balance, std::size_t index) noexcept : balance_(balance), index_(index) {}
+
+    /** What granted it: "grant", "purchase", ... */
+    std::optional<std::string_view> source_type() const noexcept {
+        return detail::optional_view(synap_credit_balance_bucket_source_type(balance_, index_));
+    }
+    /** Credits left in it. */
+    std::optional<double> credits() const noexcept {
+        return detail::optional_at(synap_credit_balance_bucket_credits, balance_, index_);
+    }
+    /** When its credits expire. */
+    std::optional<TimePoint> expires_at() const noexcept {
+        return detail::optional_time_at(synap_credit_balance_bucket_expires_at_us, balance_, index_);
+    }
+
+private:
+    const SynapCreditBalance* balance_;
+    std::size_t index_;
+};
+
+/** One row of a LedgerPage: a view, valid while that page lives. */
+class LedgerEntry {
+public:
+    /** Row `index` of `page`, whose owner must outlive it. */
+    LedgerEntry(const SynapLedgerPage* page, std::size_t index) noexcept : page_(page), index_(index) {}
+
+    /** The row's id. */
+    std::optional<std::string_view> entry_id() const noexcept {
+        return detail::optional_view(synap_ledger_page_entry_id(page_, index_));
+    }
+    /** Its type: "usage", "redeem", "grant", ... */
+    std::optional<std::string_view> entry_type() const noexcept {
+        return detail::optional_view(synap_ledger_page_entry_type(page_, index_));
+    }
+    /** Credits added (positive) or spent (negative). */
+    std::optional<double> delta() const noexcept {
+        return detail::optional_at(synap_ledger_page_entry_delta, page_, index_);
+    }
+    /** What it metered. */
+    std::optional<std::string_view> metric_type() const noexcept {
+        return detail::optional_view(synap_ledger_page_entry_metric_type(page_, index_));
+    }
+    /** Its usage category. */
+    std::optional<std::string_view> category() const noexcept {
+        return detail::optional_view(synap_ledger_page_entry_category(page_, index_));
+    }
+    /** When it was written. */
+    std::optional<TimePoint> created_at() const noexcept {
+        return detail::optional_time_at(synap_ledger_page_entry_created_at_us, page_, index_);
+    }
+
+private:
+    const SynapLedgerPage* page_;
+    std::size_t index_;
+};
+
+namespace detail {
+
+/** The buckets of a balance. */
+struct CreditBuckets {
+    using value_type = CreditBucket;
+    const SynapCreditBalance* balance = nullptr;
+    std::size_t size() const noexcept { return synap_credit_balance_bucket_count(balance); }
+    CreditBucket at(std::size_t i) const noexcept { return CreditBucket(balance, i); }
+};
+
+/** The rows of a ledger page. */
+struct LedgerEntries {
+    using value_type = LedgerEntry;
+    const SynapLedgerPage* page = nullptr;
+    std::size_t size() const noexcept { return synap_ledger_page_count(page); }
+    LedgerEntry at(std::size_t i) const noexcept { return LedgerEntry(page, i); }
+};
+
+}  // namespace detail
+
+/** A balance's buckets, in the order sent. */
+using CreditBucketList = ViewList<detail::CreditBuckets>;
+/** A ledger page's rows, newest first. */
+using LedgerEntryList = ViewList<detail::LedgerEntries>;
+
+/** The account's credit balance, owned, as Client::credit_balance()
+ *  returned it. buckets() is refused on a temporary. */
+class CreditBalance {
+public:
+    /** Takes ownership of a balance from synap_credits_balance(). */
+    explicit CreditBalance(SynapCreditBalance* owned) noexcept : handle_(owned) {}
+    ~CreditBalance() { synap_credit_balance_free(handle_); }
+    CreditBalance(CreditBalance&& other) noexcept : handle_(std::exchange(other.handle_, nullptr)) {}
+    CreditBalance& operator=(CreditBalance&& other) noexcept {
+        std::swap(handle_, other.handle_);
+        return *this;
+    }
+    CreditBalance(const CreditBalance&) = delete;
+    CreditBalance& operator=(const CreditBalance&) = delete;
+
+    /** Credits left. */
+    double credits() const noexcept { return synap_credit_balance_credits(handle_); }
+    /** The account. */
+    std::optional<std::string_view> client_id() const noexcept {
+        return detail::optional_view(synap_credit_balance_client_id(handle_));
+    }
+    /** Whether the service warns that the balance is low. */
+    bool warning_low() const noexcept { return synap_credit_balance_warning_low(handle_); }
+    /** The sources of the credits: valid while this balance lives. */
+    CreditBucketList buckets() const& noexcept { return CreditBucketList(detail::CreditBuckets{handle_}); }
+    /** Refused: the balance is a temporary. Keep it in a variable first. */
+    CreditBucketList buckets() const&& = delete;
+
+    /** The C handle, still owned by this balance. */
+    const SynapCreditBalance* get() const noexcept { return handle_; }
+
+private:
+    SynapCreditBalance* handle_;
+};
+
+/** Which ledger rows Client::credit_ledger() reads: a page of limit() rows
+ *  (100 unless set) from offset() (0), optionally of one entry type and
+ *  within a time range. Each setter throws synap::Error
+ *  (SYNAP_INVALID_ARGUMENT) if libsynap refuses the value, leaving the
+ *  query as it was, and returns *this for chaining. */
+class LedgerQuery {
+public:
+    /** The first 100 rows of any type. */
+    LedgerQuery() : handle_(detail::not_null(synap_ledger_query_new())) {}
+    ~LedgerQuery() { synap_ledger_query_free(handle_); }
+    LedgerQuery(LedgerQuery&& other) noexcept : handle_(std::exchange(other.handle_, nullptr)) {}
+    LedgerQuery& operator=(LedgerQuery&& other) noexcept {
+        std::swap(handle_, other.handle_);
+        return *this;
+    }
+    LedgerQuery(const LedgerQuery&) = delete;
+    LedgerQuery& operator=(const LedgerQuery&) = delete;
+
+    /** Only rows of this type ("usage", "redeem", ...); "" clears it. */
+    LedgerQuery& entry_type(const std::string& type) {
+        return set(synap_ledger_query_set_entry_type(handle_, detail::c_str(type, "entry_type")));
+    }
+    /** Only rows at or after `when` (years 1 to 9999, rounded down to the
+     *  microsecond). */
+    template <class Duration>
+    LedgerQuery& from(std::chrono::time_point<std::chrono::system_clock, Duration> when) {
+        return set(synap_ledger_query_set_from_us(handle_, detail::unix_us(when)));
+    }
+    /** Only rows before `when`. */
+    template <class Duration>
+    LedgerQuery& to(std::chrono::time_point<std::chrono::system_clock, Duration> when) {
+        return set(synap_ledger_query_set_to_us(handle_, detail::unix_us(when)));
+    }
+    /** Rows per page, 1 to 500. */
+    LedgerQuery& limit(std::uint32_t rows) { return set(synap_ledger_query_set_limit(handle_, rows)); }
+    /** Rows to skip. */
+    LedgerQuery& offset(std::uint64_t rows) { return set(synap_ledger_query_set_offset(handle_, rows)); }
+
+    /** The C handle, still owned by this query. */
+    const SynapLedgerQuery* get() const noexcept { return handle_; }
+
+private:
+    LedgerQuery& set(SynapCode code) {
+        detail::check(code);
+        return *this;
+    }
+
+    SynapLedgerQuery* handle_;
+};
+
+/** One page of the credit ledger, newest first, owned, as
+ *  Client::credit_ledger() returned it. entries() is refused on a
+ *  temporary. */
+class LedgerPage {
+public:
+    /** Takes ownership of a page from synap_credits_ledger(). */
+    explicit LedgerPage(SynapLedgerPage* owned) noexcept : handle_(owned) {}
+    ~LedgerPage() { synap_ledger_page_free(handle_); }
+    LedgerPage(LedgerPage&& other) noexcept : handle_(std::exchange(other.handle_, nullptr)) {}
+    LedgerPage& operator=(LedgerPage&& other) noexcept {
+        std::swap(handle_, other.handle_);
+        return *this;
+    }
+    LedgerPage(const LedgerPage&) = delete;
+    LedgerPage& operator=(const LedgerPage&) = delete;
+
+    /** How many rows the page holds. */
+    std::size_t size() const noexcept { return synap_ledger_page_count(handle_); }
+    /** Rows matching the query over all pages. */
+    std::optional<std::int64_t> total() const noexcept {
+        return detail::optional_value(synap_ledger_page_total, handle_);
+    }
+    /** The page size the service used. */
+    std::optional<std::int64_t> limit() const noexcept {
+        return detail::optional_value(synap_ledger_page_limit, handle_);
+    }
+    /** The offset of this page. */
+    std::optional<std::int64_t> offset() const noexcept {
+        return detail::optional_value(synap_ledger_page_offset, handle_);
+    }
+    /** The rows, newest first: valid while this page lives. */
+    LedgerEntryList entries() const& noexcept { return LedgerEntryList(detail::LedgerEntries{handle_}); }
+    /** Refused: the page is a temporary. Keep it in a variable first. */
+    LedgerEntryList entries() const&& = delete;
+
+    /** The C handle, still owned by this page. */
+    const SynapLedgerPage* get() const noexcept { return handle_; }
+
+private:
+    SynapLedgerPage* handle_;
+};
+
+/** What Client::estimate_credits() prices: a metric type and a number of
+ *  units (both required), optionally an item count, an endpoint and a
+ *  mode. Each setter throws synap::Error (SYNAP_INVALID_ARGUMENT) if
+ *  libsynap refuses the value, leaving the request as it was, and returns
+ *  *this for chaining. */
+class EstimateRequest {
+public:
+    /** Nothing set. */
+    EstimateRequest() : handle_(detail::not_null(synap_estimate_request_new())) {}
+    ~EstimateRequest() { synap_estimate_request_free(handle_); }
+    EstimateRequest(EstimateRequest&& other) noexcept : handle_(std::exchange(other.handle_, nullptr)) {}
+    EstimateRequest& operator=(EstimateRequest&& other) noexcept {
+        std::swap(handle_, other.handle_);
+        return *this;
+    }
+    EstimateRequest(const EstimateRequest&) = delete;
+    EstimateRequest& operator=(const EstimateRequest&) = delete;
+
+    /** What is metered, e.g. "llm_input_tokens"; not empty. */
+    EstimateRequest& metric_type(const std::string& type) {
+        return set(synap_estimate_request_set_metric_type(handle_, detail::c_str(type, "metric_type")));
+    }
+    /** How many units: finite and not negative. */
+    EstimateRequest& units(double units) { return set(synap_estimate_request_set_units(handle_, units)); }
+    /** How many items the units are spread over. */
+    EstimateRequest& item_count(std::uint64_t count) {
+        return set(synap_estimate_request_set_item_count(handle_, count));
+    }
+    /** The route the usage would go to; "" clears it. */
+    EstimateRequest& endpoint(const std::string& endpoint) {
+        return set(synap_estimate_request_set_endpoint(handle_, detail::c_str(endpoint, "endpoint")));
+    }
+    /** The mode the usage would run in (e.g. "fast"); "" clears it. */
+    EstimateRequest& mode(const std::string& mode) {
+        return set(synap_estimate_request_set_mode(handle_, detail::c_str(mode, "mode")));
+    }
+
+    /** The C handle, still owned by this request. */
+    const SynapEstimateRequest* get() const noexcept { return handle_; }
+
+private:
+    EstimateRequest& set(SynapCode code) {
+        detail::check(code);
+        return *this;
+    }
+
+    SynapEstimateRequest* handle_;
+};
+
+/** A redeemed credit code, owned, as Client::redeem_credits() returned it. */
+class Redemption {
+public:
+    /** Takes ownership of a redemption from synap_credits_redeem(). */
+    explicit Redemption(SynapRedemption* owned) noexcept : handle_(owned) {}
+    ~Redemption() { synap_redemption_free(handle_); }
+    Redemption(Redemption&& other) noexcept : handle_(std::exchange(other.handle_, nullptr)) {}
+    Redemption& operator=(Redemption&& other) noexcept {
+        std::swap(handle_, other.handle_);
+        return *this;
+    }
+    Redemption(const Redemption&) = delete;
+    Redemption& operator=(const Redemption&) = delete;
+
+    /** The redemption's id. */
+    std::optional<std::string_view> redemption_id() const noexcept {
+        return detail::optional_view(synap_redemption_id(handle_));
+    }
+    /** Credits the code granted. */
+    std::optional<double> credits_granted() const noexcept {
+        return detail::optional_value(synap_redemption_credits_granted, handle_);
+    }
+    /** The balance after the code. */
+    std::optional<double> new_balance() const noexcept {
+        return detail::optional_value(synap_redemption_new_balance, handle_);
+    }
+    /** When the granted credits expire. */
+    std::optional<TimePoint> expires_at() const noexcept {
+        return detail::optional_time(synap_redemption_expires_at_us, handle_);
+    }
+
+    /** The C handle, still owned by this redemption. */
+    const SynapRedemption* get() const noexcept { return handle_; }
+
+private:
+    SynapRedemption* handle_;
+};
+
 /** A connection to the service; share one between threads. */
 class Client {
 public:
@@ -2575,22 +3484,9 @@ public:
      *  threw. */
     MemoryStatus wait(const std::string& ingestion_id, const WaitOptions& how = WaitOptions()) const {
         const char* id = detail::c_str(ingestion_id, "ingestion_id");
-        detail::ProgressCall progress{how.progress_, nullptr};
-        detail::WaitHandle options;
-        how.apply(options, progress);
-        SynapMemoryStatus* out = nullptr;
-        SynapCode code = synap_memories_wait(handle_, id, options.get(), &out);
-        // Read the details before anything else can make a libsynap call.
-        std::optional<Error> error;
-        if (code != SYNAP_OK) {
-            error = Error::last(code);
-        }
-        MemoryStatus status(out);
-        progress.rethrow();
-        if (error) {
-            throw *error;
-        }
-        return status;
+        return run_wait<MemoryStatus, SynapMemoryStatus>(how, [&](const SynapWaitOptions* options, auto** out) {
+            return synap_memories_wait(handle_, id, options, out);
+        });
     }
 
     /** Queues one document for ingestion (memories.create); wait() for the
@@ -2663,22 +3559,9 @@ public:
         for (const std::string& id : ingestion_ids) {
             ids.push_back(detail::c_str(id, "ingestion_ids[" + std::to_string(ids.size()) + "]"));
         }
-        detail::ProgressCall progress{how.progress_, nullptr};
-        detail::WaitHandle options;
-        how.apply(options, progress);
-        SynapWaitAllResults* out = nullptr;
-        SynapCode code = synap_memories_wait_all(handle_, ids.data(), ids.size(), options.get(), &out);
-        // Read the details before anything else can make a libsynap call.
-        std::optional<Error> error;
-        if (code != SYNAP_OK) {
-            error = Error::last(code);
-        }
-        WaitAllResults results(out);
-        progress.rethrow();
-        if (error) {
-            throw *error;
-        }
-        return results;
+        return run_wait<WaitAllResults, SynapWaitAllResults>(how, [&](const SynapWaitOptions* options, auto** out) {
+            return synap_memories_wait_all(handle_, ids.data(), ids.size(), options, out);
+        });
     }
 
     /** What Synap remembers for a scope (context.fetch): the memories
@@ -2840,12 +3723,167 @@ public:
         return CompactionStatus(out);
     }
 
+    /** Updates one memory (memories.update) and returns it as the service
+     *  now holds it. Not idempotent (an "append" sent twice appends twice):
+     *  resent only when the failure proves it had no effect. Throws
+     *  synap::Error: SYNAP_INVALID_ARGUMENT (an id that is not a UUID, no
+     *  document), SYNAP_NOT_FOUND (no such memory, or deleted),
+     *  SYNAP_INVALID_REQUEST, or a transport code. */
+    Memory update(const std::string& memory_id, const UpdateRequest& request) const {
+        SynapMemory* out = nullptr;
+        const char* id = detail::c_str(memory_id, "memory_id");
+        detail::check(synap_memories_update(handle_, id, request.get(), &out));
+        return Memory(out);
+    }
+
+    /** Deletes one memory (memories.delete): get() and context fetches no
+     *  longer return it. Idempotent: retried as reads are. Throws
+     *  synap::Error: SYNAP_INVALID_ARGUMENT, SYNAP_NOT_FOUND (no such
+     *  memory, or already deleted), SYNAP_PROTOCOL, or a transport code. */
+    DeletedMemory delete_memory(const std::string& memory_id) const {
+        SynapDeletedMemory* out = nullptr;
+        detail::check(synap_memories_delete(handle_, detail::c_str(memory_id, "memory_id"), &out));
+        return DeletedMemory(out);
+    }
+
+    /** Forgets one user's memories that match a description
+     *  (memories.forget): in preview mode files them for approval, in
+     *  direct mode deletes them. Read ForgetResult::outcome(). Not
+     *  idempotent: resent only when the failure proves it had no effect.
+     *  Throws synap::Error: SYNAP_INVALID_ARGUMENT, SYNAP_INVALID_REQUEST
+     *  (not scoped to one user), SYNAP_PROTOCOL, or a transport code. */
+    ForgetResult forget(const ForgetRequest& request) const {
+        SynapForgetResult* out = nullptr;
+        detail::check(synap_memories_forget(handle_, request.get(), &out));
+        return ForgetResult(out);
+    }
+
+    /** Uploads a file, bytes or text as one document (memories.upload) and
+     *  returns its ingestion job, to follow with wait(). A file is streamed,
+     *  so the whole upload must fit the request timeout (raise it for large
+     *  files). Not idempotent: resent only when the failure proves it had
+     *  no effect, the file then read again from its start. Throws
+     *  synap::Error: SYNAP_FILE (the file could not be opened or read, or
+     *  changed size while it was sent: the service never gets it as
+     *  whole), SYNAP_INVALID_ARGUMENT, SYNAP_INVALID_REQUEST (HTTP 413
+     *  included), SYNAP_INSUFFICIENT_CREDITS, or a transport code. */
+    Ingestion upload(const UploadRequest& request) const {
+        SynapIngestion* out = nullptr;
+        detail::check(synap_memories_upload(handle_, request.get(), &out));
+        return Ingestion(out);
+    }
+
+    /** Deletes, permanently, everything stored about one user, conversation
+     *  or customer (data.delete), sending the request again while the
+     *  service asks to continue. The record may still be in progress:
+     *  wait_deletion() its deletion_id(). Idempotent. Throws synap::Error:
+     *  SYNAP_INVALID_ARGUMENT (no or a mismatched confirmation, a customer
+     *  id on a B2C instance), SYNAP_INVALID_REQUEST, SYNAP_AUTH (the
+     *  customer scope needs a management key), SYNAP_CONFLICT (the id
+     *  belongs to another customer), or a transport code. */
+    DataDeletion delete_data(const DataDeleteRequest& request) const {
+        SynapDataDeletion* out = nullptr;
+        detail::check(synap_data_delete(handle_, request.get(), &out));
+        return DataDeletion(out);
+    }
+
+    /** A deletion's audit record now (data.status). Throws synap::Error:
+     *  SYNAP_INVALID_ARGUMENT (an empty id), SYNAP_NOT_FOUND, or the codes
+     *  of status(). */
+    DataDeletion deletion_status(const std::string& deletion_id) const {
+        SynapDataDeletion* out = nullptr;
+        detail::check(synap_data_deletion_status(handle_, detail::c_str(deletion_id, "deletion_id"), &out));
+        return DataDeletion(out);
+    }
+
+    /** Polls a deletion until it is complete, partial or a dry run and
+     *  returns that record: a partial deletion is a record, not an error.
+     *  The progress callback reads each record polled through
+     *  WaitProgress::deletion(). Throws as wait() does. */
+    DataDeletion wait_deletion(const std::string& deletion_id, const WaitOptions& how = WaitOptions()) const {
+        const char* id = detail::c_str(deletion_id, "deletion_id");
+        return run_wait<DataDeletion, SynapDataDeletion>(how, [&](const SynapWaitOptions* options, auto** out) {
+            return synap_data_deletion_wait(handle_, id, options, out);
+        });
+    }
+
+    /** The account's credit balance (credits.balance). The four credits
+     *  calls send and read an unconfirmed wire format: the reference SDK
+     *  has never sent these requests, and libsynap follows what that SDK's
+     *  code describes. Throws synap::Error: SYNAP_AUTH, SYNAP_PROTOCOL (no
+     *  balance in the answer), or a transport code. */
+    CreditBalance credit_balance() const {
+        SynapCreditBalance* out = nullptr;
+        detail::check(synap_credits_balance(handle_, &out));
+        return CreditBalance(out);
+    }
+
+    /** The first 100 rows of the credit ledger, newest first
+     *  (credits.ledger; unconfirmed wire format). Throws as
+     *  credit_balance() does, or SYNAP_INVALID_REQUEST. */
+    LedgerPage credit_ledger() const { return read_ledger(nullptr); }
+
+    /** The ledger rows `query` selects. */
+    LedgerPage credit_ledger(const LedgerQuery& query) const { return read_ledger(query.get()); }
+
+    /** What a usage would cost, in credits (credits.estimate; unconfirmed
+     *  wire format). Changes nothing. Throws synap::Error:
+     *  SYNAP_INVALID_ARGUMENT (no metric type or units),
+     *  SYNAP_INVALID_REQUEST, SYNAP_PROTOCOL (no estimate in the answer),
+     *  or a transport code. */
+    double estimate_credits(const EstimateRequest& request) const {
+        double credits = 0.0;
+        detail::check(synap_credits_estimate(handle_, request.get(), &credits));
+        return credits;
+    }
+
+    /** Redeems a credit code such as "SYN-XXXX-XXXX-XXXX-X" (credits.redeem;
+     *  unconfirmed wire format). Not idempotent. Throws synap::Error:
+     *  SYNAP_INVALID_REQUEST (a malformed or unknown code),
+     *  SYNAP_INSUFFICIENT_CREDITS (a code already redeemed, expired or
+     *  exhausted), or a transport code. */
+    Redemption redeem_credits(const std::string& code) const {
+        SynapRedemption* out = nullptr;
+        detail::check(synap_credits_redeem(handle_, detail::c_str(code, "code"), &out));
+        return Redemption(out);
+    }
+
     /** The C handle, still owned by this client. */
     const SynapClient* get() const noexcept { return handle_; }
 
 private:
     void make(const std::string& api_key, const SynapOptions* options) {
         detail::check(synap_client_new(detail::c_str(api_key, "api_key"), options, &handle_));
+    }
+
+    /** One wait: `call(options, &out)` with `how` turned into libsynap's
+     *  options; the answer is a `Result` owning `Handle`. Throws what the
+     *  progress callback threw, else the wait's failure. */
+    template <class Result, class Handle, class Call>
+    static Result run_wait(const WaitOptions& how, Call call) {
+        detail::ProgressCall progress{how.progress_, nullptr};
+        detail::WaitHandle options;
+        how.apply(options, progress);
+        Handle* out = nullptr;
+        SynapCode code = call(options.get(), &out);
+        // Read the details before anything else can make a libsynap call.
+        std::optional<Error> error;
+        if (code != SYNAP_OK) {
+            error = Error::last(code);
+        }
+        Result result(out);
+        progress.rethrow();
+        if (error) {
+            throw *error;
+        }
+        return result;
+    }
+
+    /** credit_ledger() with `query` (NULL: the first 100 rows). */
+    LedgerPage read_ledger(const SynapLedgerQuery* query) const {
+        SynapLedgerPage* out = nullptr;
+        detail::check(synap_credits_ledger(handle_, query, &out));
+        return LedgerPage(out);
     }
 
     /** compacted() with `options` (NULL: the defaults). */

@@ -6,10 +6,13 @@
 //! the paths its reads asked for, are checked here, as are how many times
 //! each conversation write met by a scripted fault was sent, and that a
 //! call refused for a NUL byte in a string sent nothing. The README's C++
-//! examples compile too.
+//! examples compile too. tests/cpp/test_lifecycle.cpp, built and run the
+//! same way, covers the memory lifecycle, data deletion and credits calls,
+//! whose requests are checked here as well, the uploaded file included.
 
 mod common;
 mod compilers;
+mod uploads;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -60,11 +63,36 @@ fn compile(compiler: Compiler, source: &Path, out: &Path, flags: &[&str]) {
     assert!(result.status.success(), "{} {}:\n{}", compiler.cxx, source.display(), text(&result.stderr));
 }
 
-fn cpp_tests_pass(compiler: Compiler) {
-    let binary = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("test_synap_cpp-{}", compiler.name));
+/// `tests/cpp/<name>.cpp` built with the sanitizers by `compiler`.
+fn compile_sanitized(compiler: Compiler, name: &str) -> PathBuf {
+    let binary = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}_cpp-{}", compiler.name));
     let mut flags = vec!["-g", "-pthread"];
     flags.extend(SANITIZE);
-    compile(compiler, &root().join("tests/cpp/test_synap.cpp"), &binary, &flags);
+    compile(compiler, &root().join(format!("tests/cpp/{name}.cpp")), &binary, &flags);
+    binary
+}
+
+/// Runs a C++ test program with `fixtures` as `SYNAP_FIX_<name>` (and no
+/// key or base URL from this environment); every check must pass and the
+/// sanitizers stay silent.
+fn run_cpp_tests(compiler: Compiler, binary: &Path, fixtures: &[(&str, String)]) {
+    let mut cmd = Command::new(binary);
+    cmd.env("ASAN_OPTIONS", "detect_leaks=1:halt_on_error=1:fast_unwind_on_malloc=0")
+        .env("UBSAN_OPTIONS", "print_stacktrace=1:halt_on_error=1")
+        .env_remove("SYNAP_API_KEY")
+        .env_remove("SYNAP_BASE_URL");
+    for (name, value) in fixtures {
+        cmd.env(format!("SYNAP_FIX_{name}"), value);
+    }
+    let out = run(&mut cmd);
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert!(out.status.success(), "{} C++ tests failed ({:?}):\n{stdout}\n{stderr}", compiler.name, out.status);
+    assert!(stdout.trim_end().ends_with(" passed, 0 failed"), "{stdout}");
+    assert!(!stderr.contains("Sanitizer") && !stderr.contains("runtime error:"), "{stderr}");
+}
+
+fn cpp_tests_pass(compiler: Compiler) {
+    let binary = compile_sanitized(compiler, "test_synap");
 
     let emu = Emu::start();
     // Jobs made by create and batch finish within a third of a second.
@@ -100,19 +128,7 @@ fn cpp_tests_pass(compiler: Compiler) {
         // Last, right before the run: its timeline starts now.
         ("PROGRESSING", emu.job(json!({"processing_after_ms": 1000, "done_after_ms": 2000, "memories": 1}))),
     ];
-    let mut cmd = Command::new(&binary);
-    cmd.env("ASAN_OPTIONS", "detect_leaks=1:halt_on_error=1:fast_unwind_on_malloc=0")
-        .env("UBSAN_OPTIONS", "print_stacktrace=1:halt_on_error=1")
-        .env_remove("SYNAP_API_KEY")
-        .env_remove("SYNAP_BASE_URL");
-    for (name, value) in &fixtures {
-        cmd.env(format!("SYNAP_FIX_{name}"), value);
-    }
-    let out = run(&mut cmd);
-    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
-    assert!(out.status.success(), "{} C++ tests failed ({:?}):\n{stdout}\n{stderr}", compiler.name, out.status);
-    assert!(stdout.trim_end().ends_with(" passed, 0 failed"), "{stdout}");
-    assert!(!stderr.contains("Sanitizer") && !stderr.contains("runtime error:"), "{stderr}");
+    run_cpp_tests(compiler, &binary, &fixtures);
 
     // Every field the C++ request set, sent as the nine keys of the wire
     // body; the timestamp rounded down to the microsecond.
@@ -393,6 +409,135 @@ fn sent(emu: &Emu, path: &str, keep: impl Fn(&Value) -> bool) -> Vec<Value> {
         .collect();
     assert!(!bodies.is_empty(), "nothing matching was sent to {path}");
     bodies
+}
+
+/// Job timings that keep the lifecycle tests short: a created or uploaded
+/// document's job ends in 300 ms.
+fn quick_jobs() -> Value {
+    json!({"create_processing_after_ms": 50, "create_done_after_ms": 300})
+}
+
+fn cpp_lifecycle_tests_pass(compiler: Compiler) {
+    let binary = compile_sanitized(compiler, "test_lifecycle");
+    let emu = Emu::start();
+    emu.post_config(quick_jobs());
+    // A data deletion runs for most of a second: long enough to be waited for.
+    emu.post_config(json!({"data_delete_done_after_ms": 800}));
+    let partial = Emu::start();
+    partial.post_config(quick_jobs());
+    partial.post_config(json!({"forget_partial": true, "data_delete_partial": true}));
+    // Every call the tests make with a NUL byte in a string goes here: none
+    // may reach it.
+    let nul = Emu::start();
+    let file = uploads::write_file(&format!("cpp-upload-{}.bin", compiler.name));
+    let fixtures = [
+        ("BASE_URL", emu.base_url.clone()),
+        ("PARTIAL_URL", partial.base_url.clone()),
+        ("NUL_URL", nul.base_url.clone()),
+        ("UPLOAD_FILE", file.display().to_string()),
+    ];
+    run_cpp_tests(compiler, &binary, &fixtures);
+
+    let reached: Vec<Value> = nul.requests(None);
+    assert!(reached.is_empty(), "requests with a NUL byte reached the emulator: {reached:?}");
+    lifecycle_requests_were_sent_as_set(&emu, &file);
+}
+
+/// The lifecycle calls sent what their requests set, and what refusing
+/// setters left; the file arrived whole; nothing refused was sent.
+fn lifecycle_requests_were_sent_as_set(emu: &Emu, file: &Path) {
+    let patches: Vec<Value> = emu
+        .requests(None)
+        .iter()
+        .filter(|r| r["method"] == "PATCH")
+        .map(|r| serde_json::from_str(r["body"].as_str().unwrap_or_default()).unwrap_or(Value::Null))
+        .collect();
+    assert_eq!(
+        patches,
+        [
+            json!({"document": "I moved to Porto in 2021.", "merge_strategy": "replace"}),
+            json!({"document": {"text": "I moved there for work."}, "merge_strategy": "append",
+                   "document_type": "document", "metadata": {"source": "cpp-update"}}),
+            json!({"document": "I moved to Porto in 2021.", "merge_strategy": "replace"}),
+            json!({"document": "Back again.", "merge_strategy": "smart-merge"}),
+        ]
+    );
+    let forgets = sent(emu, "/api/v1/memories/forget", |_| true);
+    assert_eq!(
+        forgets[..2],
+        [
+            json!({"description": "old home address", "user_id": "cpp-life-user", "customer_id": "cpp-life-cust",
+                   "scope": null, "mode": "preview"}),
+            json!({"description": "old home address", "user_id": "cpp-life-user", "customer_id": "cpp-life-cust",
+                   "scope": {"team": "travel"}, "mode": "direct"}),
+        ]
+    );
+    assert_eq!(forgets.len(), 4, "preview, direct, nothing matching, no customer: {forgets:?}");
+
+    let received = uploads::received(&emu.base_url);
+    assert_eq!(received.len(), 3, "the file, the bytes and the text: {received:?}");
+    let bytes = std::fs::read(file).unwrap();
+    let name = file.file_name().unwrap().to_str().unwrap();
+    assert_eq!((&received[0]["filename"], &received[0]["encoding"]), (&json!(name), &json!("multipart")));
+    assert_eq!(
+        (&received[0]["bytes"], &received[0]["fnv1a64"]),
+        (&json!(bytes.len()), &json!(uploads::fnv1a64(&bytes)))
+    );
+    let fields = &received[0]["fields"];
+    // The mode the refusing setter left.
+    assert_eq!((&fields["mode"], &fields["document_type"]), (&json!("fast"), &json!("document")));
+    assert_eq!(serde_json::from_str::<Value>(fields["scope"].as_str().unwrap()).unwrap(), json!({"team": "travel"}));
+    let sent_bytes = b"cpp\0\xff\xfe bytes\n";
+    assert_eq!(
+        (&received[1]["bytes"], &received[1]["fnv1a64"], &received[1]["content_type"]),
+        (&json!(sent_bytes.len()), &json!(uploads::fnv1a64(sent_bytes)), &json!("application/x-cpp"))
+    );
+    assert_eq!(
+        (&received[2]["encoding"], &received[2]["fields"]["user_id"]),
+        (&json!("urlencoded"), &json!("cpp-life-user"))
+    );
+
+    let deletes = sent(emu, "/v1/data/delete", |_| true);
+    assert_eq!((&deletes[0]["dry_run"], &deletes[0]["confirm"]), (&json!(true), &Value::Null), "{deletes:?}");
+    let confirmed: Vec<&Value> = deletes.iter().filter(|b| b["confirm"] == "cpp-del-user").collect();
+    assert_eq!(confirmed.len(), 2, "the deletion and the one its continue asked for: {deletes:?}");
+    assert_eq!(
+        (&confirmed[0]["user_id"], &confirmed[0]["customer_id"]),
+        (&json!("cpp-del-user"), &json!("cpp-life-cust"))
+    );
+
+    assert_eq!(
+        sent(emu, "/v1/credits/estimate", |_| true),
+        [json!({"metric_type": "llm_input_tokens", "units": 1000, "item_count": 4,
+                "endpoint": "/v1/context/user/fetch", "mode": "fast"})]
+    );
+    let codes: Vec<Value> = sent(emu, "/v1/credits/redeem", |_| true).iter().map(|b| b["code"].clone()).collect();
+    assert_eq!(codes, [json!("SYN-TEST-CODE-0001-A"), json!("SYN-TEST-CODE-0001-A"), json!("cpp-malformed-code")]);
+    let ledger: Vec<String> = emu
+        .requests(Some("/v1/credits/ledger"))
+        .iter()
+        .map(|r| r["query"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(ledger.len(), 3, "{ledger:?}");
+    assert_eq!(ledger[0], "limit=100&offset=0");
+    assert!(ledger[1].contains("entry_type=usage") && ledger[1].contains("limit=2&offset=1"), "{ledger:?}");
+
+    let log = format!("{:?}", emu.requests(None));
+    for refused in ["cpp-missing-upload", "cpp-del-other", "cpp-not-a-uuid", "\"slow\"", "no user"] {
+        assert!(!log.contains(refused), "{refused} was refused locally, yet sent");
+    }
+}
+
+#[test]
+fn cpp_lifecycle_tests_pass_with_gcc() {
+    cpp_lifecycle_tests_pass(compilers::available(compilers::GCC).unwrap());
+}
+
+#[test]
+fn cpp_lifecycle_tests_pass_with_clang() {
+    if let Some(clang) = compilers::available(compilers::CLANG) {
+        cpp_lifecycle_tests_pass(clang);
+    }
 }
 
 #[test]

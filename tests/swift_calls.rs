@@ -5,8 +5,11 @@
 //! and wait states, log levels, context scopes and lists) have the
 //! header's values. The conversation writes reach the service as set, and
 //! are sent once after a 500 or a dropped connection, twice after a 503.
+//! The memory lifecycle, data deletion and credits requests reach it as
+//! set too, and an uploaded file arrives whole.
 
 mod common;
+mod uploads;
 
 use std::collections::BTreeSet;
 
@@ -38,8 +41,10 @@ fn swift_wrapper_calls_run_under_valgrind() {
     emu.fault(&r429, 1, json!({"kind": "respond", "status": 429, "headers": {"Retry-After": "7"}, "body": "{}"}));
     let r503 = emu.job(json!({"memories": 1}));
     emu.fault(&r503, 1, json!({"kind": "respond", "status": 503, "body": "{}"}));
-    // Created jobs finish within 300 ms; the first whoami is refused.
-    emu.post_config(json!({"create_processing_after_ms": 50, "create_done_after_ms": 300}));
+    // Created jobs finish within 300 ms; a data deletion takes a second;
+    // the first whoami is refused.
+    emu.post_config(json!({"create_processing_after_ms": 50, "create_done_after_ms": 300,
+                           "data_delete_done_after_ms": 1000}));
     emu.post_fault(
         "/api/v1/auth/whoami",
         1,
@@ -55,6 +60,7 @@ fn swift_wrapper_calls_run_under_valgrind() {
         ("NEVER", emu.job(json!({"done_after_ms": 3_600_000}))),
         ("PROGRESSING", emu.job(json!({"processing_after_ms": 100, "done_after_ms": 300, "memories": 1}))),
         ("R503_ONCE", r503),
+        ("UPLOAD_FILE", uploads::write_file("swift-upload.bin").display().to_string()),
     ];
     run_c_tests(&binary, &fixtures);
 
@@ -80,6 +86,95 @@ fn swift_wrapper_calls_run_under_valgrind() {
 
     check_context_requests(&emu);
     check_conversation_requests(&emu);
+    check_lifecycle_requests(&emu);
+}
+
+/// What UpdateRequest, ForgetRequest, UploadRequest, DataDeleteRequest and
+/// the credit calls set reached the service; what libsynap refused did not.
+fn check_lifecycle_requests(emu: &Emu) {
+    let patches: Vec<serde_json::Value> = emu
+        .requests(None)
+        .iter()
+        .filter(|r| r["method"] == "PATCH")
+        .map(|r| serde_json::from_str(r["body"].as_str().unwrap()).unwrap())
+        .collect();
+    assert_eq!(
+        patches[..2],
+        [
+            json!({"document": "I moved to Porto in 2021.", "merge_strategy": "replace"}),
+            json!({"document": {"text": "I moved there for work."}, "merge_strategy": "append",
+                   "document_type": "document", "metadata": {"source": "swift-update"}}),
+        ],
+        "{patches:?}"
+    );
+    assert_eq!(patches.len(), 4, "two updates, the unknown memory's and the deleted one's: {patches:?}");
+
+    let forgets = bodies(emu, "/api/v1/memories/forget");
+    assert_eq!(
+        forgets[0],
+        json!({"description": "old home address", "user_id": "u-swift-life", "customer_id": "c-swift-life",
+               "scope": null, "mode": "preview"})
+    );
+    assert_eq!((&forgets[1]["mode"], &forgets[1]["scope"]), (&json!("direct"), &json!({"team": "travel"})));
+    assert_eq!(forgets.len(), 4, "preview, direct, nothing matching, no customer: {forgets:?}");
+
+    let received = uploads::received(&emu.base_url);
+    assert_eq!(received.len(), 3, "the file, the bytes and the text: {received:?}");
+    let bytes = uploads::file_bytes();
+    let file = &received[0];
+    assert_eq!((&file["filename"], &file["encoding"]), (&json!("swift-upload.bin"), &json!("multipart")));
+    assert_eq!((&file["bytes"], &file["fnv1a64"]), (&json!(bytes.len()), &json!(uploads::fnv1a64(&bytes))));
+    let fields = &file["fields"];
+    assert_eq!((&fields["mode"], &fields["document_type"]), (&json!("fast"), &json!("document")));
+    assert_eq!((&fields["user_id"], &fields["customer_id"]), (&json!("u-swift-life"), &json!("c-swift-life")));
+    let scope: serde_json::Value = serde_json::from_str(fields["scope"].as_str().unwrap()).unwrap();
+    let metadata: serde_json::Value = serde_json::from_str(fields["metadata"].as_str().unwrap()).unwrap();
+    assert_eq!((scope, metadata), (json!({"team": "travel"}), json!({"channel": "swift-upload"})));
+    let data = &received[1];
+    let sent: &[u8] = &[b's', b'w', b'i', b'f', b't', 0, 0xff, 0xfe, b'b', b'y', b't', b'e', b's', b'\n'];
+    assert_eq!((&data["filename"], &data["content_type"]), (&json!("swift-notes.bin"), &json!("application/x-swift")));
+    assert_eq!((&data["bytes"], &data["fnv1a64"]), (&json!(sent.len()), &json!(uploads::fnv1a64(sent))));
+    assert_eq!(data["fields"]["relationship_type"], "b2b");
+    assert_eq!((&received[2]["encoding"], &received[2]["filename"]), (&json!("urlencoded"), &serde_json::Value::Null));
+
+    let deletes = bodies(emu, "/v1/data/delete");
+    let dry = json!({"scope": "user", "user_id": "u-swift-del", "customer_id": "c-swift-life",
+                     "conversation_id": null, "dry_run": true, "confirm": null});
+    let without_instance = |b: &serde_json::Value| {
+        let mut b = b.clone();
+        b.as_object_mut().unwrap().remove("instance_id");
+        b
+    };
+    assert_eq!(without_instance(&deletes[0]), dry, "{deletes:?}");
+    let confirmed: Vec<_> = deletes.iter().filter(|b| b["confirm"] == "u-swift-del").collect();
+    assert_eq!(confirmed.len(), 2, "the deletion and the one its continue asked for: {deletes:?}");
+    assert_eq!(confirmed[0], confirmed[1]);
+    assert_eq!(confirmed[0]["dry_run"], false);
+    let conversation = deletes.iter().find(|b| b["scope"] == "conversation").expect("the conversation dry run");
+    assert_eq!(
+        (&conversation["conversation_id"], &conversation["user_id"]),
+        (&json!("a7b6c5d4-e3f2-4a1b-9c8d-7e6f5a4b3c2d"), &json!("u-swift-del"))
+    );
+    assert_eq!(deletes.len(), 6, "dry run, 2 + 2 confirmed, the conversation's: {deletes:?}");
+
+    assert_eq!(
+        bodies(emu, "/v1/credits/estimate"),
+        [json!({"metric_type": "llm_input_tokens", "units": 1000, "item_count": 4,
+                "endpoint": "/v1/context/user/fetch", "mode": "fast"})]
+    );
+    let codes: Vec<serde_json::Value> = bodies(emu, "/v1/credits/redeem").iter().map(|b| b["code"].clone()).collect();
+    assert_eq!(codes, [json!("SYN-TEST-CODE-0001-A"), json!("SYN-TEST-CODE-0001-A"), json!("swift-malformed-code")]);
+    let ledger: Vec<String> =
+        emu.requests(Some("/v1/credits/ledger")).iter().map(|r| r["query"].as_str().unwrap_or("").to_owned()).collect();
+    assert_eq!(ledger.len(), 3, "the refused page was sent: {ledger:?}");
+    assert_eq!(ledger[0], "limit=100&offset=0");
+    assert!(ledger[1].contains("entry_type=usage") && ledger[1].contains("limit=2&offset=1"), "{ledger:?}");
+    assert!(ledger[2].contains("from=") && ledger[2].contains("to="), "{ledger:?}");
+
+    let log = format!("{:?}", emu.requests(None));
+    for refused in ["swift-refused", "swift-nul", "swift-missing-upload", "u-swift-refused"] {
+        assert!(!log.contains(refused), "{refused} was refused locally, yet sent");
+    }
 }
 
 /// The conversation the C program records messages in and compacts.
@@ -331,7 +426,7 @@ fn swift_enums_have_the_header_values() {
         .into_iter()
         .map(|(name, value)| (name.trim_end_matches("error").to_owned(), value))
         .collect();
-    assert_eq!(c_codes.len(), 14, "{c_codes:?}");
+    assert_eq!(c_codes.len(), 15, "{c_codes:?}");
     assert_eq!(swift_codes, c_codes, "SynapError.Code in {WRAPPER} against SynapCode in synap.h");
 
     let c_ingest = c_enum(&header, "SynapIngestState", "SYNAP_INGEST_");
@@ -353,4 +448,24 @@ fn swift_enums_have_the_header_values() {
     let c_lists = c_enum(&header, "SynapContextList", "SYNAP_LIST_");
     assert_eq!(c_lists.len(), 7, "{c_lists:?}");
     assert_eq!(swift_enum(&swift, "ContextList"), c_lists, "ContextList in {WRAPPER} against SynapContextList");
+
+    let c_outcomes = c_enum(&header, "SynapForgetOutcome", "SYNAP_FORGET_");
+    assert_eq!(c_outcomes.len(), 5, "{c_outcomes:?}");
+    assert_eq!(
+        swift_enum(&swift, "ForgetOutcome"),
+        c_outcomes,
+        "ForgetOutcome in {WRAPPER} against SynapForgetOutcome"
+    );
+
+    let c_deletion = c_enum(&header, "SynapDeletionState", "SYNAP_DELETION_");
+    assert_eq!(c_deletion.len(), 5, "{c_deletion:?}");
+    assert_eq!(
+        swift_enum(&swift, "DeletionState"),
+        c_deletion,
+        "DeletionState in {WRAPPER} against SynapDeletionState"
+    );
+
+    let c_delete_scopes = c_enum(&header, "SynapDeleteScope", "SYNAP_DELETE_");
+    assert_eq!(c_delete_scopes.len(), 3, "{c_delete_scopes:?}");
+    assert_eq!(swift_enum(&swift, "DeleteScope"), c_delete_scopes, "DeleteScope in {WRAPPER} against SynapDeleteScope");
 }

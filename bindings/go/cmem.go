@@ -47,6 +47,16 @@ func (m *cMemory) str(what, s string) *C.char {
 	return p
 }
 
+// bytes is a C copy of b, NUL bytes and all; NULL when b is empty.
+func (m *cMemory) bytes(b []byte) unsafe.Pointer {
+	if len(b) == 0 {
+		return nil
+	}
+	p := C.CBytes(b)
+	m.blocks = append(m.blocks, p)
+	return p
+}
+
 // optional is str, or NULL (libsynap's default) for "".
 func (m *cMemory) optional(what, s string) *C.char {
 	if s == "" {

@@ -4,7 +4,10 @@
 // to finish (Wait, WaitAll), reading the memories a job produced (Get),
 // asking what Synap remembers (FetchContext, UserProfile, PromptContext),
 // conversations (RecordMessage, RecordMessages, IngestTranscript,
-// Messages, AllMessages, Compact, CompactionStatus, Compacted), the
+// Messages, AllMessages, Compact, CompactionStatus, Compacted), a memory's
+// lifecycle (UpdateMemory, DeleteMemory, Forget, Upload), permanent data
+// deletion (DeleteData, DeletionStatus, WaitDeletion), credits
+// (CreditBalance, CreditLedger, EstimateCredits, RedeemCredits), the
 // account behind the API key (Whoami), and libsynap's log lines
 // (SetLogCallback).
 //
@@ -23,4 +26,9 @@
 // A Client is safe for concurrent use by any number of goroutines, and
 // sharing one reuses its connections. Every failure is an *Error whose
 // details are read from libsynap in the same cgo call that failed.
+//
+// The credits calls follow an unconfirmed wire format: the service's
+// reference SDK has never sent these requests, and libsynap sends and
+// reads what that SDK's code describes. Should the service differ, expect
+// ErrProtocol or ErrInvalidRequest from them.
 package synap

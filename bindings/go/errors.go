@@ -30,6 +30,7 @@ const (
 	CodeProtocol            Code = C.SYNAP_PROTOCOL
 	CodeCancelled           Code = C.SYNAP_CANCELLED
 	CodeInternal            Code = C.SYNAP_INTERNAL
+	CodeFile                Code = C.SYNAP_FILE
 )
 
 // String gives the code's C name, e.g. "SYNAP_NOT_FOUND".
@@ -101,6 +102,10 @@ var (
 	ErrProtocol            = sentinel(CodeProtocol)
 	ErrCancelled           = sentinel(CodeCancelled)
 	ErrInternal            = sentinel(CodeInternal)
+	// ErrFile is a local file that could not be opened or read, or that
+	// changed size while it was sent (an upload's source); the message
+	// names the file and the reason.
+	ErrFile = sentinel(CodeFile)
 )
 
 // ErrClosed is returned by calls on a Client after Close.

@@ -1,4 +1,5 @@
 #include "shim.h"
+#include "shim_common.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +19,7 @@ static char *copy(const char *text) {
 }
 
 /* Copies the calling thread's last error for a call that returned `code`. */
-static int fail(int code, synapgo_error *err) {
+int synapgo_fail(int code, synapgo_error *err) {
     err->code = code;
     err->http_status = synap_last_error_http_status();
     err->retry_after_ms = synap_last_error_retry_after_ms();
@@ -27,7 +28,7 @@ static int fail(int code, synapgo_error *err) {
     return code;
 }
 
-static int out_of_memory(synapgo_error *err) {
+int synapgo_out_of_memory(synapgo_error *err) {
     err->code = SYNAP_INTERNAL;
     err->message = copy("out of memory");
     return SYNAP_INTERNAL;
@@ -75,7 +76,7 @@ int synapgo_client_new(const char *api_key, const synapgo_settings *settings, Sy
                        synapgo_error *err) {
     SynapOptions *options = synap_options_new();
     if (options == NULL) {
-        return out_of_memory(err);
+        return synapgo_out_of_memory(err);
     }
     SynapCode code = apply(options, settings);
     if (code == SYNAP_OK) {
@@ -83,7 +84,7 @@ int synapgo_client_new(const char *api_key, const synapgo_settings *settings, Sy
     }
     /* Read before anything else runs, as after every failure. */
     if (code != SYNAP_OK) {
-        fail(code, err);
+        synapgo_fail(code, err);
     }
     synap_options_free(options);
     return code;
@@ -91,17 +92,17 @@ int synapgo_client_new(const char *api_key, const synapgo_settings *settings, Sy
 
 int synapgo_status(const SynapClient *client, const char *id, SynapMemoryStatus **out, synapgo_error *err) {
     SynapCode code = synap_memories_status(client, id, out);
-    return code == SYNAP_OK ? SYNAP_OK : fail(code, err);
+    return code == SYNAP_OK ? SYNAP_OK : synapgo_fail(code, err);
 }
 
 /* Builds the options `s` describes, with `to_go` as the progress callback
  * when `s` has a handle. On failure it copies the error into `err` and
  * returns the code. */
-static int wait_options(const synapgo_wait_settings *s, SynapWaitProgressFn to_go, SynapWaitOptions **out,
-                        synapgo_error *err) {
+int synapgo_wait_options(const synapgo_wait_settings *s, SynapWaitProgressFn to_go, SynapWaitOptions **out,
+                         synapgo_error *err) {
     SynapWaitOptions *o = synap_wait_options_new();
     if (o == NULL) {
-        return out_of_memory(err);
+        return synapgo_out_of_memory(err);
     }
     SynapCode code = synap_wait_options_set_timeout_ms(o, s->timeout_ms);
     if (code == SYNAP_OK && s->poll_interval_ms > 0) {
@@ -117,7 +118,7 @@ static int wait_options(const synapgo_wait_settings *s, SynapWaitProgressFn to_g
         code = synap_wait_options_set_cancel(o, s->cancel);
     }
     if (code != SYNAP_OK) {
-        fail(code, err);
+        synapgo_fail(code, err);
         synap_wait_options_free(o);
         return code;
     }
@@ -133,13 +134,13 @@ static bool progress_to_go(const SynapWaitProgress *progress, void *user_data) {
 int synapgo_wait(const SynapClient *client, const char *id, const synapgo_wait_settings *settings,
                  SynapMemoryStatus **out, synapgo_error *err) {
     SynapWaitOptions *options = NULL;
-    int code = wait_options(settings, progress_to_go, &options, err);
+    int code = synapgo_wait_options(settings, progress_to_go, &options, err);
     if (code != SYNAP_OK) {
         return code;
     }
     code = synap_memories_wait(client, id, options, out);
     if (code != SYNAP_OK) {
-        fail(code, err);
+        synapgo_fail(code, err);
     }
     synap_wait_options_free(options);
     return code;
@@ -150,7 +151,7 @@ int synapgo_wait(const SynapClient *client, const char *id, const synapgo_wait_s
 static int build(const synapgo_request *in, SynapCreateRequest **out, synapgo_error *err) {
     SynapCreateRequest *r = synap_create_request_new();
     if (r == NULL) {
-        return out_of_memory(err);
+        return synapgo_out_of_memory(err);
     }
     SynapCode code = SYNAP_OK;
     if (code == SYNAP_OK && in->text != NULL) {
@@ -184,7 +185,7 @@ static int build(const synapgo_request *in, SynapCreateRequest **out, synapgo_er
         code = synap_create_request_set_metadata_json(r, in->metadata_json);
     }
     if (code != SYNAP_OK) {
-        fail(code, err);
+        synapgo_fail(code, err);
         synap_create_request_free(r);
         return code;
     }
@@ -201,7 +202,7 @@ int synapgo_create(const SynapClient *client, const synapgo_request *request, Sy
     }
     code = synap_memories_create(client, r, out);
     if (code != SYNAP_OK) {
-        fail(code, err);
+        synapgo_fail(code, err);
     }
     synap_create_request_free(r);
     return code;
@@ -213,7 +214,7 @@ int synapgo_batch_create(const SynapClient *client, const synapgo_request *reque
     if (count > 0) {
         built = calloc(count, sizeof *built);
         if (built == NULL) {
-            return out_of_memory(err);
+            return synapgo_out_of_memory(err);
         }
     }
     int code = SYNAP_OK;
@@ -228,7 +229,7 @@ int synapgo_batch_create(const SynapClient *client, const synapgo_request *reque
     if (code == SYNAP_OK) {
         code = synap_memories_batch_create(client, (const SynapCreateRequest *const *)built, count, fail_fast, out);
         if (code != SYNAP_OK) {
-            fail(code, err);
+            synapgo_fail(code, err);
         }
     }
     for (size_t i = 0; i < made; i++) {
@@ -240,12 +241,12 @@ int synapgo_batch_create(const SynapClient *client, const synapgo_request *reque
 
 int synapgo_get(const SynapClient *client, const char *id, SynapMemory **out, synapgo_error *err) {
     SynapCode code = synap_memories_get(client, id, out);
-    return code == SYNAP_OK ? SYNAP_OK : fail(code, err);
+    return code == SYNAP_OK ? SYNAP_OK : synapgo_fail(code, err);
 }
 
 int synapgo_whoami(const SynapClient *client, SynapIdentity **out, synapgo_error *err) {
     SynapCode code = synap_client_whoami(client, out);
-    return code == SYNAP_OK ? SYNAP_OK : fail(code, err);
+    return code == SYNAP_OK ? SYNAP_OK : synapgo_fail(code, err);
 }
 
 /* Hands each change of the counts to the Go function behind the handle. */
@@ -256,13 +257,13 @@ static bool counts_to_go(const SynapWaitProgress *progress, void *user_data) {
 int synapgo_wait_all(const SynapClient *client, const char *const *ids, size_t count,
                      const synapgo_wait_settings *settings, SynapWaitAllResults **out, synapgo_error *err) {
     SynapWaitOptions *options = NULL;
-    int code = wait_options(settings, counts_to_go, &options, err);
+    int code = synapgo_wait_options(settings, counts_to_go, &options, err);
     if (code != SYNAP_OK) {
         return code;
     }
     code = synap_memories_wait_all(client, ids, count, options, out);
     if (code != SYNAP_OK) {
-        fail(code, err);
+        synapgo_fail(code, err);
     }
     synap_wait_options_free(options);
     return code;
@@ -274,7 +275,8 @@ static int build_context_request(const synapgo_context_request *in, SynapContext
     SynapContextRequest *r = synap_context_request_new(in->scope);
     if (r == NULL) {
         /* A refused scope sets the last error; running out of memory does not. */
-        return synap_last_error_message() != NULL ? fail(SYNAP_INVALID_ARGUMENT, err) : out_of_memory(err);
+        return synap_last_error_message() != NULL ? synapgo_fail(SYNAP_INVALID_ARGUMENT, err)
+                                                  : synapgo_out_of_memory(err);
     }
     SynapCode code = SYNAP_OK;
     if (code == SYNAP_OK && in->user_id != NULL) {
@@ -317,7 +319,7 @@ static int build_context_request(const synapgo_context_request *in, SynapContext
         code = synap_context_request_set_summary_mode(r, in->include_profile, in->last_n_conversations);
     }
     if (code != SYNAP_OK) {
-        fail(code, err);
+        synapgo_fail(code, err);
         synap_context_request_free(r);
         return code;
     }
@@ -327,7 +329,7 @@ static int build_context_request(const synapgo_context_request *in, SynapContext
 
 /* `n` zeroed elements of `size` bytes, or NULL for none; sets `*failed`
  * when memory runs out. */
-static void *array(size_t n, size_t size, bool *failed) {
+void *synapgo_array(size_t n, size_t size, bool *failed) {
     if (n == 0) {
         return NULL;
     }
@@ -349,7 +351,7 @@ static void read_turn(const SynapTurn *turn, synapgo_turn *out) {
 static bool read_profile(const SynapProfile *profile, synapgo_profile *view) {
     bool failed = false;
     size_t count = synap_profile_attribute_count(profile);
-    view->attributes = array(count, sizeof *view->attributes, &failed);
+    view->attributes = synapgo_array(count, sizeof *view->attributes, &failed);
     if (failed) {
         return false;
     }
@@ -445,14 +447,14 @@ static bool read_context(const SynapContext *context, synapgo_context_view *view
     const SynapRetrieval *retrieval = synap_context_retrieval(context);
     const SynapProfile *profile = synap_context_profile(context);
     bool failed = false;
-    view->items = array(items, sizeof *view->items, &failed);
-    view->strings = array(strings, sizeof *view->strings, &failed);
+    view->items = synapgo_array(items, sizeof *view->items, &failed);
+    view->strings = synapgo_array(strings, sizeof *view->strings, &failed);
     view->turn_count = synap_conversation_context_turn_count(conversation);
-    view->turns = array(view->turn_count, sizeof *view->turns, &failed);
+    view->turns = synapgo_array(view->turn_count, sizeof *view->turns, &failed);
     view->warning_count = synap_retrieval_warning_count(retrieval);
-    view->warnings = array(view->warning_count, sizeof *view->warnings, &failed);
+    view->warnings = synapgo_array(view->warning_count, sizeof *view->warnings, &failed);
     view->summary_count = synap_context_conversation_count(context);
-    view->summaries = array(view->summary_count, sizeof *view->summaries, &failed);
+    view->summaries = synapgo_array(view->summary_count, sizeof *view->summaries, &failed);
     if (failed || (profile != NULL && !read_profile(profile, &view->profile))) {
         free_context_view(view);
         return false;
@@ -512,11 +514,11 @@ int synapgo_context_fetch(const SynapClient *client, const synapgo_context_reque
     }
     code = synap_context_fetch(client, r, out);
     if (code != SYNAP_OK) {
-        fail(code, err);
+        synapgo_fail(code, err);
     } else if (!read_context(*out, view)) {
         synap_context_free(*out);
         *out = NULL;
-        code = out_of_memory(err);
+        code = synapgo_out_of_memory(err);
     }
     synap_context_request_free(r);
     return code;
@@ -531,12 +533,12 @@ int synapgo_user_profile(const SynapClient *client, const char *user_id, const c
                          SynapProfile **out, synapgo_profile *view, synapgo_error *err) {
     SynapCode code = synap_user_profile(client, user_id, customer_id, out);
     if (code != SYNAP_OK) {
-        return fail(code, err);
+        return synapgo_fail(code, err);
     }
     if (!read_profile(*out, view)) {
         synap_profile_free(*out);
         *out = NULL;
-        return out_of_memory(err);
+        return synapgo_out_of_memory(err);
     }
     return SYNAP_OK;
 }
@@ -551,7 +553,7 @@ void synapgo_profile_release(SynapProfile *profile, synapgo_profile *view) {
 static bool read_prompt(const SynapPromptContext *prompt, synapgo_prompt_view *view) {
     bool failed = false;
     size_t count = synap_prompt_context_turn_count(prompt);
-    view->turns = array(count, sizeof *view->turns, &failed);
+    view->turns = synapgo_array(count, sizeof *view->turns, &failed);
     if (failed) {
         return false;
     }
@@ -582,7 +584,7 @@ int synapgo_prompt_context(const SynapClient *client, const char *conversation_i
     if (style != NULL) {
         options = synap_prompt_options_new();
         if (options == NULL) {
-            return out_of_memory(err);
+            return synapgo_out_of_memory(err);
         }
         code = synap_prompt_options_set_style(options, style);
     }
@@ -590,11 +592,11 @@ int synapgo_prompt_context(const SynapClient *client, const char *conversation_i
         code = synap_conversation_prompt_context(client, conversation_id, options, out);
     }
     if (code != SYNAP_OK) {
-        fail(code, err);
+        synapgo_fail(code, err);
     } else if (!read_prompt(*out, view)) {
         synap_prompt_context_free(*out);
         *out = NULL;
-        code = out_of_memory(err);
+        code = synapgo_out_of_memory(err);
     }
     synap_prompt_options_free(options);
     return code;
@@ -611,7 +613,7 @@ void synapgo_prompt_release(SynapPromptContext *prompt, synapgo_prompt_view *vie
 static int build_message_request(const synapgo_message_request *in, SynapMessageRequest **out, synapgo_error *err) {
     SynapMessageRequest *r = synap_message_request_new();
     if (r == NULL) {
-        return out_of_memory(err);
+        return synapgo_out_of_memory(err);
     }
     SynapCode code = SYNAP_OK;
     if (in->conversation_id != NULL) {
@@ -645,7 +647,7 @@ static int build_message_request(const synapgo_message_request *in, SynapMessage
         code = synap_message_request_set_agent_context_window(r, in->agent_context_window);
     }
     if (code != SYNAP_OK) {
-        fail(code, err);
+        synapgo_fail(code, err);
         synap_message_request_free(r);
         return code;
     }
@@ -670,7 +672,7 @@ int synapgo_record_message(const SynapClient *client, const synapgo_message_requ
     }
     code = synap_conversation_record_message(client, r, out);
     if (code != SYNAP_OK) {
-        fail(code, err);
+        synapgo_fail(code, err);
     } else {
         read_recorded(*out, view);
     }
@@ -690,8 +692,8 @@ static bool read_message_batch(const SynapMessageBatch *batch, synapgo_message_b
     bool failed = false;
     size_t results = synap_message_batch_result_count(batch);
     size_t errors = synap_message_batch_error_count(batch);
-    view->results = array(results, sizeof *view->results, &failed);
-    view->errors = array(errors, sizeof *view->errors, &failed);
+    view->results = synapgo_array(results, sizeof *view->results, &failed);
+    view->errors = synapgo_array(errors, sizeof *view->errors, &failed);
     if (failed) {
         free(view->results);
         free(view->errors);
@@ -718,9 +720,9 @@ int synapgo_record_messages(const SynapClient *client, const synapgo_message_req
                             SynapMessageBatch **out, synapgo_message_batch_view *view, size_t *bad_index,
                             synapgo_error *err) {
     bool failed = false;
-    SynapMessageRequest **built = array(count, sizeof *built, &failed);
+    SynapMessageRequest **built = synapgo_array(count, sizeof *built, &failed);
     if (failed) {
-        return out_of_memory(err);
+        return synapgo_out_of_memory(err);
     }
     int code = SYNAP_OK;
     for (size_t i = 0; code == SYNAP_OK && i < count; i++) {
@@ -732,11 +734,11 @@ int synapgo_record_messages(const SynapClient *client, const synapgo_message_req
     if (code == SYNAP_OK) {
         code = synap_conversation_record_messages(client, (const SynapMessageRequest *const *)built, count, out);
         if (code != SYNAP_OK) {
-            fail(code, err);
+            synapgo_fail(code, err);
         } else if (!read_message_batch(*out, view)) {
             synap_message_batch_free(*out);
             *out = NULL;
-            code = out_of_memory(err);
+            code = synapgo_out_of_memory(err);
         }
     }
     for (size_t i = 0; i < count; i++) {
@@ -752,7 +754,7 @@ static int build_transcript_request(const synapgo_transcript_request *in, SynapT
                                     synapgo_error *err) {
     SynapTranscriptRequest *r = synap_transcript_request_new();
     if (r == NULL) {
-        return out_of_memory(err);
+        return synapgo_out_of_memory(err);
     }
     SynapCode code = SYNAP_OK;
     if (in->conversation_id != NULL) {
@@ -794,7 +796,7 @@ static int build_transcript_request(const synapgo_transcript_request *in, SynapT
         code = synap_transcript_request_add_scope_level(r, in->scope_path[2 * i], in->scope_path[2 * i + 1]);
     }
     if (code != SYNAP_OK) {
-        fail(code, err);
+        synapgo_fail(code, err);
         synap_transcript_request_free(r);
         return code;
     }
@@ -812,7 +814,7 @@ void synapgo_transcript_release(SynapTranscriptIngestion *ingestion, synapgo_tra
 static bool read_transcript(const SynapTranscriptIngestion *ingestion, synapgo_transcript_view *view) {
     bool failed = false;
     size_t count = synap_transcript_ingestion_warning_count(ingestion);
-    view->warnings = array(count, sizeof *view->warnings, &failed);
+    view->warnings = synapgo_array(count, sizeof *view->warnings, &failed);
     if (failed) {
         return false;
     }
@@ -839,11 +841,11 @@ int synapgo_ingest(const SynapClient *client, const synapgo_transcript_request *
     }
     code = synap_conversation_ingest(client, r, out);
     if (code != SYNAP_OK) {
-        fail(code, err);
+        synapgo_fail(code, err);
     } else if (!read_transcript(*out, view)) {
         synap_transcript_ingestion_free(*out);
         *out = NULL;
-        code = out_of_memory(err);
+        code = synapgo_out_of_memory(err);
     }
     synap_transcript_request_free(r);
     return code;
@@ -854,15 +856,15 @@ int synapgo_conversation_messages(const SynapClient *client, const char *convers
                                   size_t *count, synapgo_error *err) {
     SynapCode code = synap_conversation_messages(client, conversation_id, start, limit, out);
     if (code != SYNAP_OK) {
-        return fail(code, err);
+        return synapgo_fail(code, err);
     }
     bool failed = false;
     size_t n = synap_message_page_count(*out);
-    synapgo_message *list = array(n, sizeof *list, &failed);
+    synapgo_message *list = synapgo_array(n, sizeof *list, &failed);
     if (failed) {
         synap_message_page_free(*out);
         *out = NULL;
-        return out_of_memory(err);
+        return synapgo_out_of_memory(err);
     }
     for (size_t i = 0; i < n; i++) {
         const SynapConversationMessage *m = synap_message_page_message(*out, i);
@@ -886,7 +888,7 @@ int synapgo_compact(const SynapClient *client, const char *conversation_id, cons
                     SynapCompaction **out, synapgo_compaction_view *view, synapgo_error *err) {
     SynapCompactOptions *options = synap_compact_options_new();
     if (options == NULL) {
-        return out_of_memory(err);
+        return synapgo_out_of_memory(err);
     }
     SynapCode code = SYNAP_OK;
     if (settings->strategy != NULL) {
@@ -902,7 +904,7 @@ int synapgo_compact(const SynapClient *client, const char *conversation_id, cons
         code = synap_conversation_compact(client, conversation_id, options, out);
     }
     if (code != SYNAP_OK) {
-        fail(code, err);
+        synapgo_fail(code, err);
     } else {
         const SynapCompaction *c = *out;
         view->compaction_id = synap_compaction_id(c);
@@ -922,7 +924,7 @@ int synapgo_compacted(const SynapClient *client, const char *conversation_id, co
                       SynapCompacted **out, synapgo_compacted_view *view, synapgo_error *err) {
     SynapCompactedOptions *options = synap_compacted_options_new();
     if (options == NULL) {
-        return out_of_memory(err);
+        return synapgo_out_of_memory(err);
     }
     SynapCode code = SYNAP_OK;
     if (format != NULL) {
@@ -935,7 +937,7 @@ int synapgo_compacted(const SynapClient *client, const char *conversation_id, co
         code = synap_conversation_compacted(client, conversation_id, options, out);
     }
     if (code != SYNAP_OK) {
-        fail(code, err);
+        synapgo_fail(code, err);
     } else if (*out != NULL) {
         const SynapCompacted *c = *out;
         view->compaction_id = synap_compacted_id(c);
@@ -962,7 +964,7 @@ int synapgo_compaction_status(const SynapClient *client, const char *conversatio
                               synapgo_compaction_status_view *view, synapgo_error *err) {
     SynapCode code = synap_conversation_compaction_status(client, conversation_id, out);
     if (code != SYNAP_OK) {
-        return fail(code, err);
+        return synapgo_fail(code, err);
     }
     const SynapCompactionStatus *s = *out;
     view->conversation_id = synap_compaction_status_conversation_id(s);
@@ -997,5 +999,5 @@ static void log_to_go(SynapLogLevel level, const char *message, void *user_data)
 
 int synapgo_set_log_callback(int level, uintptr_t handle, synapgo_error *err) {
     SynapCode code = synap_set_log_callback(level, handle ? log_to_go : NULL, (void *)handle);
-    return code == SYNAP_OK ? SYNAP_OK : fail(code, err);
+    return code == SYNAP_OK ? SYNAP_OK : synapgo_fail(code, err);
 }

@@ -20,6 +20,8 @@ type waitConfig struct {
 	timeout  time.Duration
 	interval time.Duration
 	progress func(*MemoryStatus) bool
+	// deletionProgress is WaitDeletion's; each wait refuses the other's.
+	deletionProgress func(*DataDeletion) bool
 }
 
 // WithWaitTimeout bounds the whole wait; it ends with ErrTimeout when the
@@ -35,7 +37,8 @@ func WithPollInterval(d time.Duration) WaitOption {
 
 // WithProgress calls fn after every poll, on the waiting goroutine, with
 // the status just read; fn returning false stops the wait (ErrCancelled).
-// If fn panics, the wait stops and Wait panics with the same value.
+// If fn panics, the wait stops and Wait panics with the same value. It is
+// Wait's option; WaitDeletion refuses it.
 func WithProgress(fn func(*MemoryStatus) bool) WaitOption {
 	return func(w *waitConfig) { w.progress = fn }
 }
@@ -107,6 +110,23 @@ func cancelOnDone(ctx context.Context) (cancel *C.SynapCancel, release func()) {
 	}
 }
 
+// millis checks the wait's settings and ctx, then gives libsynap's
+// timeout and poll interval for them.
+func (w *waitConfig) millis(ctx context.Context) (timeoutMs, intervalMs C.uint32_t, refused *Error) {
+	if w.timeout < 0 || w.interval < 0 {
+		return 0, 0, invalid("wait timeout and poll interval must not be negative")
+	}
+	if err := ctx.Err(); err != nil {
+		return 0, 0, contextError(err)
+	}
+	timeoutMs, ok := waitMillis(ctx, w.timeout)
+	if !ok {
+		return 0, 0, contextError(context.DeadlineExceeded)
+	}
+	intervalMs, refused = pollMillis(w.interval)
+	return timeoutMs, intervalMs, refused
+}
+
 // pollMillis is a poll interval in libsynap's milliseconds, rounded up.
 func pollMillis(interval time.Duration) (C.uint32_t, *Error) {
 	ms := (interval + time.Millisecond - 1) / time.Millisecond
@@ -145,53 +165,72 @@ func waitMillis(ctx context.Context, timeout time.Duration) (C.uint32_t, bool) {
 // progress function returns false (both errors wrap the context's error
 // when ctx ended the wait), or with a poll's error after its retries.
 func (c *Client) Wait(ctx context.Context, id string, opts ...WaitOption) (*MemoryStatus, error) {
-	var w waitConfig
-	for i, opt := range opts {
-		if opt == nil {
-			return nil, invalid("wait option " + strconv.Itoa(i) + " is nil")
-		}
-		opt(&w)
-	}
-	if w.timeout < 0 || w.interval < 0 {
-		return nil, invalid("wait timeout and poll interval must not be negative")
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, contextError(err)
-	}
-	timeoutMs, ok := waitMillis(ctx, w.timeout)
-	if !ok {
-		return nil, contextError(context.DeadlineExceeded)
-	}
-	intervalMs, refused := pollMillis(w.interval)
+	w, refused := newWaitConfig(opts)
 	if refused != nil {
 		return nil, refused
 	}
-	cid, refused := cID("ingestion id", id)
+	if w.deletionProgress != nil {
+		return nil, invalid("WithDeletionProgress is WaitDeletion's option; Wait reports with WithProgress")
+	}
+	var p reporter // nil: no progress function
+	if w.progress != nil {
+		p = &progress{fn: w.progress}
+	}
+	var out *C.SynapMemoryStatus
+	err := c.runWait(ctx, w, "ingestion id", id, p,
+		func(client *C.SynapClient, cid *C.char, settings *C.synapgo_wait_settings, cerr *C.synapgo_error) C.int {
+			return C.synapgo_wait(client, cid, settings, &out, cerr)
+		})
+	if err != nil {
+		return nil, err
+	}
+	defer C.synap_status_free(out)
+	return copyStatus(out), nil
+}
+
+// reporter is a wait's progress function as the C callback reaches it.
+type reporter interface {
+	repanic()
+}
+
+// waitPoll is the shim's wait call: it polls id on client with settings
+// and fills in cerr when it returns another code than SYNAP_OK.
+type waitPoll func(client *C.SynapClient, id *C.char, settings *C.synapgo_wait_settings, cerr *C.synapgo_error) C.int
+
+// runWait is what Wait and WaitDeletion share around their C call: it
+// checks w's settings and ctx, converts id (idName names it in a
+// refusal), holds the client open, lets ctx's end cancel the wait and
+// hands p (nil for none) to the C progress callback; then it runs poll,
+// re-raises a panic of the progress function and gives the error the wait
+// ended with, or nil.
+func (c *Client) runWait(ctx context.Context, w *waitConfig, idName, id string, p reporter, poll waitPoll) error {
+	timeoutMs, intervalMs, refused := w.millis(ctx)
 	if refused != nil {
-		return nil, refused
+		return refused
+	}
+	cid, refused := cID(idName, id)
+	if refused != nil {
+		return refused
 	}
 	defer C.free(unsafe.Pointer(cid))
 
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	if c.handle == nil {
-		return nil, ErrClosed
+		return ErrClosed
 	}
 
 	cancel, release := cancelOnDone(ctx)
 	defer release()
 
 	settings := C.synapgo_wait_settings{timeout_ms: timeoutMs, poll_interval_ms: intervalMs, cancel: cancel}
-	var p *progress
-	if w.progress != nil {
-		p = &progress{fn: w.progress}
+	if p != nil {
 		h := cgo.NewHandle(p)
 		defer h.Delete()
 		settings.progress = C.uintptr_t(h)
 	}
-	var out *C.SynapMemoryStatus
 	cerr := C.synapgo_error{retry_after_ms: -1}
-	code := C.synapgo_wait(c.handle, cid, &settings, &out, &cerr)
+	code := poll(c.handle, cid, &settings, &cerr)
 	var err *Error
 	if code != C.SYNAP_OK {
 		err = takeError(&cerr)
@@ -200,15 +239,32 @@ func (c *Client) Wait(ctx context.Context, id string, opts ...WaitOption) (*Memo
 		p.repanic()
 	}
 	if err != nil {
-		if cause := endedBy(ctx); cause != nil && (err.Code == CodeCancelled || err.Code == CodeTimeout) {
-			// Whichever of libsynap's timeout and the trigger came first,
-			// the context decides: deadline is ErrTimeout, cancel ErrCancelled.
-			return nil, contextError(cause)
-		}
-		return nil, err
+		return waitError(ctx, err)
 	}
-	defer C.synap_status_free(out)
-	return copyStatus(out), nil
+	return nil
+}
+
+// newWaitConfig applies opts, refusing a nil one.
+func newWaitConfig(opts []WaitOption) (*waitConfig, *Error) {
+	w := new(waitConfig)
+	for i, opt := range opts {
+		if opt == nil {
+			return nil, invalid("wait option " + strconv.Itoa(i) + " is nil")
+		}
+		opt(w)
+	}
+	return w, nil
+}
+
+// waitError is the error a wait ended with. Whichever of libsynap's
+// timeout and the cancel trigger came first, the context decides when it
+// has ended: deadline is ErrTimeout, cancel ErrCancelled, both wrapping
+// its error.
+func waitError(ctx context.Context, err *Error) *Error {
+	if cause := endedBy(ctx); cause != nil && (err.Code == CodeCancelled || err.Code == CodeTimeout) {
+		return contextError(cause)
+	}
+	return err
 }
 
 // endedBy is the context's error, also for a deadline that has passed but

@@ -13,12 +13,16 @@
  * it is freed, messages, transcripts and compact options built setter by
  * setter, each recorded message, batch, ingestion, page, compaction,
  * compacted state and compaction status copied out before it is freed (a
- * compacted state that is not there yet being nil), and a Swift String
- * holding a NUL byte refused before any C call sees it.
- * Run by tests/swift_calls.rs under valgrind, with the jobs in
- * SYNAP_FIX_<name>, the emulator's answers to the first customer, client
- * and conversation fetches scripted, and its answers to the first records
- * and batch of messages scripted. */
+ * compacted state that is not there yet being nil), memory updates,
+ * forget, upload and data deletion requests built setter by setter (a
+ * deletion request made with its scope and id), each memory, deletion
+ * record, forget answer, balance, ledger page and redemption copied out
+ * before it is freed, the deletion wait's progress carrying the record,
+ * and a Swift String holding a NUL byte refused before any C call sees it.
+ * Run by tests/swift_calls.rs under valgrind, with the jobs and the file to
+ * upload in SYNAP_FIX_<name>, the emulator's answers to the first customer,
+ * client and conversation fetches scripted, and its answers to the first
+ * records and batch of messages scripted. */
 #define _POSIX_C_SOURCE 200809L
 
 #include <pthread.h>
@@ -64,6 +68,16 @@ static void error_free(struct error_copy *e) {
     free(e->code_name);
     free(e->message);
     free(e->correlation_id);
+}
+
+/* check(_:): false, with the failure's details read into err, for any code
+ * but SYNAP_OK. */
+static bool checked(SynapCode code, struct error_copy *err) {
+    if (code != SYNAP_OK) {
+        *err = last_error(code);
+        return false;
+    }
+    return true;
 }
 
 /* MemoryStatus.init(_:) */
@@ -179,13 +193,21 @@ static struct error_copy job_error(SynapCode code, const char *message) {
 /* WaitCounts, indexed by SynapWaitState (WaitState's raw values). */
 #define WAIT_STATES (SYNAP_WAIT_ERROR + 1)
 
-/* WaitProgress.init(_:): the total, the counts state by state, and for a
- * single wait the status. */
+/* DataDeletion.init(_:), defined with the other data deletion calls. */
+struct deletion_copy;
+static struct deletion_copy *deletion_copy_new(const SynapDataDeletion *deletion);
+static void deletion_copy_delete(struct deletion_copy *c);
+static const char *deletion_copy_status(const struct deletion_copy *c);
+static int deletion_wait_state(const struct deletion_copy *c);
+
+/* WaitProgress.init(_:): the total, the counts state by state, for a
+ * single wait the status, and for a deletion wait the record (NULL: nil). */
 struct progress_copy {
     size_t total;
     size_t counts[WAIT_STATES];
     bool has_status;
     struct status_copy status;
+    struct deletion_copy *deletion;
 };
 
 static struct progress_copy progress_copy(const SynapWaitProgress *p) {
@@ -199,6 +221,8 @@ static struct progress_copy progress_copy(const SynapWaitProgress *p) {
     if (status != NULL) {
         c.status = status_copy(status);
     }
+    const SynapDataDeletion *deletion = synap_wait_progress_deletion(p);
+    c.deletion = deletion != NULL ? deletion_copy_new(deletion) : NULL;
     return c;
 }
 
@@ -206,6 +230,7 @@ static void progress_copy_free(struct progress_copy *c) {
     if (c->has_status) {
         status_copy_free(&c->status);
     }
+    deletion_copy_delete(c->deletion);
 }
 
 /* The WaitState a job in `state` (a state name) is counted in. */
@@ -230,6 +255,8 @@ struct progress {
     size_t last_counts[WAIT_STATES];
     bool last_has_status;
     char last_state[32];
+    int deletions;                /* reports that carried a deletion record */
+    char last_deletion_status[32];
 };
 
 static bool progress_closure(struct progress *p, const struct progress_copy *c) {
@@ -241,13 +268,19 @@ static bool progress_closure(struct progress *p, const struct progress_copy *c) 
         }
         p->last_counts[state] = c->counts[state];
     }
-    if (sum != c->total || (c->has_status && c->counts[wait_state_of(c->status.state)] != 1)) {
+    if (sum != c->total || (c->has_status && c->counts[wait_state_of(c->status.state)] != 1) ||
+        (c->deletion != NULL && c->counts[deletion_wait_state(c->deletion)] != 1)) {
         p->inconsistent++;
     }
     p->calls++;
     p->last_total = c->total;
     p->last_has_status = c->has_status;
     snprintf(p->last_state, sizeof p->last_state, "%s", c->has_status ? c->status.state : "");
+    if (c->deletion != NULL) {
+        p->deletions++;
+        const char *status = deletion_copy_status(c->deletion);
+        snprintf(p->last_deletion_status, sizeof p->last_deletion_status, "%s", status ? status : "");
+    }
     return p->stop_after == 0 || p->calls < p->stop_after;
 }
 
@@ -748,6 +781,17 @@ static void strings_free(struct strings *s) {
     }
     free(s->items);
 }
+
+/* strings(count) { at($0) } into `list`, `i` standing for $0: a macro,
+ * since each list is read by functions of its own owner's type. */
+#define STRINGS_OF(list, count, i, at)                \
+    do {                                              \
+        size_t strings_count_ = (count);              \
+        (list) = strings_new(strings_count_);         \
+        for (size_t i = 0; i < strings_count_; i++) { \
+            strings_push(&(list), (at));              \
+        }                                             \
+    } while (0)
 
 /* ContextRequest.Scope and ContextList: the raw values the wrapper passes. */
 enum { SCOPE_USER = 1, SCOPE_CUSTOMER = 2, SCOPE_CLIENT = 3, SCOPE_CONVERSATION = 4 };
@@ -2600,13 +2644,31 @@ static void context_refusals(const SynapClient *client) {
     expect_error(fetch_context(client, &q, &c, &err), &err, SYNAP_INVALID_REQUEST, 422, NULL, "101 results");
 }
 
-/* Client.create then Client.wait, for one document of CTX_USER's. */
-static bool ingest_for_context(const SynapClient *client, const char *text, const char *document_id) {
+/* Client.wait for the job `id` (`what`, in a failed check), polling every
+ * 50 ms for up to 30 s: true, with its last status in `done`, when the wait
+ * ended. */
+static bool wait_for_job(const SynapClient *client, const char *id, const char *what, struct status_copy *done) {
+    struct wait_options w = {0};
+    w.timeout_ms = &(uint32_t){30000};
+    w.poll_interval_ms = &(uint32_t){50};
+    struct error_copy err;
+    if (!wait_for(client, id, &w, done, &err)) {
+        CHECK(false, "wait for %s: %s", what, err.message);
+        error_free(&err);
+        return false;
+    }
+    return true;
+}
+
+/* Client.create then Client.wait, for one document of `user` (and
+ * `customer`): as wait_for_job. */
+static bool ingest_document(const SynapClient *client, const char *text, const char *document_id, const char *user,
+                            const char *customer, struct status_copy *done) {
     struct create_request q = {0};
     q.text = text;
     q.document_id = document_id;
-    q.user_id = CTX_USER;
-    q.customer_id = CTX_CUSTOMER;
+    q.user_id = user;
+    q.customer_id = customer;
     struct ingestion_copy ingestion;
     struct error_copy err;
     if (!create(client, &q, &ingestion, &err)) {
@@ -2614,18 +2676,18 @@ static bool ingest_for_context(const SynapClient *client, const char *text, cons
         error_free(&err);
         return false;
     }
-    struct wait_options w = {0};
-    w.timeout_ms = &(uint32_t){30000};
-    w.poll_interval_ms = &(uint32_t){50};
-    struct status_copy done;
-    bool ok = wait_for(client, ingestion.ingestion_id, &w, &done, &err);
+    bool ok = wait_for_job(client, ingestion.ingestion_id, document_id, done);
     ingestion_copy_free(&ingestion);
-    if (!ok) {
-        CHECK(false, "wait for %s: %s", document_id, err.message);
-        error_free(&err);
+    return ok;
+}
+
+/* Client.create then Client.wait, for one document of CTX_USER's. */
+static bool ingest_for_context(const SynapClient *client, const char *text, const char *document_id) {
+    struct status_copy done;
+    if (!ingest_document(client, text, document_id, CTX_USER, CTX_CUSTOMER, &done)) {
         return false;
     }
-    ok = str_eq(done.state, "completed") && done.memories >= 2;
+    bool ok = str_eq(done.state, "completed") && done.memories >= 2;
     CHECK(ok, "%s: %s, %llu memories", document_id, done.state, (unsigned long long)done.memories);
     status_copy_free(&done);
     return ok;
@@ -3662,6 +3724,1147 @@ static void conversation_route_calls(const SynapClient *client) {
     transcript_calls(client);
 }
 
+/* ---- Memory lifecycle, data deletion, credits ------------------------- */
+
+/* UpdateRequest: json set means .json, else .text; NULL is nil. */
+struct update_request {
+    const char *text, *json;
+    const char *merge_strategy, *document_type, *metadata_json;
+};
+
+/* UpdateRequest.handle(): the setters asked for, in the wrapper's order; on
+ * a refusal its details are read, then the request is freed. */
+static SynapUpdateRequest *update_request_handle(const struct update_request *q, struct error_copy *err) {
+    SynapUpdateRequest *r = synap_update_request_new();
+    if (r == NULL) {
+        *err = job_error(SYNAP_INTERNAL, "out of memory");
+        return NULL;
+    }
+    SynapCode code = q->json ? synap_update_request_set_document_json(r, q->json)
+                             : synap_update_request_set_document_text(r, q->text);
+    if (code == SYNAP_OK && q->merge_strategy) code = synap_update_request_set_merge_strategy(r, q->merge_strategy);
+    if (code == SYNAP_OK && q->document_type) code = synap_update_request_set_document_type(r, q->document_type);
+    if (code == SYNAP_OK && q->metadata_json) code = synap_update_request_set_metadata_json(r, q->metadata_json);
+    if (!checked(code, err)) {
+        synap_update_request_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+/* Client.update(_:with:): the id checked by cText, the request built, the
+ * memory copied and freed before the request (Swift's defers). */
+static bool update(const SynapClient *client, struct swift_string memory_id, const struct update_request *q,
+                   struct memory_copy *c, struct error_copy *err) {
+    if (!c_text(memory_id, "memoryId", err)) {
+        return false;
+    }
+    SynapUpdateRequest *r = update_request_handle(q, err);
+    if (r == NULL) {
+        return false;
+    }
+    SynapMemory *out = NULL;
+    bool ok = checked(synap_memories_update(client, memory_id.bytes, r, &out), err);
+    if (ok) {
+        *c = memory_copy(out);
+        synap_memory_free(out);
+    }
+    synap_update_request_free(r);
+    return ok;
+}
+
+/* DeletedMemory.init(_:) */
+struct deleted_copy {
+    char *memory_id;
+    bool has_deleted_at;
+    int64_t deleted_at;
+};
+
+/* Client.deleteMemory(_:) */
+static bool delete_memory(const SynapClient *client, const char *id, struct deleted_copy *c, struct error_copy *err) {
+    SynapDeletedMemory *out = NULL;
+    if (!checked(synap_memories_delete(client, id, &out), err)) {
+        return false;
+    }
+    int64_t us = 0;
+    c->memory_id = copy(synap_deleted_memory_id(out));
+    c->has_deleted_at = synap_deleted_memory_deleted_at_us(out, &us);
+    c->deleted_at = us;
+    synap_deleted_memory_free(out);
+    return true;
+}
+
+/* ForgetRequest: NULL is nil; scope is level, value, ..., NULL. */
+struct forget_request {
+    const char *description, *user_id, *customer_id;
+    const char *const *scope;
+    const char *mode;
+};
+
+/* ForgetRequest.handle() */
+static SynapForgetRequest *forget_request_handle(const struct forget_request *q, struct error_copy *err) {
+    SynapForgetRequest *r = synap_forget_request_new();
+    if (r == NULL) {
+        *err = job_error(SYNAP_INTERNAL, "out of memory");
+        return NULL;
+    }
+    SynapCode code = synap_forget_request_set_description(r, q->description);
+    if (code == SYNAP_OK) code = synap_forget_request_set_user_id(r, q->user_id);
+    if (code == SYNAP_OK && q->customer_id) code = synap_forget_request_set_customer_id(r, q->customer_id);
+    for (const char *const *s = q->scope; code == SYNAP_OK && s && s[0]; s += 2) {
+        code = synap_forget_request_add_scope_level(r, s[0], s[1]);
+    }
+    if (code == SYNAP_OK && q->mode) code = synap_forget_request_set_mode(r, q->mode);
+    if (!checked(code, err)) {
+        synap_forget_request_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+/* ForgetResult.Candidate */
+struct candidate_copy {
+    char *memory_id, *content, *memory_type, *store;
+};
+
+/* ForgetResult.init(_:) */
+struct forget_copy {
+    SynapForgetOutcome outcome;
+    char *status, *request_id;
+    size_t candidate_count;
+    struct candidate_copy *candidates;
+    struct strings deleted_ids, failed_ids, still_present_in;
+    bool may_be_incomplete;
+};
+
+static struct forget_copy forget_copy(const SynapForgetResult *r) {
+    struct forget_copy c;
+    c.outcome = synap_forget_result_outcome(r);
+    c.status = copy(synap_forget_result_status(r));
+    c.request_id = copy(synap_forget_result_request_id(r));
+    c.candidate_count = synap_forget_result_candidate_count(r);
+    c.candidates = calloc(c.candidate_count + 1, sizeof *c.candidates);
+    for (size_t i = 0; i < c.candidate_count; i++) {
+        c.candidates[i].memory_id = copy(synap_forget_result_candidate_memory_id(r, i));
+        c.candidates[i].content = copy(synap_forget_result_candidate_content(r, i));
+        c.candidates[i].memory_type = copy(synap_forget_result_candidate_memory_type(r, i));
+        c.candidates[i].store = copy(synap_forget_result_candidate_store(r, i));
+    }
+    STRINGS_OF(c.deleted_ids, synap_forget_result_deleted_count(r), i, synap_forget_result_deleted_id(r, i));
+    STRINGS_OF(c.failed_ids, synap_forget_result_failed_count(r), i, synap_forget_result_failed_id(r, i));
+    STRINGS_OF(c.still_present_in, synap_forget_result_still_present_count(r), i,
+               synap_forget_result_still_present_in(r, i));
+    c.may_be_incomplete = synap_forget_result_may_be_incomplete(r);
+    return c;
+}
+
+static void forget_copy_free(struct forget_copy *c) {
+    free(c->status);
+    free(c->request_id);
+    for (size_t i = 0; i < c->candidate_count; i++) {
+        free(c->candidates[i].memory_id);
+        free(c->candidates[i].content);
+        free(c->candidates[i].memory_type);
+        free(c->candidates[i].store);
+    }
+    free(c->candidates);
+    strings_free(&c->deleted_ids);
+    strings_free(&c->failed_ids);
+    strings_free(&c->still_present_in);
+}
+
+/* Client.forget(_:): the answer copied and freed before the request. */
+static bool forget(const SynapClient *client, const struct forget_request *q, struct forget_copy *c,
+                   struct error_copy *err) {
+    SynapForgetRequest *r = forget_request_handle(q, err);
+    if (r == NULL) {
+        return false;
+    }
+    SynapForgetResult *out = NULL;
+    bool ok = checked(synap_memories_forget(client, r, &out), err);
+    if (ok) {
+        *c = forget_copy(out);
+        synap_forget_result_free(out);
+    }
+    synap_forget_request_free(r);
+    return ok;
+}
+
+/* UploadRequest.Source */
+enum upload_source { SOURCE_FILE, SOURCE_BYTES, SOURCE_TEXT };
+
+/* UploadRequest: NULL is nil; scope is level, value, ..., NULL. The file
+ * path is given with its length, to hold a NUL byte where a test needs it;
+ * `bytes` is Data, any bytes. */
+struct upload_request {
+    const char *user_id, *customer_id, *relationship_type, *mode, *document_type, *metadata_json;
+    const char *const *scope;
+    enum upload_source source;
+    struct swift_string file;
+    const uint8_t *bytes;
+    size_t bytes_len;
+    const char *text;
+    const char *filename, *content_type;
+};
+
+/* UploadRequest.handle(): the setters asked for, in the wrapper's order; a
+ * file path holding a NUL byte is refused by cText at its turn. */
+static SynapUploadRequest *upload_request_handle(const struct upload_request *q, struct error_copy *err) {
+    SynapUploadRequest *r = synap_upload_request_new();
+    if (r == NULL) {
+        *err = job_error(SYNAP_INTERNAL, "out of memory");
+        return NULL;
+    }
+    SynapCode code = synap_upload_request_set_user_id(r, q->user_id);
+    if (code == SYNAP_OK && q->customer_id) code = synap_upload_request_set_customer_id(r, q->customer_id);
+    if (code == SYNAP_OK && q->relationship_type)
+        code = synap_upload_request_set_relationship_type(r, q->relationship_type);
+    if (code == SYNAP_OK && q->mode) code = synap_upload_request_set_mode(r, q->mode);
+    if (code == SYNAP_OK && q->document_type) code = synap_upload_request_set_document_type(r, q->document_type);
+    if (code == SYNAP_OK && q->metadata_json) code = synap_upload_request_set_metadata_json(r, q->metadata_json);
+    for (const char *const *s = q->scope; code == SYNAP_OK && s && s[0]; s += 2) {
+        code = synap_upload_request_add_scope_level(r, s[0], s[1]);
+    }
+    if (code == SYNAP_OK) {
+        switch (q->source) {
+        case SOURCE_FILE:
+            if (!c_text(q->file, "file path", err)) {
+                synap_upload_request_free(r);
+                return NULL;
+            }
+            code = synap_upload_request_set_file(r, q->file.bytes);
+            break;
+        case SOURCE_BYTES:
+            code = synap_upload_request_set_bytes(r, q->bytes, q->bytes_len);
+            break;
+        case SOURCE_TEXT:
+            code = synap_upload_request_set_text(r, q->text);
+            break;
+        }
+    }
+    if (code == SYNAP_OK && q->filename) code = synap_upload_request_set_filename(r, q->filename);
+    if (code == SYNAP_OK && q->content_type) code = synap_upload_request_set_content_type(r, q->content_type);
+    if (!checked(code, err)) {
+        synap_upload_request_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+/* Client.upload(_:): the ingestion copied and freed before the request. */
+static bool upload(const SynapClient *client, const struct upload_request *q, struct ingestion_copy *c,
+                   struct error_copy *err) {
+    SynapUploadRequest *r = upload_request_handle(q, err);
+    if (r == NULL) {
+        return false;
+    }
+    SynapIngestion *out = NULL;
+    bool ok = checked(synap_memories_upload(client, r, &out), err);
+    if (ok) {
+        *c = ingestion_copy(out);
+        synap_ingestion_free(out);
+    }
+    synap_upload_request_free(r);
+    return ok;
+}
+
+/* DeleteScope: the raw values the wrapper passes. */
+enum { DELETE_USER = 0, DELETE_CONVERSATION = 1, DELETE_CUSTOMER = 2 };
+
+/* DataDeleteRequest: NULL is nil; dry_run is always set. */
+struct data_delete_request {
+    int scope;
+    const char *id, *customer_id, *user_id;
+    bool dry_run;
+    const char *confirm;
+};
+
+/* DataDeleteRequest.handle(): the request made with its scope and id (a
+ * refusal leaves nothing to free), then the setters. */
+static SynapDataDeleteRequest *data_delete_request_handle(const struct data_delete_request *q,
+                                                          struct error_copy *err) {
+    SynapDataDeleteRequest *r = NULL;
+    SynapCode code = synap_data_delete_request_new(q->scope, q->id, &r);
+    if (!checked(code, err)) {
+        return NULL;
+    }
+    if (q->customer_id) code = synap_data_delete_request_set_customer_id(r, q->customer_id);
+    if (code == SYNAP_OK && q->user_id) code = synap_data_delete_request_set_user_id(r, q->user_id);
+    if (code == SYNAP_OK) code = synap_data_delete_request_set_dry_run(r, q->dry_run);
+    if (code == SYNAP_OK && q->confirm) code = synap_data_delete_request_set_confirm(r, q->confirm);
+    if (!checked(code, err)) {
+        synap_data_delete_request_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+/* DataDeletion: counts is the [String: Int] dictionary, a store set twice
+ * keeping its last value. */
+struct deletion_copy {
+    char *deletion_id;
+    SynapDeletionState state;
+    char *status, *scope;
+    bool dry_run, found, fully_removed, memories_kept;
+    size_t count_count;
+    char **count_stores;
+    int64_t *count_values;
+    struct strings still_present_in, kept;
+    char *stores_json, *note, *audit, *json;
+};
+
+static struct deletion_copy *deletion_copy_new(const SynapDataDeletion *d) {
+    struct deletion_copy *c = calloc(1, sizeof *c);
+    c->deletion_id = copy(synap_data_deletion_id(d));
+    c->state = synap_data_deletion_state(d);
+    c->status = copy(synap_data_deletion_status_text(d));
+    c->scope = copy(synap_data_deletion_scope(d));
+    c->dry_run = synap_data_deletion_is_dry_run(d);
+    c->found = synap_data_deletion_found(d);
+    c->fully_removed = synap_data_deletion_fully_removed(d);
+    c->memories_kept = synap_data_deletion_memories_kept(d);
+    size_t n = synap_data_deletion_count_count(d);
+    c->count_stores = calloc(n + 1, sizeof *c->count_stores);
+    c->count_values = calloc(n + 1, sizeof *c->count_values);
+    for (size_t i = 0; i < n; i++) {
+        int64_t value = 0;
+        const char *store = synap_data_deletion_count_store(d, i);
+        if (store == NULL || !synap_data_deletion_count_value(d, i, &value)) {
+            continue;
+        }
+        size_t at = 0;
+        while (at < c->count_count && strcmp(c->count_stores[at], store) != 0) {
+            at++;
+        }
+        if (at == c->count_count) {
+            c->count_stores[c->count_count++] = copy(store);
+        }
+        c->count_values[at] = value;
+    }
+    STRINGS_OF(c->still_present_in, synap_data_deletion_still_present_count(d), i,
+               synap_data_deletion_still_present_in(d, i));
+    STRINGS_OF(c->kept, synap_data_deletion_kept_count(d), i, synap_data_deletion_kept(d, i));
+    c->stores_json = copy(synap_data_deletion_stores_json(d));
+    c->note = copy(synap_data_deletion_note(d));
+    c->audit = copy(synap_data_deletion_audit(d));
+    c->json = copy(synap_data_deletion_json(d));
+    return c;
+}
+
+static void deletion_copy_delete(struct deletion_copy *c) {
+    if (c == NULL) {
+        return;
+    }
+    free(c->deletion_id);
+    free(c->status);
+    free(c->scope);
+    for (size_t i = 0; i < c->count_count; i++) {
+        free(c->count_stores[i]);
+    }
+    free(c->count_stores);
+    free(c->count_values);
+    strings_free(&c->still_present_in);
+    strings_free(&c->kept);
+    free(c->stores_json);
+    free(c->note);
+    free(c->audit);
+    free(c->json);
+    free(c);
+}
+
+static const char *deletion_copy_status(const struct deletion_copy *c) {
+    return c->status;
+}
+
+/* The WaitState a deletion wait counts a record in. */
+static int deletion_wait_state(const struct deletion_copy *c) {
+    switch (c->state) {
+    case SYNAP_DELETION_COMPLETE:
+        return SYNAP_WAIT_COMPLETED;
+    case SYNAP_DELETION_PARTIAL:
+        return SYNAP_WAIT_PARTIAL_SUCCESS;
+    default:
+        return SYNAP_WAIT_PROCESSING;
+    }
+}
+
+/* counts[store]: -1 when the dictionary has no such key. */
+static int64_t count_of(const struct deletion_copy *c, const char *store) {
+    for (size_t i = 0; i < c->count_count; i++) {
+        if (strcmp(c->count_stores[i], store) == 0) {
+            return c->count_values[i];
+        }
+    }
+    return -1;
+}
+
+/* Client.deleteData(_:): NULL on failure; the record copied and freed
+ * before the request. */
+static struct deletion_copy *delete_data(const SynapClient *client, const struct data_delete_request *q,
+                                         struct error_copy *err) {
+    SynapDataDeleteRequest *r = data_delete_request_handle(q, err);
+    if (r == NULL) {
+        return NULL;
+    }
+    SynapDataDeletion *out = NULL;
+    struct deletion_copy *c = NULL;
+    if (checked(synap_data_delete(client, r, &out), err)) {
+        c = deletion_copy_new(out);
+        synap_data_deletion_free(out);
+    }
+    synap_data_delete_request_free(r);
+    return c;
+}
+
+/* Client.deletionStatus(_:) */
+static struct deletion_copy *deletion_status(const SynapClient *client, const char *id, struct error_copy *err) {
+    SynapDataDeletion *out = NULL;
+    if (!checked(synap_data_deletion_status(client, id, &out), err)) {
+        return NULL;
+    }
+    struct deletion_copy *c = deletion_copy_new(out);
+    synap_data_deletion_free(out);
+    return c;
+}
+
+/* Client.waitForDeletion(_:options:): as Client.wait. */
+static struct deletion_copy *wait_for_deletion(const SynapClient *client, const char *id,
+                                               const struct wait_options *w, struct error_copy *err) {
+    SynapWaitOptions *o = wait_options_handle(w, err);
+    if (o == NULL) {
+        return NULL;
+    }
+    SynapDataDeletion *out = NULL;
+    bool ok = checked(synap_data_deletion_wait(client, id, o, &out), err);
+    synap_wait_options_free(o);
+    if (!ok) {
+        return NULL;
+    }
+    struct deletion_copy *c = deletion_copy_new(out);
+    synap_data_deletion_free(out);
+    return c;
+}
+
+/* CreditBalance.Bucket */
+struct bucket_copy {
+    char *source_type;
+    bool has_credits, has_expires_at;
+    double credits;
+    int64_t expires_at;
+};
+
+/* CreditBalance.init(_:) */
+struct balance_copy {
+    double credits;
+    char *client_id;
+    bool warning_low;
+    size_t bucket_count;
+    struct bucket_copy *buckets;
+};
+
+static void balance_copy_free(struct balance_copy *c) {
+    free(c->client_id);
+    for (size_t i = 0; i < c->bucket_count; i++) {
+        free(c->buckets[i].source_type);
+    }
+    free(c->buckets);
+}
+
+/* Client.creditBalance() */
+static bool credit_balance(const SynapClient *client, struct balance_copy *c, struct error_copy *err) {
+    SynapCreditBalance *out = NULL;
+    if (!checked(synap_credits_balance(client, &out), err)) {
+        return false;
+    }
+    c->credits = synap_credit_balance_credits(out);
+    c->client_id = copy(synap_credit_balance_client_id(out));
+    c->warning_low = synap_credit_balance_warning_low(out);
+    c->bucket_count = synap_credit_balance_bucket_count(out);
+    c->buckets = calloc(c->bucket_count + 1, sizeof *c->buckets);
+    for (size_t i = 0; i < c->bucket_count; i++) {
+        double number = 0;
+        int64_t us = 0;
+        c->buckets[i].source_type = copy(synap_credit_balance_bucket_source_type(out, i));
+        c->buckets[i].has_credits = synap_credit_balance_bucket_credits(out, i, &number);
+        c->buckets[i].credits = number;
+        c->buckets[i].has_expires_at = synap_credit_balance_bucket_expires_at_us(out, i, &us);
+        c->buckets[i].expires_at = us;
+    }
+    synap_credit_balance_free(out);
+    return true;
+}
+
+/* LedgerQuery: NULL is nil. */
+struct ledger_query {
+    const char *entry_type;
+    const int64_t *from_us, *to_us;
+    const uint32_t *limit;
+    const uint64_t *offset;
+};
+
+/* LedgerQuery.handle() */
+static SynapLedgerQuery *ledger_query_handle(const struct ledger_query *q, struct error_copy *err) {
+    SynapLedgerQuery *l = synap_ledger_query_new();
+    if (l == NULL) {
+        *err = job_error(SYNAP_INTERNAL, "out of memory");
+        return NULL;
+    }
+    SynapCode code = SYNAP_OK;
+    if (q->entry_type) code = synap_ledger_query_set_entry_type(l, q->entry_type);
+    if (code == SYNAP_OK && q->from_us) code = synap_ledger_query_set_from_us(l, *q->from_us);
+    if (code == SYNAP_OK && q->to_us) code = synap_ledger_query_set_to_us(l, *q->to_us);
+    if (code == SYNAP_OK && q->limit) code = synap_ledger_query_set_limit(l, *q->limit);
+    if (code == SYNAP_OK && q->offset) code = synap_ledger_query_set_offset(l, *q->offset);
+    if (!checked(code, err)) {
+        synap_ledger_query_free(l);
+        return NULL;
+    }
+    return l;
+}
+
+/* LedgerPage.Entry */
+struct entry_copy {
+    char *entry_id, *entry_type;
+    bool has_delta;
+    double delta;
+    char *metric_type, *category;
+    bool has_created_at;
+    int64_t created_at;
+};
+
+/* LedgerPage.init(_:) */
+struct ledger_copy {
+    size_t count;
+    struct entry_copy *entries;
+    bool has_total, has_limit, has_offset;
+    int64_t total, limit, offset;
+};
+
+static void ledger_copy_free(struct ledger_copy *c) {
+    for (size_t i = 0; i < c->count; i++) {
+        free(c->entries[i].entry_id);
+        free(c->entries[i].entry_type);
+        free(c->entries[i].metric_type);
+        free(c->entries[i].category);
+    }
+    free(c->entries);
+}
+
+/* Client.creditLedger(_:): the page copied and freed before the query. */
+static bool credit_ledger(const SynapClient *client, const struct ledger_query *q, struct ledger_copy *c,
+                          struct error_copy *err) {
+    SynapLedgerQuery *l = ledger_query_handle(q, err);
+    if (l == NULL) {
+        return false;
+    }
+    SynapLedgerPage *out = NULL;
+    bool ok = checked(synap_credits_ledger(client, l, &out), err);
+    if (ok) {
+        c->count = synap_ledger_page_count(out);
+        c->entries = calloc(c->count + 1, sizeof *c->entries);
+        for (size_t i = 0; i < c->count; i++) {
+            double number = 0;
+            int64_t us = 0;
+            struct entry_copy *e = &c->entries[i];
+            e->entry_id = copy(synap_ledger_page_entry_id(out, i));
+            e->entry_type = copy(synap_ledger_page_entry_type(out, i));
+            e->has_delta = synap_ledger_page_entry_delta(out, i, &number);
+            e->delta = number;
+            e->metric_type = copy(synap_ledger_page_entry_metric_type(out, i));
+            e->category = copy(synap_ledger_page_entry_category(out, i));
+            e->has_created_at = synap_ledger_page_entry_created_at_us(out, i, &us);
+            e->created_at = us;
+        }
+        c->has_total = synap_ledger_page_total(out, &c->total);
+        c->has_limit = synap_ledger_page_limit(out, &c->limit);
+        c->has_offset = synap_ledger_page_offset(out, &c->offset);
+        synap_ledger_page_free(out);
+    }
+    synap_ledger_query_free(l);
+    return ok;
+}
+
+/* EstimateRequest: NULL is nil. */
+struct estimate_request {
+    const char *metric_type;
+    double units;
+    const uint64_t *item_count;
+    const char *endpoint, *mode;
+};
+
+/* EstimateRequest.handle() */
+static SynapEstimateRequest *estimate_request_handle(const struct estimate_request *q, struct error_copy *err) {
+    SynapEstimateRequest *r = synap_estimate_request_new();
+    if (r == NULL) {
+        *err = job_error(SYNAP_INTERNAL, "out of memory");
+        return NULL;
+    }
+    SynapCode code = synap_estimate_request_set_metric_type(r, q->metric_type);
+    if (code == SYNAP_OK) code = synap_estimate_request_set_units(r, q->units);
+    if (code == SYNAP_OK && q->item_count) code = synap_estimate_request_set_item_count(r, *q->item_count);
+    if (code == SYNAP_OK && q->endpoint) code = synap_estimate_request_set_endpoint(r, q->endpoint);
+    if (code == SYNAP_OK && q->mode) code = synap_estimate_request_set_mode(r, q->mode);
+    if (!checked(code, err)) {
+        synap_estimate_request_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+/* Client.estimateCredits(_:) */
+static bool estimate_credits(const SynapClient *client, const struct estimate_request *q, double *credits,
+                             struct error_copy *err) {
+    SynapEstimateRequest *r = estimate_request_handle(q, err);
+    if (r == NULL) {
+        return false;
+    }
+    *credits = 0;
+    bool ok = checked(synap_credits_estimate(client, r, credits), err);
+    synap_estimate_request_free(r);
+    return ok;
+}
+
+/* Redemption.init(_:) */
+struct redemption_copy {
+    char *redemption_id;
+    bool has_granted, has_new_balance, has_expires_at;
+    double granted, new_balance;
+    int64_t expires_at;
+};
+
+/* Client.redeemCredits(_:): the code checked by cText, then sent. */
+static bool redeem_credits(const SynapClient *client, struct swift_string code_text, struct redemption_copy *c,
+                           struct error_copy *err) {
+    if (!c_text(code_text, "code", err)) {
+        return false;
+    }
+    SynapRedemption *out = NULL;
+    if (!checked(synap_credits_redeem(client, code_text.bytes, &out), err)) {
+        return false;
+    }
+    double number = 0;
+    int64_t us = 0;
+    c->redemption_id = copy(synap_redemption_id(out));
+    c->has_granted = synap_redemption_credits_granted(out, &number);
+    c->granted = number;
+    c->has_new_balance = synap_redemption_new_balance(out, &number);
+    c->new_balance = number;
+    c->has_expires_at = synap_redemption_expires_at_us(out, &us);
+    c->expires_at = us;
+    synap_redemption_free(out);
+    return true;
+}
+
+/* ---- The lifecycle calls, against the emulator ------------------------ */
+
+static const char *const LIFE_USER = "u-swift-life";
+static const char *const LIFE_CUSTOMER = "c-swift-life";
+static const char *const LIFE_DOC =
+    "User: I moved to Porto last spring. I prefer window seats on long flights. My old home address was 12 Elm "
+    "Street.";
+static const char *const DEL_USER = "u-swift-del";
+static const char *const DEL_CONVERSATION = "a7b6c5d4-e3f2-4a1b-9c8d-7e6f5a4b3c2d";
+
+/* Client.create then Client.wait for `text` of `user` (and `customer`);
+ * the memory ids, NULL-terminated, in `ids` (at most `max`). */
+static size_t ingest_memories(const SynapClient *client, const char *text, const char *document_id,
+                              const char *user, const char *customer, char **ids, size_t max) {
+    struct status_copy done;
+    if (!ingest_document(client, text, document_id, user, customer, &done)) {
+        return 0;
+    }
+    size_t n = 0;
+    for (; n < done.id_count && n < max; n++) {
+        ids[n] = copy(done.memory_ids[n]);
+    }
+    status_copy_free(&done);
+    return n;
+}
+
+/* The id, among `ids`, of the memory whose content holds `part`; NULL if
+ * none does. */
+static const char *memory_saying(const SynapClient *client, char *const *ids, size_t n, const char *part) {
+    for (size_t i = 0; i < n; i++) {
+        struct memory_copy m;
+        struct error_copy err;
+        if (!get(client, ids[i], &m, &err)) {
+            error_free(&err);
+            continue;
+        }
+        bool says = strstr(m.content, part) != NULL;
+        memory_copy_free(&m);
+        if (says) {
+            return ids[i];
+        }
+    }
+    return NULL;
+}
+
+/* Update (text and JSON), get it back; refusals before any request. */
+static void update_calls(const SynapClient *client, const char *id) {
+    struct memory_copy m;
+    struct error_copy err;
+    struct update_request q = {0};
+    q.text = "I moved to Porto in 2021.";
+    q.merge_strategy = "replace";
+    if (update(client, swift_string_of(id), &q, &m, &err)) {
+        CHECK(str_eq(m.memory_id, id) && str_eq(m.content, "I moved to Porto in 2021."), "%s", m.content);
+        CHECK(m.updated && m.updated_at >= m.created_at, "updated at");
+        memory_copy_free(&m);
+    } else {
+        CHECK(false, "update: %s", err.message);
+        error_free(&err);
+    }
+    if (get(client, id, &m, &err)) {
+        CHECK(str_eq(m.content, "I moved to Porto in 2021.") && m.updated, "get after update: %s", m.content);
+        memory_copy_free(&m);
+    } else {
+        CHECK(false, "get after update: %s", err.message);
+        error_free(&err);
+    }
+    struct update_request json = {0};
+    json.json = "{\"text\": \"I moved there for work.\"}";
+    json.merge_strategy = "append";
+    json.document_type = "document";
+    json.metadata_json = "{\"source\": \"swift-update\"}";
+    if (update(client, swift_string_of(id), &json, &m, &err)) {
+        CHECK(str_eq(m.content, "I moved to Porto in 2021.\nI moved there for work."), "%s", m.content);
+        memory_copy_free(&m);
+    } else {
+        CHECK(false, "update with JSON: %s", err.message);
+        error_free(&err);
+    }
+
+    struct update_request refused_strategy = q;
+    refused_strategy.merge_strategy = "swift-refused-merge";
+    expect_error(update(client, swift_string_of(id), &refused_strategy, &m, &err), &err, SYNAP_INVALID_ARGUMENT, 0,
+                 "swift-refused-merge", "unknown merge strategy");
+    expect_error(update(client, swift_string_of("swift-refused-id"), &q, &m, &err), &err, SYNAP_INVALID_ARGUMENT, 0,
+                 NULL, "memory id that is not a UUID");
+    expect_error(update(client, SWIFT_STRING("00000000-0000-4000-8000-000000000000\0swift-nul"), &q, &m, &err), &err,
+                 SYNAP_INVALID_ARGUMENT, 0, "memoryId contains a NUL byte", "memory id with a NUL");
+    expect_error(update(client, swift_string_of("00000000-0000-4000-8000-000000000000"), &q, &m, &err), &err,
+                 SYNAP_NOT_FOUND, 404, NULL, "update of an unknown memory");
+}
+
+/* Delete, then get and delete again: not found. */
+static void delete_calls(const SynapClient *client, const char *id) {
+    struct deleted_copy d;
+    struct error_copy err;
+    int64_t before = now_us();
+    if (delete_memory(client, id, &d, &err)) {
+        CHECK(str_eq(d.memory_id, id), "%s", d.memory_id);
+        CHECK(d.has_deleted_at && d.deleted_at >= before - 5000000 && d.deleted_at <= now_us() + 5000000, "deleted at");
+        free(d.memory_id);
+    } else {
+        CHECK(false, "delete: %s", err.message);
+        error_free(&err);
+    }
+    struct memory_copy m;
+    expect_error(get(client, id, &m, &err), &err, SYNAP_NOT_FOUND, 404, NULL, "get after delete");
+    expect_error(delete_memory(client, id, &d, &err), &err, SYNAP_NOT_FOUND, 404, NULL, "delete again");
+    struct update_request q = {0};
+    q.text = "Back again.";
+    expect_error(update(client, swift_string_of(id), &q, &m, &err), &err, SYNAP_NOT_FOUND, 404, NULL,
+                 "update after delete");
+}
+
+/* Forget in preview (nothing deleted), then directly; nothing matching. */
+static void forget_calls(const SynapClient *client, const char *id) {
+    struct forget_copy f;
+    struct error_copy err;
+    struct forget_request q = {0};
+    q.description = "old home address";
+    q.user_id = LIFE_USER;
+    q.customer_id = LIFE_CUSTOMER;
+    if (forget(client, &q, &f, &err)) {
+        CHECK(f.outcome == SYNAP_FORGET_PREVIEW && str_eq(f.status, "preview"), "%s", f.status);
+        CHECK(f.request_id != NULL && f.candidate_count == 1 && f.deleted_ids.count == 0, "%zu candidates",
+              f.candidate_count);
+        CHECK(f.candidate_count == 1 && str_eq(f.candidates[0].memory_id, id) &&
+                  strstr(f.candidates[0].content, "12 Elm Street") != NULL && str_eq(f.candidates[0].store, "memory") &&
+                  f.candidates[0].memory_type != NULL,
+              "candidate");
+        CHECK(!f.may_be_incomplete && f.failed_ids.count == 0 && f.still_present_in.count == 0, "preview flags");
+        forget_copy_free(&f);
+    } else {
+        CHECK(false, "forget preview: %s", err.message);
+        error_free(&err);
+    }
+    struct memory_copy m;
+    if (get(client, id, &m, &err)) {
+        memory_copy_free(&m);
+    } else {
+        CHECK(false, "a preview deleted the memory: %s", err.message);
+        error_free(&err);
+    }
+
+    static const char *const team[] = {"team", "travel", NULL};
+    q.mode = "direct";
+    q.scope = team;
+    if (forget(client, &q, &f, &err)) {
+        CHECK(f.outcome == SYNAP_FORGET_DELETED && str_eq(f.status, "deleted"), "%s", f.status);
+        CHECK(f.deleted_ids.count == 1 && str_eq(f.deleted_ids.items[0], id), "%zu deleted", f.deleted_ids.count);
+        forget_copy_free(&f);
+    } else {
+        CHECK(false, "forget direct: %s", err.message);
+        error_free(&err);
+    }
+    expect_error(get(client, id, &m, &err), &err, SYNAP_NOT_FOUND, 404, NULL, "get after forget");
+
+    q.description = "zebra crossing";
+    q.scope = NULL;
+    if (forget(client, &q, &f, &err)) {
+        CHECK(f.outcome == SYNAP_FORGET_NOTHING_MATCHES && f.candidate_count == 0 && f.request_id == NULL, "%s",
+              f.status);
+        forget_copy_free(&f);
+    } else {
+        CHECK(false, "forget nothing: %s", err.message);
+        error_free(&err);
+    }
+    q.description = "no";
+    expect_error(forget(client, &q, &f, &err), &err, SYNAP_INVALID_ARGUMENT, 0, "description", "short description");
+    q.description = "swift-refused forget";
+    q.mode = "later";
+    expect_error(forget(client, &q, &f, &err), &err, SYNAP_INVALID_ARGUMENT, 0, "later", "unknown forget mode");
+    /* Not scoped to one user on this B2B instance: the service refuses it. */
+    q.description = "passport drawer";
+    q.mode = NULL;
+    q.customer_id = NULL;
+    expect_error(forget(client, &q, &f, &err), &err, SYNAP_INVALID_REQUEST, 400, "customer_id", "no customer");
+}
+
+/* The bytes the Data source carries: NUL and bytes that are not UTF-8. */
+static const uint8_t UPLOAD_BYTES[] = {'s', 'w', 'i', 'f', 't', 0, 0xff, 0xfe, 'b', 'y', 't', 'e', 's', '\n'};
+
+/* Client.upload, then Client.wait for its job: a failed check, naming the
+ * `what` upload, unless the job was queued and completed. */
+static void upload_completes(const SynapClient *client, const struct upload_request *q, const char *what) {
+    struct ingestion_copy job;
+    struct error_copy err;
+    if (!upload(client, q, &job, &err)) {
+        CHECK(false, "%s upload: %s", what, err.message);
+        error_free(&err);
+        return;
+    }
+    CHECK(str_eq(job.state, "queued") && job.accepted, "%s upload: %s", what, job.state);
+    char job_name[64];
+    snprintf(job_name, sizeof job_name, "the %s upload", what);
+    struct status_copy done;
+    if (wait_for_job(client, job.ingestion_id, job_name, &done)) {
+        CHECK(str_eq(done.state, "completed"), "%s upload: %s", what, done.state);
+        status_copy_free(&done);
+    }
+    ingestion_copy_free(&job);
+}
+
+/* Upload a file, bytes and text, each waited for; a missing file is
+ * SYNAP_FILE; refusals before any request. */
+static void upload_calls(const SynapClient *client) {
+    struct ingestion_copy job;
+    struct error_copy err;
+    static const char *const team[] = {"team", "travel", NULL};
+    struct upload_request file = {0};
+    file.user_id = LIFE_USER;
+    file.customer_id = LIFE_CUSTOMER;
+    file.mode = "fast";
+    file.document_type = "document";
+    file.metadata_json = "{\"channel\": \"swift-upload\"}";
+    file.scope = team;
+    file.source = SOURCE_FILE;
+    file.file = swift_string_of(fixture("UPLOAD_FILE"));
+    upload_completes(client, &file, "file");
+
+    struct upload_request bytes = {0};
+    bytes.user_id = LIFE_USER;
+    bytes.customer_id = LIFE_CUSTOMER;
+    bytes.relationship_type = "b2b";
+    bytes.source = SOURCE_BYTES;
+    bytes.bytes = UPLOAD_BYTES;
+    bytes.bytes_len = sizeof UPLOAD_BYTES;
+    bytes.filename = "swift-notes.bin";
+    bytes.content_type = "application/x-swift";
+    upload_completes(client, &bytes, "bytes");
+
+    struct upload_request text = {0};
+    text.user_id = LIFE_USER;
+    text.customer_id = LIFE_CUSTOMER;
+    text.source = SOURCE_TEXT;
+    text.text = "User: I keep my passport in the top drawer of my desk.";
+    upload_completes(client, &text, "text");
+
+    /* A file that is not there: SYNAP_FILE, naming it, and nothing sent. */
+    struct upload_request missing = file;
+    missing.file = swift_string_of("/nonexistent/swift-missing-upload.txt");
+    bool ok = upload(client, &missing, &job, &err);
+    CHECK(!ok, "missing file uploaded");
+    if (!ok) {
+        CHECK(err.code == SYNAP_FILE && str_eq(err.code_name, "SYNAP_FILE") && err.http_status == 0, "%s: %s",
+              err.code_name, err.message);
+        CHECK(strstr(err.message, "swift-missing-upload.txt") != NULL, "%s", err.message);
+        error_free(&err);
+    }
+    struct upload_request nul = file;
+    nul.file = SWIFT_STRING("/tmp/swift-nul\0.txt");
+    expect_error(upload(client, &nul, &job, &err), &err, SYNAP_INVALID_ARGUMENT, 0, "file path contains a NUL byte",
+                 "file path with a NUL");
+    struct upload_request no_user = text;
+    no_user.user_id = "";
+    expect_error(upload(client, &no_user, &job, &err), &err, SYNAP_INVALID_ARGUMENT, 0, "user_id", "empty user");
+    struct upload_request bad_mode = text;
+    bad_mode.mode = "swift-refused-mode";
+    expect_error(upload(client, &bad_mode, &job, &err), &err, SYNAP_INVALID_ARGUMENT, 0, "swift-refused-mode",
+                 "unknown upload mode");
+}
+
+/* A dry run, refusals, a confirmed deletion waited for with progress, its
+ * status; a conversation's dry run keeps the memories. */
+static void data_delete_calls(const SynapClient *client) {
+    char *ids[4] = {NULL, NULL, NULL, NULL};
+    size_t n = ingest_memories(client, "User: I drink green tea every morning. I work from a cafe on Fridays.",
+                               "swift-del-doc", DEL_USER, LIFE_CUSTOMER, ids, 3);
+    CHECK(n >= 2, "%zu memories to delete", n);
+    struct error_copy err;
+    struct data_delete_request q = {0};
+    q.scope = DELETE_USER;
+    q.id = DEL_USER;
+    q.customer_id = LIFE_CUSTOMER;
+    q.dry_run = true;
+    struct deletion_copy *d = delete_data(client, &q, &err);
+    if (d != NULL) {
+        CHECK(d->state == SYNAP_DELETION_DRY_RUN && d->dry_run && d->deletion_id == NULL, "%s", d->status);
+        CHECK(d->found && count_of(d, "memories") == (int64_t)n && str_eq(d->scope, "user"), "%lld memories",
+              (long long)count_of(d, "memories"));
+        CHECK(d->json != NULL && strstr(d->json, "\"dry_run\"") != NULL, "json");
+        deletion_copy_delete(d);
+    } else {
+        CHECK(false, "dry run: %s", err.message);
+        error_free(&err);
+    }
+    struct memory_copy m;
+    if (n > 0 && get(client, ids[0], &m, &err)) {
+        memory_copy_free(&m);
+    } else {
+        CHECK(false, "a dry run deleted the memory");
+        if (n > 0) error_free(&err);
+    }
+
+    q.dry_run = false;
+    CHECK(delete_data(client, &q, &err) == NULL, "unconfirmed deletion sent");
+    CHECK(err.code == SYNAP_INVALID_ARGUMENT && err.http_status == 0, "%s: %s", err.code_name, err.message);
+    error_free(&err);
+    q.confirm = "u-swift-refused";
+    CHECK(delete_data(client, &q, &err) == NULL, "mismatched confirmation sent");
+    CHECK(err.code == SYNAP_INVALID_ARGUMENT && strstr(err.message, "confirm") != NULL, "%s", err.message);
+    error_free(&err);
+    struct data_delete_request bad_scope = {0};
+    bad_scope.scope = 7;
+    bad_scope.id = DEL_USER;
+    CHECK(delete_data(client, &bad_scope, &err) == NULL && err.code == SYNAP_INVALID_ARGUMENT, "scope 7");
+    error_free(&err);
+
+    q.confirm = DEL_USER;
+    d = delete_data(client, &q, &err);
+    if (d == NULL) {
+        CHECK(false, "delete: %s", err.message);
+        error_free(&err);
+    } else {
+        CHECK(d->state == SYNAP_DELETION_IN_PROGRESS && d->deletion_id != NULL, "%s", d->status);
+        CHECK(starts_with(d->audit, "/v1/data/delete/"), "%s", d->audit);
+        struct progress p = {0};
+        struct wait_options w = {0};
+        w.timeout_ms = &(uint32_t){10000};
+        w.poll_interval_ms = &(uint32_t){50};
+        w.progress = &p;
+        struct deletion_copy *done = wait_for_deletion(client, d->deletion_id, &w, &err);
+        if (done != NULL) {
+            CHECK(done->state == SYNAP_DELETION_COMPLETE && done->fully_removed && !done->dry_run, "%s",
+                  done->status);
+            CHECK(str_eq(done->deletion_id, d->deletion_id) && count_of(done, "memories") == (int64_t)n, "counts");
+            CHECK(done->still_present_in.count == 0 && done->stores_json != NULL, "stores");
+            CHECK(p.deletions >= 1 && p.deletions == p.calls && p.inconsistent == 0 && !p.last_has_status, "%d of %d",
+                  p.deletions, p.calls);
+            CHECK(str_eq(p.last_deletion_status, "complete") && p.last_total == 1, "%s", p.last_deletion_status);
+            deletion_copy_delete(done);
+        } else {
+            CHECK(false, "wait for the deletion: %s", err.message);
+            error_free(&err);
+        }
+        struct deletion_copy *status = deletion_status(client, d->deletion_id, &err);
+        if (status != NULL) {
+            CHECK(status->state == SYNAP_DELETION_COMPLETE && str_eq(status->deletion_id, d->deletion_id), "%s",
+                  status->status);
+            deletion_copy_delete(status);
+        } else {
+            CHECK(false, "deletion status: %s", err.message);
+            error_free(&err);
+        }
+        deletion_copy_delete(d);
+    }
+    for (size_t i = 0; i < n; i++) {
+        expect_error(get(client, ids[i], &m, &err), &err, SYNAP_NOT_FOUND, 404, NULL, "get after data deletion");
+        free(ids[i]);
+    }
+    CHECK(deletion_status(client, "del_swift_unknown", &err) == NULL && err.code == SYNAP_NOT_FOUND, "unknown id");
+    error_free(&err);
+    /* A progress closure that stops the wait: cancelled. */
+    struct progress stop = {0};
+    stop.stop_after = 1;
+    struct wait_options w = {0};
+    w.poll_interval_ms = &(uint32_t){50};
+    w.progress = &stop;
+    q.id = "u-swift-del-stop";
+    q.confirm = "u-swift-del-stop";
+    d = delete_data(client, &q, &err);
+    if (d != NULL) {
+        struct deletion_copy *never = wait_for_deletion(client, d->deletion_id, &w, &err);
+        CHECK(never == NULL && err.code == SYNAP_CANCELLED && stop.calls == 1, "%d calls", stop.calls);
+        if (never == NULL) error_free(&err);
+        deletion_copy_delete(never);
+        deletion_copy_delete(d);
+    } else {
+        CHECK(false, "delete to stop: %s", err.message);
+        error_free(&err);
+    }
+
+    struct data_delete_request conversation = {0};
+    conversation.scope = DELETE_CONVERSATION;
+    conversation.id = DEL_CONVERSATION;
+    conversation.user_id = DEL_USER;
+    conversation.customer_id = LIFE_CUSTOMER;
+    conversation.dry_run = true;
+    d = delete_data(client, &conversation, &err);
+    if (d != NULL) {
+        CHECK(d->state == SYNAP_DELETION_DRY_RUN && d->memories_kept && str_eq(d->scope, "conversation"), "%s",
+              d->scope);
+        CHECK(d->kept.count == 1 && str_eq(d->kept.items[0], "memories") && d->note != NULL, "kept");
+        deletion_copy_delete(d);
+    } else {
+        CHECK(false, "conversation dry run: %s", err.message);
+        error_free(&err);
+    }
+}
+
+/* Balance, estimate, redeem (once), ledger pages. */
+static void credit_calls(const SynapClient *client) {
+    struct error_copy err;
+    struct balance_copy b;
+    double before = 0;
+    if (credit_balance(client, &b, &err)) {
+        before = b.credits;
+        CHECK(b.credits > 0 && !b.warning_low && b.client_id != NULL, "%f", b.credits);
+        CHECK(b.bucket_count >= 1 && str_eq(b.buckets[0].source_type, "grant") && b.buckets[0].has_credits &&
+                  !b.buckets[0].has_expires_at,
+              "%zu buckets", b.bucket_count);
+        balance_copy_free(&b);
+    } else {
+        CHECK(false, "balance: %s", err.message);
+        error_free(&err);
+    }
+
+    double credits = -1;
+    struct estimate_request e = {0};
+    e.metric_type = "llm_input_tokens";
+    e.units = 1000;
+    e.item_count = &(uint64_t){4};
+    e.endpoint = "/v1/context/user/fetch";
+    e.mode = "fast";
+    CHECK(estimate_credits(client, &e, &credits, &err) && credits > 0.999 && credits < 1.001, "%f", credits);
+    struct estimate_request negative = {0};
+    negative.metric_type = "llm_input_tokens";
+    negative.units = -1;
+    expect_error(estimate_credits(client, &negative, &credits, &err), &err, SYNAP_INVALID_ARGUMENT, 0, NULL,
+                 "negative units");
+    struct estimate_request unnamed = {0};
+    unnamed.metric_type = "";
+    unnamed.units = 1;
+    expect_error(estimate_credits(client, &unnamed, &credits, &err), &err, SYNAP_INVALID_ARGUMENT, 0, NULL,
+                 "empty metric type");
+
+    struct redemption_copy r;
+    if (redeem_credits(client, swift_string_of(" SYN-TEST-CODE-0001-A "), &r, &err)) {
+        CHECK(r.redemption_id != NULL && r.has_granted && r.granted == 500, "%f", r.granted);
+        CHECK(r.has_new_balance && r.new_balance > before && !r.has_expires_at, "%f", r.new_balance);
+        free(r.redemption_id);
+    } else {
+        CHECK(false, "redeem: %s", err.message);
+        error_free(&err);
+    }
+    expect_error(redeem_credits(client, swift_string_of("SYN-TEST-CODE-0001-A"), &r, &err), &err,
+                 SYNAP_INSUFFICIENT_CREDITS, 402, NULL, "a code redeemed twice");
+    expect_error(redeem_credits(client, swift_string_of("swift-malformed-code"), &r, &err), &err, SYNAP_INVALID_REQUEST,
+                 422, NULL, "a malformed code");
+    expect_error(redeem_credits(client, SWIFT_STRING("SYN-TEST-CODE-0001-A\0swift-nul"), &r, &err), &err,
+                 SYNAP_INVALID_ARGUMENT, 0, "code contains a NUL byte", "code with a NUL");
+
+    struct ledger_copy page;
+    struct ledger_query all = {0};
+    if (credit_ledger(client, &all, &page, &err)) {
+        CHECK(page.count >= 3 && page.has_total && page.total == (int64_t)page.count, "%zu rows", page.count);
+        CHECK(page.has_limit && page.limit == 100 && page.has_offset && page.offset == 0, "limit %lld",
+              (long long)page.limit);
+        CHECK(page.count > 0 && str_eq(page.entries[0].entry_type, "redeem") && page.entries[0].has_delta &&
+                  page.entries[0].delta == 500 && page.entries[0].has_created_at && page.entries[0].entry_id != NULL,
+              "newest first");
+        CHECK(page.count > 0 && str_eq(page.entries[page.count - 1].entry_type, "grant"), "the grant is oldest");
+        ledger_copy_free(&page);
+    } else {
+        CHECK(false, "ledger: %s", err.message);
+        error_free(&err);
+    }
+    struct ledger_query usage = {0};
+    usage.entry_type = "usage";
+    usage.limit = &(uint32_t){2};
+    usage.offset = &(uint64_t){1};
+    usage.from_us = &(int64_t){now_us() - 3600000000LL};
+    if (credit_ledger(client, &usage, &page, &err)) {
+        CHECK(page.count == 2 && page.limit == 2 && page.offset == 1 && page.total > 2, "%zu of %lld", page.count,
+              (long long)page.total);
+        for (size_t i = 0; i < page.count; i++) {
+            CHECK(str_eq(page.entries[i].entry_type, "usage") && page.entries[i].delta < 0, "row %zu", i);
+        }
+        ledger_copy_free(&page);
+    } else {
+        CHECK(false, "usage ledger: %s", err.message);
+        error_free(&err);
+    }
+    struct ledger_query future = {0};
+    future.to_us = &(int64_t){now_us() + 3600000000LL};
+    future.from_us = &(int64_t){now_us() + 1800000000LL};
+    if (credit_ledger(client, &future, &page, &err)) {
+        CHECK(page.count == 0 && page.total == 0, "%zu rows in the future", page.count);
+        ledger_copy_free(&page);
+    } else {
+        CHECK(false, "future ledger: %s", err.message);
+        error_free(&err);
+    }
+    struct ledger_query too_many = {0};
+    too_many.limit = &(uint32_t){501};
+    expect_error(credit_ledger(client, &too_many, &page, &err), &err, SYNAP_INVALID_ARGUMENT, 0, NULL,
+                 "501 rows");
+}
+
+static void lifecycle_calls(const SynapClient *client) {
+    char *ids[4] = {NULL, NULL, NULL, NULL};
+    size_t n = ingest_memories(client, LIFE_DOC, "swift-life-doc", LIFE_USER, LIFE_CUSTOMER, ids, 3);
+    CHECK(n == 3, "%zu memories", n);
+    const char *moved = memory_saying(client, ids, n, "Porto");
+    const char *seats = memory_saying(client, ids, n, "window seats");
+    const char *address = memory_saying(client, ids, n, "12 Elm Street");
+    CHECK(moved && seats && address, "the three memories");
+    if (moved && seats && address) {
+        update_calls(client, moved);
+        delete_calls(client, seats);
+        forget_calls(client, address);
+    }
+    for (size_t i = 0; i < n; i++) {
+        free(ids[i]);
+    }
+    upload_calls(client);
+    data_delete_calls(client);
+    credit_calls(client);
+}
+
 int main(void) {
     CHECK(strcmp(synap_version(), SYNAP_VERSION) == 0, "%s", synap_version()); /* version() */
     client_options_calls();
@@ -3720,6 +4923,7 @@ int main(void) {
     ingest_calls(client);
     context_calls(client);
     conversation_route_calls(client);
+    lifecycle_calls(client);
 
     synap_client_free(client);
     return finish();

@@ -19,53 +19,12 @@
 #include <utility>
 #include <vector>
 
+#include "check.hpp"
 #include "synap.hpp"
 
 using namespace std::chrono_literals;
 
 namespace {
-
-int passed = 0;
-int failed = 0;
-
-#define CHECK(cond)                                                            \
-    do {                                                                       \
-        if (cond) {                                                            \
-            passed++;                                                          \
-        } else {                                                               \
-            failed++;                                                          \
-            std::fprintf(stderr, "not ok %s:%d: %s\n", __FILE__, __LINE__, #cond); \
-        }                                                                      \
-    } while (0)
-
-std::string fixture(const char* name) {
-    std::string key = std::string("SYNAP_FIX_") + name;
-    const char* value = std::getenv(key.c_str());
-    if (value == nullptr) {
-        std::fprintf(stderr, "missing fixture %s: run this test through `cargo test --test cpp_binding`\n",
-                     key.c_str());
-        std::exit(2);
-    }
-    return value;
-}
-
-const std::string key = "synap_dev_emulator";
-const std::string unknown_id = "00000000-0000-4000-8000-000000000000";
-
-synap::Client client() {
-    return synap::Client(key, synap::Options().base_url(fixture("BASE_URL")).max_attempts(1));
-}
-
-// The synap::Error a call throws, or nullopt if it throws none.
-template <class F>
-std::optional<synap::Error> error_of(F call) {
-    try {
-        call();
-    } catch (const synap::Error& e) {
-        return e;
-    }
-    return std::nullopt;
-}
 
 void completed_status_is_read() {
     synap::Client c = client();
@@ -699,7 +658,7 @@ void wait_all_counts_each_state() {
 // has said so, the client refuses it itself, before any request
 // (tests/cpp_binding.rs checks that the service saw one such create only).
 void b2c_refuses_a_customer_id_after_whoami() {
-    synap::Client c(key, synap::Options().base_url(fixture("B2C_URL")).max_attempts(1));
+    synap::Client c = client_of("B2C_URL");
     synap::CreateRequest with_customer;
     with_customer.document_text("Words enough to remember.").customer_id("c1");
     auto e = error_of([&] { c.create(with_customer); });
@@ -1709,7 +1668,7 @@ void conversation_writes_are_not_resent() {
 // Once whoami() has reported a B2C instance, a message or a transcript
 // naming a customer is refused before any request.
 void b2c_conversation_writes_refuse_a_customer_id() {
-    synap::Client c(key, synap::Options().base_url(fixture("B2C_URL")).max_attempts(1));
+    synap::Client c = client_of("B2C_URL");
     c.whoami();
     synap::MessageRequest m = message(conv_a, "user", "Hello.");
     m.user_id("u1").customer_id("c1");
@@ -1845,7 +1804,7 @@ void nul_bytes_are_refused_before_any_call() {
 // Answers the scripted emulator (tests/cpp_binding.rs) changed: a degraded
 // retrieval, malformed items read tolerantly, and a structure error.
 void scripted_answers_are_read_tolerantly() {
-    synap::Client c(key, synap::Options().base_url(fixture("CTX_URL")).max_attempts(1));
+    synap::Client c = client_of("CTX_URL");
 
     // The customer route: retrieval broke, nothing came back.
     synap::Context degraded =
@@ -1903,7 +1862,7 @@ void scripted_answers_are_read_tolerantly() {
 // Once whoami() has reported a B2C instance, a fetch naming a customer is
 // refused before any request.
 void b2c_context_fetch_refuses_a_customer_id() {
-    synap::Client c(key, synap::Options().base_url(fixture("B2C_URL")).max_attempts(1));
+    synap::Client c = client_of("B2C_URL");
     c.whoami();
     auto e = error_of([&] {
         c.context_fetch(synap::ContextRequest(ContextScope::customer).customer_id("c1").add_query("x"));
@@ -2015,6 +1974,5 @@ int main() {
     synap::Client b = std::move(a);
     CHECK(b.status(fixture("COMPLETED")).is_terminal());
 
-    std::printf("%d passed, %d failed\n", passed, failed);
-    return failed == 0 ? 0 : 1;
+    return finish();
 }

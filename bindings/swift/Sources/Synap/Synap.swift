@@ -45,6 +45,10 @@ public struct SynapError: Error, CustomStringConvertible {
         case cancelled = 13
         /// A bug in libsynap, caught at the API boundary.
         case internalError = 14
+        /// A local file could not be opened or read, or changed size while
+        /// it was sent (an upload's source); the message names the file
+        /// and the reason. Nothing was sent complete.
+        case file = 15
     }
 
     /// What kind of failure it is; a code this version does not know is
@@ -559,18 +563,26 @@ public struct WaitProgress {
     public let total: Int
     /// How many of them are in each state.
     public let counts: WaitCounts
-    /// For Client.wait, the status just polled; nil for Client.waitAll.
+    /// For Client.wait, the status just polled; nil for Client.waitAll and
+    /// Client.waitForDeletion.
     public let status: MemoryStatus?
+    /// For Client.waitForDeletion, the deletion record just polled (a
+    /// complete deletion counts as `.completed`, a partial one as
+    /// `.partialSuccess`, anything else as `.processing`); nil for the
+    /// ingestion waits.
+    public let deletion: DataDeletion?
 
     /// Copies the progress libsynap lends the callback for its call only.
     init(_ progress: OpaquePointer) {
         total = synap_wait_progress_total(progress)
         counts = WaitCounts { synap_wait_progress_count(progress, Int32($0.rawValue)) }
         status = synap_wait_progress_status(progress).map { MemoryStatus($0) }
+        deletion = synap_wait_progress_deletion(progress).map { DataDeletion($0) }
     }
 }
 
-/// How Client.wait and Client.waitAll wait; nil leaves libsynap's default.
+/// How Client.wait, Client.waitAll and Client.waitForDeletion wait; nil
+/// leaves libsynap's default.
 /// A value libsynap refuses throws `.invalidArgument` before any request.
 public struct WaitOptions {
     /// How long the whole wait may take, in seconds; more than 0. Default
@@ -1784,6 +1796,685 @@ public struct CompactionStatus {
     }
 }
 
+/// A memory's new document and how to merge it, for Client.update. nil
+/// leaves the default; libsynap checks each value before any request and
+/// throws `.invalidArgument` naming the field.
+public struct UpdateRequest {
+    /// The new document, as text or as a JSON object given as text.
+    public var document: CreateRequest.Document
+    /// "replace", "append" or "smart-merge" (the default).
+    public var mergeStrategy: String?
+    /// "ai-chat-conversation", "document", "email", "pdf", "image", "audio"
+    /// or "meeting-transcript"; sent only when set.
+    public var documentType: String?
+    /// Metadata, a JSON object given as text; sent only when set ("{}"
+    /// included).
+    public var metadataJSON: String?
+
+    /// An update to `document`; the rest keep the defaults.
+    public init(document: CreateRequest.Document, mergeStrategy: String? = nil, documentType: String? = nil,
+                metadataJSON: String? = nil) {
+        self.document = document
+        self.mergeStrategy = mergeStrategy
+        self.documentType = documentType
+        self.metadataJSON = metadataJSON
+    }
+
+    /// The C request; the caller frees it. A refused value throws, the
+    /// handle already freed.
+    fileprivate func handle() throws -> OpaquePointer {
+        guard let r = synap_update_request_new() else {
+            throw SynapError.outOfMemory
+        }
+        do {
+            switch document {
+            case .text(let text):
+                try check(synap_update_request_set_document_text(r, cText(text, "document")))
+            case .json(let json):
+                try check(synap_update_request_set_document_json(r, cText(json, "document")))
+            }
+            if let strategy = mergeStrategy {
+                try check(synap_update_request_set_merge_strategy(r, cText(strategy, "mergeStrategy")))
+            }
+            if let documentType = documentType {
+                try check(synap_update_request_set_document_type(r, cText(documentType, "documentType")))
+            }
+            if let json = metadataJSON {
+                try check(synap_update_request_set_metadata_json(r, cText(json, "metadataJSON")))
+            }
+        } catch {
+            synap_update_request_free(r)
+            throw error
+        }
+        return r
+    }
+}
+
+/// A memory Client.deleteMemory deleted, copied out of libsynap.
+public struct DeletedMemory {
+    /// The deleted memory's id, as the service gave it.
+    public let memoryId: String?
+    /// When it was deleted.
+    public let deletedAt: Date?
+
+    /// Copies a C answer; the caller still owns it.
+    init(_ deleted: OpaquePointer) {
+        var us: Int64 = 0
+        memoryId = optionalString(synap_deleted_memory_id(deleted))
+        deletedAt = synap_deleted_memory_deleted_at_us(deleted, &us) ? date(us) : nil
+    }
+}
+
+/// What a forget request came to (SynapForgetOutcome in synap.h, with the
+/// same values).
+public enum ForgetOutcome: Int {
+    /// A status this version does not know: read it as "not done".
+    case unknown = 0
+    /// No memory of the user matched; nothing changed.
+    case nothingMatches = 1
+    /// The matches were filed for a person to approve; nothing was deleted.
+    case preview = 2
+    /// Every match was deleted.
+    case deleted = 3
+    /// The matches are hidden, but the stores in `stillPresentIn` may still
+    /// hold their text.
+    case partial = 4
+}
+
+/// A request to forget one user's memories that match a description, for
+/// Client.forget. nil (or empty) leaves the default; libsynap checks each
+/// value before any request and throws `.invalidArgument` naming the field.
+public struct ForgetRequest {
+    /// What to forget, in words: 3 to 500 characters.
+    public var description: String
+    /// The user whose memories are searched; any text but "".
+    public var userId: String
+    /// The user's customer, required on a B2B instance; refused on a B2C
+    /// instance once whoami() has reported it.
+    public var customerId: String?
+    /// Levels between customer and user, e.g. ["team": "payments"].
+    public var scope: [String: String]
+    /// "preview" (the default: the matches are filed for a person to
+    /// approve, nothing is deleted) or "direct" (deleted at once).
+    public var mode: String?
+
+    /// A request to forget what `description` says of `userId`; the rest
+    /// keep the defaults.
+    public init(description: String, userId: String, customerId: String? = nil, scope: [String: String] = [:],
+                mode: String? = nil) {
+        self.description = description
+        self.userId = userId
+        self.customerId = customerId
+        self.scope = scope
+        self.mode = mode
+    }
+
+    /// The C request; the caller frees it. A refused value throws, the
+    /// handle already freed.
+    fileprivate func handle() throws -> OpaquePointer {
+        guard let r = synap_forget_request_new() else {
+            throw SynapError.outOfMemory
+        }
+        do {
+            try check(synap_forget_request_set_description(r, cText(description, "description")))
+            try check(synap_forget_request_set_user_id(r, cText(userId, "userId")))
+            if let id = customerId {
+                try check(synap_forget_request_set_customer_id(r, cText(id, "customerId")))
+            }
+            for (level, value) in scope {
+                try check(synap_forget_request_add_scope_level(r, cText(level, "scope level"),
+                                                               cText(value, "scope[\(level)]")))
+            }
+            if let mode = mode {
+                try check(synap_forget_request_set_mode(r, cText(mode, "mode")))
+            }
+        } catch {
+            synap_forget_request_free(r)
+            throw error
+        }
+        return r
+    }
+}
+
+/// What Client.forget came to, copied out of libsynap. Read `outcome`:
+/// `.partial` is not `.deleted`.
+public struct ForgetResult {
+    /// A memory the request matched.
+    public struct Candidate {
+        /// The memory's id.
+        public let memoryId: String?
+        /// What it says.
+        public let content: String?
+        /// Its type: "fact", "preference", ...
+        public let memoryType: String?
+        /// Where it lives: "memory", "chunk", "sentence", "entity",
+        /// "triple", "profile" or "candidate".
+        public let store: String?
+    }
+
+    /// The outcome the status names; `.unknown` for one this version does
+    /// not know.
+    public let outcome: ForgetOutcome
+    /// The status as the service sent it.
+    public let status: String?
+    /// The request filed for approval (preview mode).
+    public let requestId: String?
+    /// The memories that matched, in the order sent.
+    public let candidates: [Candidate]
+    /// The ids of the memories deleted.
+    public let deletedIds: [String]
+    /// The ids of the matched memories that could not be deleted.
+    public let failedIds: [String]
+    /// The stores that may still hold the text (a partial outcome).
+    public let stillPresentIn: [String]
+    /// Whether the service says the matcher may have missed some memories.
+    public let mayBeIncomplete: Bool
+
+    /// Copies a C answer; the caller still owns it.
+    init(_ result: OpaquePointer) {
+        outcome = ForgetOutcome(rawValue: Int(synap_forget_result_outcome(result).rawValue)) ?? .unknown
+        status = optionalString(synap_forget_result_status(result))
+        requestId = optionalString(synap_forget_result_request_id(result))
+        candidates = (0..<synap_forget_result_candidate_count(result)).map { i -> Candidate in
+            Candidate(memoryId: optionalString(synap_forget_result_candidate_memory_id(result, i)),
+                      content: optionalString(synap_forget_result_candidate_content(result, i)),
+                      memoryType: optionalString(synap_forget_result_candidate_memory_type(result, i)),
+                      store: optionalString(synap_forget_result_candidate_store(result, i)))
+        }
+        deletedIds = strings(synap_forget_result_deleted_count(result)) { synap_forget_result_deleted_id(result, $0) }
+        failedIds = strings(synap_forget_result_failed_count(result)) { synap_forget_result_failed_id(result, $0) }
+        stillPresentIn = strings(synap_forget_result_still_present_count(result)) {
+            synap_forget_result_still_present_in(result, $0)
+        }
+        mayBeIncomplete = synap_forget_result_may_be_incomplete(result)
+    }
+}
+
+/// One upload for Client.upload: a file, bytes or text, for one user,
+/// ingested as a document. nil (or empty) leaves the default; libsynap
+/// checks each value before any request and throws `.invalidArgument`
+/// naming the field.
+public struct UploadRequest {
+    /// What to upload.
+    public enum Source {
+        /// The file at this path, opened when the upload is sent and
+        /// streamed, never read whole into memory. One that cannot be
+        /// read, or changes size while it is sent, throws `.file`.
+        case file(path: String)
+        /// These bytes (copied), sent as a file named `filename` ("upload"
+        /// unless set).
+        case bytes(Data)
+        /// Text, sent with no file part.
+        case text(String)
+    }
+
+    /// The user the document belongs to; any text but "".
+    public var userId: String
+    /// The file, bytes or text.
+    public var source: Source
+    /// The customer on a B2B instance.
+    public var customerId: String?
+    /// "b2c" or "b2b"; nil: "b2b" when `customerId` is set, else "b2c".
+    public var relationshipType: String?
+    /// "long-range" (the default) or "fast".
+    public var mode: String?
+    /// "ai-chat-conversation", "document", "email", "pdf", "image", "audio"
+    /// or "meeting-transcript"; sent only when set.
+    public var documentType: String?
+    /// Metadata, a JSON object given as text.
+    public var metadataJSON: String?
+    /// Levels between customer and user, e.g. ["team": "payments"].
+    public var scope: [String: String]
+    /// The file name the service is told; nil: the file's own name, or
+    /// "upload" for bytes.
+    public var filename: String?
+    /// The file's content type; nil: guessed from the file name
+    /// ("notes.pdf" is "application/pdf"), else "application/octet-stream".
+    public var contentType: String?
+
+    /// An upload of `source` for `userId`; the rest keep the defaults.
+    public init(userId: String, source: Source, customerId: String? = nil, relationshipType: String? = nil,
+                mode: String? = nil, documentType: String? = nil, metadataJSON: String? = nil,
+                scope: [String: String] = [:], filename: String? = nil, contentType: String? = nil) {
+        self.userId = userId
+        self.source = source
+        self.customerId = customerId
+        self.relationshipType = relationshipType
+        self.mode = mode
+        self.documentType = documentType
+        self.metadataJSON = metadataJSON
+        self.scope = scope
+        self.filename = filename
+        self.contentType = contentType
+    }
+
+    /// The C request; the caller frees it. A refused value throws, the
+    /// handle already freed.
+    fileprivate func handle() throws -> OpaquePointer {
+        guard let r = synap_upload_request_new() else {
+            throw SynapError.outOfMemory
+        }
+        do {
+            try check(synap_upload_request_set_user_id(r, cText(userId, "userId")))
+            if let id = customerId {
+                try check(synap_upload_request_set_customer_id(r, cText(id, "customerId")))
+            }
+            if let kind = relationshipType {
+                try check(synap_upload_request_set_relationship_type(r, cText(kind, "relationshipType")))
+            }
+            if let mode = mode {
+                try check(synap_upload_request_set_mode(r, cText(mode, "mode")))
+            }
+            if let documentType = documentType {
+                try check(synap_upload_request_set_document_type(r, cText(documentType, "documentType")))
+            }
+            if let json = metadataJSON {
+                try check(synap_upload_request_set_metadata_json(r, cText(json, "metadataJSON")))
+            }
+            for (level, value) in scope {
+                try check(synap_upload_request_add_scope_level(r, cText(level, "scope level"),
+                                                               cText(value, "scope[\(level)]")))
+            }
+            switch source {
+            case .file(let path):
+                try check(synap_upload_request_set_file(r, cText(path, "file path")))
+            case .bytes(let data):
+                // Any bytes, NUL included: passed with their length, not as a C string.
+                try data.withUnsafeBytes { raw in
+                    try check(synap_upload_request_set_bytes(r, raw.baseAddress?.assumingMemoryBound(to: UInt8.self),
+                                                             raw.count))
+                }
+            case .text(let text):
+                try check(synap_upload_request_set_text(r, cText(text, "text")))
+            }
+            if let name = filename {
+                try check(synap_upload_request_set_filename(r, cText(name, "filename")))
+            }
+            if let type = contentType {
+                try check(synap_upload_request_set_content_type(r, cText(type, "contentType")))
+            }
+        } catch {
+            synap_upload_request_free(r)
+            throw error
+        }
+        return r
+    }
+}
+
+/// What a data deletion removes (SynapDeleteScope in synap.h, with the same
+/// values).
+public enum DeleteScope: Int {
+    /// One user: memories, conversations, profile.
+    case user = 0
+    /// One conversation: its turns, summaries and buffer; the memories made
+    /// from it are kept.
+    case conversation = 1
+    /// One customer and all its users (needs a management key).
+    case customer = 2
+}
+
+/// A permanent deletion of one user's, conversation's or customer's data,
+/// for Client.deleteData. Unless it is a dry run, `confirm` must repeat
+/// `id`: the service requires that second, deliberate naming of what goes.
+/// libsynap checks each value before any request and throws
+/// `.invalidArgument` naming the field.
+public struct DataDeleteRequest {
+    /// What goes.
+    public var scope: DeleteScope
+    /// The scope's own id: the user's, the conversation's or the customer's.
+    public var id: String
+    /// The customer the user or conversation belongs to (B2B instances);
+    /// refused for the customer scope.
+    public var customerId: String?
+    /// The user a conversation belongs to (conversation scope only).
+    public var userId: String?
+    /// A dry run deletes nothing and counts what would go; it needs no
+    /// confirmation. Default false.
+    public var dryRun: Bool
+    /// The confirmation: `id` again.
+    public var confirm: String?
+
+    /// A deletion of `scope` whose own id is `id`; the rest keep the
+    /// defaults.
+    public init(scope: DeleteScope, id: String, customerId: String? = nil, userId: String? = nil,
+                dryRun: Bool = false, confirm: String? = nil) {
+        self.scope = scope
+        self.id = id
+        self.customerId = customerId
+        self.userId = userId
+        self.dryRun = dryRun
+        self.confirm = confirm
+    }
+
+    /// The C request; the caller frees it. A refused value throws, the
+    /// handle already freed.
+    fileprivate func handle() throws -> OpaquePointer {
+        var out: OpaquePointer?
+        try check(synap_data_delete_request_new(Int32(scope.rawValue), cText(id, "id"), &out))
+        let r = out!
+        do {
+            if let customer = customerId {
+                try check(synap_data_delete_request_set_customer_id(r, cText(customer, "customerId")))
+            }
+            if let user = userId {
+                try check(synap_data_delete_request_set_user_id(r, cText(user, "userId")))
+            }
+            try check(synap_data_delete_request_set_dry_run(r, dryRun))
+            if let confirmation = confirm {
+                try check(synap_data_delete_request_set_confirm(r, cText(confirmation, "confirm")))
+            }
+        } catch {
+            synap_data_delete_request_free(r)
+            throw error
+        }
+        return r
+    }
+}
+
+/// Where a data deletion stands (SynapDeletionState in synap.h, with the
+/// same values).
+public enum DeletionState: Int {
+    /// No status, or one this version does not know: read it as not done.
+    case unknown = 0
+    /// Still running: wait with Client.waitForDeletion.
+    case inProgress = 1
+    /// Done; `fullyRemoved` says whether every store is clear.
+    case complete = 2
+    /// Ended, but the stores in `stillPresentIn` still hold data.
+    case partial = 3
+    /// A dry run: nothing was deleted; the counts say what would be.
+    case dryRun = 4
+}
+
+/// A data deletion's record, copied out of libsynap: its state, what was
+/// removed and what is still present.
+public struct DataDeletion {
+    /// The deletion's id, for Client.deletionStatus and
+    /// Client.waitForDeletion; nil on a dry run.
+    public let deletionId: String?
+    /// Where it stands.
+    public let state: DeletionState
+    /// The status as the service sent it ("complete", "in_progress", ...).
+    public let status: String?
+    /// The scope: "user", "conversation" or "customer".
+    public let scope: String?
+    /// Whether this was a dry run.
+    public let isDryRun: Bool
+    /// Whether the target existed.
+    public let found: Bool
+    /// True only when the service says nothing of the target is left in any
+    /// store.
+    public let fullyRemoved: Bool
+    /// Whether the memories made from a deleted conversation were kept.
+    public let memoriesKept: Bool
+    /// How much went (on a dry run: would go) from each store, e.g.
+    /// `counts["memories"]`; a count the service gave without a number is
+    /// left out.
+    public let counts: [String: Int]
+    /// The stores that still hold data of the target.
+    public let stillPresentIn: [String]
+    /// The kinds of data the deletion keeps on purpose.
+    public let kept: [String]
+    /// Per-store detail, a JSON object as text.
+    public let storesJSON: String?
+    /// A note from the service.
+    public let note: String?
+    /// The audit record's reference.
+    public let audit: String?
+    /// The whole record as the service sent it, keys this version does not
+    /// read included.
+    public let json: String?
+
+    /// Whether it has ended: complete, partial or a dry run.
+    public var isDone: Bool { state == .complete || state == .partial || state == .dryRun }
+
+    /// Copies a C record, owned by the caller or lent to a progress
+    /// callback; its owner still owns it.
+    init(_ deletion: OpaquePointer) {
+        deletionId = optionalString(synap_data_deletion_id(deletion))
+        state = DeletionState(rawValue: Int(synap_data_deletion_state(deletion).rawValue)) ?? .unknown
+        status = optionalString(synap_data_deletion_status_text(deletion))
+        scope = optionalString(synap_data_deletion_scope(deletion))
+        isDryRun = synap_data_deletion_is_dry_run(deletion)
+        found = synap_data_deletion_found(deletion)
+        fullyRemoved = synap_data_deletion_fully_removed(deletion)
+        memoriesKept = synap_data_deletion_memories_kept(deletion)
+        var byStore: [String: Int] = [:]
+        for i in 0..<synap_data_deletion_count_count(deletion) {
+            var value: Int64 = 0
+            if let store = optionalString(synap_data_deletion_count_store(deletion, i)),
+               synap_data_deletion_count_value(deletion, i, &value) {
+                byStore[store] = Int(clamping: value)
+            }
+        }
+        counts = byStore
+        stillPresentIn = strings(synap_data_deletion_still_present_count(deletion)) {
+            synap_data_deletion_still_present_in(deletion, $0)
+        }
+        kept = strings(synap_data_deletion_kept_count(deletion)) { synap_data_deletion_kept(deletion, $0) }
+        storesJSON = optionalString(synap_data_deletion_stores_json(deletion))
+        note = optionalString(synap_data_deletion_note(deletion))
+        audit = optionalString(synap_data_deletion_audit(deletion))
+        json = optionalString(synap_data_deletion_json(deletion))
+    }
+}
+
+// The credits calls follow an unconfirmed wire format: the reference SDK
+// has never sent these requests, and libsynap sends and reads what that
+// SDK's code describes.
+
+/// The account's credit balance, copied out of libsynap (unconfirmed wire
+/// format).
+public struct CreditBalance {
+    /// One source of credits.
+    public struct Bucket {
+        /// What granted it: "grant", "purchase", ...
+        public let sourceType: String?
+        /// Credits left in it.
+        public let credits: Double?
+        /// When its credits expire.
+        public let expiresAt: Date?
+    }
+
+    /// Credits left.
+    public let credits: Double
+    /// The account.
+    public let clientId: String?
+    /// Whether the service warns that the balance is low.
+    public let warningLow: Bool
+    /// Where the credits come from, in the order sent.
+    public let buckets: [Bucket]
+
+    /// Copies a C balance; the caller still owns it.
+    init(_ balance: OpaquePointer) {
+        credits = synap_credit_balance_credits(balance)
+        clientId = optionalString(synap_credit_balance_client_id(balance))
+        warningLow = synap_credit_balance_warning_low(balance)
+        buckets = (0..<synap_credit_balance_bucket_count(balance)).map { i -> Bucket in
+            var number: Double = 0
+            var us: Int64 = 0
+            return Bucket(sourceType: optionalString(synap_credit_balance_bucket_source_type(balance, i)),
+                          credits: synap_credit_balance_bucket_credits(balance, i, &number) ? number : nil,
+                          expiresAt: synap_credit_balance_bucket_expires_at_us(balance, i, &us) ? date(us) : nil)
+        }
+    }
+}
+
+/// Which ledger rows Client.creditLedger reads: a page of `limit` rows (100
+/// unless set) from `offset` (0), optionally of one entry type and within a
+/// time range. A value libsynap refuses throws `.invalidArgument` before
+/// any request.
+public struct LedgerQuery {
+    /// Only rows of this type ("usage", "redeem", ...).
+    public var entryType: String?
+    /// Only rows at or after this time.
+    public var from: Date?
+    /// Only rows before this time.
+    public var to: Date?
+    /// Rows per page, 1 to 500.
+    public var limit: UInt32?
+    /// Rows to skip.
+    public var offset: UInt64?
+
+    /// A query with the given settings; the rest keep the defaults.
+    public init(entryType: String? = nil, from: Date? = nil, to: Date? = nil, limit: UInt32? = nil,
+                offset: UInt64? = nil) {
+        self.entryType = entryType
+        self.from = from
+        self.to = to
+        self.limit = limit
+        self.offset = offset
+    }
+
+    /// The C query; the caller frees it. A refused value throws, the handle
+    /// already freed.
+    fileprivate func handle() throws -> OpaquePointer {
+        guard let q = synap_ledger_query_new() else {
+            throw SynapError.outOfMemory
+        }
+        do {
+            if let type = entryType {
+                try check(synap_ledger_query_set_entry_type(q, cText(type, "entryType")))
+            }
+            if let at = from {
+                try check(synap_ledger_query_set_from_us(q, microseconds(at)))
+            }
+            if let at = to {
+                try check(synap_ledger_query_set_to_us(q, microseconds(at)))
+            }
+            if let n = limit {
+                try check(synap_ledger_query_set_limit(q, n))
+            }
+            if let n = offset {
+                try check(synap_ledger_query_set_offset(q, n))
+            }
+        } catch {
+            synap_ledger_query_free(q)
+            throw error
+        }
+        return q
+    }
+}
+
+/// One page of the credit ledger, newest first, copied out of libsynap
+/// (unconfirmed wire format).
+public struct LedgerPage {
+    /// One row of the ledger.
+    public struct Entry {
+        /// The row's id.
+        public let entryId: String?
+        /// Its type: "usage", "redeem", "grant", ...
+        public let entryType: String?
+        /// Credits added (positive) or spent (negative).
+        public let delta: Double?
+        /// What it metered.
+        public let metricType: String?
+        /// Its usage category.
+        public let category: String?
+        /// When it was written.
+        public let createdAt: Date?
+    }
+
+    /// The rows, newest first.
+    public let entries: [Entry]
+    /// Rows matching the query over all pages.
+    public let total: Int?
+    /// The page size the service used.
+    public let limit: Int?
+    /// The offset of this page.
+    public let offset: Int?
+
+    /// Copies a C page; the caller still owns it.
+    init(_ page: OpaquePointer) {
+        var whole: Int64 = 0
+        entries = (0..<synap_ledger_page_count(page)).map { i -> Entry in
+            var number: Double = 0
+            var us: Int64 = 0
+            return Entry(entryId: optionalString(synap_ledger_page_entry_id(page, i)),
+                         entryType: optionalString(synap_ledger_page_entry_type(page, i)),
+                         delta: synap_ledger_page_entry_delta(page, i, &number) ? number : nil,
+                         metricType: optionalString(synap_ledger_page_entry_metric_type(page, i)),
+                         category: optionalString(synap_ledger_page_entry_category(page, i)),
+                         createdAt: synap_ledger_page_entry_created_at_us(page, i, &us) ? date(us) : nil)
+        }
+        total = synap_ledger_page_total(page, &whole) ? Int(clamping: whole) : nil
+        limit = synap_ledger_page_limit(page, &whole) ? Int(clamping: whole) : nil
+        offset = synap_ledger_page_offset(page, &whole) ? Int(clamping: whole) : nil
+    }
+}
+
+/// What Client.estimateCredits prices. libsynap checks each value before
+/// any request and throws `.invalidArgument` naming the field.
+public struct EstimateRequest {
+    /// What is metered, e.g. "llm_input_tokens".
+    public var metricType: String
+    /// How many units: finite and not negative.
+    public var units: Double
+    /// How many items the units are spread over.
+    public var itemCount: UInt64?
+    /// The route the usage would go to.
+    public var endpoint: String?
+    /// The mode the usage would run in, e.g. "fast".
+    public var mode: String?
+
+    /// An estimate of `units` of `metricType`; the rest left out.
+    public init(metricType: String, units: Double, itemCount: UInt64? = nil, endpoint: String? = nil,
+                mode: String? = nil) {
+        self.metricType = metricType
+        self.units = units
+        self.itemCount = itemCount
+        self.endpoint = endpoint
+        self.mode = mode
+    }
+
+    /// The C request; the caller frees it. A refused value throws, the
+    /// handle already freed.
+    fileprivate func handle() throws -> OpaquePointer {
+        guard let r = synap_estimate_request_new() else {
+            throw SynapError.outOfMemory
+        }
+        do {
+            try check(synap_estimate_request_set_metric_type(r, cText(metricType, "metricType")))
+            try check(synap_estimate_request_set_units(r, units))
+            if let n = itemCount {
+                try check(synap_estimate_request_set_item_count(r, n))
+            }
+            if let endpoint = endpoint {
+                try check(synap_estimate_request_set_endpoint(r, cText(endpoint, "endpoint")))
+            }
+            if let mode = mode {
+                try check(synap_estimate_request_set_mode(r, cText(mode, "mode")))
+            }
+        } catch {
+            synap_estimate_request_free(r)
+            throw error
+        }
+        return r
+    }
+}
+
+/// A redeemed credit code, copied out of libsynap (unconfirmed wire format).
+public struct Redemption {
+    /// The redemption's id.
+    public let redemptionId: String?
+    /// Credits the code granted.
+    public let creditsGranted: Double?
+    /// The balance after the code.
+    public let newBalance: Double?
+    /// When the granted credits expire.
+    public let expiresAt: Date?
+
+    /// Copies a C redemption; the caller still owns it.
+    init(_ redemption: OpaquePointer) {
+        var number: Double = 0
+        var us: Int64 = 0
+        redemptionId = optionalString(synap_redemption_id(redemption))
+        creditsGranted = synap_redemption_credits_granted(redemption, &number) ? number : nil
+        newBalance = synap_redemption_new_balance(redemption, &number) ? number : nil
+        expiresAt = synap_redemption_expires_at_us(redemption, &us) ? date(us) : nil
+    }
+}
+
 /// A connection to the Synap service; share one between threads.
 public final class Client: @unchecked Sendable {
     private let handle: OpaquePointer
@@ -2073,6 +2764,144 @@ public final class Client: @unchecked Sendable {
         try check(synap_conversation_compaction_status(handle, cText(conversationId, "conversationId"), &out))
         defer { synap_compaction_status_free(out) }
         return CompactionStatus(out!)
+    }
+
+    /// Updates one memory (memories.update) and returns it as the service
+    /// now holds it. Throws `.notFound` for a memory unknown or deleted,
+    /// `.invalidArgument` for an id that is not a UUID. Not idempotent (an
+    /// "append" sent twice appends twice): resent only when the failure
+    /// proves it had no effect.
+    public func update(_ memoryId: String, with request: UpdateRequest) throws -> Memory {
+        let id = try cText(memoryId, "memoryId")
+        let r = try request.handle()
+        defer { synap_update_request_free(r) }
+        var out: OpaquePointer?
+        try check(synap_memories_update(handle, id, r, &out))
+        defer { synap_memory_free(out) }
+        return Memory(out!)
+    }
+
+    /// Deletes one memory (memories.delete): `get` and context fetches no
+    /// longer return it. Throws `.notFound` for a memory unknown or already
+    /// deleted. Idempotent: retried as reads are.
+    public func deleteMemory(_ memoryId: String) throws -> DeletedMemory {
+        var out: OpaquePointer?
+        try check(synap_memories_delete(handle, cText(memoryId, "memoryId"), &out))
+        defer { synap_deleted_memory_free(out) }
+        return DeletedMemory(out!)
+    }
+
+    /// Forgets one user's memories that match a description
+    /// (memories.forget): in preview mode they are filed for approval, in
+    /// direct mode deleted. Read `outcome`. Not idempotent: resent only
+    /// when the failure proves it had no effect.
+    public func forget(_ request: ForgetRequest) throws -> ForgetResult {
+        let r = try request.handle()
+        defer { synap_forget_request_free(r) }
+        var out: OpaquePointer?
+        try check(synap_memories_forget(handle, r, &out))
+        defer { synap_forget_result_free(out) }
+        return ForgetResult(out!)
+    }
+
+    /// Uploads a file, bytes or text as one document (memories.upload) and
+    /// returns its ingestion job, to follow with `wait`. A file is
+    /// streamed, so the whole upload must fit the request timeout (raise
+    /// it for large files). Throws `.file` for a file that cannot be opened
+    /// or read, or changes size while it is sent (the service never gets it
+    /// as whole), `.invalidRequest` for one the service refuses (HTTP 413
+    /// included). Not idempotent: resent only when the failure proves it
+    /// had no effect.
+    public func upload(_ request: UploadRequest) throws -> Ingestion {
+        let r = try request.handle()
+        defer { synap_upload_request_free(r) }
+        var out: OpaquePointer?
+        try check(synap_memories_upload(handle, r, &out))
+        defer { synap_ingestion_free(out) }
+        return Ingestion(out!)
+    }
+
+    /// Deletes, permanently, everything stored about one user, conversation
+    /// or customer (data.delete), sending the request again while the
+    /// service asks to continue. The record may still be `.inProgress`:
+    /// wait for its `deletionId` with `waitForDeletion`. Throws
+    /// `.invalidArgument` for a missing or mismatched confirmation, before
+    /// any request; `.auth` for the customer scope without a management
+    /// key; `.conflict` for an id of another customer.
+    public func deleteData(_ request: DataDeleteRequest) throws -> DataDeletion {
+        let r = try request.handle()
+        defer { synap_data_delete_request_free(r) }
+        var out: OpaquePointer?
+        try check(synap_data_delete(handle, r, &out))
+        defer { synap_data_deletion_free(out) }
+        return DataDeletion(out!)
+    }
+
+    /// A deletion's audit record now (data.status); `.notFound` for an
+    /// unknown id.
+    public func deletionStatus(_ deletionId: String) throws -> DataDeletion {
+        var out: OpaquePointer?
+        try check(synap_data_deletion_status(handle, cText(deletionId, "deletionId"), &out))
+        defer { synap_data_deletion_free(out) }
+        return DataDeletion(out!)
+    }
+
+    /// Polls a deletion until it is complete, partial or a dry run and
+    /// returns that record: a partial deletion is a record, not an error.
+    /// The progress closure sees each record polled as `deletion`. Throws
+    /// as `wait` does.
+    public func waitForDeletion(_ deletionId: String, options: WaitOptions = WaitOptions()) throws -> DataDeletion {
+        let id = try cText(deletionId, "deletionId")
+        var out: OpaquePointer?
+        try options.withHandle { o in
+            try check(synap_data_deletion_wait(handle, id, o, &out))
+        }
+        defer { synap_data_deletion_free(out) }
+        return DataDeletion(out!)
+    }
+
+    /// The account's credit balance (credits.balance). The four credits
+    /// calls follow an unconfirmed wire format: the reference SDK has never
+    /// sent these requests, and libsynap follows what that SDK's code
+    /// describes.
+    public func creditBalance() throws -> CreditBalance {
+        var out: OpaquePointer?
+        try check(synap_credits_balance(handle, &out))
+        defer { synap_credit_balance_free(out) }
+        return CreditBalance(out!)
+    }
+
+    /// One page of the credit ledger, newest first (credits.ledger;
+    /// unconfirmed wire format): the first 100 rows unless `query` says
+    /// otherwise.
+    public func creditLedger(_ query: LedgerQuery = LedgerQuery()) throws -> LedgerPage {
+        let q = try query.handle()
+        defer { synap_ledger_query_free(q) }
+        var out: OpaquePointer?
+        try check(synap_credits_ledger(handle, q, &out))
+        defer { synap_ledger_page_free(out) }
+        return LedgerPage(out!)
+    }
+
+    /// What a usage would cost, in credits (credits.estimate; unconfirmed
+    /// wire format). Changes nothing.
+    public func estimateCredits(_ request: EstimateRequest) throws -> Double {
+        let r = try request.handle()
+        defer { synap_estimate_request_free(r) }
+        var credits: Double = 0
+        try check(synap_credits_estimate(handle, r, &credits))
+        return credits
+    }
+
+    /// Redeems a credit code such as "SYN-XXXX-XXXX-XXXX-X" (credits.redeem;
+    /// unconfirmed wire format). Throws `.invalidRequest` for a malformed or
+    /// unknown code, `.insufficientCredits` for one already redeemed,
+    /// expired or exhausted. Not idempotent.
+    public func redeemCredits(_ code: String) throws -> Redemption {
+        var out: OpaquePointer?
+        try check(synap_credits_redeem(handle, cText(code, "code"), &out))
+        defer { synap_redemption_free(out) }
+        return Redemption(out!)
     }
 }
 
