@@ -3,8 +3,9 @@
 #   make demo       start the local emulator, ingest a transcript with synap-ingest,
 #                   ask synap-context what it remembers and show the prompt
 #                   context, replay the chat turn by turn with synap-chat
-#                   (compacting as it goes), then show synap-status on the
-#                   emulator's demo jobs
+#                   (compacting as it goes), show synap-status on the
+#                   emulator's demo jobs, then forget the demo user with
+#                   synap-forget and show that nothing of them comes back
 #   make test       every check: lint, Rust unit and integration tests, the C
 #                   tests and examples under valgrind and sanitizers, header, ABI
 #                   and soname checks, then fuzzing
@@ -33,7 +34,8 @@ all: examples
 lib:
 	$(CARGO) build --workspace --release
 
-examples: build/synap-status build/synap-status-static build/synap-ingest build/synap-context build/synap-chat
+examples: build/synap-status build/synap-status-static build/synap-ingest build/synap-context build/synap-chat \
+	build/synap-forget
 
 # Shared: found at run time through the rpath.
 build/synap-status: examples-c/synap-status.c include/synap.h lib
@@ -57,9 +59,13 @@ build/synap-chat: examples-c/synap-chat.c include/synap.h lib
 	@mkdir -p build
 	$(CC) $(C_STRICT) $(CFLAGS) -Iinclude $< -o $@ -L$(LIBDIR) -lsynap -Wl,-rpath,$(abspath $(LIBDIR))
 
+build/synap-forget: examples-c/synap-forget.c include/synap.h lib
+	@mkdir -p build
+	$(CC) $(C_STRICT) $(CFLAGS) -Iinclude $< -o $@ -L$(LIBDIR) -lsynap -Wl,-rpath,$(abspath $(LIBDIR))
+
 demo: examples
 	examples-c/demo.sh build/synap-status build/synap-ingest build/synap-context build/synap-chat \
-		target/release/synap-emulator
+		build/synap-forget target/release/synap-emulator
 
 # cargo build first: the C tests link the library it makes (see tests/c_api.rs).
 test: lint

@@ -5,18 +5,24 @@
 # 3pm (the decaf preference must rank first) and prints the conversation's
 # prompt context, replays the chat turn by turn with synap-chat (each turn
 # recorded, a compaction every two turns, the prompt context after each
-# user turn), then runs synap-status on the emulator's demo jobs: one that
+# user turn), runs synap-status on the emulator's demo jobs (one that
 # moves queued -> processing -> completed a few seconds after the emulator
-# starts, one failed, one partial_success.
-#   demo.sh SYNAP_STATUS_BINARY SYNAP_INGEST_BINARY SYNAP_CONTEXT_BINARY SYNAP_CHAT_BINARY EMULATOR_BINARY
+# starts, one failed, one partial_success), then honours a privacy request
+# with synap-forget: forgets one memory by description (previewed first),
+# deletes all of the user's data, waits for the deletion and shows that a
+# context fetch for the user no longer returns what it did.
+#   demo.sh SYNAP_STATUS_BINARY SYNAP_INGEST_BINARY SYNAP_CONTEXT_BINARY SYNAP_CHAT_BINARY
+#           SYNAP_FORGET_BINARY EMULATOR_BINARY
 set -euo pipefail
 
-usage="usage: demo.sh SYNAP_STATUS_BINARY SYNAP_INGEST_BINARY SYNAP_CONTEXT_BINARY SYNAP_CHAT_BINARY EMULATOR_BINARY"
+usage="usage: demo.sh SYNAP_STATUS_BINARY SYNAP_INGEST_BINARY SYNAP_CONTEXT_BINARY SYNAP_CHAT_BINARY \
+SYNAP_FORGET_BINARY EMULATOR_BINARY"
 status_bin=${1:?$usage}
 ingest_bin=${2:?$usage}
 context_bin=${3:?$usage}
 chat_bin=${4:?$usage}
-emulator_bin=${5:?$usage}
+forget_bin=${5:?$usage}
+emulator_bin=${6:?$usage}
 sample="$(dirname "$0")/sample-chat.txt"
 
 # The transcript's user, their customer, and the conversation it is filed in.
@@ -35,9 +41,10 @@ partial=1b4e7a90-5c3d-4f28-b6e1-7a9c0d2e4f81
 tmp=$(mktemp -d)
 # A created job turns processing after 100 ms and completes after 400 ms,
 # a compaction after 300 ms (the emulator's defaults are 0.5 s, 2 s and
-# 1.5 s), so the demo stays quick.
+# 1.5 s), and a data deletion after 1.5 s, so the demo stays quick and still
+# shows a deletion in progress.
 "$emulator_bin" --port 0 --create-processing-after-ms 100 --create-done-after-ms 400 \
-    --compaction-done-after-ms 300 >"$tmp/emulator.out" 2>"$tmp/emulator.err" &
+    --compaction-done-after-ms 300 --data-delete-done-after-ms 1500 >"$tmp/emulator.out" 2>"$tmp/emulator.err" &
 emulator_pid=$!
 trap 'kill "$emulator_pid" 2>/dev/null || true; rm -rf "$tmp"' EXIT
 
@@ -116,4 +123,48 @@ code=$?
 set -e
 echo "exit status $code"
 [ "$code" -eq 3 ] || { echo "demo: expected exit status 3 (SYNAP_NOT_FOUND)" >&2; exit 1; }
+
+forget() {
+    "$forget_bin" --base-url "$base_url" --user "$user" --customer "$customer" "$@"
+}
+# The visit is in the transcript and in the chat synap-chat recorded.
+visit="sister Dana visiting"
+echo "== forget by description: first a preview, which deletes nothing"
+echo "\$ synap-forget --user $user --customer $customer --describe \"$visit\""
+out=$(forget --describe "$visit")
+printf '%s\n' "$out"
+case $out in
+    "preview: "*"filed as request"*"Also, my sister Dana is visiting on Friday"*) ;;
+    *) echo "demo: expected a preview of the visit" >&2; exit 1 ;;
+esac
+
+echo "== then directly: the memories are deleted and no longer found"
+echo "\$ synap-forget --user $user --customer $customer --describe \"$visit\" --direct"
+out=$(forget --describe "$visit" --direct)
+printf '%s\n' "$out"
+case $out in
+    "deleted: "*"Also, my sister Dana is visiting on Friday"*) ;;
+    *) echo "demo: expected the visit deleted" >&2; exit 1 ;;
+esac
+echo "\$ synap-context --user $user --query \"$visit\""
+out=$("$context_bin" --base-url "$base_url" --user "$user" --query "$visit")
+printf '%s\n' "$out"
+[ "$out" = "no memories found" ] || { echo "demo: the forgotten memory still comes back" >&2; exit 1; }
+
+echo "== delete everything stored about $user: a dry run counts what would go"
+echo "\$ synap-forget --user $user --customer $customer --wait --dry-run"
+forget --wait --dry-run
+
+echo "== the deletion itself, confirmed with the user's id; then the question from before finds nothing"
+echo "\$ synap-forget --user $user --customer $customer --wait --query \"$question\""
+out=$(forget --wait --interval 0.2 --query "$question")
+printf '%s\n' "$out"
+case $out in
+    "complete: "*"nothing comes back") ;;
+    *) echo "demo: expected a complete deletion and nothing coming back" >&2; exit 1 ;;
+esac
+echo "\$ synap-context --user $user --ranked --query \"$question\""
+out=$("$context_bin" --base-url "$base_url" --user "$user" --ranked --query "$question")
+printf '%s\n' "$out"
+[ "$out" = "no memories found" ] || { echo "demo: the deleted user's memories still come back" >&2; exit 1; }
 echo "== demo done"

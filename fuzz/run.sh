@@ -12,7 +12,7 @@ case $seconds in
     0) echo "fuzz: skipped (FUZZ_SECONDS=0)"; exit 0 ;;
     *[!0-9]*|'') echo "fuzz: FUZZ_SECONDS must be a number of seconds, not '$seconds'" >&2; exit 2 ;;
 esac
-if [ $# -eq 0 ]; then set -- status_json context_json conversation_json timestamp c_api c_ingest c_context c_conversation; fi
+if [ $# -eq 0 ]; then set -- status_json context_json conversation_json lifecycle_json timestamp c_api c_ingest c_context c_conversation c_lifecycle; fi
 host=$(rustc -vV | sed -n 's/^host: //p')
 target_dir=${FUZZ_TARGET_DIR:-../target/fuzz}
 

@@ -3,6 +3,7 @@
 //! against an in-process emulator, the C tests under valgrind memcheck.
 
 mod common;
+mod lifecycle_support;
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -10,9 +11,10 @@ use std::process::{Command, Output};
 use common::Emu;
 use common::cprog::{
     CHAT_TRANSCRIPT, assert_chat_output, assert_conversation_writes_sent_once, compile, context_fixtures,
-    conversation_fixtures, declared_functions, ingest_fixtures, resilience_fixtures, root, run, run_c_tests,
-    run_with_input, status_fixtures, text, used_functions, valgrind,
+    conversation_fixtures, declared_functions, ingest_fixtures, lifecycle_fixtures, resilience_fixtures, root, run,
+    run_c_tests, run_with_input, status_fixtures, text, used_functions, valgrind,
 };
+use lifecycle_support::{TempDir, fetched_ids, fnv1a64, uploads};
 use serde_json::json;
 use synap_emulator::{DEMO_FAILED_ID, DEMO_PARTIAL_ID, DEMO_PROGRESSING_ID, DEV_API_KEY};
 
@@ -607,4 +609,271 @@ fn synap_chat_example_records_compacts_and_prints_prompts_under_valgrind() {
     // No turns: nothing to do.
     let out = chat(&emu, &binary, &ids, "\n  \n", false);
     assert_eq!((out.status.code(), text(&out.stdout).as_str()), (Some(0), ""));
+}
+
+/// Whether `function` is one of the memory lifecycle, data deletion or
+/// credits calls, or of their handles, which tests/c/test_lifecycle.c
+/// covers.
+fn lifecycle_api(function: &str) -> bool {
+    let families = [
+        "synap_memories_update",
+        "synap_memories_delete",
+        "synap_memories_forget",
+        "synap_memories_upload",
+        "synap_update_request_",
+        "synap_deleted_memory_",
+        "synap_forget_",
+        "synap_upload_request_",
+        "synap_data_delete",
+        "synap_data_deletion_",
+        "synap_credit",
+        "synap_ledger_",
+        "synap_estimate_",
+        "synap_redemption_",
+        "synap_wait_progress_deletion",
+    ];
+    families.iter().any(|p| function.starts_with(p))
+}
+
+#[test]
+fn c_lifecycle_tests_pass_under_valgrind() {
+    let source = "tests/c/test_lifecycle.c";
+    // Every lifecycle, data deletion and credits function of the header is called at least once.
+    let header = std::fs::read_to_string(root().join("include/synap.h")).unwrap();
+    let used = used_functions(&std::fs::read_to_string(root().join(source)).unwrap());
+    let declared: Vec<String> = declared_functions(&header).into_iter().filter(|f| lifecycle_api(f)).collect();
+    assert!(declared.len() >= 124, "the lifecycle API: {declared:?}");
+    let missing: Vec<&String> = declared.iter().filter(|f| !used.contains(*f)).collect();
+    assert!(missing.is_empty(), "{source} never calls {missing:?}");
+
+    let binary = compile(source, "test_lifecycle");
+    let (emu, partial) = (Emu::start(), Emu::start());
+    let dir = TempDir::new("c-lifecycle");
+    let fixtures = lifecycle_fixtures(&emu, &partial, dir.path());
+    let started = std::time::Instant::now();
+    run_c_tests(&binary, &fixtures);
+    eprintln!("test_lifecycle under valgrind: {:?}", started.elapsed());
+
+    // Each upload arrived byte for byte; the file whose name is not UTF-8
+    // under that name with U+FFFD. The empty file was refused by the
+    // service; the missing file and the directory never left the process.
+    let received = uploads(&emu);
+    let named = |name: &str| received.iter().find(|r| r["filename"] == name);
+    let cafe = "User: The caf\u{e9} on the corner makes my favourite croissant.";
+    for (name, sent) in
+        [("one.txt", "x"), ("caf\u{fffd}.txt", cafe), ("bike.txt", "User: My bike is a green Brompton with a basket.")]
+    {
+        let record = named(name).unwrap_or_else(|| panic!("no upload named {name:?}: {received:?}"));
+        assert_eq!(record["bytes"], sent.len(), "{name}");
+        assert_eq!(record["fnv1a64"], fnv1a64(sent.as_bytes()), "{name}");
+        assert_eq!(record["encoding"], "multipart", "{name}");
+    }
+    let texts: Vec<&serde_json::Value> = received.iter().filter(|r| r["encoding"] == "urlencoded").collect();
+    assert_eq!(texts.len(), 1, "{received:?}");
+    assert_eq!(texts[0]["bytes"], "User: I keep my passport in the top drawer of the desk.".len());
+    assert_eq!(received.len(), 4, "{received:?}");
+    let upload_tries = emu.requests(Some("/api/v1/memories/upload")).len();
+    assert_eq!(upload_tries, 6, "the four accepted uploads, the empty file, and the one without a customer");
+
+    // A deletion follows the service's `continue` answers: two, then the
+    // request that ends them. A mismatched confirmation never left.
+    let deletions = emu.requests(Some("/v1/data/delete"));
+    let bodies: Vec<&str> = deletions.iter().filter_map(|r| r["body"].as_str()).collect();
+    let of_user = |dry_run: bool| {
+        let user = r#""user_id":"life-erase""#;
+        bodies.iter().filter(|b| b.contains(user) && b.contains(&format!(r#""dry_run":{dry_run}"#))).count()
+    };
+    assert_eq!((of_user(true), of_user(false)), (1, 3), "{bodies:?}");
+    assert!(bodies.iter().all(|b| !b.contains("someone-else")), "{bodies:?}");
+    for request in emu.requests(None) {
+        let path = request["path"].as_str().unwrap();
+        assert!(!path.contains("not-a-uuid") && !path.contains(".."), "{path}");
+    }
+}
+
+fn forget_example(emu: &Emu, binary: &Path, args: &[&str], valgrind_it: bool) -> Output {
+    let mut cmd = if valgrind_it { valgrind() } else { Command::new(binary) };
+    if valgrind_it {
+        cmd.arg(binary);
+    }
+    cmd.args(["--base-url", &emu.base_url]).args(args);
+    run(cmd.env("SYNAP_API_KEY", DEV_API_KEY).env_remove("SYNAP_BASE_URL"))
+}
+
+const DEMO_USER: [&str; 4] = ["--user", "demo-user", "--customer", "demo-customer"];
+
+#[test]
+fn synap_forget_example_forgets_by_description_and_deletes_a_memory_under_valgrind() {
+    let ingest = compile("examples-c/synap-ingest.c", "synap-ingest-for-forget");
+    let binary = compile("examples-c/synap-forget.c", "synap-forget");
+    let emu = context_emulator(&ingest);
+    let client = emu.client();
+    let forget =
+        |args: &[&str], valgrind_it: bool| forget_example(&emu, &binary, &[&DEMO_USER[..], args].concat(), valgrind_it);
+    let visit = "Also, my sister Dana is visiting on Friday, so block the afternoon.";
+
+    // A preview lists what matches and deletes nothing.
+    let out = forget(&["--describe", "sister Dana visiting"], true);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", text(&out.stderr));
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(lines[0].starts_with("preview: 1 memory match, filed as request fr_"), "{stdout}");
+    assert!(lines[0].ends_with(" for approval; nothing deleted"), "{stdout}");
+    assert!(lines[1].starts_with(&format!("  - [temporal_event] {visit}  (memory ")), "{stdout}");
+    assert!(lines[1].ends_with(", store memory)"), "{stdout}");
+    assert_eq!(fetched_ids(&client, "demo-user", "Dana visiting").len(), 1, "still there");
+
+    // Directly: deleted, and no longer found.
+    let out = forget(&["--describe", "sister Dana visiting", "--direct"], true);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", text(&out.stderr));
+    assert!(stdout.starts_with(&format!("deleted: 1 of 1 matching memory\n  - [temporal_event] {visit}")), "{stdout}");
+    assert!(fetched_ids(&client, "demo-user", "Dana visiting").is_empty(), "forgotten");
+    let out = forget(&["--describe", "sister Dana visiting", "--direct"], false);
+    assert_eq!(
+        (out.status.code(), text(&out.stdout).as_str()),
+        (Some(0), "nothing matches: no memory of demo-user fits the description; nothing changed\n")
+    );
+
+    // A partial outcome is shown as such, with the store, and exits 65.
+    emu.post_config(json!({"forget_partial": true}));
+    let out = forget(&["--describe", "oat milk latte", "--direct"], false);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(65), "{stdout}\n{}", text(&out.stderr));
+    assert!(stdout.starts_with("PARTIAL: 1 of 1 matching memory hidden, but still present in: graph\n"), "{stdout}");
+    assert!(stdout.ends_with("note: the service says its matching may have missed some memories\n"), "{stdout}");
+    emu.post_config(json!({"forget_partial": false}));
+
+    // One memory by its id; then it is gone.
+    let headache: Vec<String> = fetched_ids(&client, "demo-user", "headache").into_iter().collect();
+    assert_eq!(headache.len(), 1, "{headache:?}");
+    let out = forget_example(&emu, &binary, &["--memory", &headache[0]], true);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", text(&out.stderr));
+    assert!(
+        stdout.starts_with(&format!("deleted memory {} at 20", headache[0])) && stdout.ends_with("Z\n"),
+        "{stdout}"
+    );
+    assert!(fetched_ids(&client, "demo-user", "headache").is_empty());
+    let out = forget_example(&emu, &binary, &["--memory", &headache[0]], false);
+    assert_eq!(out.status.code(), Some(3), "SYNAP_NOT_FOUND: {}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).starts_with(&format!("synap-forget: {}: SYNAP_NOT_FOUND: HTTP 404", headache[0])),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = forget_example(&emu, &binary, &["--memory", "../x"], false);
+    assert_eq!(out.status.code(), Some(1), "SYNAP_INVALID_ARGUMENT: {}", text(&out.stderr));
+
+    // Refused by the service (no customer on this instance) or here.
+    let out = forget_example(&emu, &binary, &["--user", "demo-user", "--describe", "oat milk"], false);
+    assert_eq!(out.status.code(), Some(4), "SYNAP_INVALID_REQUEST: {}", text(&out.stderr));
+    assert!(text(&out.stderr).starts_with("synap-forget: forget: SYNAP_INVALID_REQUEST: HTTP 400"));
+    let out = forget(&["--describe", "ab"], false);
+    assert_eq!(out.status.code(), Some(1), "a description too short: {}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("description must have 3 to 500 characters"), "{}", text(&out.stderr));
+
+    // Usage errors: 64.
+    for args in [
+        &[][..],
+        &["--user", "u"][..],
+        &["--describe", "oat milk"][..],
+        &["--user", "u", "--describe", "oat milk", "--wait"][..],
+        &["--user", "u", "--memory", "m"][..],
+        &["--user", "u", "--wait", "--direct"][..],
+        &["--user", "u", "--describe", "oat milk", "--dry-run"][..],
+        &["--user", "u", "--describe", "oat milk", "--query", "q"][..],
+        &["--user", "u", "--wait", "--timeout", "0"][..],
+        &["--user", "u", "--wait", "--interval", "soon"][..],
+        &["--user", "u", "--wait", "--query"][..],
+        &["--user", "u", "--wait", "stray"][..],
+    ] {
+        let out = forget_example(&emu, &binary, args, false);
+        assert_eq!(out.status.code(), Some(64), "{args:?}: {}", text(&out.stderr));
+        assert!(text(&out.stderr).contains("usage: synap-forget"), "{args:?}");
+    }
+    let out = forget_example(&emu, &binary, &["--help"], false);
+    assert!(out.status.success() && text(&out.stdout).starts_with("usage: synap-forget"));
+    assert!(text(&out.stdout).contains("66 memories still come back"), "the exit codes are documented");
+}
+
+#[test]
+fn synap_forget_example_deletes_a_user_and_proves_nothing_comes_back_under_valgrind() {
+    let ingest = compile("examples-c/synap-ingest.c", "synap-ingest-for-forget-user");
+    let binary = compile("examples-c/synap-forget.c", "synap-forget-user");
+    let emu = context_emulator(&ingest);
+    let client = emu.client();
+    let forget =
+        |args: &[&str], valgrind_it: bool| forget_example(&emu, &binary, &[&DEMO_USER[..], args].concat(), valgrind_it);
+    let asked = fetched_ids(&client, "demo-user", QUESTION);
+    assert_eq!(asked.len(), 2, "the question finds the user's memories first");
+
+    // A dry run counts, deletes nothing and proves nothing.
+    let out = forget(&["--wait", "--dry-run"], false);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", text(&out.stderr));
+    assert!(stdout.starts_with("dry run: nothing deleted; deleting demo-user would remove:\n"), "{stdout}");
+    assert!(stdout.contains("\n  would remove memories: 5\n"), "{stdout}");
+    assert!(!stdout.contains("context fetch") && out.stderr.is_empty(), "{stdout}\n{}", text(&out.stderr));
+    assert_eq!(fetched_ids(&client, "demo-user", QUESTION), asked);
+
+    // The deletion runs a while: a progress line, then the record, then the proof.
+    emu.post_config(json!({"data_delete_done_after_ms": 500}));
+    let out = forget(&["--wait", "--interval", "0.1", "--query", QUESTION], true);
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    let progress: Vec<&str> = stderr.lines().collect();
+    assert!(progress.len() >= 2, "{stderr}");
+    assert!(progress[0].starts_with("deleting demo-user: in_progress ... ("), "{stderr}");
+    assert!(progress.last().unwrap().starts_with("deleting demo-user: complete ("), "{stderr}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(lines[0].starts_with("complete: deletion del_"), "{stdout}");
+    assert!(lines[0].ends_with(" of demo-user, fully removed from every store"), "{stdout}");
+    assert!(stdout.contains("\n  removed memories: 5\n"), "{stdout}");
+    assert_eq!(
+        lines.last().copied(),
+        Some(format!("context fetch for demo-user, \"{QUESTION}\": nothing comes back").as_str()),
+        "{stdout}"
+    );
+    assert!(fetched_ids(&client, "demo-user", QUESTION).is_empty());
+    let deletion_id = lines[0].split_whitespace().nth(2).unwrap();
+    let polled = emu.requests(Some(&format!("/v1/data/delete/{deletion_id}")));
+    assert!(!polled.is_empty(), "waited by polling its status");
+
+    // Memories that still come back fail it, listed (a fetch scripted to answer one).
+    emu.post_config(json!({"data_delete_done_after_ms": 0}));
+    emu.script_context(json!({"route": "user", "inject": {"facts": [{"id": "left", "content": "Still here."}]}}));
+    let out = forget(&["--wait"], false);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(66), "{stdout}\n{}", text(&out.stderr));
+    assert!(
+        stdout.ends_with(
+            "context fetch for demo-user, \"what do you remember about this user?\": 1 memory still comes back:\n\
+             \x20 - [facts] Still here.\n"
+        ),
+        "{stdout}"
+    );
+
+    // A partial deletion is said plainly, with where data remains.
+    emu.post_config(json!({"data_delete_partial": true}));
+    let out = forget(&["--wait"], true);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(65), "{stdout}\n{}", text(&out.stderr));
+    assert!(stdout.starts_with("PARTIAL: deletion del_"), "{stdout}");
+    assert!(stdout.contains(" of demo-user ended, but some data is still present\n"), "{stdout}");
+    assert!(stdout.contains("\n  still present in: graph\n"), "{stdout}");
+    assert!(stdout.ends_with(": nothing comes back\n"), "{stdout}");
+
+    // Failures: the code of the call that failed.
+    emu.post_fault(
+        "/v1/data/delete",
+        1,
+        json!({"kind": "respond", "status": 409,
+        "body": r#"{"detail":"a deletion of this user is running"}"#}),
+    );
+    let out = forget(&["--wait"], false);
+    assert_eq!(out.status.code(), Some(6), "SYNAP_CONFLICT: {}", text(&out.stderr));
+    assert!(text(&out.stderr).starts_with("synap-forget: data deletion: SYNAP_CONFLICT: HTTP 409"));
+    let out = forget_example(&emu, &binary, &["--user", "demo-user", "--customer", "", "--wait"], false);
+    assert_eq!(out.status.code(), Some(1), "SYNAP_INVALID_ARGUMENT: {}", text(&out.stderr));
 }

@@ -9,6 +9,7 @@
 
 mod common;
 mod compilers;
+mod lifecycle_support;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -16,9 +17,10 @@ use std::process::{Command, Output};
 use common::Emu;
 use common::cprog::{
     CHAT_TRANSCRIPT, assert_chat_output, assert_conversation_writes_sent_once, context_fixtures, conversation_fixtures,
-    ingest_fixtures, resilience_fixtures, root, run, run_with_input, status_fixtures, text,
+    ingest_fixtures, lifecycle_fixtures, resilience_fixtures, root, run, run_with_input, status_fixtures, text,
 };
 use compilers::Compiler;
+use lifecycle_support::TempDir;
 use serde_json::json;
 use synap_emulator::{DEMO_FAILED_ID, DEMO_PARTIAL_ID, DEV_API_KEY};
 
@@ -213,6 +215,47 @@ fn chat_example(compiler: Compiler) {
     assert_clean("synap-chat, a dropped write", &chat(&ids, "user: hi\n"), 10);
 }
 
+/// synap-forget against the demo's user: a preview, a direct forget, a
+/// partial one, one memory deleted, a dry run, the user's data deleted
+/// with its progress and proof, memories that still come back, a partial
+/// deletion, and usage errors.
+fn forget_example(compiler: Compiler) {
+    let ingest = build(compiler, "examples-c/synap-ingest.c", "synap-ingest-for-forget-sanitized");
+    let binary = build(compiler, "examples-c/synap-forget.c", "synap-forget-sanitized");
+    let emu = Emu::start();
+    emu.post_config(json!({"create_processing_after_ms": 20, "create_done_after_ms": 100}));
+    let with_key = |binary: &Path, args: &[&str]| {
+        run(sanitized(binary).args(["--base-url", &emu.base_url]).args(args).env("SYNAP_API_KEY", DEV_API_KEY))
+    };
+    let user = ["--user", "demo-user", "--customer", "demo-customer"];
+    let sample = root().join("examples-c/sample-chat.txt");
+    let sample = sample.to_str().unwrap();
+    let ingested =
+        with_key(&ingest, &["--interval", "0.05", "--user-id", "demo-user", "--customer-id", "demo-customer", sample]);
+    assert_clean("synap-ingest for synap-forget", &ingested, 0);
+    let forget = |args: &[&str]| with_key(&binary, &[&user[..], args].concat());
+    assert_clean("synap-forget --describe", &forget(&["--describe", "sister Dana visiting"]), 0);
+    assert_clean("synap-forget --describe --direct", &forget(&["--describe", "sister Dana visiting", "--direct"]), 0);
+    emu.post_config(json!({"forget_partial": true}));
+    assert_clean("synap-forget, a partial forget", &forget(&["--describe", "oat milk latte", "--direct"]), 65);
+    let out = forget(&["--describe", "a description longer than it may be ".repeat(20).as_str()]);
+    assert_clean("synap-forget, a description too long", &out, 1);
+    assert_clean(
+        "synap-forget --memory, unknown",
+        &with_key(&binary, &["--memory", "00000000-0000-4000-8000-000000000000"]),
+        3,
+    );
+    assert_clean("synap-forget --wait --dry-run", &forget(&["--wait", "--dry-run"]), 0);
+    emu.post_config(json!({"data_delete_done_after_ms": 300}));
+    let out = forget(&["--wait", "--interval", "0.1", "--query", "what does the user drink after 3pm?"]);
+    assert_clean("synap-forget --wait", &out, 0);
+    assert!(text(&out.stdout).ends_with(": nothing comes back\n"), "{}", text(&out.stdout));
+    emu.script_context(json!({"route": "user", "inject": {"facts": [{"id": "left", "content": "Still here."}]}}));
+    emu.post_config(json!({"data_delete_done_after_ms": 0, "data_delete_partial": true}));
+    assert_clean("synap-forget --wait, partial, still found", &forget(&["--wait"]), 66);
+    assert_clean("synap-forget, usage", &forget(&["--wait", "--direct"]), 64);
+}
+
 fn all_checks(compiler: Compiler) {
     canary_catches_planted_bugs(compiler);
     let emu = Emu::start();
@@ -233,6 +276,14 @@ fn all_checks(compiler: Compiler) {
     chat_example(compiler);
 }
 
+/// The memory lifecycle, data deletion and credits: the C test and
+/// synap-forget.
+fn lifecycle_checks(compiler: Compiler) {
+    let (emu, partial, dir) = (Emu::start(), Emu::start(), TempDir::new("c-lifecycle-sanitized"));
+    c_tests(compiler, "tests/c/test_lifecycle.c", &lifecycle_fixtures(&emu, &partial, dir.path()));
+    forget_example(compiler);
+}
+
 #[test]
 fn c_programs_are_clean_under_sanitizers_with_gcc() {
     all_checks(compilers::available(compilers::GCC).unwrap());
@@ -242,5 +293,17 @@ fn c_programs_are_clean_under_sanitizers_with_gcc() {
 fn c_programs_are_clean_under_sanitizers_with_clang() {
     if let Some(clang) = compilers::available(compilers::CLANG) {
         all_checks(clang);
+    }
+}
+
+#[test]
+fn c_lifecycle_programs_are_clean_under_sanitizers_with_gcc() {
+    lifecycle_checks(compilers::available(compilers::GCC).unwrap());
+}
+
+#[test]
+fn c_lifecycle_programs_are_clean_under_sanitizers_with_clang() {
+    if let Some(clang) = compilers::available(compilers::CLANG) {
+        lifecycle_checks(clang);
     }
 }

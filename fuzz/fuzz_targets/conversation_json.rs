@@ -4,10 +4,12 @@
 //! panic; and what each holds keeps the shape the parsers promise.
 #![no_main]
 
+mod response_body;
+
 use libfuzzer_sys::fuzz_target;
+use response_body::{check_errors, check_text, check_texts};
 use synap::{
-    Compacted, Compaction, CompactionStatus, ConversationMessage, MessageBatch, RecordedMessage, Text,
-    TranscriptIngestion,
+    Compacted, Compaction, CompactionStatus, ConversationMessage, MessageBatch, RecordedMessage, TranscriptIngestion,
 };
 
 fuzz_target!(|body: &[u8]| {
@@ -27,28 +29,7 @@ fuzz_target!(|body: &[u8]| {
         ("compaction status", status.as_ref().err()),
         ("compacted", compacted.as_ref().err()),
     ];
-    let utf8 = std::str::from_utf8(body).is_ok();
-    for (what, e) in results {
-        let Some(e) = e else {
-            assert!(utf8, "{what} read a body that is not UTF-8");
-            continue;
-        };
-        assert_eq!(e.kind(), synap::ErrorKind::Protocol, "{e}");
-        let detail = e.message().strip_prefix(&format!("invalid {what} response: ")).unwrap_or_else(|| panic!("{e}"));
-        assert!(!detail.contains('\n'), "{e}");
-        assert_eq!(detail.contains("the body is not UTF-8"), !utf8, "{e}");
-        // A structure error names a list of the route, or the body. (A
-        // number beyond f64 fails where it is read, whatever the route.)
-        if let Some(path) = detail.strip_suffix(" is not an object").or_else(|| detail.strip_suffix(" is not an array"))
-        {
-            let lists: &[&str] = match what {
-                "message batch" => &["results", "errors"],
-                "messages" => &["turns"],
-                _ => &[],
-            };
-            assert!(path == "the body" || lists.iter().any(|l| path.starts_with(l)), "{e}");
-        }
-    }
+    check_errors(body, &results, &[("message batch", &["results", "errors"]), ("messages", &["turns"])]);
 
     if let Ok(m) = &message {
         check_message(m);
@@ -88,13 +69,4 @@ fuzz_target!(|body: &[u8]| {
 
 fn check_message(m: &RecordedMessage) {
     check_texts([&m.message_id, &m.conversation_id, &m.session_id]);
-}
-
-fn check_texts<'a>(texts: impl IntoIterator<Item = &'a Option<Text>>) {
-    texts.into_iter().flatten().for_each(check_text);
-}
-
-/// Server text holds no NUL: the C API lends it out NUL-terminated.
-fn check_text(text: &Text) {
-    assert!(!text.contains('\0'), "a NUL reached a field: {text:?}");
 }

@@ -212,6 +212,23 @@ pub fn ingest_fixtures(emu: &Emu) -> Vec<(&'static str, String)> {
     ]
 }
 
+/// The fixtures tests/c/test_lifecycle.c reads: `emu`, whose data deletions
+/// answer `continue` twice and then run 400 ms, and `partial`, whose direct
+/// forgets and data deletions end partial; on both, created jobs finish
+/// within 150 ms. `dir` is an empty directory for the files it uploads.
+pub fn lifecycle_fixtures(emu: &Emu, partial: &Emu, dir: &Path) -> Vec<(&'static str, String)> {
+    let quick = json!({"create_processing_after_ms": 20, "create_done_after_ms": 150});
+    emu.post_config(quick.clone());
+    emu.post_config(json!({"data_delete_continue_rounds": 2, "data_delete_done_after_ms": 400}));
+    partial.post_config(quick);
+    partial.post_config(json!({"forget_partial": true, "data_delete_partial": true}));
+    vec![
+        ("BASE_URL", emu.base_url.clone()),
+        ("PARTIAL_URL", partial.base_url.clone()),
+        ("DIR", dir.to_str().expect("a UTF-8 scratch path").to_owned()),
+    ]
+}
+
 /// The functions a C header declares: the `synap_*` names of its
 /// top-level declarations, as cbindgen writes them (one per line, at the
 /// line's start after the return type).
