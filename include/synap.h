@@ -250,7 +250,7 @@ typedef enum SynapWaitState {
    */
   SYNAP_WAIT_PROCESSING = 2,
   /**
-   * Finished: completed.
+   * Finished: completed (a deletion: complete, or a dry run).
    */
   SYNAP_WAIT_COMPLETED = 3,
   /**
@@ -258,7 +258,7 @@ typedef enum SynapWaitState {
    */
   SYNAP_WAIT_FAILED = 4,
   /**
-   * Finished: partial_success.
+   * Finished: partial_success (a deletion: partial).
    */
   SYNAP_WAIT_PARTIAL_SUCCESS = 5,
   /**
@@ -767,9 +767,10 @@ typedef struct SynapUploadRequest SynapUploadRequest;
 typedef struct SynapWaitAllResults SynapWaitAllResults;
 
 /**
- * How a wait polls, for `synap_memories_wait()` and
- * `synap_memories_wait_all()`: timeout, poll interval, requests in flight,
- * a progress callback and a cancel handle.
+ * How a wait polls, for `synap_memories_wait()`,
+ * `synap_memories_wait_all()` and `synap_data_deletion_wait()`: timeout,
+ * poll interval, requests in flight, a progress callback and a cancel
+ * handle.
  *
  * Made by `synap_wait_options_new()`, freed by `synap_wait_options_free()`.
  * Setters check their value and leave the options unchanged when they
@@ -780,19 +781,20 @@ typedef struct SynapWaitOptions SynapWaitOptions;
 
 /**
  * What a wait's progress callback is told: how many jobs are in each
- * state and, for `synap_memories_wait()`, the status just polled.
+ * state and, for `synap_memories_wait()`, the status just polled (for
+ * `synap_data_deletion_wait()`, the deletion record).
  *
  * Lent to the callback for the duration of the call only: read it with
- * `synap_wait_progress_count()`, `_total()` and `_status()`, copy what you
- * need, never keep or free it.
+ * `synap_wait_progress_count()`, `_total()`, `_status()` and
+ * `_deletion()`, copy what you need, never keep or free it.
  */
 typedef struct SynapWaitProgress SynapWaitProgress;
 
 /**
  * Called by a wait on the thread that called it: by
- * `synap_memories_wait()` after every poll (the last one included), by
- * `synap_memories_wait_all()` once before any poll and then after every
- * change (its last call sees every change). Return true to go on, false
+ * `synap_memories_wait()` and `synap_data_deletion_wait()` after every
+ * poll (the last one included), by `synap_memories_wait_all()` once before
+ * any poll and then after every change (its last call sees every change). Return true to go on, false
  * to stop the wait with `SYNAP_CANCELLED`.
  *
  * It must not unwind (no C++ throw, no longjmp) out of the call. Calling
