@@ -117,34 +117,41 @@ type BatchResult struct {
 // retry safe (a repeat is ErrConflict). If ctx ends first, Create returns
 // its error at once, but the request may still reach the service.
 func (c *Client) Create(ctx context.Context, req CreateRequest) (*Ingestion, error) {
+	var in C.synapgo_request
+	return c.sendDocument(ctx, func(m *cMemory) *Error { return m.request(&in, &req) },
+		func(client *C.SynapClient, out **C.SynapIngestion, cerr *C.synapgo_error) C.int {
+			return C.synapgo_create(client, &in, out, cerr)
+		})
+}
+
+// sendDocument runs a call that queues one document and answers with its
+// ingestion job: fill copies the caller's request into C memory on the
+// calling goroutine, then call sends it on the open client.
+func (c *Client) sendDocument(ctx context.Context, fill func(m *cMemory) *Error,
+	call func(client *C.SynapClient, out **C.SynapIngestion, cerr *C.synapgo_error) C.int) (*Ingestion, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, contextError(err)
 	}
 	m := new(cMemory)
-	var in C.synapgo_request
-	if err := m.request(&in, &req); err != nil {
+	if err := fill(m); err != nil {
 		m.free()
 		return nil, err
 	}
 	return inBackground(ctx, func() (*Ingestion, error) {
 		defer m.free()
-		return c.create(&in)
+		c.mu.RLock()
+		defer c.mu.RUnlock()
+		if c.handle == nil {
+			return nil, ErrClosed
+		}
+		var out *C.SynapIngestion
+		cerr := C.synapgo_error{retry_after_ms: -1}
+		if call(c.handle, &out, &cerr) != C.SYNAP_OK {
+			return nil, takeError(&cerr)
+		}
+		defer C.synap_ingestion_free(out)
+		return copyIngestion(out), nil
 	})
-}
-
-func (c *Client) create(in *C.synapgo_request) (*Ingestion, error) {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	if c.handle == nil {
-		return nil, ErrClosed
-	}
-	var out *C.SynapIngestion
-	cerr := C.synapgo_error{retry_after_ms: -1}
-	if C.synapgo_create(c.handle, in, &out, &cerr) != C.SYNAP_OK {
-		return nil, takeError(&cerr)
-	}
-	defer C.synap_ingestion_free(out)
-	return copyIngestion(out), nil
 }
 
 // BatchCreate queues many documents in one request. With failFast the
@@ -219,16 +226,7 @@ func (c *Client) batchCreate(in []C.synapgo_request, failFast bool) (*Batch, err
 // the binding refuses; libsynap checks the values when the shim applies
 // them.
 func (m *cMemory) request(in *C.synapgo_request, r *CreateRequest) *Error {
-	switch {
-	case r.Text != "" && len(r.JSON) > 0:
-		m.refuse("both Text and JSON are set; a request sends one document")
-	case len(r.JSON) > 0:
-		in.json = m.str("JSON", string(r.JSON))
-	case r.Text != "":
-		in.text = m.str("Text", r.Text)
-	default:
-		m.refuse("no document: set Text or JSON")
-	}
+	in.text, in.json = m.document(r.Text, r.JSON, "a request")
 	in.document_type = m.optional("DocumentType", string(r.DocumentType))
 	in.mode = m.optional("Mode", string(r.Mode))
 	in.document_id = m.optional("DocumentID", r.DocumentID)
@@ -257,6 +255,23 @@ func (m *cMemory) request(in *C.synapgo_request, r *CreateRequest) *Error {
 		in.metadata_json = m.str("Metadata", string(r.Metadata))
 	}
 	return m.err
+}
+
+// document is the C copy of a request's one document, Text or JSON, as
+// (text, json) with the other nil; both or neither set is refused. sender
+// names the call in the refusal, e.g. "an update".
+func (m *cMemory) document(text string, doc json.RawMessage, sender string) (cText, cJSON *C.char) {
+	switch {
+	case text != "" && len(doc) > 0:
+		m.refuse("both Text and JSON are set; " + sender + " sends one document")
+	case len(doc) > 0:
+		cJSON = m.str("JSON", string(doc))
+	case text != "":
+		cText = m.str("Text", text)
+	default:
+		m.refuse("no document: set Text or JSON")
+	}
+	return cText, cJSON
 }
 
 // copyIngestion reads every field of a C ingestion; the caller still owns it.

@@ -91,16 +91,7 @@ func (c *Client) updateMemory(id *C.char, in *C.synapgo_update_request) (*Memory
 // the binding refuses; libsynap checks the values when the shim applies
 // them.
 func (m *cMemory) update(in *C.synapgo_update_request, r *UpdateRequest) *Error {
-	switch {
-	case r.Text != "" && len(r.JSON) > 0:
-		m.refuse("both Text and JSON are set; an update sends one document")
-	case len(r.JSON) > 0:
-		in.json = m.str("JSON", string(r.JSON))
-	case r.Text != "":
-		in.text = m.str("Text", r.Text)
-	default:
-		m.refuse("no document: set Text or JSON")
-	}
+	in.text, in.json = m.document(r.Text, r.JSON, "an update")
 	in.merge_strategy = m.optional("MergeStrategy", string(r.MergeStrategy))
 	in.document_type = m.optional("DocumentType", string(r.DocumentType))
 	if len(r.Metadata) > 0 {

@@ -73,34 +73,11 @@ type UploadRequest struct {
 // first, Upload returns its error at once, but the upload may still reach
 // the service.
 func (c *Client) Upload(ctx context.Context, req UploadRequest) (*Ingestion, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, contextError(err)
-	}
-	m := new(cMemory)
 	var in C.synapgo_upload_request
-	if err := m.upload(&in, &req); err != nil {
-		m.free()
-		return nil, err
-	}
-	return inBackground(ctx, func() (*Ingestion, error) {
-		defer m.free()
-		return c.upload(&in)
-	})
-}
-
-func (c *Client) upload(in *C.synapgo_upload_request) (*Ingestion, error) {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	if c.handle == nil {
-		return nil, ErrClosed
-	}
-	var out *C.SynapIngestion
-	cerr := C.synapgo_error{retry_after_ms: -1}
-	if C.synapgo_memories_upload(c.handle, in, &out, &cerr) != C.SYNAP_OK {
-		return nil, takeError(&cerr)
-	}
-	defer C.synap_ingestion_free(out)
-	return copyIngestion(out), nil
+	return c.sendDocument(ctx, func(m *cMemory) *Error { return m.upload(&in, &req) },
+		func(client *C.SynapClient, out **C.SynapIngestion, cerr *C.synapgo_error) C.int {
+			return C.synapgo_memories_upload(client, &in, out, cerr)
+		})
 }
 
 // upload fills in with C copies of r's fields, or returns the first one

@@ -225,25 +225,5 @@ mod tests {
         assert_eq!((a["memories_kept"].as_bool(), a["kept"].clone()), (Some(true), json!(["memories"])));
         let dry = dry_run_answer(&target("user"), Counts::default());
         assert_eq!((dry["status"].as_str(), dry["deletion_id"].is_null()), (Some("dry_run"), true));
-        let keys = [
-            "deletion_id",
-            "status",
-            "scope",
-            "dry_run",
-            "found",
-            "counts",
-            "stores",
-            "still_present_in",
-            "fully_removed",
-            "continue",
-            "kept",
-            "note",
-            "audit",
-            "memories_kept",
-        ];
-        for body in [a, dry] {
-            assert_eq!(body.as_object().unwrap().len(), keys.len());
-            assert!(keys.iter().all(|k| body.get(k).is_some()), "{body}");
-        }
     }
 }

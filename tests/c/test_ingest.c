@@ -6,10 +6,10 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <limits.h>
-#include <pthread.h>
 #include <stdint.h>
 
 #include "check.h"
+#include "log_capture.h"
 #include "synap.h"
 
 static const char *DEV_KEY = "synap_dev_emulator";
@@ -309,21 +309,6 @@ static void test_wait_all(const SynapClient *client) {
     CHECK(synap_memories_wait_all(client, finished, 2, how, NULL) == SYNAP_INVALID_ARGUMENT, "NULL out");
     synap_wait_options_free(how);
     synap_wait_all_free(NULL);
-}
-
-struct log_capture {
-    pthread_mutex_t lock;
-    int errors;
-};
-
-static void on_log(SynapLogLevel level, const char *message, void *user_data) {
-    struct log_capture *capture = user_data;
-    (void)message;
-    pthread_mutex_lock(&capture->lock);
-    if (level == SYNAP_LOG_ERROR) {
-        capture->errors++;
-    }
-    pthread_mutex_unlock(&capture->lock);
 }
 
 struct lent_seen {

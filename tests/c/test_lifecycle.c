@@ -14,11 +14,11 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <math.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <sys/stat.h>
 
 #include "check.h"
+#include "log_capture.h"
 #include "synap.h"
 
 static const char *DEV_KEY = "synap_dev_emulator";
@@ -493,19 +493,6 @@ static void test_delete_request(void) {
     CHECK(synap_data_delete_request_set_user_id(r, "u") == SYNAP_INVALID_ARGUMENT, "user_id apart: conversations");
     synap_data_delete_request_free(r);
     synap_data_delete_request_free(NULL);
-}
-
-struct log_capture {
-    pthread_mutex_t lock;
-    int errors;
-};
-
-static void on_log(SynapLogLevel level, const char *message, void *user_data) {
-    struct log_capture *capture = user_data;
-    (void)message;
-    pthread_mutex_lock(&capture->lock);
-    capture->errors += level == SYNAP_LOG_ERROR;
-    pthread_mutex_unlock(&capture->lock);
 }
 
 struct deletion_seen {

@@ -9,24 +9,12 @@ line per check and exits non-zero at the first failure, with its traceback.
 The SDK's local caches are off, so every call reaches the emulator.
 """
 
-import asyncio
 import json
-import os
-import sys
-import tempfile
 import urllib.request
-from datetime import datetime
 
-from maximem_synap import ContextNotFoundError, InvalidInputError, MaximemSynapSDK, SDKConfig
+from maximem_synap import ContextNotFoundError, InvalidInputError, MaximemSynapSDK
 
-
-def check(condition: bool, what: str) -> None:
-    if not condition:
-        raise AssertionError(what)
-
-
-def aware(value) -> bool:
-    return isinstance(value, datetime) and value.tzinfo is not None
+from fidelity_common import aware, check, emulator_sdk, run_from_command_line
 
 
 def control(base_url: str, name: str, body: dict) -> None:
@@ -182,23 +170,14 @@ async def degraded(sdk: MaximemSynapSDK, base_url: str, fx: dict) -> None:
 
 
 async def main(base_url: str, fx: dict) -> None:
-    with tempfile.TemporaryDirectory(prefix="synap-fidelity-") as storage:
-        config = SDKConfig(api_base_url=base_url, cache_backend=None, storage_path=storage,
-                           history_search_model=None, retry_policy=None)
-        sdk = MaximemSynapSDK(api_key=os.environ["SYNAP_API_KEY"], config=config)
-        await sdk.initialize()
-        try:
-            await user_fetches(sdk, fx)
-            await other_scopes(sdk, fx)
-            await compositions(sdk, fx)
-            await profiles_and_summaries(sdk, fx)
-            await degraded(sdk, base_url, fx)
-        finally:
-            await sdk.shutdown()
+    async with emulator_sdk(base_url) as (sdk, _):
+        await user_fetches(sdk, fx)
+        await other_scopes(sdk, fx)
+        await compositions(sdk, fx)
+        await profiles_and_summaries(sdk, fx)
+        await degraded(sdk, base_url, fx)
     print("all checks passed")
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3:
-        raise SystemExit("usage: context_fidelity.py BASE_URL FIXTURE_JSON")
-    asyncio.run(main(sys.argv[1], json.loads(sys.argv[2])))
+    run_from_command_line(main)

@@ -12,24 +12,13 @@ emulator.
 """
 
 import asyncio
-import json
-import os
-import sys
-import tempfile
 from datetime import datetime, timezone
 from uuid import UUID
 
-from maximem_synap import (CompactionLevel, ConflictError, InvalidInputError, MaximemSynapSDK, SDKConfig,
+from maximem_synap import (CompactionLevel, ConflictError, InvalidInputError, MaximemSynapSDK,
                            TranscriptConflictError, TranscriptTurn)
 
-
-def check(condition: bool, what: str) -> None:
-    if not condition:
-        raise AssertionError(what)
-
-
-def aware(value) -> bool:
-    return isinstance(value, datetime) and value.tzinfo is not None
+from fidelity_common import aware, check, emulator_sdk, run_from_command_line
 
 
 def is_uuid(value) -> bool:
@@ -201,22 +190,13 @@ async def prompts(sdk: MaximemSynapSDK, fx: dict, compaction_id: str) -> None:
 
 
 async def main(base_url: str, fx: dict) -> None:
-    with tempfile.TemporaryDirectory(prefix="synap-fidelity-") as storage:
-        config = SDKConfig(api_base_url=base_url, cache_backend=None, storage_path=storage,
-                           history_search_model=None, retry_policy=None)
-        sdk = MaximemSynapSDK(api_key=os.environ["SYNAP_API_KEY"], config=config)
-        await sdk.initialize()
-        try:
-            await messages(sdk, fx)
-            await transcripts(sdk, fx)
-            compaction_id = await compaction(sdk, fx)
-            await prompts(sdk, fx, compaction_id)
-        finally:
-            await sdk.shutdown()
+    async with emulator_sdk(base_url) as (sdk, _):
+        await messages(sdk, fx)
+        await transcripts(sdk, fx)
+        compaction_id = await compaction(sdk, fx)
+        await prompts(sdk, fx, compaction_id)
     print("all checks passed")
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3:
-        raise SystemExit("usage: conversation_fidelity.py BASE_URL FIXTURE_JSON")
-    asyncio.run(main(sys.argv[1], json.loads(sys.argv[2])))
+    run_from_command_line(main)

@@ -12,26 +12,14 @@ traceback. The SDK's local response cache is off, so every call reaches the
 emulator.
 """
 
-import asyncio
 import io
-import json
 import os
-import sys
-import tempfile
-from datetime import datetime
 from uuid import UUID
 
 from maximem_synap import (ContextNotFoundError, CreateMemoryResponse, DeleteDataResult, ForgetResponse,
-                           InvalidInputError, MaximemSynapSDK, Memory, SDKConfig)
+                           InvalidInputError, MaximemSynapSDK, Memory)
 
-
-def check(condition: bool, what: str) -> None:
-    if not condition:
-        raise AssertionError(what)
-
-
-def aware(value) -> bool:
-    return isinstance(value, datetime) and value.tzinfo is not None
+from fidelity_common import aware, check, emulator_sdk, run_from_command_line
 
 
 async def not_found(call) -> bool:
@@ -148,22 +136,13 @@ async def deletion(sdk: MaximemSynapSDK, fx: dict) -> None:
 
 
 async def main(base_url: str, fx: dict) -> None:
-    with tempfile.TemporaryDirectory(prefix="synap-fidelity-") as storage:
-        config = SDKConfig(api_base_url=base_url, cache_backend=None, storage_path=storage,
-                           history_search_model=None, retry_policy=None)
-        sdk = MaximemSynapSDK(api_key=os.environ["SYNAP_API_KEY"], config=config)
-        await sdk.initialize()
-        try:
-            await update_and_delete(sdk, fx)
-            await forget(sdk, fx)
-            await uploads(sdk, fx, storage)
-            await deletion(sdk, fx)
-        finally:
-            await sdk.shutdown()
+    async with emulator_sdk(base_url) as (sdk, storage):
+        await update_and_delete(sdk, fx)
+        await forget(sdk, fx)
+        await uploads(sdk, fx, storage)
+        await deletion(sdk, fx)
     print("all checks passed")
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3:
-        raise SystemExit("usage: lifecycle_fidelity.py BASE_URL FIXTURE_JSON")
-    asyncio.run(main(sys.argv[1], json.loads(sys.argv[2])))
+    run_from_command_line(main)
