@@ -7,6 +7,7 @@ from pathlib import Path
 
 import context
 import record
+import upload
 from server import pinned
 
 # The job whose status every client asks for (the server's fixed body).
@@ -16,13 +17,13 @@ API_KEY = "synap_bench_0123456789abcdef0123456789abcdef"
 
 @dataclass(frozen=True)
 class Client:
-    key: str  # (a) .. (k)
+    key: str  # (a) .. (n)
     label: str
     kind: str  # "synap", "curl" or "python"
     threads: int
     # What it asks for: "status" (a memories.status), "context" (a user's
-    # context.fetch, see context.py) or "record" (a conversation message
-    # recorded, see record.py).
+    # context.fetch, see context.py), "record" (a conversation message
+    # recorded, see record.py) or "upload" (a file uploaded, see upload.py).
     call: str = "status"
 
 
@@ -48,11 +49,19 @@ RECORD_CLIENTS = [
     Client("k", "Python SDK maximem-synap 0.6.9", "python", 1, "record"),
 ]
 
+# The same three kinds of client, each uploading one file: libsynap streams
+# it from its path, libcurl's floor streams it too, the SDK reads it whole.
+UPLOAD_CLIENTS = [
+    Client("l", "libsynap, C API, file path (streamed)", "synap", 1, "upload"),
+    Client("m", "libcurl, curl_mime_filedata (streamed, floor)", "curl", 1, "upload"),
+    Client("n", "Python SDK maximem-synap 0.6.9, file_path (read whole)", "python", 1, "upload"),
+]
+
 
 def client_env(base_url: str, call: str = "status") -> dict:
     """A clean environment: the key, the base URL, and no proxy, so every
-    client talks to loopback directly; for a context or record client, also
-    the request and the answer to expect."""
+    client talks to loopback directly; for a context, record or upload
+    client, also the request and the answer to expect."""
     env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower() and not k.startswith("SYNAP_")}
     env.update(SYNAP_API_KEY=API_KEY, SYNAP_BASE_URL=base_url, NO_PROXY="127.0.0.1,localhost",
                # Belt and braces for the Python SDK: no model download, and
@@ -63,18 +72,24 @@ def client_env(base_url: str, call: str = "status") -> dict:
         env.update(context.env())
     elif call == "record":
         env.update(record.env())
+    elif call == "upload":
+        env.update(upload.env())
     return env
 
 
-def command(client: Client, build: Path, base_url: str, calls: int, warmup: int, rss_samples: int = 0) -> list:
-    what = {"status": INGESTION_ID, "context": context.USER_ID, "record": record.CONVERSATION_ID}[client.call]
+def command(client: Client, build: Path, base_url: str, calls: int, warmup: int, rss_samples: int = 0,
+            upload_file: Path | None = None) -> list:
+    """The client's command line; an upload client is given the file to
+    upload as its ID."""
+    what = {"status": INGESTION_ID, "context": context.USER_ID, "record": record.CONVERSATION_ID,
+            "upload": str(upload_file)}[client.call]
     if client.kind == "python":
         script = Path(__file__).resolve().parent.parent / "python" / f"{client.call}_loop.py"
         return [str(build / "venv" / "bin" / "python"), str(script), base_url, what, str(calls), str(warmup)]
     if client.call == "status":
         program = f"{client.kind}_bench"
-    elif client.kind == "curl":
-        # One libcurl floor for every POST: the call's env() says which.
+    elif client.kind == "curl" and client.call != "upload":
+        # One libcurl floor for every JSON POST: the call's env() says which.
         program = "curl_post_bench"
     else:
         program = f"{client.kind}_{client.call}_bench"

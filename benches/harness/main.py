@@ -4,10 +4,13 @@
 
 Expects BUILD_DIR to hold what benches/build.sh made: bin/synap_bench,
 bin/curl_bench, bin/synap_context_bench, bin/synap_record_bench,
-bin/curl_post_bench (the libcurl floor of both), the venv with the Python
-SDK, and the parse benchmark.
-Exits nonzero if any client fails to verify an answer, or if nginx answered
-fewer record-message requests than a record client made calls.
+bin/curl_post_bench (the libcurl floor of both), bin/synap_upload_bench,
+bin/curl_upload_bench, the venv with the Python SDK, and the parse
+benchmark. The file the upload clients send is made there too
+(upload/document.bin, BENCH_UPLOAD_MIB MiB; 100 unless set, 8 for --smoke).
+Exits nonzero if any client fails to verify an answer, if nginx answered
+fewer record-message requests than a record client made calls, or if it
+answered an upload without reading its whole body.
 """
 
 import argparse
@@ -23,12 +26,13 @@ from pathlib import Path
 import clients
 import context
 import report
+import upload
 from server import Nginx, pinned
 
 FULL = dict(rounds=5, calls=20_000, py_calls=1_000, warmup=500, py_warmup=50, rss_calls=1_000_000,
-            parse_rounds=5, parse_budget=64 << 20)
+            parse_rounds=5, parse_budget=64 << 20, upload_rounds=3, uploads=5, upload_warmup=1, upload_mib=100)
 SMOKE = dict(rounds=1, calls=200, py_calls=20, warmup=20, py_warmup=5, rss_calls=2_000,
-             parse_rounds=1, parse_budget=1 << 20)
+             parse_rounds=1, parse_budget=1 << 20, upload_rounds=1, uploads=2, upload_warmup=1, upload_mib=8)
 
 
 def placement():
@@ -75,6 +79,40 @@ def run_rounds(server: Nginx, build: Path, cfg: dict, client_cpu) -> list:
                     check_records(server, before, calls + warmup, c)
         rounds.append(results)
         print(f"round {n + 1}/{cfg['rounds']} done", file=sys.stderr)
+    return rounds
+
+
+def check_uploads(server: Nginx, before: int, made: int, file_bytes: int, client: clients.Client) -> None:
+    """Fails the run unless nginx answered the client's `made` uploads
+    (warm-up included), each after reading its whole body."""
+    lines = server.uploads_seen()[before:]
+    # As for the records: the last line lands just after the answer.
+    for _ in range(20):
+        if len(lines) >= made:
+            break
+        time.sleep(0.05)
+        lines = server.uploads_seen()[before:]
+    upload.check_log(lines, made, file_bytes, f"client ({client.key})")
+
+
+def run_uploads(server: Nginx, build: Path, cfg: dict, client_cpu, path: Path) -> list:
+    """The upload rounds, fewer and with far fewer calls than the others:
+    each runs the three upload clients, again starting with a different one
+    each round; a round's results are keyed by client, (l) to (n)."""
+    group = clients.UPLOAD_CLIENTS
+    env = clients.client_env(server.base_url, "upload")
+    made = cfg["uploads"] + cfg["upload_warmup"]
+    rounds = []
+    for n in range(cfg["upload_rounds"]):
+        results = {}
+        shift = n % len(group)
+        for c in group[shift:] + group[:shift]:
+            argv = clients.command(c, build, server.base_url, cfg["uploads"], cfg["upload_warmup"], upload_file=path)
+            before = len(server.uploads_seen())
+            results[c.key] = clients.run(argv, env, client_cpu)
+            check_uploads(server, before, made, path.stat().st_size, c)
+        rounds.append(results)
+        print(f"upload round {n + 1}/{cfg['upload_rounds']} done", file=sys.stderr)
     return rounds
 
 
@@ -131,17 +169,22 @@ def main() -> None:
     parser.add_argument("build", type=Path)
     parser.add_argument("--smoke", action="store_true", help="tiny counts: checks that it runs, not how fast")
     args = parser.parse_args()
-    cfg = SMOKE if args.smoke else FULL
+    cfg = dict(SMOKE if args.smoke else FULL)
+    if os.environ.get("BENCH_UPLOAD_MIB"):
+        cfg["upload_mib"] = int(os.environ["BENCH_UPLOAD_MIB"])
     build = args.build.resolve()
     server_cpu, client_cpu = placement()
+    upload_file = upload.make_file(build, cfg["upload_mib"])
 
     server = Nginx(build, clients.API_KEY, server_cpu)
     server.start()
     try:
         rounds = run_rounds(server, build, cfg, client_cpu)
         rss = run_rss(server, build, cfg, client_cpu)
+        upload_rounds = run_uploads(server, build, cfg, client_cpu, upload_file)
         paths = server.paths_seen()
         records = server.records_seen()
+        uploads = server.uploads_seen()
     finally:
         server.stop()
     check_paths(paths)
@@ -153,6 +196,8 @@ def main() -> None:
     rows = report.summary(rounds, clients.CLIENTS)
     context_rows = report.summary(rounds, clients.CONTEXT_CLIENTS, floor=report.CONTEXT_FLOOR)
     record_rows = report.summary(rounds, clients.RECORD_CLIENTS, floor=report.RECORD_FLOOR)
+    upload_rows = report.summary(upload_rounds, clients.UPLOAD_CLIENTS, floor=report.UPLOAD_FLOOR)
+    file_bytes = upload_file.stat().st_size
     placed = (f"nginx on CPU {server_cpu}, clients on CPU {client_cpu}" if server_cpu is not None
               else "not pinned (fewer than two CPUs)")
     python_paths = sorted(set(paths))
@@ -169,15 +214,18 @@ def main() -> None:
         report.fetch_parse_line(fetch_parse, sum(context.answer()["counts"])),
         report.record_table(record_rows, clients.RECORD_CLIENTS),
         report.records_line(records, cfg),
+        report.upload_line(file_bytes, cfg),
+        report.upload_table(upload_rows, clients.UPLOAD_CLIENTS, file_bytes),
+        report.uploads_read_line(uploads, cfg, file_bytes),
         report.targets_table(rounds, rows, parse, fetch_parse),
-        "Requests besides the status, context fetch and record-message paths (method, path, answer), all to "
-        "nginx on loopback: "
+        "Requests besides the status, context fetch, record-message and upload paths (method, path, answer), all "
+        "to nginx on loopback: "
         + (", ".join(f"`{p}`" for p in python_paths) or "none"),
     ])
     print(text)
     (build / "results.md").write_text(text + "\n")
     (build / "rounds.json").write_text(json.dumps({"rounds": rounds, "parse": parse, "fetch_parse": fetch_parse,
-                                                   "rss": rss}, indent=1))
+                                                   "rss": rss, "upload_rounds": upload_rounds}, indent=1))
 
 
 if __name__ == "__main__":

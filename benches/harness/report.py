@@ -12,6 +12,8 @@ FLOOR = "c"
 CONTEXT_FLOOR = "g"
 # The floor of recording a message, likewise.
 RECORD_FLOOR = "j"
+# The floor of an upload: libcurl streaming the file.
+UPLOAD_FLOOR = "m"
 
 
 def per_call(result: dict) -> dict:
@@ -134,6 +136,42 @@ def records_line(seen: int, cfg: dict) -> str:
     made = per_round * cfg["rounds"]
     return (f"Record-message requests nginx answered with 200: {seen:,}, for {made:,} calls made by (i), (j) and (k) "
             f"(warm-up included; each client's own count is checked after each of its runs).")
+
+
+def upload_line(file_bytes: int, cfg: dict) -> str:
+    return (f"Upload of one {file_bytes:,}-byte file ({file_bytes / (1 << 20):,.0f} MiB), from the page cache: median "
+            f"of {cfg['upload_rounds']} round(s) of {cfg['uploads']} timed uploads per client, after "
+            f"{cfg['upload_warmup']} untimed.")
+
+
+def upload_table(rows: dict, clients: list, file_bytes: int) -> str:
+    """The upload clients, per upload, against (m); MB/s is the file's bytes
+    over the wall time, and peak RSS is compared as well, since holding the
+    file or not is what sets it apart."""
+    floor = rows[UPLOAD_FLOOR]
+    lines = [
+        "| upload client | wall ms/upload | MB/s | CPU ms/upload (user + sys) | peak RSS MB "
+        "| wall vs (m) | CPU vs (m) | peak RSS vs (m) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for c in clients:
+        r = rows[c.key]
+        lines.append(
+            f"| ({c.key}) {c.label} | {r['wall_us'] / 1e3:,.1f} | {file_bytes / r['wall_us']:,.0f} "
+            f"| {r['cpu_us'] / 1e3:,.1f} ({r['user_us'] / 1e3:,.1f} + {r['sys_us'] / 1e3:,.1f}) | {r['rss_mb']:,.1f} "
+            f"| {r['wall_us_vs_floor']:.2f}x | {r['cpu_us_vs_floor']:.2f}x | {r['rss_mb'] / floor['rss_mb']:.2f}x |")
+    return "\n".join(lines)
+
+
+def uploads_read_line(lines: list, cfg: dict, file_bytes: int) -> str:
+    """What nginx logged for the uploads: how many it answered, each after
+    reading its whole body, and how long the bodies were."""
+    made = 3 * (cfg["uploads"] + cfg["upload_warmup"]) * cfg["upload_rounds"]
+    bodies = [int(line.split()[2]) for line in lines]
+    return (f"Uploads nginx answered with 200 after reading the whole body: {len(lines):,}, for {made:,} uploads "
+            f"made by (l), (m) and (n) (warm-up included; each client's lines are checked after each of its runs); "
+            f"bodies of {min(bodies):,} to {max(bodies):,} bytes, the file plus each client's form fields and "
+            f"boundaries ({min(bodies) - file_bytes:,} to {max(bodies) - file_bytes:,} bytes).")
 
 
 def fetch_parse_line(p: dict, items: int) -> str:

@@ -1,6 +1,9 @@
 """The benchmark server: Debian's nginx on loopback, pinned to one CPU."""
 
 import ctypes
+import grp
+import os
+import pwd
 import signal
 import socket
 import subprocess
@@ -49,6 +52,7 @@ class Nginx:
             (self.prefix / sub).mkdir(parents=True, exist_ok=True)
         (self.prefix / "paths.log").unlink(missing_ok=True)
         (self.prefix / "records.log").unlink(missing_ok=True)
+        (self.prefix / "uploads.log").unlink(missing_ok=True)
         # A port picked here may be taken before nginx binds it: try again.
         for _ in range(5):
             self.port = free_port()
@@ -67,6 +71,11 @@ class Nginx:
         text = (SERVER_DIR / "nginx.conf.in").read_text()
         values = {
             "PREFIX": str(self.prefix),
+            # Workers run as whoever runs the benchmark, so that they can
+            # read the answer files wherever the checkout is (a root-run
+            # nginx otherwise drops its workers to `nobody`).
+            "USER": pwd.getpwuid(os.getuid()).pw_name,
+            "GROUP": grp.getgrgid(os.getgid()).gr_name,
             "PORT": str(self.port),
             "KEY": self.api_key,
             "STATUS_BODY": (SERVER_DIR / "status.json").read_text().strip(),
@@ -97,8 +106,8 @@ class Nginx:
         return False
 
     def paths_seen(self) -> list:
-        """The logged requests (all but the status, context fetch and
-        record-message paths), as `METHOD path status`."""
+        """The logged requests (all but the status, context fetch,
+        record-message and upload paths), as `METHOD path status`."""
         log = self.prefix / "paths.log"
         return log.read_text().split("\n")[:-1] if log.exists() else []
 
@@ -107,6 +116,12 @@ class Nginx:
         far (its log is written as each request ends, unbuffered)."""
         log = self.prefix / "records.log"
         return log.read_text().split("\n").count("200") if log.exists() else 0
+
+    def uploads_seen(self) -> list:
+        """The upload requests nginx has logged so far, one `status
+        request_length content_length` line each."""
+        log = self.prefix / "uploads.log"
+        return log.read_text().split("\n")[:-1] if log.exists() else []
 
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:
