@@ -125,51 +125,24 @@ impl Transport {
     /// `time_left` is what remains of the call's deadline: when it is
     /// shorter than the request timeout, this attempt gets only that.
     pub(crate) fn get(&self, call: &Call<'_>) -> Result<Vec<u8>, Error> {
-        let request = call.headers(self.agent().get(call.url));
-        let cut = self.cut(call.time_left);
-        let result = match cut {
-            // Per-request configuration costs an allocation: only when needed.
-            Some(left) => request.config().timeout_global(Some(left)).build().call(),
-            None => request.call(),
-        };
-        let response = result.map_err(|e| self.transport_error(e, cut))?;
-        self.read_answer(response, cut)
+        self.exchange(call, call.headers(self.agent().get(call.url)), |request| request.call())
     }
 
     /// POSTs a JSON body to `url`; otherwise as [`Transport::get`].
     pub(crate) fn post_json(&self, call: &Call<'_>, body: &[u8]) -> Result<Vec<u8>, Error> {
         let request = call.headers(self.agent().post(call.url)).content_type("application/json");
-        let cut = self.cut(call.time_left);
-        let result = match cut {
-            Some(left) => request.config().timeout_global(Some(left)).build().send(body),
-            None => request.send(body),
-        };
-        let response = result.map_err(|e| self.transport_error(e, cut))?;
-        self.read_answer(response, cut)
+        self.exchange(call, request, |request| request.send(body))
     }
 
     /// PATCHes a JSON body to `url`; otherwise as [`Transport::get`].
     pub(crate) fn patch_json(&self, call: &Call<'_>, body: &[u8]) -> Result<Vec<u8>, Error> {
         let request = call.headers(self.agent().patch(call.url)).content_type("application/json");
-        let cut = self.cut(call.time_left);
-        let result = match cut {
-            Some(left) => request.config().timeout_global(Some(left)).build().send(body),
-            None => request.send(body),
-        };
-        let response = result.map_err(|e| self.transport_error(e, cut))?;
-        self.read_answer(response, cut)
+        self.exchange(call, request, |request| request.send(body))
     }
 
     /// DELETEs `url`; otherwise as [`Transport::get`].
     pub(crate) fn delete(&self, call: &Call<'_>) -> Result<Vec<u8>, Error> {
-        let request = call.headers(self.agent().delete(call.url));
-        let cut = self.cut(call.time_left);
-        let result = match cut {
-            Some(left) => request.config().timeout_global(Some(left)).build().call(),
-            None => request.call(),
-        };
-        let response = result.map_err(|e| self.transport_error(e, cut))?;
-        self.read_answer(response, cut)
+        self.exchange(call, call.headers(self.agent().delete(call.url)), |request| request.call())
     }
 
     /// POSTs a body read from `body` as it is sent, never held whole, with
@@ -181,13 +154,24 @@ impl Transport {
         let StreamBody { content_type, length, mut reader } = body;
         let request =
             call.headers(self.agent().post(call.url)).content_type(content_type).header("Content-Length", length);
+        self.exchange(call, request, |request| request.send(ureq::SendBody::from_reader(&mut reader)))
+    }
+
+    /// Sends `request` with `send`, within what is left of the call's
+    /// deadline, and reads the answer.
+    fn exchange<B>(
+        &self,
+        call: &Call<'_>,
+        request: ureq::RequestBuilder<B>,
+        send: impl FnOnce(ureq::RequestBuilder<B>) -> Result<Response<ureq::Body>, ureq::Error>,
+    ) -> Result<Vec<u8>, Error> {
         let cut = self.cut(call.time_left);
-        let body = ureq::SendBody::from_reader(&mut reader);
-        let result = match cut {
-            Some(left) => request.config().timeout_global(Some(left)).build().send(body),
-            None => request.send(body),
+        let request = match cut {
+            // Per-request configuration costs an allocation: only when needed.
+            Some(left) => request.config().timeout_global(Some(left)).build(),
+            None => request,
         };
-        let response = result.map_err(|e| self.transport_error(e, cut))?;
+        let response = send(request).map_err(|e| self.transport_error(e, cut))?;
         self.read_answer(response, cut)
     }
 
