@@ -22,16 +22,10 @@
 
 #include <curl/curl.h>
 
+#include "curl_client.h"
+
 struct bench_thread {
-    CURL *curl;
-    struct curl_slist *headers;
-    /* The X-Correlation-ID node's text, rewritten in place for each call:
-     * libcurl copies headers into the request it sends, and a fixed-width
-     * id fits the node it was made with. */
-    char *correlation;
-    uint64_t rng;
-    char *body;
-    size_t len, cap;
+    struct curl_client c;
 };
 
 static const char *api_key;
@@ -41,82 +35,37 @@ static size_t answer_bytes;
 /* Who is speaking in messages: the program and the path it POSTs to. */
 static char who[256] = "curl_post_bench";
 
-static size_t on_body(char *data, size_t size, size_t n, void *user) {
-    struct bench_thread *t = user;
-    size_t bytes = size * n;
-    if (t->len + bytes + 1 > t->cap) {
-        size_t cap = (t->len + bytes + 1) * 2;
-        char *grown = realloc(t->body, cap);
-        if (grown == NULL) {
-            return 0;
-        }
-        t->body = grown;
-        t->cap = cap;
-    }
-    memcpy(t->body + t->len, data, bytes);
-    t->len += bytes;
-    t->body[t->len] = '\0';
-    return bytes;
-}
-
 static struct bench_thread *bench_thread_new(const struct bench_args *args) {
+    static const char *const json[] = {"Content-Type: application/json", NULL};
     struct bench_thread *t = calloc(1, sizeof *t);
-    char line[512], url[512];
-    if (t == NULL || (t->curl = curl_easy_init()) == NULL) {
+    char url[512];
+    snprintf(url, sizeof url, "%s%s", args->base_url, path);
+    if (t == NULL || !curl_client_init(&t->c, url, api_key, json)) {
         free(t);
         return NULL;
     }
-    t->rng = (uint64_t)bench_now_us() ^ (uint64_t)(uintptr_t)t;
-    snprintf(url, sizeof url, "%s%s", args->base_url, path);
-    snprintf(line, sizeof line, "Authorization: Bearer %s", api_key);
-    t->headers = curl_slist_append(NULL, line);
-    strcpy(line, "X-Correlation-ID: ");
-    bench_correlation_id(line + strlen(line), sizeof line - strlen(line), &t->rng);
-    t->headers = curl_slist_append(t->headers, line);
-    t->correlation = t->headers->next->data + strlen("X-Correlation-ID: ");
-    t->headers = curl_slist_append(t->headers, "Content-Type: application/json");
-    curl_easy_setopt(t->curl, CURLOPT_URL, url);
-    curl_easy_setopt(t->curl, CURLOPT_HTTPHEADER, t->headers);
     /* Sent from the caller's buffer on every perform, as libsynap sends its
      * serialized request. */
-    curl_easy_setopt(t->curl, CURLOPT_POSTFIELDS, request_body);
-    curl_easy_setopt(t->curl, CURLOPT_POSTFIELDSIZE, (long)strlen(request_body));
-    /* What libsynap sends besides: a User-Agent and gzip accepted. */
-    snprintf(line, sizeof line, "libcurl/%s", curl_version_info(CURLVERSION_NOW)->version);
-    curl_easy_setopt(t->curl, CURLOPT_USERAGENT, line);
-    curl_easy_setopt(t->curl, CURLOPT_ACCEPT_ENCODING, "gzip");
-    curl_easy_setopt(t->curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(t->curl, CURLOPT_TCP_NODELAY, 1L);
-    curl_easy_setopt(t->curl, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(t->curl, CURLOPT_WRITEDATA, t);
+    curl_easy_setopt(t->c.curl, CURLOPT_POSTFIELDS, request_body);
+    curl_easy_setopt(t->c.curl, CURLOPT_POSTFIELDSIZE, (long)strlen(request_body));
     return t;
 }
 
 static int bench_call(struct bench_thread *t) {
-    long http = 0;
-    char id[32];
-    CURLcode rc;
-    bench_correlation_id(id, sizeof id, &t->rng);
-    memcpy(t->correlation, id, strlen(id));
-    t->len = 0;
-    rc = curl_easy_perform(t->curl);
-    if (rc != CURLE_OK) {
-        fprintf(stderr, "%s: %s\n", who, curl_easy_strerror(rc));
+    long http;
+    if (curl_client_perform(&t->c, who, &http) != 0) {
         return 1;
     }
-    curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &http);
-    if (http != 200 || t->len != answer_bytes) {
-        fprintf(stderr, "%s: unexpected answer: HTTP %ld, %zu bytes (expected %zu): %.200s\n", who, http, t->len,
-                answer_bytes, t->body ? t->body : "");
+    if (http != 200 || t->c.len != answer_bytes) {
+        fprintf(stderr, "%s: unexpected answer: HTTP %ld, %zu bytes (expected %zu): %.200s\n", who, http, t->c.len,
+                answer_bytes, t->c.body ? t->c.body : "");
         return 1;
     }
     return 0;
 }
 
 static void bench_thread_free(struct bench_thread *t) {
-    curl_easy_cleanup(t->curl);
-    curl_slist_free_all(t->headers);
-    free(t->body);
+    curl_client_cleanup(&t->c);
     free(t);
 }
 
