@@ -21,12 +21,10 @@ benches/clients/synap_context_bench.c).
 import asyncio
 import os
 import sys
-import tempfile
-import time
 
-from maximem_synap import MaximemSynapSDK, SDKConfig
+from maximem_synap import MaximemSynapSDK
 
-from status_loop import cpu_us, peak_rss_kb
+import sdk_loop
 
 LISTS = ("facts", "preferences", "episodes", "emotions", "temporal_events")
 
@@ -53,21 +51,8 @@ async def main(base_url: str, user_id: str, calls: int, warmup: int) -> None:
     query = [os.environ["BENCH_CONTEXT_QUERY"]]
     max_results = int(os.environ["BENCH_CONTEXT_MAX_RESULTS"])
     expect = expected()
-    # The SDK's defaults, but for the base URL, a throwaway folder instead
-    # of ~/.synap, and no local response cache.
-    with tempfile.TemporaryDirectory(prefix="synap-bench-") as folder:
-        sdk = MaximemSynapSDK(config=SDKConfig(api_base_url=base_url, storage_path=folder, cache_backend=None))
-        await sdk.initialize()
-        for _ in range(warmup):
-            await call(sdk, user_id, query, max_results, expect)
-        wall0, cpu0 = time.perf_counter(), cpu_us()
-        for _ in range(calls):
-            await call(sdk, user_id, query, max_results, expect)
-        wall1, cpu1 = time.perf_counter(), cpu_us()
-        await sdk.shutdown()
-    user, sys_ = cpu1[0] - cpu0[0], cpu1[1] - cpu0[1]
-    print(f"calls={calls} wall_us={int((wall1 - wall0) * 1_000_000)} cpu_us={user + sys_} user_us={user} "
-          f"sys_us={sys_} maxrss_kb={peak_rss_kb()}")
+    await sdk_loop.run(base_url, calls, warmup, lambda sdk: call(sdk, user_id, query, max_results, expect),
+                       cache_backend=None)
 
 
 if __name__ == "__main__":

@@ -29,12 +29,10 @@ benches/clients/synap_record_bench.c).
 import asyncio
 import os
 import sys
-import tempfile
-import time
 
-from maximem_synap import MaximemSynapSDK, SDKConfig
+from maximem_synap import MaximemSynapSDK
 
-from status_loop import cpu_us, peak_rss_kb
+import sdk_loop
 
 
 async def call(sdk: MaximemSynapSDK, conversation_id: str, role: str, content: str, user_id: str,
@@ -50,21 +48,7 @@ async def main(base_url: str, conversation_id: str, calls: int, warmup: int) -> 
     message = (conversation_id, os.environ["BENCH_RECORD_ROLE"], os.environ["BENCH_RECORD_CONTENT"],
                os.environ["BENCH_RECORD_USER_ID"], os.environ["BENCH_RECORD_MESSAGE_ID"],
                int(os.environ["BENCH_RECORD_COUNT"]))
-    # The SDK's defaults, but for the base URL, a throwaway folder instead
-    # of ~/.synap, and no local response cache.
-    with tempfile.TemporaryDirectory(prefix="synap-bench-") as folder:
-        sdk = MaximemSynapSDK(config=SDKConfig(api_base_url=base_url, storage_path=folder, cache_backend=None))
-        await sdk.initialize()
-        for _ in range(warmup):
-            await call(sdk, *message)
-        wall0, cpu0 = time.perf_counter(), cpu_us()
-        for _ in range(calls):
-            await call(sdk, *message)
-        wall1, cpu1 = time.perf_counter(), cpu_us()
-        await sdk.shutdown()
-    user, sys_ = cpu1[0] - cpu0[0], cpu1[1] - cpu0[1]
-    print(f"calls={calls} wall_us={int((wall1 - wall0) * 1_000_000)} cpu_us={user + sys_} user_us={user} "
-          f"sys_us={sys_} maxrss_kb={peak_rss_kb()}")
+    await sdk_loop.run(base_url, calls, warmup, lambda sdk: call(sdk, *message), cache_backend=None)
 
 
 if __name__ == "__main__":

@@ -23,13 +23,11 @@ and BENCH_UPLOAD_STATUS (see benches/clients/synap_upload_bench.c).
 import asyncio
 import os
 import sys
-import tempfile
-import time
 import uuid
 
-from maximem_synap import MaximemSynapSDK, SDKConfig
+from maximem_synap import MaximemSynapSDK
 
-from status_loop import cpu_us, peak_rss_kb
+import sdk_loop
 
 
 async def call(sdk: MaximemSynapSDK, path: str, user_id: str, ingestion_id: uuid.UUID, document_id: str,
@@ -43,19 +41,7 @@ async def call(sdk: MaximemSynapSDK, path: str, user_id: str, ingestion_id: uuid
 async def main(base_url: str, path: str, calls: int, warmup: int) -> None:
     upload = (path, os.environ["BENCH_UPLOAD_USER_ID"], uuid.UUID(os.environ["BENCH_UPLOAD_INGESTION_ID"]),
               os.environ["BENCH_UPLOAD_DOCUMENT_ID"], os.environ["BENCH_UPLOAD_STATUS"])
-    with tempfile.TemporaryDirectory(prefix="synap-bench-") as folder:
-        sdk = MaximemSynapSDK(config=SDKConfig(api_base_url=base_url, storage_path=folder, cache_backend=None))
-        await sdk.initialize()
-        for _ in range(warmup):
-            await call(sdk, *upload)
-        wall0, cpu0 = time.perf_counter(), cpu_us()
-        for _ in range(calls):
-            await call(sdk, *upload)
-        wall1, cpu1 = time.perf_counter(), cpu_us()
-        await sdk.shutdown()
-    user, sys_ = cpu1[0] - cpu0[0], cpu1[1] - cpu0[1]
-    print(f"calls={calls} wall_us={int((wall1 - wall0) * 1_000_000)} cpu_us={user + sys_} user_us={user} "
-          f"sys_us={sys_} maxrss_kb={peak_rss_kb()}")
+    await sdk_loop.run(base_url, calls, warmup, lambda sdk: call(sdk, *upload), cache_backend=None)
 
 
 if __name__ == "__main__":
