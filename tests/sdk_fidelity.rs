@@ -238,9 +238,17 @@ fn run_script(python: &Path, script: &str, emu: &Emu, fixture: &Value) -> String
     stderr
 }
 
-/// Every request path the emulator saw.
-fn paths(emu: &Emu) -> Vec<String> {
-    emu.requests(None).iter().filter_map(|r| r["path"].as_str().map(str::to_owned)).collect()
+/// An emulator with no demo data, whose ingestion jobs end at once.
+fn quick_emulator(config: Config) -> Emu {
+    Emu::start_with(Config { seed_demo: false, create_processing_after_ms: 0, create_done_after_ms: 0, ..config })
+}
+
+/// Fails unless the emulator saw a request for each of `routes`.
+fn assert_requested(emu: &Emu, routes: &[&str]) {
+    let paths: Vec<String> = emu.requests(None).iter().filter_map(|r| r["path"].as_str().map(str::to_owned)).collect();
+    for route in routes {
+        assert!(paths.iter().any(|p| p == route), "{route} never requested: {paths:?}");
+    }
 }
 
 #[test]
@@ -248,27 +256,22 @@ fn python_sdk_parses_every_context_read() {
     let Some(python) = python_or_skip() else {
         return;
     };
-    let emu = Emu::start_with(Config {
-        seed_demo: false,
-        create_processing_after_ms: 0,
-        create_done_after_ms: 0,
-        ..Config::default()
-    });
+    let emu = quick_emulator(Config::default());
     let fixture = fixture(&emu);
     run_script(&python, "context_fidelity.py", &emu, &fixture);
     // Every route was reached, each request the SDK's own.
-    let paths = paths(&emu);
-    for route in [
-        "/v1/context/user/fetch",
-        "/v1/context/customer/fetch",
-        "/v1/context/client/fetch",
-        "/v1/context/conversation/fetch",
-        &format!("/v1/conversations/{CONVERSATION}/context-for-prompt"),
-        &format!("/v1/users/{USER}/profile"),
-        "/v1/users/dana%20l%C3%B3pez/profile",
-    ] {
-        assert!(paths.iter().any(|p| p == route), "{route} never requested: {paths:?}");
-    }
+    assert_requested(
+        &emu,
+        &[
+            "/v1/context/user/fetch",
+            "/v1/context/customer/fetch",
+            "/v1/context/client/fetch",
+            "/v1/context/conversation/fetch",
+            &format!("/v1/conversations/{CONVERSATION}/context-for-prompt"),
+            &format!("/v1/users/{USER}/profile"),
+            "/v1/users/dana%20l%C3%B3pez/profile",
+        ],
+    );
 }
 
 #[test]
@@ -277,13 +280,7 @@ fn python_sdk_drives_every_conversation_route() {
         return;
     };
     // Compactions run long enough for the SDK to see one in progress.
-    let emu = Emu::start_with(Config {
-        seed_demo: false,
-        create_processing_after_ms: 0,
-        create_done_after_ms: 0,
-        compaction_done_after_ms: 3000,
-        ..Config::default()
-    });
+    let emu = quick_emulator(Config { compaction_done_after_ms: 3000, ..Config::default() });
     let fixture = json!({
         "conversation": CONVERSATION,
         "user": USER,
@@ -307,19 +304,19 @@ fn python_sdk_drives_every_conversation_route() {
     // The batch's rows lined up with what was sent, so the SDK mirrored them.
     assert!(!stderr.contains("does not line up"), "{stderr}");
     assert!(!stderr.contains("backfill"), "the turn backfill failed: {stderr}");
-    let paths = paths(&emu);
-    for route in [
-        "/v1/conversations/messages",
-        "/v1/conversations/messages/batch",
-        "/v1/conversations/ingest",
-        "/v1/conversations/compact",
-        &format!("/v1/conversations/{CONVERSATION}/compaction/status"),
-        &format!("/v1/conversations/{CONVERSATION}/compacted"),
-        &format!("/v1/conversations/{CONVERSATION}/context-for-prompt"),
-        "/v1/context/conversation/fetch",
-    ] {
-        assert!(paths.iter().any(|p| p == route), "{route} never requested: {paths:?}");
-    }
+    assert_requested(
+        &emu,
+        &[
+            "/v1/conversations/messages",
+            "/v1/conversations/messages/batch",
+            "/v1/conversations/ingest",
+            "/v1/conversations/compact",
+            &format!("/v1/conversations/{CONVERSATION}/compaction/status"),
+            &format!("/v1/conversations/{CONVERSATION}/compacted"),
+            &format!("/v1/conversations/{CONVERSATION}/context-for-prompt"),
+            "/v1/context/conversation/fetch",
+        ],
+    );
     // The backfill of the ingested call asked for the first page, as the
     // contract records, once.
     let backfill = emu.requests(Some(&format!("/v1/conversations/{CALL_UUID}/messages")));
@@ -338,12 +335,7 @@ fn python_sdk_drives_every_lifecycle_route() {
     let Some(python) = python_or_skip() else {
         return;
     };
-    let emu = Emu::start_with(Config {
-        seed_demo: false,
-        create_processing_after_ms: 0,
-        create_done_after_ms: 0,
-        ..Config::default()
-    });
+    let emu = quick_emulator(Config::default());
     let (file_text, stream_text, form_text) = (
         "I prefer window seats on flights.",
         "Visited Lisbon with family last spring.",
@@ -405,8 +397,8 @@ fn python_sdk_drives_every_lifecycle_route() {
     assert_eq!(deletes[3], deletes[4]);
     let patches = emu.requests(None).iter().filter(|r| r["method"] == "PATCH").count();
     assert_eq!(patches, 4, "three updates and one after the delete");
-    let paths = paths(&emu);
-    for route in ["/api/v1/memories/forget", "/api/v1/memories/upload", "/v1/data/delete/del_0000000000000000"] {
-        assert!(paths.iter().any(|p| p == route), "{route} never requested: {paths:?}");
-    }
+    assert_requested(
+        &emu,
+        &["/api/v1/memories/forget", "/api/v1/memories/upload", "/v1/data/delete/del_0000000000000000"],
+    );
 }
