@@ -1517,6 +1517,7 @@ impl<'de> Visitor<'de> for PromptVisitor {
 mod tests {
     use super::*;
     use crate::error::ErrorKind;
+    use crate::wire::test_support::{t, texts};
 
     fn context(json: &str) -> Context {
         parse_context(json.as_bytes()).unwrap_or_else(|e| panic!("{e}: {json}"))
@@ -1548,14 +1549,6 @@ mod tests {
     fn item(list: &str, fields: &str) -> ContextItem {
         let c = context(&format!(r#"{{"context": {{"{list}": [{{{fields}}}]}}}}"#));
         only(&c, ContextList::from_wire(list).unwrap()).clone()
-    }
-
-    fn t(s: &str) -> Option<Text> {
-        Some(Text::new(s).unwrap())
-    }
-
-    fn texts(items: &[Text]) -> Vec<&str> {
-        items.iter().map(Text::as_str).collect()
     }
 
     fn us(time: &str) -> Option<i64> {

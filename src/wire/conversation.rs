@@ -550,25 +550,7 @@ impl<'de> Visitor<'de> for CompactedVisitor {
 mod tests {
     use super::*;
     use crate::error::ErrorKind;
-
-    fn t(s: &str) -> Option<Text> {
-        Some(Text::new(s).unwrap())
-    }
-
-    fn texts(items: &[Text]) -> Vec<&str> {
-        items.iter().map(Text::as_str).collect()
-    }
-
-    fn ok<T>(parse: fn(&[u8]) -> Result<T, Error>, json: &str) -> T {
-        parse(json.as_bytes()).unwrap_or_else(|e| panic!("{e}: {json}"))
-    }
-
-    /// The message of a protocol error.
-    fn error<T: fmt::Debug>(parse: fn(&[u8]) -> Result<T, Error>, body: &[u8]) -> String {
-        let e = parse(body).expect_err(&String::from_utf8_lossy(body));
-        assert_eq!(e.kind(), ErrorKind::Protocol, "{e}");
-        e.message().to_owned()
-    }
+    use crate::wire::test_support::{error, ok, t, texts};
 
     fn message(json: &str) -> RecordedMessage {
         ok(parse_recorded_message, json)

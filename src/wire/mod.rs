@@ -12,4 +12,6 @@ mod loose;
 pub(crate) mod memory;
 mod required;
 pub(crate) mod status;
+#[cfg(test)]
+mod test_support;
 pub(crate) use status::parse_status;
