@@ -9,20 +9,9 @@
 #include <stdint.h>
 
 #include "check.h"
+#include "dev_client.h"
 #include "log_capture.h"
 #include "synap.h"
-
-static const char *DEV_KEY = "synap_dev_emulator";
-
-static SynapClient *make_client(const char *base_url) {
-    SynapOptions *options = synap_options_new();
-    SynapClient *client = NULL;
-    CHECK(synap_options_set_base_url(options, base_url) == SYNAP_OK, "base url");
-    CHECK(synap_options_set_max_attempts(options, 1) == SYNAP_OK, "one attempt");
-    CHECK(synap_client_new(DEV_KEY, options, &client) == SYNAP_OK, "client: %s", synap_last_error_message());
-    synap_options_free(options);
-    return client;
-}
 
 static void test_request_builder(void) {
     SynapCreateRequest *r = synap_create_request_new();

@@ -18,10 +18,10 @@
 #include <sys/stat.h>
 
 #include "check.h"
+#include "dev_client.h"
 #include "log_capture.h"
 #include "synap.h"
 
-static const char *DEV_KEY = "synap_dev_emulator";
 static const char *BAD_UTF8 = "caf\xe9";
 static const char *UNKNOWN_ID = "00000000-0000-4000-8000-000000000000";
 #define CUSTOMER "life-customer"
@@ -45,16 +45,6 @@ typedef char MemoryId[64];
         CHECK_TEXT_SETTER(set, r, valid, what);                        \
         CHECK(set(r, "") == SYNAP_INVALID_ARGUMENT, "empty %s", what); \
     } while (0)
-
-static SynapClient *make_client(const char *base_url) {
-    SynapOptions *options = synap_options_new();
-    SynapClient *client = NULL;
-    CHECK(synap_options_set_base_url(options, base_url) == SYNAP_OK, "base url");
-    CHECK(synap_options_set_max_attempts(options, 1) == SYNAP_OK, "one attempt");
-    CHECK(synap_client_new(DEV_KEY, options, &client) == SYNAP_OK, "client: %s", synap_last_error_message());
-    synap_options_free(options);
-    return client;
-}
 
 /* Waits for ingestion `id`; copies the ids of the memories it made into
  * `ids` and returns how many. */
